@@ -1,0 +1,3 @@
+#define G_LOG_DOMAIN "bgpt-catalog"
+#include "config.h"
+#include "bgpt-catalog.h"

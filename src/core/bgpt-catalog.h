@@ -1,0 +1,60 @@
+/* bgpt-catalog.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BGPT_SERVICE_OPENAI,
+  BGPT_SERVICE_KOMMO,
+  BGPT_SERVICE_APP,
+} BgptService;
+
+/* How an error weighs in the overall status (DESIGN.md, Command line):
+ * a warning alone gives exit 1, a critical one exit 2, an unknown one exit 3. */
+typedef enum
+{
+  BGPT_SEVERITY_WARNING,
+  BGPT_SEVERITY_CRITICAL,
+  BGPT_SEVERITY_UNKNOWN,
+} BgptSeverity;
+
+#define BGPT_CATALOG_MAX_STEPS 4
+
+/* One solution step. `remediation` is either an https:// URI or a detailed
+ * action name such as "app.check-now" or "app.edit-secret::openai-api-key"
+ * (parsed with g_action_parse_detailed_name()); the window and the
+ * notifications add the account they are about. */
+typedef struct
+{
+  const char *text;          /* untranslated msgid; show with _() */
+  const char *button_label;  /* untranslated msgid; show with _() */
+  const char *remediation;
+} BgptCatalogStep;
+
+typedef struct
+{
+  const char      *id;       /* stable, never translated: "openai.auth" */
+  BgptService      service;
+  BgptSeverity     severity;
+  const char      *title;    /* untranslated msgid */
+  const char      *cause;    /* untranslated msgid */
+  BgptCatalogStep  steps[BGPT_CATALOG_MAX_STEPS]; /* ends at the first step whose text is NULL */
+} BgptCatalogEntry;
+
+const BgptCatalogEntry *bgpt_catalog_get_entries   (gsize                  *n_entries);
+const BgptCatalogEntry *bgpt_catalog_lookup        (const char             *id);
+guint                   bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry);
+const char             *bgpt_catalog_entry_title   (const BgptCatalogEntry *entry);
+const char             *bgpt_catalog_entry_cause   (const BgptCatalogEntry *entry);
+const char             *bgpt_catalog_title         (const char             *id);
+gboolean                bgpt_catalog_remediation_is_uri (const char        *remediation);
+const char * const     *bgpt_catalog_action_names  (void);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#define G_LOG_DOMAIN "bgpt-diagnosis"
+#include "config.h"
+#include "bgpt-diagnosis.h"

@@ -1,0 +1,3 @@
+#define G_LOG_DOMAIN "bgpt-validation"
+#include "config.h"
+#include "bgpt-validation.h"

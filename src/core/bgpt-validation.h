@@ -1,0 +1,41 @@
+/* bgpt-validation.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BGPT_VALIDATION_ERROR (bgpt_validation_error_quark ())
+
+typedef enum
+{
+  BGPT_VALIDATION_ERROR_SUBDOMAIN,
+  BGPT_VALIDATION_ERROR_SECRET,
+  BGPT_VALIDATION_ERROR_ASSISTANT_ID,
+  BGPT_VALIDATION_ERROR_MODEL,
+  BGPT_VALIDATION_ERROR_BASE_URL,
+} BgptValidationError;
+
+GQuark   bgpt_validation_error_quark     (void);
+
+/* "foo", "https://foo.kommo.com/leads", "foo.amocrm.ru" -> "foo" (lower case).
+ * Anything that is not a DNS label gives NULL and a translated error. */
+char    *bgpt_normalize_kommo_subdomain  (const char  *input,
+                                          GError     **error);
+/* Non-empty printable ASCII without whitespace or control characters. */
+gboolean bgpt_validate_secret            (const char  *secret,
+                                          GError     **error);
+/* "asst_" followed by letters and digits. */
+gboolean bgpt_validate_assistant_id      (const char  *assistant_id,
+                                          GError     **error);
+gboolean bgpt_validate_model             (const char  *model,
+                                          GError     **error);
+/* https://, or http:// only to a loopback host; no userinfo, query or fragment. */
+gboolean bgpt_validate_base_url          (const char  *url,
+                                          GError     **error);
+
+G_END_DECLS
