@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 APP_ID = "io.github.bytegpt.Monitor"
 COMMAND = "bytegpt-monitor"
@@ -186,8 +187,10 @@ def main(argv):
     if builder is None:
         tap.skip("flatpak-builder accepts the manifest", "flatpak-builder not installed")
     else:
-        run = subprocess.run([builder, "--show-manifest", manifest_path],
-                             capture_output=True, text=True, timeout=60)
+        # It leaves a .flatpak-builder/ state directory in its working directory.
+        with tempfile.TemporaryDirectory() as scratch:
+            run = subprocess.run([builder, "--show-manifest", os.path.abspath(manifest_path)],
+                                 capture_output=True, text=True, timeout=60, cwd=scratch)
         complaints = [line for line in run.stderr.splitlines() if line.strip()]
         tap.check(run.returncode == 0 and not complaints,
                   "flatpak-builder --show-manifest accepts it without warnings",
