@@ -1,3 +1,400 @@
+/* bgpt-catalog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #define G_LOG_DOMAIN "bgpt-catalog"
+
 #include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "bgpt-catalog.h"
+
+#define URI_OPENAI_STATUS    "https://status.openai.com"
+#define URI_OPENAI_KEYS      "https://platform.openai.com/api-keys"
+#define URI_OPENAI_USAGE     "https://platform.openai.com/usage"
+#define URI_OPENAI_BILLING   "https://platform.openai.com/settings/organization/billing/overview"
+#define URI_OPENAI_LIMITS    "https://platform.openai.com/settings/organization/limits"
+#define URI_OPENAI_HELP      "https://help.openai.com"
+#define URI_OPENAI_MIGRATION "https://developers.openai.com/api/docs/assistants/migration"
+#define URI_KOMMO_DOCS       "https://developers.kommo.com"
+
+#define ACTION_CHECK_NOW       "app.check-now"
+#define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
+#define ACTION_EDIT_KOMMO_KEY  "app.edit-secret::kommo-token"
+#define ACTION_EDIT_ACCOUNT    "app.edit-account"
+#define ACTION_COPY_DETAILS    "app.copy-details"
+
+/* The application installs exactly these actions; remediations name no other. */
+static const char * const action_names[] = {
+  "app.check-now",
+  "app.edit-secret",
+  "app.edit-account",
+  "app.copy-details",
+  NULL
+};
+
+static const BgptCatalogEntry entries[] = {
+  {
+    "openai.timeout", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI time limit reached: OpenAI is responding slowly"),
+    N_("OpenAI did not send a complete answer within the time limit, or said "
+       "it is overloaded and asked to slow down. This comes from slowness or "
+       "overload on OpenAI’s servers, not from ByteGPT, and usually passes on "
+       "its own."),
+    {
+      { N_("Wait a little: the slowness is often temporary. Then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("See whether OpenAI reports an incident or maintenance on its status page."),
+        N_("OpenAI Status"), URI_OPENAI_STATUS },
+    },
+  },
+  {
+    "openai.auth", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI API Authentication Failed"),
+    N_("OpenAI rejected the API key. It may be mistyped, revoked or deleted, "
+       "a restricted key without the permission this check needs, or a key "
+       "of another organization or project."),
+    {
+      { N_("Check that the API key saved for this account is complete and still valid."),
+        N_("Edit API Key"), ACTION_EDIT_OPENAI_KEY },
+      { N_("If the key may have leaked or no longer works, create a new one on the OpenAI platform and save it here."),
+        N_("Create API Key"), URI_OPENAI_KEYS },
+    },
+  },
+  {
+    "openai.assistant", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("Invalid OpenAI Assistant ID"),
+    N_("The configured assistant ID does not name an assistant that OpenAI "
+       "finds for this key: it may be mistyped, belong to another project or "
+       "have been deleted. OpenAI also shut down the Assistants API on "
+       "2026-08-26; since then every request to it answers “not found”, so "
+       "ByteGPT has to move to the Responses API."),
+    {
+      { N_("Compare the assistant ID in the account settings with the one OpenAI shows, character by character."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("Read OpenAI’s guide to moving from the Assistants API to the Responses API."),
+        N_("Migration Guide"), URI_OPENAI_MIGRATION },
+      { N_("After correcting the settings, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "openai.quota", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI Quota Exceeded"),
+    N_("OpenAI refused the request because the organization or project used "
+       "up its quota: the credit balance ran out or a spend or usage limit "
+       "was reached. Retrying does not help until credit is added or the "
+       "limit is raised."),
+    {
+      { N_("Look at the current usage of your OpenAI account."),
+        N_("Open Usage"), URI_OPENAI_USAGE },
+      { N_("Add credit or upgrade the plan in the billing settings."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      { N_("Raise the spend limit of the organization or project if it is too low."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("After adding credit or raising the limit, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "openai.connection", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI Connection Error"),
+    N_("This computer could not reach OpenAI: the name did not resolve, the "
+       "connection was refused or dropped, a proxy failed, or the secure "
+       "connection could not be verified. This is usually a network or "
+       "firewall problem."),
+    {
+      { N_("Make sure the internet connection is working and stable, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("Make sure no firewall, proxy or antivirus blocks the connection to OpenAI; copy the technical details for whoever manages the network."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+      { N_("Check the OpenAI address in the account settings if you changed it."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+    },
+  },
+  {
+    "openai.unexpected", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("Unexpected Response from OpenAI"),
+    N_("OpenAI answered with a server error or with something ByteGPT does "
+       "not expect: a redirect, a web page instead of data, or a response "
+       "that is too large. It is often a temporary failure at OpenAI."),
+    {
+      { N_("Wait a few moments and check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("See whether OpenAI reports an incident on its status page."),
+        N_("OpenAI Status"), URI_OPENAI_STATUS },
+      { N_("If it persists, copy the technical details to send to OpenAI support."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+      { N_("Contact OpenAI support through its help center."),
+        N_("OpenAI Help"), URI_OPENAI_HELP },
+    },
+  },
+  {
+    "openai.rate-limit", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING,
+    N_("OpenAI Rate Limit Reached"),
+    N_("Too many requests or tokens were sent to OpenAI in a short time for "
+       "the rate limits of this organization. Requests work again after a "
+       "pause; OpenAI says how long to wait."),
+    {
+      { N_("Wait as long as OpenAI asks, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("See the rate limits of your organization and project."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("See which usage consumes the limit, such as other tools sharing this key."),
+        N_("Open Usage"), URI_OPENAI_USAGE },
+    },
+  },
+  {
+    "openai.forbidden", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI Access Denied"),
+    N_("OpenAI refused the request for this key: the country or region is "
+       "not supported, the project has no access to the model, or the "
+       "project’s IP allowlist does not include this computer."),
+    {
+      { N_("Check the project’s model access and allowed IP addresses in the OpenAI limits settings."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("Check which model the account uses."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("If the region is not supported, ask OpenAI support."),
+        N_("OpenAI Help"), URI_OPENAI_HELP },
+    },
+  },
+  {
+    "openai.model", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    N_("OpenAI Model Not Available"),
+    N_("The configured model does not exist or the project of this key has "
+       "no access to it. The name may be mistyped or the model retired."),
+    {
+      { N_("Check the model name in the account settings."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("See which models the project may use."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("After correcting the model, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "kommo.timeout", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Time Limit Reached"),
+    N_("Kommo did not send a complete answer within the time limit. Kommo "
+       "may be slow at the moment, or the request was too large for it."),
+    {
+      { N_("Wait a little and check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("If it keeps happening, copy the technical details to send to Kommo support."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+    },
+  },
+  {
+    "kommo.auth", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Authentication Failed"),
+    N_("Kommo rejected the access token: it is mistyped, expired or was "
+       "revoked. A long-lived token lasts from one day to five years, as "
+       "chosen when it was created."),
+    {
+      { N_("Check that the token saved for this account is complete."),
+        N_("Edit Token"), ACTION_EDIT_KOMMO_KEY },
+      { N_("Create a new long-lived token in Kommo under Settings → Integrations → the private integration → Keys and scopes, and save it here."),
+        N_("Kommo Documentation"), URI_KOMMO_DOCS },
+      { N_("After saving the new token, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "kommo.payment", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Payment Required"),
+    N_("Kommo refuses API requests because the paid or trial period of the "
+       "account has ended."),
+    {
+      { N_("Ask an administrator of the Kommo account to renew the subscription; copy the technical details for them."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+      { N_("After the renewal, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "kommo.forbidden", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Access Denied"),
+    N_("Kommo refused the request. Kommo blocks an IP address after repeated "
+       "rate limit errors (more than 7 requests per second); an IP allowlist "
+       "or the scopes of the integration can also forbid access."),
+    {
+      { N_("Stop other tools that call Kommo from this network, wait a while, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("Check the scopes of the private integration in Kommo under Settings → Integrations → Keys and scopes."),
+        N_("Kommo Documentation"), URI_KOMMO_DOCS },
+      { N_("If the address stays blocked, copy the technical details to send to Kommo support."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+    },
+  },
+  {
+    "kommo.not-found", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Account Not Found"),
+    N_("Kommo answered “not found”. For the account check this almost "
+       "always means the subdomain is wrong."),
+    {
+      { N_("Check the Kommo subdomain in the account settings: it is the first part of the address, like “mycompany” in mycompany.kommo.com."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("After correcting the subdomain, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    "kommo.rate-limit", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_WARNING,
+    N_("Kommo Rate Limit Reached"),
+    N_("More than 7 requests per second were sent to Kommo, which asks to "
+       "slow down. If it keeps happening, Kommo blocks the IP address."),
+    {
+      { N_("Wait as long as Kommo asks, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("Read Kommo’s limits for integrations and make other tools send fewer requests."),
+        N_("Kommo Documentation"), URI_KOMMO_DOCS },
+    },
+  },
+  {
+    "kommo.connection", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Kommo Connection Error"),
+    N_("This computer could not reach Kommo: the name did not resolve, the "
+       "connection was refused or dropped, a proxy failed, or the secure "
+       "connection could not be verified."),
+    {
+      { N_("Make sure the internet connection is working and stable, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("Check the Kommo subdomain and address in the account settings."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("Make sure no firewall, proxy or antivirus blocks the connection to Kommo; copy the technical details for whoever manages the network."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+    },
+  },
+  {
+    "kommo.unexpected", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    N_("Unexpected Response from Kommo"),
+    N_("Kommo answered with an internal error or with something ByteGPT does "
+       "not expect: a redirect, a web page instead of data, or a response "
+       "that is too large."),
+    {
+      { N_("Wait a few moments and check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("If it persists, copy the technical details, including any trace ID, to send to Kommo support."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+      { N_("See Kommo’s developer documentation."),
+        N_("Kommo Documentation"), URI_KOMMO_DOCS },
+    },
+  },
+  {
+    "config.invalid", BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN,
+    N_("Invalid Settings"),
+    N_("A setting was rejected before any request was sent: for example a "
+       "subdomain that is not a valid name, a key or token with spaces or "
+       "control characters, or a remote address that does not use HTTPS."),
+    {
+      { N_("Correct the account settings."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("Paste the OpenAI API key again, without spaces or line breaks."),
+        N_("Edit API Key"), ACTION_EDIT_OPENAI_KEY },
+      { N_("Paste the Kommo token again, without spaces or line breaks."),
+        N_("Edit Token"), ACTION_EDIT_KOMMO_KEY },
+    },
+  },
+  {
+    "keyring.unavailable", BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN,
+    N_("Keyring Unavailable"),
+    N_("The keys and tokens are kept in the system keyring, which could not "
+       "be used: no Secret Service is running, the keyring is locked, or the "
+       "unlock prompt was dismissed. They are never stored in plain text "
+       "instead."),
+    {
+      { N_("Unlock the keyring, for example by logging in again, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("If there is no keyring on this system, copy the technical details for whoever manages it."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+    },
+  },
+};
+
+const BgptCatalogEntry *
+bgpt_catalog_get_entries (gsize *n_entries)
+{
+  if (n_entries != NULL)
+    *n_entries = G_N_ELEMENTS (entries);
+  return entries;
+}
+
+const BgptCatalogEntry *
+bgpt_catalog_lookup (const char *id)
+{
+  if (id == NULL)
+    return NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      if (g_str_equal (entries[i].id, id))
+        return &entries[i];
+    }
+
+  return NULL;
+}
+
+guint
+bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (entry != NULL, 0);
+
+  while (n < BGPT_CATALOG_MAX_STEPS && entry->steps[n].text != NULL)
+    n++;
+  return n;
+}
+
+const char *
+bgpt_catalog_entry_title (const BgptCatalogEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_dgettext (GETTEXT_PACKAGE, entry->title);
+}
+
+const char *
+bgpt_catalog_entry_cause (const BgptCatalogEntry *entry)
+{
+  if (entry == NULL)
+    return NULL;
+  return g_dgettext (GETTEXT_PACKAGE, entry->cause);
+}
+
+const char *
+bgpt_catalog_title (const char *id)
+{
+  return bgpt_catalog_entry_title (bgpt_catalog_lookup (id));
+}
+
+const char *
+bgpt_catalog_step_text (const BgptCatalogStep *step)
+{
+  if (step == NULL || step->text == NULL)
+    return NULL;
+  return g_dgettext (GETTEXT_PACKAGE, step->text);
+}
+
+const char *
+bgpt_catalog_step_label (const BgptCatalogStep *step)
+{
+  if (step == NULL || step->button_label == NULL)
+    return NULL;
+  return g_dgettext (GETTEXT_PACKAGE, step->button_label);
+}
+
+gboolean
+bgpt_catalog_remediation_is_uri (const char *remediation)
+{
+  return remediation != NULL && g_str_has_prefix (remediation, "https://");
+}
+
+const char * const *
+bgpt_catalog_action_names (void)
+{
+  return action_names;
+}

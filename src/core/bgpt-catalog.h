@@ -54,6 +54,9 @@ guint                   bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entr
 const char             *bgpt_catalog_entry_title   (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_entry_cause   (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_title         (const char             *id);
+/* The translated text and button label of a step; NULL for an unused step. */
+const char             *bgpt_catalog_step_text     (const BgptCatalogStep  *step);
+const char             *bgpt_catalog_step_label    (const BgptCatalogStep  *step);
 gboolean                bgpt_catalog_remediation_is_uri (const char        *remediation);
 const char * const     *bgpt_catalog_action_names  (void);
 

@@ -1,0 +1,234 @@
+/* test-catalog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "bgpt-catalog.h"
+
+/* The table of DESIGN.md, "The error catalog". */
+static const struct {
+  const char   *id;
+  BgptService   service;
+  BgptSeverity  severity;
+} design_ids[] = {
+  { "openai.timeout",      BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.auth",         BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.assistant",    BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.quota",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.connection",   BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.unexpected",   BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.rate-limit",   BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
+  { "openai.forbidden",    BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.model",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "kommo.timeout",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.auth",          BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.payment",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.forbidden",     BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.not-found",     BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.rate-limit",    BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_WARNING },
+  { "kommo.connection",    BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "kommo.unexpected",    BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
+  { "config.invalid",      BGPT_SERVICE_APP,    BGPT_SEVERITY_UNKNOWN },
+  { "keyring.unavailable", BGPT_SERVICE_APP,    BGPT_SEVERITY_UNKNOWN },
+};
+
+static void
+test_catalog_has_design_ids (void)
+{
+  gsize n_entries = 0;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+
+  g_assert_cmpuint (n_entries, ==, G_N_ELEMENTS (design_ids));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (design_ids); i++)
+    {
+      const BgptCatalogEntry *entry = bgpt_catalog_lookup (design_ids[i].id);
+      guint count = 0;
+
+      for (gsize j = 0; j < n_entries; j++)
+        count += g_str_equal (entries[j].id, design_ids[i].id);
+
+      g_assert_cmpuint (count, ==, 1);
+      g_assert_nonnull (entry);
+      g_assert_cmpstr (entry->id, ==, design_ids[i].id);
+      g_assert_cmpint (entry->service, ==, design_ids[i].service);
+      g_assert_cmpint (entry->severity, ==, design_ids[i].severity);
+    }
+}
+
+static void
+test_catalog_texts (void)
+{
+  gsize n_entries = 0;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+  g_autoptr(GHashTable) titles = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      const BgptCatalogEntry *entry = &entries[i];
+      guint n_steps = bgpt_catalog_entry_n_steps (entry);
+
+      g_assert_nonnull (entry->title);
+      g_assert_cmpstr (entry->title, !=, "");
+      g_assert_nonnull (entry->cause);
+      g_assert_cmpstr (entry->cause, !=, "");
+      g_assert_cmpstr (bgpt_catalog_entry_title (entry), !=, "");
+      g_assert_cmpstr (bgpt_catalog_entry_cause (entry), !=, "");
+      g_assert_cmpstr (bgpt_catalog_title (entry->id), ==, bgpt_catalog_entry_title (entry));
+
+      /* Distinct titles: the OpenAI and Kommo entries must not share a msgid. */
+      g_assert_false (g_hash_table_contains (titles, entry->title));
+      g_hash_table_add (titles, (gpointer) entry->title);
+
+      g_assert_cmpuint (n_steps, >=, 1);
+      g_assert_cmpuint (n_steps, <=, BGPT_CATALOG_MAX_STEPS);
+      for (guint s = 0; s < BGPT_CATALOG_MAX_STEPS; s++)
+        {
+          const BgptCatalogStep *step = &entry->steps[s];
+
+          if (s >= n_steps)
+            {
+              g_assert_null (step->text);
+              g_assert_null (bgpt_catalog_step_text (step));
+              continue;
+            }
+
+          g_assert_nonnull (step->text);
+          g_assert_cmpstr (step->text, !=, "");
+          g_assert_nonnull (step->button_label);
+          g_assert_cmpstr (step->button_label, !=, "");
+          g_assert_nonnull (step->remediation);
+          g_assert_cmpstr (bgpt_catalog_step_text (step), !=, "");
+          g_assert_cmpstr (bgpt_catalog_step_label (step), !=, "");
+        }
+    }
+}
+
+static gboolean
+is_known_action (const char *name)
+{
+  const char * const *actions = bgpt_catalog_action_names ();
+
+  return g_strv_contains (actions, name);
+}
+
+static void
+test_catalog_remediations (void)
+{
+  gsize n_entries = 0;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      for (guint s = 0; s < bgpt_catalog_entry_n_steps (&entries[i]); s++)
+        {
+          const char *remediation = entries[i].steps[s].remediation;
+
+          if (bgpt_catalog_remediation_is_uri (remediation))
+            {
+              g_autoptr(GUri) uri = g_uri_parse (remediation, G_URI_FLAGS_NONE, NULL);
+
+              g_assert_nonnull (uri);
+              g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
+              g_assert_nonnull (g_uri_get_host (uri));
+              g_assert_cmpstr (g_uri_get_host (uri), !=, "");
+            }
+          else
+            {
+              g_autofree char *name = NULL;
+              g_autoptr(GVariant) target = NULL;
+              g_autoptr(GError) error = NULL;
+
+              g_assert_true (g_action_parse_detailed_name (remediation, &name, &target, &error));
+              g_assert_no_error (error);
+              if (!is_known_action (name))
+                g_error ("%s: step %u names unknown action %s", entries[i].id, s, remediation);
+
+              if (g_str_equal (name, "app.edit-secret"))
+                {
+                  const char *kind;
+
+                  g_assert_nonnull (target);
+                  g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
+                  kind = g_variant_get_string (target, NULL);
+                  g_assert_true (g_str_equal (kind, "openai-api-key") ||
+                                 g_str_equal (kind, "kommo-token"));
+                }
+              else
+                {
+                  g_assert_null (target);
+                }
+            }
+        }
+    }
+}
+
+static void
+test_catalog_action_names (void)
+{
+  const char * const *actions = bgpt_catalog_action_names ();
+  const char * const expected[] = {
+    "app.check-now", "app.edit-secret", "app.edit-account", "app.copy-details", NULL
+  };
+
+  g_assert_cmpstrv (actions, expected);
+}
+
+static void
+test_catalog_facts (void)
+{
+  const BgptCatalogEntry *assistant = bgpt_catalog_lookup ("openai.assistant");
+  const BgptCatalogEntry *auth = bgpt_catalog_lookup ("openai.auth");
+  const BgptCatalogEntry *timeout = bgpt_catalog_lookup ("openai.timeout");
+  const BgptCatalogEntry *kommo_auth = bgpt_catalog_lookup ("kommo.auth");
+  gboolean links_migration = FALSE;
+
+  g_assert_nonnull (strstr (assistant->cause, "2026-08-26"));
+  for (guint s = 0; s < bgpt_catalog_entry_n_steps (assistant); s++)
+    links_migration |= g_strcmp0 (assistant->steps[s].remediation,
+                                  "https://developers.openai.com/api/docs/assistants/migration") == 0;
+  g_assert_true (links_migration);
+
+  g_assert_cmpstr (auth->steps[0].remediation, ==, "app.edit-secret::openai-api-key");
+  g_assert_cmpstr (auth->steps[1].remediation, ==, "https://platform.openai.com/api-keys");
+  g_assert_cmpstr (timeout->steps[0].remediation, ==, "app.check-now");
+  g_assert_cmpstr (timeout->steps[1].remediation, ==, "https://status.openai.com");
+  g_assert_cmpstr (kommo_auth->steps[0].remediation, ==, "app.edit-secret::kommo-token");
+  g_assert_nonnull (strstr (kommo_auth->steps[1].text, "Keys and scopes"));
+}
+
+static void
+test_catalog_unknown (void)
+{
+  g_assert_null (bgpt_catalog_lookup ("openai.nope"));
+  g_assert_null (bgpt_catalog_lookup (""));
+  g_assert_null (bgpt_catalog_lookup (NULL));
+  g_assert_null (bgpt_catalog_title ("kommo.nope"));
+  g_assert_null (bgpt_catalog_entry_title (NULL));
+  g_assert_null (bgpt_catalog_entry_cause (NULL));
+  g_assert_false (bgpt_catalog_remediation_is_uri ("http://status.openai.com"));
+  g_assert_false (bgpt_catalog_remediation_is_uri ("app.check-now"));
+  g_assert_false (bgpt_catalog_remediation_is_uri (NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/catalog/design-ids", test_catalog_has_design_ids);
+  g_test_add_func ("/catalog/texts", test_catalog_texts);
+  g_test_add_func ("/catalog/remediations", test_catalog_remediations);
+  g_test_add_func ("/catalog/action-names", test_catalog_action_names);
+  g_test_add_func ("/catalog/facts", test_catalog_facts);
+  g_test_add_func ("/catalog/unknown", test_catalog_unknown);
+
+  return g_test_run ();
+}
