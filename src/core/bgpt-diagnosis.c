@@ -1,3 +1,918 @@
+/* bgpt-diagnosis.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #define G_LOG_DOMAIN "bgpt-diagnosis"
+
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
 #include "bgpt-diagnosis.h"
+
+/* Same cap as bgpt-http: anything larger is a diagnosis, never parsed. */
+#define BODY_CAP             (1024 * 1024)
+/* Real responses nest a handful of levels; json-glib recurses per level. */
+#define MAX_JSON_DEPTH       64
+#define MAX_MESSAGE_CHARS    300
+#define MAX_SNIPPET_CHARS    200
+#define MAX_FIELD_CHARS      200
+#define MAX_RETRY_AFTER_S    86400
+#define HIDDEN               "[hidden]"
+
+G_DEFINE_BOXED_TYPE (BgptDiagnosis, bgpt_diagnosis,
+                     bgpt_diagnosis_copy, bgpt_diagnosis_free)
+
+BgptDiagnosis *
+bgpt_diagnosis_new (const char *check,
+                    const char *error_id)
+{
+  BgptDiagnosis *diagnosis = g_new0 (BgptDiagnosis, 1);
+
+  diagnosis->check = g_strdup (check);
+  diagnosis->error_id = g_strdup (error_id);
+  diagnosis->retry_after_s = -1;
+  return diagnosis;
+}
+
+BgptDiagnosis *
+bgpt_diagnosis_copy (const BgptDiagnosis *diagnosis)
+{
+  BgptDiagnosis *copy;
+
+  g_return_val_if_fail (diagnosis != NULL, NULL);
+
+  copy = bgpt_diagnosis_new (diagnosis->check, diagnosis->error_id);
+  copy->http_status = diagnosis->http_status;
+  copy->api_type = g_strdup (diagnosis->api_type);
+  copy->api_code = g_strdup (diagnosis->api_code);
+  copy->api_message = g_strdup (diagnosis->api_message);
+  copy->request_id = g_strdup (diagnosis->request_id);
+  copy->retry_after_s = diagnosis->retry_after_s;
+  copy->elapsed_ms = diagnosis->elapsed_ms;
+  copy->detail = g_strdup (diagnosis->detail);
+  copy->subject = g_strdup (diagnosis->subject);
+  copy->items = g_strdupv (diagnosis->items);
+  return copy;
+}
+
+void
+bgpt_diagnosis_free (BgptDiagnosis *diagnosis)
+{
+  if (diagnosis == NULL)
+    return;
+
+  g_free (diagnosis->check);
+  g_free (diagnosis->error_id);
+  g_free (diagnosis->api_type);
+  g_free (diagnosis->api_code);
+  g_free (diagnosis->api_message);
+  g_free (diagnosis->request_id);
+  g_free (diagnosis->detail);
+  g_free (diagnosis->subject);
+  g_strfreev (diagnosis->items);
+  g_free (diagnosis);
+}
+
+gboolean
+bgpt_diagnosis_is_ok (const BgptDiagnosis *diagnosis)
+{
+  return diagnosis != NULL && diagnosis->error_id == NULL;
+}
+
+static int
+compare_longest_first (gconstpointer a,
+                       gconstpointer b)
+{
+  gsize len_a = strlen (*(const char * const *) a);
+  gsize len_b = strlen (*(const char * const *) b);
+
+  return (len_a < len_b) - (len_a > len_b);
+}
+
+char *
+bgpt_scrub (const char         *text,
+            const char * const *secrets)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autofree char *valid = NULL;
+  GString *scrubbed;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  if (secrets == NULL)
+    return g_steal_pointer (&valid);
+
+  scrubbed = g_string_new (valid);
+
+  /* Longest first, so a secret that contains another is hidden whole. */
+  sorted = g_ptr_array_new ();
+  for (gsize i = 0; secrets[i] != NULL; i++)
+    {
+      if (strlen (secrets[i]) >= 4)
+        g_ptr_array_add (sorted, (gpointer) secrets[i]);
+    }
+  g_ptr_array_sort (sorted, compare_longest_first);
+
+  for (guint i = 0; i < sorted->len; i++)
+    g_string_replace (scrubbed, g_ptr_array_index (sorted, i), HIDDEN, 0);
+
+  return g_string_free (scrubbed, FALSE);
+}
+
+/* Valid UTF-8, control characters and runs of white space folded into one
+ * space, scrubbed, then cut to @max_chars. Scrubbing comes before the cut so
+ * a secret is never left half visible. NULL when nothing is left. */
+static char *
+clean_text (const char         *text,
+            gssize              length,
+            gsize               max_chars,
+            const char * const *secrets)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *scrubbed = NULL;
+  g_autoptr(GString) folded = NULL;
+  gboolean pending_space = FALSE;
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, length);
+  folded = g_string_new (NULL);
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c <= 0x20 || c == 0x7f)
+        {
+          pending_space = folded->len > 0;
+          continue;
+        }
+      if (pending_space)
+        g_string_append_c (folded, ' ');
+      pending_space = FALSE;
+      g_string_append_c (folded, *p);
+    }
+
+  if (folded->len == 0)
+    return NULL;
+
+  scrubbed = bgpt_scrub (folded->str, secrets);
+  if ((gsize) g_utf8_strlen (scrubbed, -1) <= max_chars)
+    return g_steal_pointer (&scrubbed);
+
+  end = g_utf8_offset_to_pointer (scrubbed, max_chars);
+  scrubbed[end - scrubbed] = '\0';
+  return g_strconcat (scrubbed, "…", NULL);
+}
+
+static const struct {
+  const char *name;
+  const char *text;
+} html_entities[] = {
+  { "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" }, { "quot;", "\"" },
+  { "#39;", "'" }, { "apos;", "'" }, { "nbsp;", " " },
+};
+
+/* The readable text of an error page from a proxy: tags, scripts and styles
+ * dropped, the common entities decoded. */
+static char *
+snippet_from_body (const char         *text,
+                   const char * const *secrets)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p != '\0' && plain->len < 8 * MAX_SNIPPET_CHARS)
+    {
+      if (*p == '<')
+        {
+          const char *skip_to = NULL;
+          const char *close;
+
+          if (g_ascii_strncasecmp (p, "<script", 7) == 0)
+            skip_to = "</script";
+          else if (g_ascii_strncasecmp (p, "<style", 6) == 0)
+            skip_to = "</style";
+
+          if (skip_to != NULL)
+            {
+              const char *q = p + 1;
+
+              while (*q != '\0' && g_ascii_strncasecmp (q, skip_to, strlen (skip_to)) != 0)
+                q++;
+              p = q;
+              if (*p == '\0')
+                break;
+            }
+
+          close = strchr (p, '>');
+          if (close == NULL)
+            break;
+          g_string_append_c (plain, ' ');
+          p = close + 1;
+          continue;
+        }
+
+      if (*p == '&')
+        {
+          gboolean decoded = FALSE;
+
+          for (gsize i = 0; i < G_N_ELEMENTS (html_entities); i++)
+            {
+              gsize len = strlen (html_entities[i].name);
+
+              if (strncmp (p + 1, html_entities[i].name, len) == 0)
+                {
+                  g_string_append (plain, html_entities[i].text);
+                  p += 1 + len;
+                  decoded = TRUE;
+                  break;
+                }
+            }
+          if (decoded)
+            continue;
+        }
+
+      g_string_append_c (plain, *p);
+      p++;
+    }
+
+  return clean_text (plain->str, plain->len, MAX_SNIPPET_CHARS, secrets);
+}
+
+/* json-glib parses recursively: refuse deep nesting before it can exhaust
+ * the stack. */
+static gboolean
+json_depth_is_sane (const char *text)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (*p == '\\')
+            escaped = TRUE;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (*p)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '{':
+        case '[':
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+          break;
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/* The body as a JSON object, or NULL for anything else. */
+static JsonObject *
+parse_json_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *start = text;
+
+  while (g_ascii_isspace (*start))
+    start++;
+  if (*start != '{' || !json_depth_is_sane (start))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, start, -1, NULL))
+    return NULL;
+
+  root = json_parser_steal_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  if (object == NULL)
+    return NULL;
+  return json_object_get_member (object, name);
+}
+
+/* A string member, or an integer one as text (some APIs send numeric codes). */
+static const char *
+get_string (JsonObject *object,
+            const char *name,
+            char       *number_buffer)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  if (number_buffer != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      g_snprintf (number_buffer, 32, "%" G_GINT64_FORMAT, json_node_get_int (node));
+      return number_buffer;
+    }
+
+  return NULL;
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_node_get_object (node);
+}
+
+static gboolean
+is_quota_term (const char *term)
+{
+  g_autofree char *lower = NULL;
+
+  if (term == NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (term, -1);
+  return g_str_equal (lower, "insufficient_quota") ||
+         g_str_equal (lower, "credit_balance_exhausted") ||
+         g_str_equal (lower, "billing_hard_limit_reached") ||
+         g_str_has_suffix (lower, "_spend_limit_exceeded") ||
+         g_str_has_suffix (lower, "_usage_limit_exceeded") ||
+         strstr (lower, "quota") != NULL ||
+         strstr (lower, "billing") != NULL ||
+         strstr (lower, "credit") != NULL;
+}
+
+static gboolean
+contains_ascii_caseless (const char *haystack,
+                         const char *needle)
+{
+  g_autofree char *lower = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+
+  lower = g_ascii_strdown (haystack, -1);
+  return strstr (lower, needle) != NULL;
+}
+
+/* A delay in seconds, rounded up and clamped, or -1 when @value is no number. */
+static gint64
+parse_delay (const char *value,
+             double      units_per_second)
+{
+  char *end = NULL;
+  double number;
+
+  if (value == NULL)
+    return -1;
+
+  while (g_ascii_isspace (*value))
+    value++;
+  if (!g_ascii_isdigit (*value))
+    return -1;
+
+  number = g_ascii_strtod (value, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (end == NULL || *end != '\0' || !isfinite (number) || number < 0)
+    return -1;
+
+  number = ceil (number / units_per_second);
+  return (gint64) CLAMP (number, 0, MAX_RETRY_AFTER_S);
+}
+
+static gint64
+parse_retry_after (SoupMessageHeaders *headers,
+                   JsonObject         *kommo_body)
+{
+  const char *value;
+  gint64 delay;
+
+  if (headers != NULL)
+    {
+      value = soup_message_headers_get_one (headers, "Retry-After");
+      delay = parse_delay (value, 1);
+      if (delay >= 0)
+        return delay;
+
+      if (value != NULL)
+        {
+          g_autoptr(GDateTime) when = soup_date_time_new_from_http_string (value);
+
+          if (when != NULL)
+            {
+              g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+              GTimeSpan span = g_date_time_difference (when, now);
+              double seconds = ceil ((double) span / G_TIME_SPAN_SECOND);
+
+              return (gint64) CLAMP (seconds, 0, MAX_RETRY_AFTER_S);
+            }
+        }
+
+      delay = parse_delay (soup_message_headers_get_one (headers, "Retry-After-Ms"), 1000);
+      if (delay >= 0)
+        return delay;
+    }
+
+  if (kommo_body != NULL)
+    {
+      JsonNode *node = get_member (kommo_body, "retry_after");
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        {
+          GType type = json_node_get_value_type (node);
+
+          if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+            {
+              double seconds = ceil (json_node_get_double (node));
+
+              if (isfinite (seconds) && seconds >= 0)
+                return (gint64) CLAMP (seconds, 0, MAX_RETRY_AFTER_S);
+            }
+          else if (type == G_TYPE_STRING)
+            {
+              return parse_delay (json_node_get_string (node), 1);
+            }
+        }
+    }
+
+  return -1;
+}
+
+static char *
+describe_tls_errors (GTlsCertificateFlags flags)
+{
+  static const struct {
+    GTlsCertificateFlags flag;
+    const char *text;
+  } words[] = {
+    { G_TLS_CERTIFICATE_UNKNOWN_CA,
+      N_("The certificate is signed by an unknown authority or is self-signed.") },
+    { G_TLS_CERTIFICATE_BAD_IDENTITY,
+      N_("The certificate does not match the host name.") },
+    { G_TLS_CERTIFICATE_NOT_ACTIVATED,
+      N_("The certificate is not valid yet.") },
+    { G_TLS_CERTIFICATE_EXPIRED,
+      N_("The certificate has expired.") },
+    { G_TLS_CERTIFICATE_REVOKED,
+      N_("The certificate has been revoked.") },
+    { G_TLS_CERTIFICATE_INSECURE,
+      N_("The certificate uses an insecure algorithm.") },
+    { G_TLS_CERTIFICATE_GENERIC_ERROR,
+      N_("The certificate could not be verified.") },
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if ((flags & words[i].flag) == 0)
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append (text, _(words[i].text));
+    }
+
+  if (text->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+make_error_id (BgptService  service,
+               const char  *kind)
+{
+  return g_strconcat (service == BGPT_SERVICE_KOMMO ? "kommo." : "openai.", kind, NULL);
+}
+
+static void
+diagnose_transport (const BgptExchange *exchange,
+                    BgptDiagnosis      *diagnosis)
+{
+  const GError *error = exchange->transport_error;
+  g_autofree char *tls_words = NULL;
+  const char *kind = "connection";
+
+  if (error->domain == G_IO_ERROR &&
+      (error->code == G_IO_ERROR_TIMED_OUT || error->code == G_IO_ERROR_CANCELLED))
+    kind = "timeout";
+
+  diagnosis->error_id = make_error_id (exchange->service, kind);
+
+  if (exchange->tls_errors != 0)
+    tls_words = describe_tls_errors (exchange->tls_errors);
+
+  if (tls_words != NULL)
+    diagnosis->detail = clean_text (tls_words, -1, MAX_MESSAGE_CHARS, exchange->secrets);
+  else
+    diagnosis->detail = clean_text (error->message, -1, MAX_MESSAGE_CHARS, exchange->secrets);
+}
+
+static char *
+describe_redirect (const BgptExchange *exchange)
+{
+  const char *location = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (exchange->headers != NULL)
+    location = soup_message_headers_get_one (exchange->headers, "Location");
+  if (location != NULL)
+    uri = g_uri_parse (location, G_URI_FLAGS_NONE, NULL);
+
+  if (uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0')
+    {
+      g_autofree char *origin = NULL;
+      g_autofree char *clean_origin = NULL;
+
+      /* Only the origin: a path or query may carry tokens. */
+      origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL,
+                           g_uri_get_host (uri), g_uri_get_port (uri), "",
+                           NULL, NULL);
+      clean_origin = clean_text (origin, -1, MAX_FIELD_CHARS, exchange->secrets);
+      if (clean_origin != NULL)
+        return g_strdup_printf (_("The server redirected to %s; redirects are not followed."),
+                                clean_origin);
+    }
+
+  return g_strdup (_("The server answered with a redirect; redirects are not followed."));
+}
+
+static const char *
+classify_openai_error (const BgptExchange *exchange,
+                       BgptDiagnosis      *diagnosis)
+{
+  const char *check = exchange->check != NULL ? exchange->check : "";
+  guint status = exchange->status;
+
+  switch (status)
+    {
+    case 401:
+      return "openai.auth";
+
+    case 403:
+      return "openai.forbidden";
+
+    case 400:
+    case 404:
+      if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
+        return "openai.assistant";
+      if (status == 404 &&
+          (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL) ||
+           g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA)))
+        return "openai.model";
+      return "openai.unexpected";
+
+    case 408:
+    case 504:
+      return "openai.timeout";
+
+    case 429:
+      if (is_quota_term (diagnosis->api_type) || is_quota_term (diagnosis->api_code))
+        return "openai.quota";
+      return "openai.rate-limit";
+
+    case 503:
+      if (g_strcmp0 (diagnosis->api_code, "server_is_overloaded") == 0 ||
+          g_strcmp0 (diagnosis->api_code, "slow_down") == 0 ||
+          contains_ascii_caseless (diagnosis->api_message, "overloaded") ||
+          contains_ascii_caseless (diagnosis->api_message, "slow down"))
+        return "openai.timeout";
+      return "openai.unexpected";
+
+    default:
+      return "openai.unexpected";
+    }
+}
+
+static const char *
+classify_kommo_error (guint status)
+{
+  switch (status)
+    {
+    case 401:
+      return "kommo.auth";
+    case 402:
+      return "kommo.payment";
+    case 403:
+      return "kommo.forbidden";
+    case 404:
+      return "kommo.not-found";
+    case 429:
+      return "kommo.rate-limit";
+    case 408:
+    case 504:
+      return "kommo.timeout";
+    default:
+      return "kommo.unexpected";
+    }
+}
+
+/* Copies what the API said about the error into @diagnosis. */
+static void
+read_error_body (const BgptExchange *exchange,
+                 JsonObject         *body,
+                 const char         *text,
+                 BgptDiagnosis      *diagnosis)
+{
+  const char * const *secrets = exchange->secrets;
+  char number[32];
+
+  if (body == NULL)
+    {
+      g_autofree char *snippet = snippet_from_body (text, secrets);
+
+      if (exchange->service == BGPT_SERVICE_KOMMO)
+        diagnosis->api_message = g_steal_pointer (&snippet);
+      else
+        diagnosis->detail = g_steal_pointer (&snippet);
+      return;
+    }
+
+  if (exchange->service == BGPT_SERVICE_KOMMO)
+    {
+      const char *message = get_string (body, "detail", NULL);
+      const char *trace_id = get_string (body, "trace_id", number);
+
+      if (message == NULL || *message == '\0')
+        message = get_string (body, "title", NULL);
+
+      diagnosis->api_type = clean_text (get_string (body, "type", NULL), -1,
+                                        MAX_FIELD_CHARS, secrets);
+      diagnosis->api_message = clean_text (message, -1, MAX_MESSAGE_CHARS, secrets);
+      if (trace_id != NULL)
+        {
+          g_autofree char *clean_trace_id = clean_text (trace_id, -1, MAX_FIELD_CHARS, secrets);
+
+          if (clean_trace_id != NULL)
+            diagnosis->detail = g_strdup_printf (_("Kommo trace ID: %s"), clean_trace_id);
+        }
+    }
+  else
+    {
+      JsonObject *error = get_object (body, "error");
+      const char *message;
+
+      if (error != NULL)
+        {
+          diagnosis->api_type = clean_text (get_string (error, "type", NULL), -1,
+                                            MAX_FIELD_CHARS, secrets);
+          diagnosis->api_code = clean_text (get_string (error, "code", number), -1,
+                                            MAX_FIELD_CHARS, secrets);
+          message = get_string (error, "message", NULL);
+        }
+      else
+        {
+          message = get_string (body, "error", NULL);
+          if (message == NULL)
+            message = get_string (body, "message", NULL);
+        }
+
+      diagnosis->api_message = clean_text (message, -1, MAX_MESSAGE_CHARS, secrets);
+    }
+}
+
+static gboolean
+id_matches (JsonObject *body,
+            const char *expected_id)
+{
+  const char *id = get_string (body, "id", NULL);
+
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  return expected_id == NULL || g_str_equal (id, expected_id);
+}
+
+static GStrv
+collect_model_ids (JsonArray          *data,
+                   const char * const *secrets)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = json_array_get_length (data);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (data, i);
+      g_autofree char *id = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      id = clean_text (get_string (json_node_get_object (node), "id", NULL), -1,
+                       MAX_FIELD_CHARS, secrets);
+      if (id != NULL)
+        g_strv_builder_add (builder, id);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* A 2xx passes only when its body has the shape the check expects. */
+static gboolean
+read_success_body (const BgptExchange *exchange,
+                   JsonObject         *body,
+                   BgptDiagnosis      *diagnosis)
+{
+  const char * const *secrets = exchange->secrets;
+  const char *check = exchange->check != NULL ? exchange->check : "";
+
+  if (body == NULL)
+    return FALSE;
+
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
+    {
+      JsonNode *data = get_member (body, "data");
+
+      if (g_strcmp0 (get_string (body, "object", NULL), "list") != 0 ||
+          data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+        return FALSE;
+      diagnosis->items = collect_model_ids (json_node_get_array (data), secrets);
+      return TRUE;
+    }
+
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
+    {
+      if (!id_matches (body, exchange->expected_id))
+        return FALSE;
+      diagnosis->subject = clean_text (get_string (body, "id", NULL), -1,
+                                       MAX_FIELD_CHARS, secrets);
+      return TRUE;
+    }
+
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
+    {
+      const char *name = get_string (body, "name", NULL);
+
+      if (!id_matches (body, exchange->expected_id))
+        return FALSE;
+      diagnosis->subject = clean_text (name, -1, MAX_FIELD_CHARS, secrets);
+      if (diagnosis->subject == NULL)
+        diagnosis->subject = clean_text (get_string (body, "id", NULL), -1,
+                                         MAX_FIELD_CHARS, secrets);
+      return TRUE;
+    }
+
+  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
+    {
+      JsonNode *id = get_member (body, "id");
+      const char *subdomain = get_string (body, "subdomain", NULL);
+
+      if (id == NULL || JSON_NODE_HOLDS_NULL (id) || subdomain == NULL || *subdomain == '\0')
+        return FALSE;
+      diagnosis->subject = clean_text (get_string (body, "name", NULL), -1,
+                                       MAX_FIELD_CHARS, secrets);
+      if (diagnosis->subject == NULL)
+        diagnosis->subject = clean_text (subdomain, -1, MAX_FIELD_CHARS, secrets);
+      return TRUE;
+    }
+
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA))
+    diagnosis->subject = clean_text (get_string (body, "model", NULL), -1,
+                                     MAX_FIELD_CHARS, secrets);
+
+  return TRUE;
+}
+
+static void
+diagnose_response (const BgptExchange *exchange,
+                   BgptDiagnosis      *diagnosis)
+{
+  const char * const *secrets = exchange->secrets;
+  const char *unexpected = exchange->service == BGPT_SERVICE_KOMMO ?
+                           "kommo.unexpected" : "openai.unexpected";
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *text = NULL;
+  gsize size = 0;
+  const char *data = NULL;
+  guint status = exchange->status;
+
+  if (exchange->body != NULL)
+    data = g_bytes_get_data (exchange->body, &size);
+
+  if (exchange->headers != NULL)
+    diagnosis->request_id = clean_text (soup_message_headers_get_one (exchange->headers,
+                                                                      "X-Request-Id"),
+                                        -1, MAX_FIELD_CHARS, secrets);
+
+  if (exchange->body_over_cap || size > BODY_CAP)
+    {
+      diagnosis->error_id = g_strdup (unexpected);
+      diagnosis->detail = g_strdup (_("The response was larger than 1 MiB and was not read."));
+      return;
+    }
+
+  /* Bodies may hold NUL bytes or broken UTF-8; only a clean copy goes on. */
+  text = g_utf8_make_valid (size > 0 ? data : "", size);
+  body = parse_json_object (text);
+
+  if (status >= 200 && status < 300)
+    {
+      if (read_success_body (exchange, body, diagnosis))
+        return;
+
+      diagnosis->error_id = g_strdup (unexpected);
+      if (body != NULL)
+        diagnosis->detail = g_strdup (_("The response did not contain what the check expects."));
+      else if (*text == '\0')
+        diagnosis->detail = g_strdup (_("The response was empty."));
+      else
+        {
+          g_autofree char *snippet = snippet_from_body (text, secrets);
+
+          if (snippet != NULL)
+            diagnosis->detail = g_strdup_printf (_("The response was not JSON: %s"), snippet);
+          else
+            diagnosis->detail = g_strdup (_("The response was not JSON."));
+        }
+      return;
+    }
+
+  if (status >= 100)
+    read_error_body (exchange, body, text, diagnosis);
+
+  diagnosis->retry_after_s = parse_retry_after (exchange->headers,
+                                                exchange->service == BGPT_SERVICE_KOMMO ? body : NULL);
+
+  if (status >= 300 && status < 400)
+    {
+      diagnosis->error_id = g_strdup (unexpected);
+      g_free (diagnosis->detail);
+      diagnosis->detail = describe_redirect (exchange);
+      return;
+    }
+
+  if (status < 100)
+    {
+      diagnosis->error_id = g_strdup (unexpected);
+      diagnosis->detail = g_strdup (_("No valid HTTP response was received."));
+      return;
+    }
+
+  if (exchange->service == BGPT_SERVICE_KOMMO)
+    diagnosis->error_id = g_strdup (classify_kommo_error (status));
+  else
+    diagnosis->error_id = g_strdup (classify_openai_error (exchange, diagnosis));
+
+  if (diagnosis->detail == NULL && diagnosis->api_message == NULL && *text == '\0')
+    diagnosis->detail = g_strdup (_("The response was empty."));
+}
+
+BgptDiagnosis *
+bgpt_diagnose (const BgptExchange *exchange)
+{
+  BgptDiagnosis *diagnosis;
+
+  if (exchange == NULL)
+    {
+      g_critical ("%s: no exchange to diagnose", G_STRFUNC);
+      return bgpt_diagnosis_new (NULL, "openai.unexpected");
+    }
+
+  diagnosis = bgpt_diagnosis_new (exchange->check, NULL);
+  diagnosis->elapsed_ms = exchange->elapsed_ms;
+
+  if (exchange->transport_error != NULL)
+    {
+      diagnose_transport (exchange, diagnosis);
+      return diagnosis;
+    }
+
+  diagnosis->http_status = exchange->status;
+  diagnose_response (exchange, diagnosis);
+  return diagnosis;
+}
