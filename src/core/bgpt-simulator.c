@@ -1,0 +1,1036 @@
+/* bgpt-simulator.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-simulator"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "bgpt-simulator.h"
+
+#define HUGE_CHUNK_SIZE (64 * 1024)
+#define STALL_BODY_LENGTH 4096
+
+static const struct
+{
+  BgptScenario  scenario;
+  const char   *name;
+} scenario_names[] = {
+  { BGPT_SCENARIO_OK, "ok" },
+  { BGPT_SCENARIO_INVALID_KEY, "invalid-key" },
+  { BGPT_SCENARIO_MISSING_SCOPE, "missing-scope" },
+  { BGPT_SCENARIO_MISMATCHED_ORGANIZATION, "mismatched-organization" },
+  { BGPT_SCENARIO_FORBIDDEN, "forbidden" },
+  { BGPT_SCENARIO_MODEL_NO_ACCESS, "model-no-access" },
+  { BGPT_SCENARIO_NOT_FOUND, "not-found" },
+  { BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN, "assistants-shut-down" },
+  { BGPT_SCENARIO_MISSING_BETA_HEADER, "missing-beta-header" },
+  { BGPT_SCENARIO_RATE_LIMITED, "rate-limited" },
+  { BGPT_SCENARIO_QUOTA_EXCEEDED, "quota-exceeded" },
+  { BGPT_SCENARIO_QUOTA_EXCEEDED_LEGACY, "quota-exceeded-legacy" },
+  { BGPT_SCENARIO_CREDIT_EXHAUSTED, "credit-exhausted" },
+  { BGPT_SCENARIO_SPEND_LIMIT, "spend-limit" },
+  { BGPT_SCENARIO_PAYMENT_REQUIRED, "payment-required" },
+  { BGPT_SCENARIO_REQUEST_TIMEOUT, "request-timeout" },
+  { BGPT_SCENARIO_SERVER_ERROR, "server-error" },
+  { BGPT_SCENARIO_BAD_GATEWAY, "bad-gateway" },
+  { BGPT_SCENARIO_OVERLOADED, "overloaded" },
+  { BGPT_SCENARIO_SLOW_DOWN, "slow-down" },
+  { BGPT_SCENARIO_GATEWAY_TIMEOUT, "gateway-timeout" },
+  { BGPT_SCENARIO_MALFORMED_JSON, "malformed-json" },
+  { BGPT_SCENARIO_WRONG_SHAPE, "wrong-shape" },
+  { BGPT_SCENARIO_ECHO_SECRET, "echo-secret" },
+  { BGPT_SCENARIO_REDIRECT, "redirect" },
+  { BGPT_SCENARIO_STALL_HEADERS, "stall-headers" },
+  { BGPT_SCENARIO_STALL_BODY, "stall-body" },
+  { BGPT_SCENARIO_HUGE_BODY, "huge-body" },
+  { BGPT_SCENARIO_CLOSE, "close" },
+  { BGPT_SCENARIO_RESET, "reset" },
+};
+
+static const char * const endpoint_names[] = {
+  "kommo.account",
+  "openai.key",
+  "openai.model",
+  "openai.assistant",
+  "openai.quota",
+};
+
+#define N_ENDPOINTS G_N_ELEMENTS (endpoint_names)
+
+typedef struct
+{
+  BgptScenario  scenario;
+  guint         delay_ms;
+  gboolean      raw;
+  guint         raw_status;
+  GStrv         raw_headers;
+  char         *raw_body;
+} EndpointScript;
+
+struct _BgptSimulator
+{
+  GObject         parent_instance;
+
+  SoupServer     *server;
+  char           *base_url;
+  guint           port;
+  char           *redirect_target;
+  EndpointScript  scripts[N_ENDPOINTS];
+  GPtrArray      *requests;
+  /* Messages held back (delays, stalls); released on dispose. */
+  GPtrArray      *held;
+  guint           n_answered;
+};
+
+G_DEFINE_FINAL_TYPE (BgptSimulator, bgpt_simulator, G_TYPE_OBJECT)
+
+const char *
+bgpt_scenario_to_string (BgptScenario scenario)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scenario_names); i++)
+    if (scenario_names[i].scenario == scenario)
+      return scenario_names[i].name;
+  return NULL;
+}
+
+gboolean
+bgpt_scenario_from_string (const char   *name,
+                           BgptScenario *scenario)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (scenario_names); i++)
+    if (g_strcmp0 (scenario_names[i].name, name) == 0)
+      {
+        *scenario = scenario_names[i].scenario;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+simulator_request_free (BgptSimulatorRequest *request)
+{
+  g_free (request->method);
+  g_free (request->path);
+  g_free (request->endpoint);
+  g_free (request->openai_beta);
+  g_free (request->user_agent);
+  g_free (request->body);
+  g_free (request);
+}
+
+static int
+endpoint_index (const char *endpoint)
+{
+  for (guint i = 0; i < N_ENDPOINTS; i++)
+    if (g_strcmp0 (endpoint_names[i], endpoint) == 0)
+      return (int) i;
+  return -1;
+}
+
+static void
+script_clear (EndpointScript *script)
+{
+  g_clear_pointer (&script->raw_headers, g_strfreev);
+  g_clear_pointer (&script->raw_body, g_free);
+  script->raw = FALSE;
+  script->raw_status = 0;
+  script->scenario = BGPT_SCENARIO_OK;
+  script->delay_ms = 0;
+}
+
+static char *
+json_quote (const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
+
+  return json_to_string (node, FALSE);
+}
+
+static char *
+openai_error_body (const char *message,
+                   const char *type,
+                   const char *code)
+{
+  g_autofree char *quoted_message = json_quote (message);
+  g_autofree char *quoted_type = type != NULL ? json_quote (type) : g_strdup ("null");
+  g_autofree char *quoted_code = code != NULL ? json_quote (code) : g_strdup ("null");
+
+  return g_strdup_printf ("{\n  \"error\": {\n    \"message\": %s,\n    \"type\": %s,\n"
+                          "    \"param\": null,\n    \"code\": %s\n  }\n}\n",
+                          quoted_message, quoted_type, quoted_code);
+}
+
+static char *
+kommo_problem_body (guint       status,
+                    const char *title,
+                    const char *detail)
+{
+  g_autofree char *quoted_title = json_quote (title);
+  g_autofree char *quoted_detail = json_quote (detail);
+
+  return g_strdup_printf ("{\"title\":%s,\"type\":\"https://httpstatus.es/%u\","
+                          "\"status\":%u,\"detail\":%s}",
+                          quoted_title, status, status, quoted_detail);
+}
+
+static const char bad_gateway_html[] =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+  "</body>\r\n</html>\r\n";
+
+static const char gateway_timeout_html[] =
+  "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+  "<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n"
+  "</body>\r\n</html>\r\n";
+
+static void
+set_body (SoupServerMessage *message,
+          guint              status,
+          const char        *content_type,
+          const char        *body)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, content_type, SOUP_MEMORY_COPY,
+                                    body, strlen (body));
+}
+
+static void
+set_json (SoupServerMessage *message,
+          guint              status,
+          char              *body)
+{
+  set_body (message, status, "application/json", body);
+  g_free (body);
+}
+
+static void
+set_problem (SoupServerMessage *message,
+             guint              status,
+             const char        *title,
+             const char        *detail)
+{
+  g_autofree char *body = kommo_problem_body (status, title, detail);
+
+  set_body (message, status, "application/problem+json", body);
+}
+
+static void
+set_ok (SoupServerMessage *message,
+        int                endpoint,
+        const char        *subject)
+{
+  g_autofree char *quoted = json_quote (subject != NULL ? subject : "");
+
+  switch (endpoint)
+    {
+    case 0:
+      set_body (message, SOUP_STATUS_OK, "application/hal+json",
+                "{\"id\":30123456,\"name\":\"Acme Atendimento\",\"subdomain\":\"acme\","
+                "\"current_user_id\":8123456,\"country\":\"BR\",\"currency\":\"BRL\","
+                "\"currency_symbol\":\"R$\",\"customers_mode\":\"disabled\","
+                "\"is_unsorted_on\":true,\"is_loss_reason_enabled\":true,"
+                "\"is_helpbot_enabled\":false,\"is_technical_account\":false,"
+                "\"contact_name_display_order\":1,"
+                "\"_links\":{\"self\":{\"href\":\"https://acme.kommo.com/api/v4/account\"}}}");
+      break;
+
+    case 1:
+      set_json (message, SOUP_STATUS_OK,
+                g_strdup ("{\n  \"object\": \"list\",\n  \"data\": [\n"
+                          "    {\"id\": \"gpt-4.1-mini\", \"object\": \"model\", \"created\": 1744316542, \"owned_by\": \"system\"},\n"
+                          "    {\"id\": \"gpt-4o\", \"object\": \"model\", \"created\": 1715367049, \"owned_by\": \"system\"},\n"
+                          "    {\"id\": \"gpt-4o-mini\", \"object\": \"model\", \"created\": 1721172741, \"owned_by\": \"system\"}\n"
+                          "  ]\n}\n"));
+      break;
+
+    case 2:
+      set_json (message, SOUP_STATUS_OK,
+                g_strdup_printf ("{\"id\": %s, \"object\": \"model\", \"created\": 1744316542, "
+                                 "\"owned_by\": \"system\"}", quoted));
+      break;
+
+    case 3:
+      set_json (message, SOUP_STATUS_OK,
+                g_strdup_printf ("{\"id\": %s, \"object\": \"assistant\", \"created_at\": 1735689600, "
+                                 "\"name\": \"ByteGPT\", \"description\": null, \"model\": \"gpt-4o\", "
+                                 "\"instructions\": \"Atenda os clientes com cordialidade.\", "
+                                 "\"tools\": [], \"metadata\": {}, \"temperature\": 1.0, "
+                                 "\"top_p\": 1.0, \"response_format\": \"auto\"}", quoted));
+      break;
+
+    case 4:
+    default:
+      set_json (message, SOUP_STATUS_OK,
+                g_strdup ("{\"id\": \"resp_sim\", \"object\": \"response\", \"created_at\": 1764320000, "
+                          "\"status\": \"completed\", \"model\": \"gpt-4.1-mini\", "
+                          "\"output\": [{\"type\": \"message\", \"id\": \"msg_sim\", \"status\": \"completed\", "
+                          "\"role\": \"assistant\", \"content\": [{\"type\": \"output_text\", "
+                          "\"text\": \"pong\", \"annotations\": []}]}], "
+                          "\"usage\": {\"input_tokens\": 8, \"output_tokens\": 2, \"total_tokens\": 10}}"));
+      break;
+    }
+}
+
+typedef struct
+{
+  BgptSimulator     *self;      /* unowned: a hold never outlives the simulator */
+  SoupServerMessage *message;
+  int                endpoint;
+  BgptScenario       scenario;
+  char              *subject;
+  char              *credential;
+  guint              source_id;
+  gsize              remaining;  /* huge body: bytes still to queue */
+  gboolean           finished;
+} Hold;
+
+static void
+hold_free (Hold *hold)
+{
+  g_clear_handle_id (&hold->source_id, g_source_remove);
+  if (hold->message != NULL)
+    g_signal_handlers_disconnect_by_data (hold->message, hold);
+  g_clear_object (&hold->message);
+  g_free (hold->subject);
+  if (hold->credential != NULL)
+    explicit_bzero (hold->credential, strlen (hold->credential));
+  g_free (hold->credential);
+  g_free (hold);
+}
+
+static void
+release_hold (Hold *hold)
+{
+  g_ptr_array_remove (hold->self->held, hold);
+}
+
+static void
+hold_finished_cb (SoupServerMessage *message,
+                  Hold              *hold)
+{
+  hold->finished = TRUE;
+  g_clear_handle_id (&hold->source_id, g_source_remove);
+  release_hold (hold);
+}
+
+static void
+unpause (SoupServerMessage *message)
+{
+  soup_server_message_unpause (message);
+}
+
+static char huge_chunk[HUGE_CHUNK_SIZE];
+
+static void
+queue_huge_chunk (Hold *hold)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (hold->message);
+  gsize size = MIN (hold->remaining, sizeof huge_chunk);
+
+  if (size == 0)
+    return;
+
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, huge_chunk, size);
+  hold->remaining -= size;
+}
+
+static void
+huge_wrote_chunk_cb (SoupServerMessage *message,
+                     Hold              *hold)
+{
+  queue_huge_chunk (hold);
+}
+
+static gboolean
+drop_connection_cb (gpointer user_data)
+{
+  Hold *hold = user_data;
+  g_autoptr(GIOStream) stream = NULL;
+  GSocket *socket;
+
+  hold->source_id = 0;
+
+  socket = soup_server_message_get_socket (hold->message);
+  if (socket != NULL && hold->scenario == BGPT_SCENARIO_RESET)
+    {
+      /* A zero linger time turns the close into a TCP reset. */
+      struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+    }
+
+  /* Stealing the connection finishes the message: forget it first. */
+  g_signal_handlers_disconnect_by_data (hold->message, hold);
+  stream = soup_server_message_steal_connection (hold->message);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+
+  release_hold (hold);
+  return G_SOURCE_REMOVE;
+}
+
+static void answer (Hold *hold);
+
+static gboolean
+delay_done_cb (gpointer user_data)
+{
+  Hold *hold = user_data;
+
+  hold->source_id = 0;
+  answer (hold);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_scenario_response (BgptSimulator     *self,
+                       SoupServerMessage *message,
+                       int                endpoint,
+                       BgptScenario       scenario,
+                       const char        *subject,
+                       const char        *credential)
+{
+  gboolean kommo = endpoint == 0;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  switch (scenario)
+    {
+    case BGPT_SCENARIO_OK:
+      set_ok (message, endpoint, subject);
+      break;
+
+    case BGPT_SCENARIO_INVALID_KEY:
+    case BGPT_SCENARIO_MISSING_SCOPE:
+    case BGPT_SCENARIO_MISMATCHED_ORGANIZATION:
+      if (kommo)
+        set_problem (message, 401, "Unauthorized", "Invalid user name or password");
+      else if (scenario == BGPT_SCENARIO_INVALID_KEY)
+        set_json (message, 401,
+                  openai_error_body ("Incorrect API key provided: sk-ab***wxyz. You can find your API key "
+                                     "at https://platform.openai.com/account/api-keys.",
+                                     "invalid_request_error", "invalid_api_key"));
+      else if (scenario == BGPT_SCENARIO_MISSING_SCOPE)
+        set_json (message, 401,
+                  openai_error_body ("You have insufficient permissions for this operation. Missing scopes: "
+                                     "api.model.read. Check that you have the correct role in your "
+                                     "organization (Reader, Writer, Owner) and project (Member, Owner), "
+                                     "and if you're using a restricted API key, that it has the necessary scopes.",
+                                     "invalid_request_error", NULL));
+      else
+        set_json (message, 401,
+                  openai_error_body ("OpenAI-Organization header should match organization for API key",
+                                     "invalid_request_error", "mismatched_organization"));
+      break;
+
+    case BGPT_SCENARIO_FORBIDDEN:
+      if (kommo)
+        set_body (message, 403, "text/plain", "Forbidden");
+      else
+        set_json (message, 403,
+                  openai_error_body ("Country, region, or territory not supported",
+                                     "request_forbidden", "unsupported_country_region_territory"));
+      break;
+
+    case BGPT_SCENARIO_MODEL_NO_ACCESS:
+      if (kommo)
+        set_body (message, 403, "text/plain", "Forbidden");
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("Project `proj_sim1234` does not have access to model `%s`",
+                                                   subject != NULL ? subject : "gpt-4o");
+          set_json (message, 403, openai_error_body (text, "invalid_request_error", "model_not_found"));
+        }
+      break;
+
+    case BGPT_SCENARIO_NOT_FOUND:
+      if (kommo)
+        set_problem (message, 404, "Not Found", "Account not found");
+      else if (endpoint == 3)
+        {
+          g_autofree char *text = g_strdup_printf ("No assistant found with id '%s'.", subject);
+          set_json (message, 404, openai_error_body (text, "invalid_request_error", NULL));
+        }
+      else if (endpoint == 1)
+        set_json (message, 404,
+                  openai_error_body ("Invalid URL (GET /v1/models)", "invalid_request_error", NULL));
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("The model `%s` does not exist or you do not have access to it.",
+                                                   subject != NULL ? subject : "gpt-9");
+          set_json (message, 404, openai_error_body (text, "invalid_request_error", "model_not_found"));
+        }
+      break;
+
+    case BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN:
+      set_body (message, 404, "text/plain", "Not Found");
+      break;
+
+    case BGPT_SCENARIO_MISSING_BETA_HEADER:
+      set_json (message, 400,
+                openai_error_body ("You must provide the 'OpenAI-Beta' header to access the Assistants API. "
+                                   "Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
+                                   "invalid_request_error", "invalid_beta"));
+      break;
+
+    case BGPT_SCENARIO_RATE_LIMITED:
+      if (kommo)
+        set_body (message, 429, "application/json", "{\"retry_after\":2}");
+      else
+        {
+          soup_message_headers_replace (headers, "retry-after", "20");
+          soup_message_headers_replace (headers, "x-ratelimit-limit-requests", "3");
+          soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", "0");
+          soup_message_headers_replace (headers, "x-ratelimit-reset-requests", "20s");
+          set_json (message, 429,
+                    openai_error_body ("Rate limit reached for gpt-4.1-mini in organization org-sim1234 on "
+                                       "requests per min (RPM): Limit 3, Used 3, Requested 1. Please try "
+                                       "again in 20s. Visit https://platform.openai.com/account/rate-limits "
+                                       "to learn more.",
+                                       "requests", "rate_limit_exceeded"));
+        }
+      break;
+
+    case BGPT_SCENARIO_QUOTA_EXCEEDED:
+    case BGPT_SCENARIO_QUOTA_EXCEEDED_LEGACY:
+      set_json (message, 429,
+                openai_error_body ("You exceeded your current quota, please check your plan and billing "
+                                   "details. For more information on this error, read the docs: "
+                                   "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                                   "insufficient_quota",
+                                   scenario == BGPT_SCENARIO_QUOTA_EXCEEDED ? "insufficient_quota" : NULL));
+      break;
+
+    case BGPT_SCENARIO_CREDIT_EXHAUSTED:
+      set_json (message, 429,
+                openai_error_body ("Your credit balance is too low to access the API. Please go to Plans "
+                                   "& Billing to purchase credits.",
+                                   "invalid_request_error", "credit_balance_exhausted"));
+      break;
+
+    case BGPT_SCENARIO_SPEND_LIMIT:
+      set_json (message, 429,
+                openai_error_body ("Your organization has reached its monthly spend limit.",
+                                   "invalid_request_error", "organization_spend_limit_exceeded"));
+      break;
+
+    case BGPT_SCENARIO_PAYMENT_REQUIRED:
+      set_problem (message, 402, "Payment Required", "Your subscription has expired");
+      break;
+
+    case BGPT_SCENARIO_REQUEST_TIMEOUT:
+      set_body (message, 408, "text/plain", "Request Timeout");
+      break;
+
+    case BGPT_SCENARIO_SERVER_ERROR:
+      if (kommo)
+        set_body (message, 500, "application/problem+json",
+                  "{\"title\":\"Internal Server Error\",\"type\":\"https://httpstatus.es/500\","
+                  "\"status\":500,\"detail\":\"Internal error\",\"trace_id\":\"c0ffee1234\"}");
+      else
+        set_json (message, 500,
+                  openai_error_body ("The server had an error while processing your request. Sorry about that!",
+                                     "server_error", NULL));
+      break;
+
+    case BGPT_SCENARIO_BAD_GATEWAY:
+      set_body (message, 502, "text/html", bad_gateway_html);
+      break;
+
+    case BGPT_SCENARIO_OVERLOADED:
+      set_json (message, 503,
+                openai_error_body ("That model is currently overloaded with other requests. You can retry "
+                                   "your request, or contact us through our help center at help.openai.com "
+                                   "if the error persists.",
+                                   "service_unavailable_error", "server_is_overloaded"));
+      break;
+
+    case BGPT_SCENARIO_SLOW_DOWN:
+      set_json (message, 503,
+                openai_error_body ("Please reduce your request rate and slowly ramp up your traffic.",
+                                   "service_unavailable_error", "slow_down"));
+      break;
+
+    case BGPT_SCENARIO_GATEWAY_TIMEOUT:
+      set_body (message, 504, "text/html", gateway_timeout_html);
+      break;
+
+    case BGPT_SCENARIO_MALFORMED_JSON:
+      set_body (message, 200, "application/json", "{\"object\": \"list\", \"data\": [{\"id\": \"gpt-4");
+      break;
+
+    case BGPT_SCENARIO_WRONG_SHAPE:
+      set_body (message, 200, "application/json", "{\"object\": \"unexpected\", \"items\": [1, 2, 3]}");
+      break;
+
+    case BGPT_SCENARIO_ECHO_SECRET:
+      {
+        g_autofree char *text = g_strdup_printf ("Incorrect API key provided: %s. You can find your API "
+                                                 "key at https://platform.openai.com/account/api-keys.",
+                                                 credential != NULL ? credential : "");
+        if (kommo)
+          set_problem (message, 401, "Unauthorized", text);
+        else
+          set_json (message, 401, openai_error_body (text, "invalid_request_error", "invalid_api_key"));
+        explicit_bzero (text, strlen (text));
+      }
+      break;
+
+    case BGPT_SCENARIO_REDIRECT:
+      {
+        const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+        g_autofree char *location = g_strconcat (self->redirect_target != NULL ? self->redirect_target
+                                                                                : "http://127.0.0.1:9",
+                                                 path, NULL);
+
+        soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
+      }
+      break;
+
+    case BGPT_SCENARIO_STALL_HEADERS:
+    case BGPT_SCENARIO_STALL_BODY:
+    case BGPT_SCENARIO_HUGE_BODY:
+    case BGPT_SCENARIO_CLOSE:
+    case BGPT_SCENARIO_RESET:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+answer (Hold *hold)
+{
+  BgptSimulator *self = hold->self;
+  SoupServerMessage *message = hold->message;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  EndpointScript *script = hold->endpoint >= 0 ? &self->scripts[hold->endpoint] : NULL;
+  g_autofree char *request_id = g_strdup_printf ("req_sim%06u", ++self->n_answered);
+
+  soup_message_headers_replace (headers, hold->endpoint == 0 ? "X-Request-Id" : "x-request-id",
+                                request_id);
+  if (hold->endpoint > 0)
+    soup_message_headers_replace (headers, "openai-processing-ms", "12");
+
+  switch (hold->scenario)
+    {
+    case BGPT_SCENARIO_STALL_HEADERS:
+      /* Held until the client gives up or the simulator goes away. */
+      return;
+
+    case BGPT_SCENARIO_STALL_BODY:
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      soup_message_headers_set_content_length (headers, STALL_BODY_LENGTH);
+      soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC,
+                                "{\"object\": \"list\", \"data\": [", strlen ("{\"object\": \"list\", \"data\": ["));
+      unpause (message);
+      return;
+
+    case BGPT_SCENARIO_HUGE_BODY:
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_content_type (headers, "application/json", NULL);
+      soup_message_headers_set_content_length (headers, BGPT_SIMULATOR_HUGE_BODY_SIZE);
+      /* Written chunks are dropped, so the body never sits in memory. */
+      soup_message_body_set_accumulate (soup_server_message_get_response_body (message), FALSE);
+      hold->remaining = BGPT_SIMULATOR_HUGE_BODY_SIZE;
+      memset (huge_chunk, ' ', sizeof huge_chunk);
+      g_signal_connect (message, "wrote-chunk", G_CALLBACK (huge_wrote_chunk_cb), hold);
+      queue_huge_chunk (hold);
+      unpause (message);
+      return;
+
+    case BGPT_SCENARIO_CLOSE:
+    case BGPT_SCENARIO_RESET:
+      hold->source_id = g_idle_add (drop_connection_cb, hold);
+      return;
+
+    default:
+      break;
+    }
+
+  if (script != NULL && script->raw)
+    {
+      const char *content_type = "application/json";
+
+      for (guint i = 0; script->raw_headers != NULL && script->raw_headers[i] != NULL &&
+                        script->raw_headers[i + 1] != NULL; i += 2)
+        {
+          if (g_ascii_strcasecmp (script->raw_headers[i], "Content-Type") == 0)
+            content_type = script->raw_headers[i + 1];
+          else
+            soup_message_headers_replace (headers, script->raw_headers[i], script->raw_headers[i + 1]);
+        }
+      set_body (message, script->raw_status, content_type,
+                script->raw_body != NULL ? script->raw_body : "");
+    }
+  else
+    {
+      set_scenario_response (self, message, hold->endpoint, hold->scenario,
+                             hold->subject, hold->credential);
+    }
+
+  unpause (message);
+  release_hold (hold);
+}
+
+static int
+route (const char  *method,
+       const char  *path,
+       char       **subject)
+{
+  if (g_str_equal (path, "/api/v4/account"))
+    return 0;
+  if (g_str_equal (path, "/v1/models"))
+    return 1;
+  if (g_str_has_prefix (path, "/v1/models/") && path[strlen ("/v1/models/")] != '\0')
+    {
+      *subject = g_uri_unescape_string (path + strlen ("/v1/models/"), NULL);
+      return 2;
+    }
+  if (g_str_has_prefix (path, "/v1/assistants/") && path[strlen ("/v1/assistants/")] != '\0')
+    {
+      *subject = g_uri_unescape_string (path + strlen ("/v1/assistants/"), NULL);
+      return 3;
+    }
+  if (g_str_equal (path, "/v1/responses"))
+    return 4;
+  return -1;
+}
+
+static void
+server_callback (SoupServer        *server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  BgptSimulator *self = user_data;
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (message);
+  const char *authorization = soup_message_headers_get_one (request_headers, "Authorization");
+  BgptSimulatorRequest *request = g_new0 (BgptSimulatorRequest, 1);
+  g_autofree char *subject = NULL;
+  EndpointScript *script;
+  Hold *hold;
+  int endpoint;
+
+  endpoint = route (soup_server_message_get_method (message), path, &subject);
+
+  request->method = g_strdup (soup_server_message_get_method (message));
+  request->path = g_strdup (path);
+  request->endpoint = endpoint >= 0 ? g_strdup (endpoint_names[endpoint]) : NULL;
+  request->has_authorization = authorization != NULL;
+  request->openai_beta = g_strdup (soup_message_headers_get_one (request_headers, "OpenAI-Beta"));
+  request->user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
+  if (request_body != NULL && request_body->length > 0)
+    request->body = g_strndup (request_body->data, request_body->length);
+  g_ptr_array_add (self->requests, request);
+
+  if (endpoint < 0)
+    {
+      set_body (message, 404, "text/plain", "Not Found");
+      return;
+    }
+
+  script = &self->scripts[endpoint];
+
+  hold = g_new0 (Hold, 1);
+  hold->self = self;
+  hold->message = g_object_ref (message);
+  hold->endpoint = endpoint;
+  hold->scenario = script->raw ? BGPT_SCENARIO_OK : script->scenario;
+  hold->subject = g_steal_pointer (&subject);
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    hold->credential = g_strdup (authorization + 7);
+  g_ptr_array_add (self->held, hold);
+  g_signal_connect (message, "finished", G_CALLBACK (hold_finished_cb), hold);
+
+  /* What the real services answer whatever else is going on. */
+  if (!script->raw && authorization == NULL && hold->scenario != BGPT_SCENARIO_REDIRECT)
+    {
+      if (endpoint == 0)
+        set_problem (message, 401, "Unauthorized", "Invalid user name or password");
+      else
+        set_json (message, 401,
+                  openai_error_body ("You didn't provide an API key. You need to provide your API key in an "
+                                     "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                                     "invalid_request_error", NULL));
+      release_hold (hold);
+      return;
+    }
+  if (!script->raw && endpoint == 3 && hold->scenario == BGPT_SCENARIO_OK &&
+      g_strcmp0 (soup_message_headers_get_one (request_headers, "OpenAI-Beta"), "assistants=v2") != 0)
+    hold->scenario = BGPT_SCENARIO_MISSING_BETA_HEADER;
+
+  soup_server_message_pause (message);
+
+  if (script->delay_ms > 0)
+    hold->source_id = g_timeout_add (script->delay_ms, delay_done_cb, hold);
+  else
+    answer (hold);
+}
+
+void
+bgpt_simulator_set_scenario (BgptSimulator *self,
+                             const char    *endpoint,
+                             BgptScenario   scenario)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+  g_return_if_fail (endpoint == NULL || endpoint_index (endpoint) >= 0);
+
+  for (guint i = 0; i < N_ENDPOINTS; i++)
+    if (endpoint == NULL || g_str_equal (endpoint, endpoint_names[i]))
+      {
+        EndpointScript *script = &self->scripts[i];
+        guint delay_ms = script->delay_ms;
+
+        script_clear (script);
+        script->scenario = scenario;
+        script->delay_ms = delay_ms;
+      }
+}
+
+void
+bgpt_simulator_set_delay (BgptSimulator *self,
+                          const char    *endpoint,
+                          guint          delay_ms)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+  g_return_if_fail (endpoint == NULL || endpoint_index (endpoint) >= 0);
+
+  for (guint i = 0; i < N_ENDPOINTS; i++)
+    if (endpoint == NULL || g_str_equal (endpoint, endpoint_names[i]))
+      self->scripts[i].delay_ms = delay_ms;
+}
+
+void
+bgpt_simulator_set_response (BgptSimulator      *self,
+                             const char         *endpoint,
+                             guint               status,
+                             const char * const *headers,
+                             const char         *body)
+{
+  EndpointScript *script;
+  int index;
+
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+  index = endpoint_index (endpoint);
+  g_return_if_fail (index >= 0);
+
+  script = &self->scripts[index];
+  g_clear_pointer (&script->raw_headers, g_strfreev);
+  g_clear_pointer (&script->raw_body, g_free);
+  script->raw = TRUE;
+  script->raw_status = status;
+  script->raw_headers = g_strdupv ((char **) headers);
+  script->raw_body = g_strdup (body);
+}
+
+void
+bgpt_simulator_set_redirect_target (BgptSimulator *self,
+                                    const char    *base_url)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  g_free (self->redirect_target);
+  self->redirect_target = g_strdup (base_url);
+}
+
+void
+bgpt_simulator_reset (BgptSimulator *self)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  for (guint i = 0; i < N_ENDPOINTS; i++)
+    script_clear (&self->scripts[i]);
+  g_clear_pointer (&self->redirect_target, g_free);
+  bgpt_simulator_clear_requests (self);
+}
+
+guint
+bgpt_simulator_count_requests (BgptSimulator *self,
+                               const char    *endpoint)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (BGPT_IS_SIMULATOR (self), 0);
+
+  for (guint i = 0; i < self->requests->len; i++)
+    {
+      const BgptSimulatorRequest *request = g_ptr_array_index (self->requests, i);
+
+      if (endpoint == NULL || g_strcmp0 (request->endpoint, endpoint) == 0)
+        count++;
+    }
+  return count;
+}
+
+const BgptSimulatorRequest *
+bgpt_simulator_get_request (BgptSimulator *self,
+                            guint          index)
+{
+  g_return_val_if_fail (BGPT_IS_SIMULATOR (self), NULL);
+  g_return_val_if_fail (index < self->requests->len, NULL);
+
+  return g_ptr_array_index (self->requests, index);
+}
+
+void
+bgpt_simulator_clear_requests (BgptSimulator *self)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  g_ptr_array_set_size (self->requests, 0);
+}
+
+guint
+bgpt_simulator_get_port (BgptSimulator *self)
+{
+  g_return_val_if_fail (BGPT_IS_SIMULATOR (self), 0);
+
+  return self->port;
+}
+
+const char *
+bgpt_simulator_get_base_url (BgptSimulator *self)
+{
+  g_return_val_if_fail (BGPT_IS_SIMULATOR (self), NULL);
+
+  return self->base_url;
+}
+
+char *
+bgpt_simulator_dup_openai_base_url (BgptSimulator *self)
+{
+  g_return_val_if_fail (BGPT_IS_SIMULATOR (self), NULL);
+
+  return g_strconcat (self->base_url, "/v1", NULL);
+}
+
+GTlsCertificate *
+bgpt_simulator_create_test_certificate (const char  *directory,
+                                        GError     **error)
+{
+  g_autofree char *cert_path = g_build_filename (directory, "test-only-cert.pem", NULL);
+  g_autofree char *key_path = g_build_filename (directory, "test-only-key.pem", NULL);
+  g_autofree char *standard_error = NULL;
+  int wait_status = 0;
+  const char *argv[] = {
+    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    "-nodes", "-days", "1", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout", key_path, "-out", cert_path, NULL
+  };
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &standard_error, &wait_status, error))
+    return NULL;
+
+  if (!g_spawn_check_wait_status (wait_status, error))
+    {
+      g_prefix_error (error, "openssl: %s: ", standard_error);
+      return NULL;
+    }
+
+  return g_tls_certificate_new_from_files (cert_path, key_path, error);
+}
+
+static gboolean
+simulator_listen (BgptSimulator    *self,
+        GTlsCertificate  *certificate,
+        GError          **error)
+{
+  g_autoslist(GUri) uris = NULL;
+  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
+
+  if (certificate != NULL)
+    {
+      soup_server_set_tls_certificate (self->server, certificate);
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
+  if (!soup_server_listen_local (self->server, 0, options, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->server);
+  g_assert (uris != NULL);
+  self->port = (guint) g_uri_get_port (uris->data);
+  self->base_url = g_strdup_printf ("%s://127.0.0.1:%u",
+                                    certificate != NULL ? "https" : "http", self->port);
+  return TRUE;
+}
+
+BgptSimulator *
+bgpt_simulator_new (GError **error)
+{
+  g_autoptr(BgptSimulator) self = g_object_new (BGPT_TYPE_SIMULATOR, NULL);
+
+  if (!simulator_listen (self, NULL, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+BgptSimulator *
+bgpt_simulator_new_tls (GTlsCertificate  *certificate,
+                        GError          **error)
+{
+  g_autoptr(BgptSimulator) self = NULL;
+
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
+
+  self = g_object_new (BGPT_TYPE_SIMULATOR, NULL);
+  if (!simulator_listen (self, certificate, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static void
+bgpt_simulator_dispose (GObject *object)
+{
+  BgptSimulator *self = BGPT_SIMULATOR (object);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (bgpt_simulator_parent_class)->dispose (object);
+}
+
+static void
+bgpt_simulator_finalize (GObject *object)
+{
+  BgptSimulator *self = BGPT_SIMULATOR (object);
+
+  for (guint i = 0; i < N_ENDPOINTS; i++)
+    script_clear (&self->scripts[i]);
+  g_clear_pointer (&self->requests, g_ptr_array_unref);
+  g_free (self->base_url);
+  g_free (self->redirect_target);
+
+  G_OBJECT_CLASS (bgpt_simulator_parent_class)->finalize (object);
+}
+
+static void
+bgpt_simulator_class_init (BgptSimulatorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bgpt_simulator_dispose;
+  object_class->finalize = bgpt_simulator_finalize;
+}
+
+static void
+bgpt_simulator_init (BgptSimulator *self)
+{
+  self->server = soup_server_new ("server-header", "bgpt-simulator", NULL);
+  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) simulator_request_free);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_free);
+}
