@@ -1,0 +1,1373 @@
+/* bgpt-incident-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-incident-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "bgpt-incident-private.h"
+#include "bgpt-incident-store.h"
+
+#define FILE_VERSION 1
+#define DEFAULT_SAVE_DELAY_MS 500
+
+/* Shared with the worker threads, so that a write finishing after the store
+ * is gone is harmless and writes land in order: a write of an older
+ * generation never replaces a newer one. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  char            *path;
+  guint64          written_generation;
+} Writer;
+
+struct _BgptIncidentStore
+{
+  GObject       parent_instance;
+
+  GPtrArray    *incidents;        /* BgptIncident, newest first */
+  GHashTable   *by_id;            /* id -> BgptIncident, borrowed */
+
+  Writer       *writer;
+  guint         save_delay_ms;
+  guint         save_source;
+  guint64       generation;       /* bumped on every change */
+  guint64       saved_generation; /* the newest generation handed to a write */
+  gboolean      write_in_flight;
+
+  guint         max_incidents;
+  guint         n_unread;
+  guint         n_open;
+
+  gboolean      loading;
+  gboolean      loaded;
+  gboolean      read_only;
+  char         *load_error;
+  guint         n_skipped;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BgptIncidentStore, bgpt_incident_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+G_DEFINE_QUARK (bgpt-incident-store-error-quark, bgpt_incident_store_error)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_LOADED,
+  PROP_LOAD_ERROR,
+  PROP_N_SKIPPED,
+  PROP_MAX_INCIDENTS,
+  PROP_N_UNREAD,
+  PROP_N_OPEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Writer */
+
+static Writer *
+writer_new (const char *path)
+{
+  Writer *writer = g_new0 (Writer, 1);
+
+  g_atomic_ref_count_init (&writer->ref_count);
+  g_mutex_init (&writer->mutex);
+  writer->path = g_strdup (path);
+  return writer;
+}
+
+static Writer *
+writer_ref (Writer *writer)
+{
+  g_atomic_ref_count_inc (&writer->ref_count);
+  return writer;
+}
+
+static void
+writer_unref (Writer *writer)
+{
+  if (g_atomic_ref_count_dec (&writer->ref_count))
+    {
+      g_mutex_clear (&writer->mutex);
+      g_free (writer->path);
+      g_free (writer);
+    }
+}
+
+static gboolean
+writer_write (Writer      *writer,
+              const char  *contents,
+              gsize        length,
+              guint64      generation,
+              GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->mutex);
+  g_autofree char *directory = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (generation <= writer->written_generation)
+    return TRUE;
+
+  directory = g_path_get_dirname (writer->path);
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, BGPT_INCIDENT_STORE_ERROR, BGPT_INCIDENT_STORE_ERROR_WRITE,
+                   _("Could not save the incident history to “%s”: %s"),
+                   writer->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* CONSISTENT: a temporary file, fsync, rename; a crash leaves either the
+   * old or the new history, never a mix. 0600: error messages from the
+   * APIs may name the customer's organization. */
+  if (!g_file_set_contents_full (writer->path, contents, length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                 &local_error))
+    {
+      g_set_error (error, BGPT_INCIDENT_STORE_ERROR, BGPT_INCIDENT_STORE_ERROR_WRITE,
+                   _("Could not save the incident history to “%s”: %s"),
+                   writer->path, local_error->message);
+      return FALSE;
+    }
+
+  writer->written_generation = generation;
+  return TRUE;
+}
+
+/* GListModel */
+
+static GType
+bgpt_incident_store_get_item_type (GListModel *model)
+{
+  return BGPT_TYPE_INCIDENT;
+}
+
+static guint
+bgpt_incident_store_get_n_items (GListModel *model)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (model);
+
+  return self->incidents->len;
+}
+
+static gpointer
+bgpt_incident_store_get_item (GListModel *model,
+                              guint       position)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (model);
+
+  if (position >= self->incidents->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->incidents, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bgpt_incident_store_get_item_type;
+  iface->get_n_items = bgpt_incident_store_get_n_items;
+  iface->get_item = bgpt_incident_store_get_item;
+}
+
+/* Saving */
+
+static char *
+serialize (BgptIncidentStore *self,
+           gsize             *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, FILE_VERSION);
+  json_builder_set_member_name (builder, "incidents");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->incidents->len; i++)
+    bgpt_incident_to_json (g_ptr_array_index (self->incidents, i), builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, length);
+}
+
+typedef struct
+{
+  Writer  *writer;
+  char    *contents;
+  gsize    length;
+  guint64  generation;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  writer_unref (job->writer);
+  g_free (job->contents);
+  g_free (job);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  GError *error = NULL;
+
+  if (writer_write (job->writer, job->contents, job->length, job->generation, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void schedule_save (BgptIncidentStore *self);
+
+static void
+write_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+  g_autoptr(GError) error = NULL;
+
+  self->write_in_flight = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("%s", error->message);
+
+  if (self->generation > self->saved_generation)
+    schedule_save (self);
+}
+
+static void
+start_write (BgptIncidentStore *self)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteJob *job = g_new0 (WriteJob, 1);
+
+  job->writer = writer_ref (self->writer);
+  job->contents = serialize (self, &job->length);
+  job->generation = self->generation;
+  self->saved_generation = self->generation;
+  self->write_in_flight = TRUE;
+
+  task = g_task_new (self, NULL, write_done, NULL);
+  g_task_set_source_tag (task, start_write);
+  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
+  g_task_run_in_thread (task, write_thread);
+}
+
+static gboolean
+save_timeout_cb (gpointer user_data)
+{
+  BgptIncidentStore *self = user_data;
+
+  self->save_source = 0;
+  start_write (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+can_write (BgptIncidentStore *self)
+{
+  return self->loaded && !self->read_only;
+}
+
+/* Coalesces changes: one write per delay, and one write in flight at most. */
+static void
+schedule_save (BgptIncidentStore *self)
+{
+  if (!can_write (self) || self->save_source != 0 || self->write_in_flight)
+    return;
+
+  if (self->generation <= self->saved_generation)
+    return;
+
+  self->save_source = g_timeout_add (self->save_delay_ms, save_timeout_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->save_source),
+                            "[bgpt] save incidents");
+}
+
+gboolean
+bgpt_incident_store_flush (BgptIncidentStore  *self,
+                           GError            **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
+  if (!can_write (self))
+    return TRUE;
+
+  /* A write in flight may hold an older generation; writing the current one
+   * here wins over it whichever finishes first. */
+  if (self->generation <= self->saved_generation && !self->write_in_flight)
+    return TRUE;
+
+  contents = serialize (self, &length);
+  self->saved_generation = self->generation;
+  return writer_write (self->writer, contents, length, self->generation, error);
+}
+
+void
+bgpt_incident_store_set_save_delay (BgptIncidentStore *self,
+                                    guint              delay_ms)
+{
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+
+  self->save_delay_ms = delay_ms;
+}
+
+/* Changes */
+
+static void
+update_counts (BgptIncidentStore *self)
+{
+  guint n_unread = 0;
+  guint n_open = 0;
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      BgptIncident *incident = g_ptr_array_index (self->incidents, i);
+
+      if (!bgpt_incident_get_read (incident))
+        n_unread++;
+      if (bgpt_incident_is_open (incident))
+        n_open++;
+    }
+
+  if (n_unread != self->n_unread)
+    {
+      self->n_unread = n_unread;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNREAD]);
+    }
+
+  if (n_open != self->n_open)
+    {
+      self->n_open = n_open;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_OPEN]);
+    }
+}
+
+static void
+changed (BgptIncidentStore *self)
+{
+  self->generation++;
+  update_counts (self);
+  schedule_save (self);
+}
+
+static gboolean
+find_position (BgptIncidentStore *self,
+               BgptIncident      *incident,
+               guint             *position)
+{
+  return g_ptr_array_find (self->incidents, incident, position);
+}
+
+static void
+emit_changed_item (BgptIncidentStore *self,
+                   BgptIncident      *incident)
+{
+  guint position;
+
+  if (find_position (self, incident, &position))
+    g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+}
+
+static void
+remove_at (BgptIncidentStore *self,
+           guint              position)
+{
+  BgptIncident *incident = g_ptr_array_index (self->incidents, position);
+
+  g_hash_table_remove (self->by_id, bgpt_incident_get_id (incident));
+  g_ptr_array_remove_index (self->incidents, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+}
+
+static void
+enforce_cap (BgptIncidentStore *self)
+{
+  while (self->incidents->len > self->max_incidents)
+    {
+      guint victim = self->incidents->len - 1;
+
+      for (guint i = self->incidents->len; i > 0; i--)
+        {
+          if (!bgpt_incident_is_open (g_ptr_array_index (self->incidents, i - 1)))
+            {
+              victim = i - 1;
+              break;
+            }
+        }
+
+      remove_at (self, victim);
+    }
+}
+
+/* Newest first; a new incident goes before older ones and before others of
+ * the same time. */
+static guint
+insertion_position (BgptIncidentStore *self,
+                    gint64             first_seen)
+{
+  guint position = 0;
+
+  while (position < self->incidents->len &&
+         bgpt_incident_get_first_seen (g_ptr_array_index (self->incidents, position)) > first_seen)
+    position++;
+
+  return position;
+}
+
+static void
+insert (BgptIncidentStore *self,
+        BgptIncident      *incident)
+{
+  guint position = insertion_position (self, bgpt_incident_get_first_seen (incident));
+
+  g_ptr_array_insert (self->incidents, position, g_object_ref (incident));
+  g_hash_table_insert (self->by_id, (gpointer) bgpt_incident_get_id (incident), incident);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+}
+
+BgptIncident *
+bgpt_incident_store_find_open (BgptIncidentStore *self,
+                               const char        *account_id,
+                               const char        *check)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+  g_return_val_if_fail (check != NULL, NULL);
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      BgptIncident *incident = g_ptr_array_index (self->incidents, i);
+
+      if (bgpt_incident_is_open (incident) &&
+          g_str_equal (bgpt_incident_get_account_id (incident), account_id) &&
+          g_str_equal (bgpt_incident_get_check (incident), check))
+        return incident;
+    }
+
+  return NULL;
+}
+
+BgptIncident *
+bgpt_incident_store_lookup (BgptIncidentStore *self,
+                            const char        *id)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_id, id);
+}
+
+BgptIncident *
+bgpt_incident_store_report (BgptIncidentStore   *self,
+                            const char          *account_id,
+                            const BgptDiagnosis *diagnosis)
+{
+  g_autoptr(BgptIncident) incident = NULL;
+  BgptIncident *open;
+  gint64 now;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (account_id != NULL && *account_id != '\0', NULL);
+  g_return_val_if_fail (diagnosis != NULL, NULL);
+  g_return_val_if_fail (diagnosis->check != NULL && *diagnosis->check != '\0', NULL);
+  g_return_val_if_fail (diagnosis->error_id != NULL, NULL);
+  /* The file keeps catalog ids only; anything else would be dropped on load. */
+  g_return_val_if_fail (bgpt_catalog_lookup (diagnosis->error_id) != NULL, NULL);
+
+  now = g_get_real_time ();
+  open = bgpt_incident_store_find_open (self, account_id, diagnosis->check);
+
+  if (open != NULL && g_str_equal (bgpt_incident_get_error_id (open), diagnosis->error_id))
+    {
+      bgpt_incident_repeat (open, diagnosis, now);
+      emit_changed_item (self, open);
+      changed (self);
+      return open;
+    }
+
+  if (open != NULL)
+    {
+      bgpt_incident_resolve (open, now);
+      emit_changed_item (self, open);
+    }
+
+  incident = bgpt_incident_new (account_id, diagnosis, now);
+  insert (self, incident);
+  enforce_cap (self);
+  changed (self);
+
+  return incident;
+}
+
+BgptIncident *
+bgpt_incident_store_resolve (BgptIncidentStore *self,
+                             const char        *account_id,
+                             const char        *check)
+{
+  BgptIncident *open;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+  g_return_val_if_fail (check != NULL, NULL);
+
+  open = bgpt_incident_store_find_open (self, account_id, check);
+  if (open == NULL)
+    return NULL;
+
+  bgpt_incident_resolve (open, g_get_real_time ());
+  emit_changed_item (self, open);
+  changed (self);
+
+  return open;
+}
+
+static gboolean
+is_ours (BgptIncidentStore *self,
+         BgptIncident      *incident)
+{
+  return g_hash_table_lookup (self->by_id, bgpt_incident_get_id (incident)) == incident;
+}
+
+void
+bgpt_incident_store_mark_read (BgptIncidentStore *self,
+                               BgptIncident      *incident)
+{
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+  g_return_if_fail (BGPT_IS_INCIDENT (incident));
+  g_return_if_fail (is_ours (self, incident));
+
+  if (bgpt_incident_get_read (incident))
+    return;
+
+  bgpt_incident_set_read (incident, TRUE);
+  emit_changed_item (self, incident);
+  changed (self);
+}
+
+void
+bgpt_incident_store_mark_all_read (BgptIncidentStore *self)
+{
+  gboolean any = FALSE;
+
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+
+  for (guint i = 0; i < self->incidents->len; i++)
+    {
+      BgptIncident *incident = g_ptr_array_index (self->incidents, i);
+
+      if (!bgpt_incident_get_read (incident))
+        {
+          bgpt_incident_set_read (incident, TRUE);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
+          any = TRUE;
+        }
+    }
+
+  if (any)
+    changed (self);
+}
+
+void
+bgpt_incident_store_silence (BgptIncidentStore *self,
+                             BgptIncident      *incident,
+                             gint64             until)
+{
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+  g_return_if_fail (BGPT_IS_INCIDENT (incident));
+  g_return_if_fail (is_ours (self, incident));
+
+  if (bgpt_incident_get_silenced_until (incident) == MAX (until, 0))
+    return;
+
+  bgpt_incident_set_silenced_until (incident, until);
+  emit_changed_item (self, incident);
+  changed (self);
+}
+
+guint
+bgpt_incident_store_clear_resolved (BgptIncidentStore *self)
+{
+  guint removed = 0;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+
+  for (guint i = self->incidents->len; i > 0; i--)
+    {
+      if (!bgpt_incident_is_open (g_ptr_array_index (self->incidents, i - 1)))
+        {
+          remove_at (self, i - 1);
+          removed++;
+        }
+    }
+
+  if (removed > 0)
+    changed (self);
+
+  return removed;
+}
+
+guint
+bgpt_incident_store_remove_account (BgptIncidentStore *self,
+                                    const char        *account_id)
+{
+  guint removed = 0;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+  g_return_val_if_fail (account_id != NULL, 0);
+
+  for (guint i = self->incidents->len; i > 0; i--)
+    {
+      BgptIncident *incident = g_ptr_array_index (self->incidents, i - 1);
+
+      if (g_str_equal (bgpt_incident_get_account_id (incident), account_id))
+        {
+          remove_at (self, i - 1);
+          removed++;
+        }
+    }
+
+  if (removed > 0)
+    changed (self);
+
+  return removed;
+}
+
+guint
+bgpt_incident_store_get_n_unread (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+  return self->n_unread;
+}
+
+guint
+bgpt_incident_store_get_n_open (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+  return self->n_open;
+}
+
+guint
+bgpt_incident_store_get_max_incidents (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+  return self->max_incidents;
+}
+
+void
+bgpt_incident_store_set_max_incidents (BgptIncidentStore *self,
+                                       guint              max_incidents)
+{
+  guint before;
+
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+  g_return_if_fail (max_incidents > 0);
+
+  if (self->max_incidents == max_incidents)
+    return;
+
+  self->max_incidents = max_incidents;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_INCIDENTS]);
+
+  before = self->incidents->len;
+  enforce_cap (self);
+  if (self->incidents->len != before)
+    changed (self);
+}
+
+/* Loading */
+
+typedef struct
+{
+  char       *path;
+  GPtrArray  *incidents;   /* BgptIncident */
+  guint       n_skipped;
+  char       *backup_path;
+  GError     *error;       /* the whole file was bad */
+  gboolean    read_only;
+} LoadResult;
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_free (result->path);
+  g_clear_pointer (&result->incidents, g_ptr_array_unref);
+  g_free (result->backup_path);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+/* Renames the file to <path>.corrupt-<UTC time>, never over another backup. */
+static char *
+move_aside (const char  *path,
+            int         *saved_errno)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *backup = NULL;
+
+      if (attempt == 0)
+        backup = g_strdup_printf ("%s.corrupt-%s", path, stamp);
+      else
+        backup = g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, attempt);
+
+      if (g_file_test (backup, G_FILE_TEST_EXISTS))
+        continue;
+
+      if (g_rename (path, backup) == 0)
+        return g_steal_pointer (&backup);
+
+      *saved_errno = errno;
+      return NULL;
+    }
+
+  *saved_errno = EEXIST;
+  return NULL;
+}
+
+/* The file is bad as a whole: keep it aside, start empty, say where it went. */
+static void
+reject_file (LoadResult             *result,
+             BgptIncidentStoreError  code,
+             const char             *reason)
+{
+  int saved_errno = 0;
+
+  g_debug ("Incident history %s rejected: %s", result->path, reason);
+
+  g_clear_pointer (&result->incidents, g_ptr_array_unref);
+  result->incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  result->n_skipped = 0;
+
+  result->backup_path = move_aside (result->path, &saved_errno);
+  if (result->backup_path == NULL)
+    {
+      result->read_only = TRUE;
+      g_set_error (&result->error, BGPT_INCIDENT_STORE_ERROR,
+                   BGPT_INCIDENT_STORE_ERROR_UNREADABLE,
+                   _("The incident history “%s” could not be read (%s) nor moved aside (%s). "
+                     "It will not be changed; new incidents are kept only until ByteGPT Monitor closes."),
+                   result->path, reason, g_strerror (saved_errno));
+      return;
+    }
+
+  switch (code)
+    {
+    case BGPT_INCIDENT_STORE_ERROR_TOO_LARGE:
+      g_set_error (&result->error, BGPT_INCIDENT_STORE_ERROR, code,
+                   _("The incident history was too large to read and was moved to “%s”. "
+                     "A new, empty history was started."),
+                   result->backup_path);
+      break;
+
+    case BGPT_INCIDENT_STORE_ERROR_NEWER_VERSION:
+      g_set_error (&result->error, BGPT_INCIDENT_STORE_ERROR, code,
+                   _("The incident history was written by a newer version of ByteGPT Monitor "
+                     "and was moved to “%s”. A new, empty history was started."),
+                   result->backup_path);
+      break;
+
+    case BGPT_INCIDENT_STORE_ERROR_CORRUPT:
+    case BGPT_INCIDENT_STORE_ERROR_UNREADABLE:
+    case BGPT_INCIDENT_STORE_ERROR_WRITE:
+    default:
+      g_set_error (&result->error, BGPT_INCIDENT_STORE_ERROR,
+                   BGPT_INCIDENT_STORE_ERROR_CORRUPT,
+                   _("The incident history was damaged and was moved to “%s”. "
+                     "A new, empty history was started."),
+                   result->backup_path);
+      break;
+    }
+}
+
+/* Reads at most BGPT_INCIDENT_STORE_MAX_FILE_SIZE bytes; FALSE when the file
+ * is not a regular file, unreadable or larger. */
+static gboolean
+read_bounded (const char              *path,
+              GByteArray             **out,
+              BgptIncidentStoreError  *code,
+              const char             **reason,
+              gboolean                *missing)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  struct stat st;
+  int fd;
+
+  *missing = FALSE;
+  *out = NULL;
+
+  /* O_NONBLOCK: a FIFO in place of the file must not hang the thread. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT)
+        {
+          *missing = TRUE;
+          return TRUE;
+        }
+
+      *code = BGPT_INCIDENT_STORE_ERROR_CORRUPT;
+      *reason = g_strerror (saved_errno);
+      return FALSE;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_close (fd, NULL);
+      *code = BGPT_INCIDENT_STORE_ERROR_CORRUPT;
+      *reason = "not a regular file";
+      return FALSE;
+    }
+
+  if (st.st_size > BGPT_INCIDENT_STORE_MAX_FILE_SIZE)
+    {
+      g_close (fd, NULL);
+      *code = BGPT_INCIDENT_STORE_ERROR_TOO_LARGE;
+      *reason = "over the size limit";
+      return FALSE;
+    }
+
+  bytes = g_byte_array_sized_new (st.st_size + 1);
+  for (;;)
+    {
+      guint8 buffer[16384];
+      gssize n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_close (fd, NULL);
+          *code = BGPT_INCIDENT_STORE_ERROR_CORRUPT;
+          *reason = g_strerror (saved_errno);
+          return FALSE;
+        }
+
+      if (n == 0)
+        break;
+
+      /* The file may have grown since fstat(). */
+      if (bytes->len + n > BGPT_INCIDENT_STORE_MAX_FILE_SIZE)
+        {
+          g_close (fd, NULL);
+          *code = BGPT_INCIDENT_STORE_ERROR_TOO_LARGE;
+          *reason = "over the size limit";
+          return FALSE;
+        }
+
+      g_byte_array_append (bytes, buffer, n);
+    }
+
+  g_close (fd, NULL);
+  *out = g_steal_pointer (&bytes);
+  return TRUE;
+}
+
+static void
+parse_document (LoadResult *result,
+                GByteArray *bytes)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GHashTable) seen_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonObject *document;
+  JsonNode *version;
+  JsonNode *incidents;
+  JsonArray *array;
+
+  if (bytes->len == 0)
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "empty file");
+      return;
+    }
+
+  if (!g_utf8_validate ((const char *) bytes->data, bytes->len, NULL))
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "invalid UTF-8");
+      return;
+    }
+
+  if (!json_parser_load_from_data (parser, (const char *) bytes->data, bytes->len, &error))
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, error->message);
+      return;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "not a JSON object");
+      return;
+    }
+
+  document = json_node_get_object (root);
+  version = json_object_get_member (document, "version");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64 ||
+      json_node_get_int (version) < 1)
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "bad version");
+      return;
+    }
+
+  if (json_node_get_int (version) > FILE_VERSION)
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_NEWER_VERSION, "newer version");
+      return;
+    }
+
+  incidents = json_object_get_member (document, "incidents");
+  if (incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents))
+    {
+      reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "no incidents array");
+      return;
+    }
+
+  array = json_node_get_array (incidents);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr(BgptIncident) incident = NULL;
+      const char *reason = "not an object";
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        incident = bgpt_incident_new_from_json (json_node_get_object (element), &reason);
+
+      if (incident != NULL && g_hash_table_contains (seen_ids, bgpt_incident_get_id (incident)))
+        {
+          g_clear_object (&incident);
+          reason = "duplicate id";
+        }
+
+      if (incident == NULL)
+        {
+          g_debug ("Skipping incident %u of %s: %s", i, result->path, reason);
+          result->n_skipped++;
+          continue;
+        }
+
+      g_hash_table_add (seen_ids, (gpointer) bgpt_incident_get_id (incident));
+      g_ptr_array_add (result->incidents, g_steal_pointer (&incident));
+    }
+
+  if (result->n_skipped > 0)
+    {
+      int saved_errno = 0;
+
+      /* The next save drops the skipped entries: keep the original. */
+      result->backup_path = move_aside (result->path, &saved_errno);
+      if (result->backup_path == NULL)
+        {
+          g_autoptr(GPtrArray) kept = g_steal_pointer (&result->incidents);
+
+          reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, g_strerror (saved_errno));
+          g_clear_pointer (&result->incidents, g_ptr_array_unref);
+          result->incidents = g_steal_pointer (&kept);
+        }
+    }
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadResult *result = task_data;
+  g_autoptr(GByteArray) bytes = NULL;
+  BgptIncidentStoreError code = BGPT_INCIDENT_STORE_ERROR_CORRUPT;
+  const char *reason = NULL;
+  gboolean missing;
+
+  /* Once the file may be moved aside, finish, so that the move is reported. */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      GError *error = NULL;
+
+      g_cancellable_set_error_if_cancelled (cancellable, &error);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  result->incidents = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!read_bounded (result->path, &bytes, &code, &reason, &missing))
+    reject_file (result, code, reason);
+  else if (!missing)
+    parse_document (result, bytes);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gint
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  gint64 first_a = bgpt_incident_get_first_seen (*(BgptIncident **) a);
+  gint64 first_b = bgpt_incident_get_first_seen (*(BgptIncident **) b);
+
+  return (first_a < first_b) - (first_a > first_b);
+}
+
+/* Incidents reported while the file was being read stay; a loaded open
+ * incident that one of them replaces is resolved. */
+static void
+merge_loaded (BgptIncidentStore *self,
+              GPtrArray         *loaded)
+{
+  guint before = self->incidents->len;
+  gint64 now = g_get_real_time ();
+
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      BgptIncident *incident = g_ptr_array_index (loaded, i);
+
+      if (g_hash_table_contains (self->by_id, bgpt_incident_get_id (incident)))
+        continue;
+
+      if (bgpt_incident_is_open (incident))
+        {
+          BgptIncident *open = bgpt_incident_store_find_open (self,
+                                                              bgpt_incident_get_account_id (incident),
+                                                              bgpt_incident_get_check (incident));
+          if (open != NULL)
+            bgpt_incident_resolve (incident, now);
+        }
+
+      g_ptr_array_add (self->incidents, g_object_ref (incident));
+      g_hash_table_insert (self->by_id, (gpointer) bgpt_incident_get_id (incident), incident);
+    }
+
+  g_ptr_array_sort (self->incidents, compare_newest_first);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, before, self->incidents->len);
+}
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+  g_autoptr(GTask) task = user_data;
+  LoadResult *result = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  guint64 generation = self->generation;
+
+  self->loading = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  merge_loaded (self, result->incidents);
+  enforce_cap (self);
+
+  self->loaded = TRUE;
+  self->read_only = result->read_only;
+  self->n_skipped = result->n_skipped;
+
+  g_clear_pointer (&self->load_error, g_free);
+  if (result->error != NULL)
+    self->load_error = g_strdup (result->error->message);
+  else if (result->n_skipped > 0)
+    self->load_error = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "%u incident in the history could not be read and was left out. "
+                                                     "The original file was kept at “%s”.",
+                                                     "%u incidents in the history could not be read and were left out. "
+                                                     "The original file was kept at “%s”.",
+                                                     result->n_skipped),
+                                        result->n_skipped, result->backup_path);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SKIPPED]);
+
+  /* Save when the file on disk is not what we hold now: early reports,
+   * entries left out, or a trimmed history. */
+  if (generation > 0 || result->n_skipped > 0 ||
+      self->incidents->len != result->incidents->len)
+    changed (self);
+  else
+    update_counts (self);
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (result->error != NULL)
+    g_task_return_error (task, g_error_copy (result->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+bgpt_incident_store_load_async (BgptIncidentStore   *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  LoadResult *result;
+
+  g_return_if_fail (BGPT_IS_INCIDENT_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bgpt_incident_store_load_async);
+
+  if (self->loading || self->loaded)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The incident history is already loaded"));
+      return;
+    }
+
+  self->loading = TRUE;
+
+  result = g_new0 (LoadResult, 1);
+  result->path = g_strdup (self->writer->path);
+
+  worker = g_task_new (self, cancellable, load_done, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, load_thread);
+  g_task_set_task_data (worker, result, (GDestroyNotify) load_result_free);
+  /* Cancellation is checked in the thread before it starts; after that,
+   * the result must arrive so that a moved-aside file is reported. */
+  g_task_set_check_cancellable (worker, FALSE);
+  g_task_run_in_thread (worker, load_thread);
+}
+
+gboolean
+bgpt_incident_store_load_finish (BgptIncidentStore  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bgpt_incident_store_load_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+bgpt_incident_store_is_loaded (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), FALSE);
+  return self->loaded;
+}
+
+const char *
+bgpt_incident_store_get_load_error (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  return self->load_error;
+}
+
+guint
+bgpt_incident_store_get_n_skipped (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+  return self->n_skipped;
+}
+
+/* Object */
+
+char *
+bgpt_incident_store_get_default_path (void)
+{
+  return g_build_filename (g_get_user_state_dir (), PACKAGE_NAME, "incidents.json", NULL);
+}
+
+BgptIncidentStore *
+bgpt_incident_store_new (const char *path)
+{
+  return g_object_new (BGPT_TYPE_INCIDENT_STORE, "path", path, NULL);
+}
+
+const char *
+bgpt_incident_store_get_path (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), NULL);
+  return self->writer->path;
+}
+
+static void
+bgpt_incident_store_dispose (GObject *object)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+
+  if (self->save_source != 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!bgpt_incident_store_flush (self, &error))
+        g_warning ("%s", error->message);
+    }
+
+  G_OBJECT_CLASS (bgpt_incident_store_parent_class)->dispose (object);
+}
+
+static void
+bgpt_incident_store_finalize (GObject *object)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->incidents, g_ptr_array_unref);
+  g_clear_pointer (&self->writer, writer_unref);
+  g_clear_pointer (&self->load_error, g_free);
+
+  G_OBJECT_CLASS (bgpt_incident_store_parent_class)->finalize (object);
+}
+
+static void
+bgpt_incident_store_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->writer->path);
+      break;
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    case PROP_LOAD_ERROR:
+      g_value_set_string (value, self->load_error);
+      break;
+    case PROP_N_SKIPPED:
+      g_value_set_uint (value, self->n_skipped);
+      break;
+    case PROP_MAX_INCIDENTS:
+      g_value_set_uint (value, self->max_incidents);
+      break;
+    case PROP_N_UNREAD:
+      g_value_set_uint (value, self->n_unread);
+      break;
+    case PROP_N_OPEN:
+      g_value_set_uint (value, self->n_open);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bgpt_incident_store_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  BgptIncidentStore *self = BGPT_INCIDENT_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      {
+        g_autofree char *path = g_value_dup_string (value);
+
+        if (path == NULL)
+          path = bgpt_incident_store_get_default_path ();
+        self->writer = writer_new (path);
+      }
+      break;
+    case PROP_MAX_INCIDENTS:
+      bgpt_incident_store_set_max_incidents (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bgpt_incident_store_class_init (BgptIncidentStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags read_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = bgpt_incident_store_dispose;
+  object_class->finalize = bgpt_incident_store_finalize;
+  object_class->get_property = bgpt_incident_store_get_property;
+  object_class->set_property = bgpt_incident_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE, read_flags);
+  properties[PROP_LOAD_ERROR] =
+    g_param_spec_string ("load-error", NULL, NULL, NULL, read_flags);
+  properties[PROP_N_SKIPPED] =
+    g_param_spec_uint ("n-skipped", NULL, NULL, 0, G_MAXUINT, 0, read_flags);
+  properties[PROP_MAX_INCIDENTS] =
+    g_param_spec_uint ("max-incidents", NULL, NULL,
+                       1, G_MAXUINT, BGPT_INCIDENT_STORE_DEFAULT_MAX_INCIDENTS,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_UNREAD] =
+    g_param_spec_uint ("n-unread", NULL, NULL, 0, G_MAXUINT, 0, read_flags);
+  properties[PROP_N_OPEN] =
+    g_param_spec_uint ("n-open", NULL, NULL, 0, G_MAXUINT, 0, read_flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bgpt_incident_store_init (BgptIncidentStore *self)
+{
+  self->incidents = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->max_incidents = BGPT_INCIDENT_STORE_DEFAULT_MAX_INCIDENTS;
+  self->save_delay_ms = DEFAULT_SAVE_DELAY_MS;
+}
