@@ -815,6 +815,26 @@ test_diagnosis_redirect_scrubbed (void)
 }
 
 static void
+test_diagnosis_invisible_characters (void)
+{
+  static const char body[] =
+    "{\"error\":{\"message\":\"Bad\\u202e key\\u0085 \\u200bhere\\u00a0now\\r\\n\\tsk-proj-TESTKEY\\u200b0123456789abcdef\",\"code\":\"x\"}}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  BgptExchange exchange = {
+    .service = BGPT_SERVICE_OPENAI,
+    .check = BGPT_CHECK_OPENAI_KEY,
+    .status = 401,
+    .body = bytes,
+    .secrets = test_secrets,
+  };
+
+  diagnosis = bgpt_diagnose (&exchange);
+  assert_diagnosis_sane (diagnosis);
+  g_assert_cmpstr (diagnosis->api_message, ==, "Bad key here now [hidden]");
+}
+
+static void
 test_scrub (void)
 {
   static const char * const secrets[] = { "abcd", "abcdefgh", "xyz", "", NULL };
@@ -881,6 +901,7 @@ main (int   argc,
   g_test_add_func ("/diagnosis/retry-after-date", test_diagnosis_retry_after_date);
   g_test_add_func ("/diagnosis/scrubs-echoed-secrets", test_diagnosis_scrubs_echoed_secrets);
   g_test_add_func ("/diagnosis/redirect-scrubbed", test_diagnosis_redirect_scrubbed);
+  g_test_add_func ("/diagnosis/invisible-characters", test_diagnosis_invisible_characters);
   g_test_add_func ("/diagnosis/scrub", test_scrub);
   g_test_add_func ("/diagnosis/boxed", test_diagnosis_boxed);
 

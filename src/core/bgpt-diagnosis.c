@@ -147,19 +147,23 @@ clean_text (const char         *text,
 
   valid = g_utf8_make_valid (text, length);
   folded = g_string_new (NULL);
-  for (const char *p = valid; *p != '\0'; p++)
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
-      guchar c = (guchar) *p;
+      gunichar c = g_utf8_get_char (p);
 
-      if (c <= 0x20 || c == 0x7f)
+      if (g_unichar_iscntrl (c) || g_unichar_isspace (c))
         {
           pending_space = folded->len > 0;
           continue;
         }
+      /* Invisible formatting (bidi overrides, zero-width marks) could make
+       * a message shown in the UI or a terminal read differently. */
+      if (g_unichar_type (c) == G_UNICODE_FORMAT)
+        continue;
       if (pending_space)
         g_string_append_c (folded, ' ');
       pending_space = FALSE;
-      g_string_append_c (folded, *p);
+      g_string_append_unichar (folded, c);
     }
 
   if (folded->len == 0)
