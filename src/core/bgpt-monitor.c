@@ -1,0 +1,1495 @@
+/* bgpt-monitor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-monitor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bgpt-kommo-client.h"
+#include "bgpt-openai-client.h"
+#include "bgpt-monitor.h"
+#include "bgpt-monitor-private.h"
+
+#define USEC_PER_SEC G_USEC_PER_SEC
+/* The deep check costs money: never more than once an hour. */
+#define DEEP_CHECK_MIN_INTERVAL_S 3600
+/* Checks due this close together run in the same wake-up. */
+#define DUE_SLACK_US (250 * 1000)
+/* The network often flaps while it comes back: wait for it to settle. */
+#define NETWORK_DEBOUNCE_MS 1000
+/* A rate-limited check without Retry-After backs off from this, doubling. */
+#define RATE_LIMIT_MIN_BACKOFF_S 60
+#define RATE_LIMIT_MAX_BACKOFF_S 3600
+#define DEFAULT_MAX_CONCURRENT 8
+
+G_DEFINE_ENUM_TYPE (BgptMonitorState, bgpt_monitor_state,
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_UNKNOWN, "unknown"),
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_CHECKING, "checking"),
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_OK, "ok"),
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_FAILING, "failing"),
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_DOWN, "down"))
+
+typedef struct _Account Account;
+
+/* ------------------------------------------------------------------ */
+/* BgptMonitorCheck                                                     */
+
+struct _BgptMonitorCheck
+{
+  GObject           parent_instance;
+
+  char             *account_id;
+  char             *check;
+  BgptMonitorState  state;
+  BgptDiagnosis    *diagnosis;
+  gint64            checked_at;
+  guint             failures;
+  guint             successes;
+  char             *incident_id;
+
+  /* Scheduling, owned by the monitor; times are monotonic. */
+  Account          *account;        /* borrowed back pointer */
+  GCancellable     *cancellable;    /* non-NULL while in flight */
+  gint64            due;
+  gint64            not_before;     /* Retry-After and rate-limit back-off */
+  gint64            last_started;
+  gint64            last_finished;
+  guint             rate_limited;   /* consecutive rate-limit answers */
+};
+
+enum {
+  CHECK_PROP_0,
+  CHECK_PROP_ACCOUNT_ID,
+  CHECK_PROP_CHECK,
+  CHECK_PROP_STATE,
+  CHECK_PROP_DIAGNOSIS,
+  CHECK_PROP_CHECKED_AT,
+  CHECK_PROP_FAILURES,
+  CHECK_PROP_SUCCESSES,
+  CHECK_PROP_INCIDENT_ID,
+  CHECK_N_PROPS
+};
+
+static GParamSpec *check_properties[CHECK_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (BgptMonitorCheck, bgpt_monitor_check, G_TYPE_OBJECT)
+
+static void
+bgpt_monitor_check_finalize (GObject *object)
+{
+  BgptMonitorCheck *self = BGPT_MONITOR_CHECK (object);
+
+  g_free (self->account_id);
+  g_free (self->check);
+  g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
+  g_free (self->incident_id);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (bgpt_monitor_check_parent_class)->finalize (object);
+}
+
+static void
+bgpt_monitor_check_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BgptMonitorCheck *self = BGPT_MONITOR_CHECK (object);
+
+  switch (prop_id)
+    {
+    case CHECK_PROP_ACCOUNT_ID:
+      g_value_set_string (value, self->account_id);
+      break;
+    case CHECK_PROP_CHECK:
+      g_value_set_string (value, self->check);
+      break;
+    case CHECK_PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case CHECK_PROP_DIAGNOSIS:
+      g_value_set_boxed (value, self->diagnosis);
+      break;
+    case CHECK_PROP_CHECKED_AT:
+      g_value_set_int64 (value, self->checked_at);
+      break;
+    case CHECK_PROP_FAILURES:
+      g_value_set_uint (value, self->failures);
+      break;
+    case CHECK_PROP_SUCCESSES:
+      g_value_set_uint (value, self->successes);
+      break;
+    case CHECK_PROP_INCIDENT_ID:
+      g_value_set_string (value, self->incident_id);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bgpt_monitor_check_class_init (BgptMonitorCheckClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = bgpt_monitor_check_finalize;
+  object_class->get_property = bgpt_monitor_check_get_property;
+
+  check_properties[CHECK_PROP_ACCOUNT_ID] =
+    g_param_spec_string ("account-id", NULL, NULL, NULL, flags);
+  check_properties[CHECK_PROP_CHECK] =
+    g_param_spec_string ("check", NULL, NULL, NULL, flags);
+  check_properties[CHECK_PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, BGPT_TYPE_MONITOR_STATE,
+                       BGPT_MONITOR_STATE_UNKNOWN, flags);
+  check_properties[CHECK_PROP_DIAGNOSIS] =
+    g_param_spec_boxed ("diagnosis", NULL, NULL, BGPT_TYPE_DIAGNOSIS, flags);
+  check_properties[CHECK_PROP_CHECKED_AT] =
+    g_param_spec_int64 ("checked-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  check_properties[CHECK_PROP_FAILURES] =
+    g_param_spec_uint ("failures", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  check_properties[CHECK_PROP_SUCCESSES] =
+    g_param_spec_uint ("successes", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  check_properties[CHECK_PROP_INCIDENT_ID] =
+    g_param_spec_string ("incident-id", NULL, NULL, NULL, flags);
+
+  g_object_class_install_properties (object_class, CHECK_N_PROPS, check_properties);
+}
+
+static void
+bgpt_monitor_check_init (BgptMonitorCheck *self)
+{
+}
+
+static BgptMonitorCheck *
+bgpt_monitor_check_new (Account    *account,
+                        const char *account_id,
+                        const char *check)
+{
+  BgptMonitorCheck *self = g_object_new (BGPT_TYPE_MONITOR_CHECK, NULL);
+
+  self->account = account;
+  self->account_id = g_strdup (account_id);
+  self->check = g_strdup (check);
+  return self;
+}
+
+static void
+check_set_state (BgptMonitorCheck *self,
+                 BgptMonitorState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_STATE]);
+}
+
+static void
+check_set_counts (BgptMonitorCheck *self,
+                  guint             failures,
+                  guint             successes)
+{
+  if (self->failures != failures)
+    {
+      self->failures = failures;
+      g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_FAILURES]);
+    }
+  if (self->successes != successes)
+    {
+      self->successes = successes;
+      g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_SUCCESSES]);
+    }
+}
+
+static void
+check_set_incident_id (BgptMonitorCheck *self,
+                       const char       *incident_id)
+{
+  if (g_strcmp0 (self->incident_id, incident_id) == 0)
+    return;
+  g_free (self->incident_id);
+  self->incident_id = g_strdup (incident_id);
+  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_INCIDENT_ID]);
+}
+
+static void
+check_set_result (BgptMonitorCheck    *self,
+                  const BgptDiagnosis *diagnosis,
+                  gint64               checked_at)
+{
+  g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
+  self->diagnosis = bgpt_diagnosis_copy (diagnosis);
+  self->checked_at = checked_at;
+  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_DIAGNOSIS]);
+  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_CHECKED_AT]);
+}
+
+const char *
+bgpt_monitor_check_get_account_id (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
+  return self->account_id;
+}
+
+const char *
+bgpt_monitor_check_get_check (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
+  return self->check;
+}
+
+BgptMonitorState
+bgpt_monitor_check_get_state (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), BGPT_MONITOR_STATE_UNKNOWN);
+  return self->state;
+}
+
+const BgptDiagnosis *
+bgpt_monitor_check_get_diagnosis (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
+  return self->diagnosis;
+}
+
+gint64
+bgpt_monitor_check_get_checked_at (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
+  return self->checked_at;
+}
+
+guint
+bgpt_monitor_check_get_failures (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
+  return self->failures;
+}
+
+guint
+bgpt_monitor_check_get_successes (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
+  return self->successes;
+}
+
+const char *
+bgpt_monitor_check_get_incident_id (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
+  return self->incident_id;
+}
+
+/* ------------------------------------------------------------------ */
+/* BgptMonitor                                                          */
+
+struct _Account
+{
+  char            *id;
+  BgptCheckConfig *config;
+  GPtrArray       *checks;     /* BgptMonitorCheck, in check order */
+  guint            in_flight;  /* checks running now */
+};
+
+struct _BgptMonitor
+{
+  GObject                  parent_instance;
+
+  GSettings               *settings;
+  BgptIncidentStore       *incidents;
+  GNetworkMonitor         *network_monitor;
+  gulong                   network_handler;
+  gboolean                 online;
+
+  GPtrArray               *accounts;        /* Account, in order */
+  guint                    n_items;
+
+  gboolean                 running;
+  guint                    max_concurrent;
+  guint                    accounts_in_flight;
+  GSource                 *timer;
+  guint                    network_debounce_id;
+
+  guint                    check_interval;
+  guint                    retry_interval;
+  guint                    failure_threshold;
+  guint                    success_threshold;
+  guint                    timeout;
+  gboolean                 deep_check;
+
+  BgptMonitorRunFunc       run_func;
+  BgptMonitorRunFinishFunc run_finish_func;
+  gpointer                 run_data;
+  BgptHttp                *http;
+};
+
+enum {
+  PROP_0,
+  PROP_ONLINE,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  CHECK_STARTED,
+  CHECK_FINISHED,
+  INCIDENT_RAISED,
+  INCIDENT_UPDATED,
+  INCIDENT_RESOLVED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void bgpt_monitor_list_model_init (GListModelInterface *iface);
+static void schedule (BgptMonitor *self);
+static void check_done (BgptMonitor *self, BgptMonitorCheck *check);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BgptMonitor, bgpt_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      bgpt_monitor_list_model_init))
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static void
+account_free (Account *account)
+{
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+
+      if (check->cancellable != NULL)
+        g_cancellable_cancel (check->cancellable);
+      check->account = NULL;
+    }
+  g_ptr_array_unref (account->checks);
+  g_clear_pointer (&account->config, bgpt_check_config_free);
+  g_free (account->id);
+  g_free (account);
+}
+
+static Account *
+find_account (BgptMonitor *self,
+              const char  *account_id,
+              guint       *position)
+{
+  guint offset = 0;
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      if (g_strcmp0 (account->id, account_id) == 0)
+        {
+          if (position != NULL)
+            *position = offset;
+          return account;
+        }
+      offset += account->checks->len;
+    }
+  return NULL;
+}
+
+/* The checks an account's inputs call for: those BgptChecker would run
+ * rather than skip (a missing secret is skipped unless the keyring could not
+ * be read, which is then the check's diagnosis). */
+static GPtrArray *
+wanted_checks (BgptMonitor           *self,
+               const BgptCheckConfig *config)
+{
+  GPtrArray *checks = g_ptr_array_new ();
+  gboolean kommo = (is_set (config->kommo_subdomain) || is_set (config->kommo_base_url)) &&
+                   (is_set (config->kommo_token) || config->keyring_unavailable);
+  gboolean openai = is_set (config->openai_api_key) || config->keyring_unavailable;
+
+  if (kommo)
+    g_ptr_array_add (checks, (gpointer) BGPT_CHECK_KOMMO_ACCOUNT);
+  if (openai)
+    {
+      g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_KEY);
+      if (is_set (config->model))
+        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_MODEL);
+      if (is_set (config->assistant_id))
+        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_ASSISTANT);
+      if (self->deep_check)
+        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_QUOTA);
+    }
+  return checks;
+}
+
+static gboolean
+is_deep (BgptMonitorCheck *check)
+{
+  return g_str_equal (check->check, BGPT_CHECK_OPENAI_QUOTA);
+}
+
+/* When @check may run next, at the earliest. */
+static gint64
+effective_due (BgptMonitorCheck *check)
+{
+  gint64 due = MAX (check->due, check->not_before);
+
+  if (is_deep (check) && check->last_started != 0)
+    due = MAX (due, check->last_started + (gint64) DEEP_CHECK_MIN_INTERVAL_S * USEC_PER_SEC);
+  return due;
+}
+
+static guint
+interval_after_result (BgptMonitor      *self,
+                       BgptMonitorCheck *check)
+{
+  switch (check->state)
+    {
+    case BGPT_MONITOR_STATE_FAILING:
+      return self->retry_interval;
+    case BGPT_MONITOR_STATE_DOWN:
+      /* Confirm a recovery quickly, but don't hammer a service that is down. */
+      return check->successes > 0 ? self->retry_interval : self->check_interval;
+    case BGPT_MONITOR_STATE_UNKNOWN:
+    case BGPT_MONITOR_STATE_CHECKING:
+    case BGPT_MONITOR_STATE_OK:
+    default:
+      return self->check_interval;
+    }
+}
+
+/* Rebuilds an account's checks from its inputs and the deep-check setting,
+ * keeping the state of the checks that stay. */
+static void
+account_sync_checks (BgptMonitor *self,
+                     Account     *account,
+                     guint        position,
+                     gboolean     due_now)
+{
+  g_autoptr(GPtrArray) wanted = wanted_checks (self, account->config);
+  g_autoptr(GPtrArray) old = g_steal_pointer (&account->checks);
+  guint old_len = old->len;
+  gint64 now = g_get_monotonic_time ();
+
+  account->checks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      const char *name = g_ptr_array_index (wanted, i);
+      BgptMonitorCheck *check = NULL;
+
+      for (guint j = 0; j < old->len; j++)
+        {
+          BgptMonitorCheck *candidate = g_ptr_array_index (old, j);
+
+          if (candidate != NULL && g_str_equal (candidate->check, name))
+            {
+              check = g_steal_pointer (&old->pdata[j]);
+              break;
+            }
+        }
+      if (check == NULL)
+        {
+          BgptIncident *open = NULL;
+
+          check = bgpt_monitor_check_new (account, account->id, name);
+          check->due = now;
+          /* Left open by an earlier run: only successes resolve it. */
+          if (self->incidents != NULL)
+            open = bgpt_incident_store_find_open (self->incidents, account->id, name);
+          if (open != NULL)
+            check->incident_id = g_strdup (bgpt_incident_get_id (open));
+        }
+      else if (due_now)
+        {
+          check->due = now;
+        }
+      g_ptr_array_add (account->checks, check);
+    }
+
+  /* Checks no longer wanted: stop them; an incident they raised resolves,
+   * since nothing watches it any more. */
+  for (guint j = 0; j < old->len; j++)
+    {
+      BgptMonitorCheck *gone = g_ptr_array_index (old, j);
+
+      if (gone == NULL)
+        continue;
+      if (gone->cancellable != NULL)
+        {
+          g_cancellable_cancel (gone->cancellable);
+          check_done (self, gone);
+        }
+      gone->account = NULL;
+      if (gone->incident_id != NULL && self->incidents != NULL)
+        bgpt_incident_store_resolve (self->incidents, gone->account_id, gone->check);
+      g_object_unref (gone);
+    }
+  old->len = 0;
+
+  self->n_items = self->n_items - old_len + account->checks->len;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, old_len, account->checks->len);
+}
+
+static void
+update_settings (BgptMonitor *self)
+{
+  self->check_interval = MAX (1, g_settings_get_uint (self->settings, "check-interval"));
+  self->retry_interval = MAX (1, g_settings_get_uint (self->settings, "retry-interval"));
+  self->failure_threshold = MAX (1, g_settings_get_uint (self->settings, "failure-threshold"));
+  self->success_threshold = MAX (1, g_settings_get_uint (self->settings, "success-threshold"));
+  self->timeout = MAX (1, g_settings_get_uint (self->settings, "timeout"));
+  self->deep_check = g_settings_get_boolean (self->settings, "deep-check");
+}
+
+/* Raises or resolves what a changed threshold now calls for. */
+static void
+evaluate_thresholds (BgptMonitor      *self,
+                     BgptMonitorCheck *check);
+
+static void
+on_settings_changed (GSettings   *settings,
+                     const char  *key,
+                     BgptMonitor *self)
+{
+  update_settings (self);
+
+  if (g_str_equal (key, "deep-check"))
+    {
+      guint position = 0;
+
+      for (guint i = 0; i < self->accounts->len; i++)
+        {
+          Account *account = g_ptr_array_index (self->accounts, i);
+          guint n = account->checks->len;
+
+          account_sync_checks (self, account, position, FALSE);
+          position += account->checks->len;
+          (void) n;
+        }
+    }
+  else if (g_str_equal (key, "check-interval") || g_str_equal (key, "retry-interval"))
+    {
+      for (guint i = 0; i < self->accounts->len; i++)
+        {
+          Account *account = g_ptr_array_index (self->accounts, i);
+
+          for (guint j = 0; j < account->checks->len; j++)
+            {
+              BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+
+              if (check->cancellable == NULL && check->last_finished != 0)
+                check->due = check->last_finished +
+                             (gint64) interval_after_result (self, check) * USEC_PER_SEC;
+            }
+        }
+    }
+  else if (g_str_equal (key, "failure-threshold") || g_str_equal (key, "success-threshold"))
+    {
+      for (guint i = 0; i < self->accounts->len; i++)
+        {
+          Account *account = g_ptr_array_index (self->accounts, i);
+
+          for (guint j = 0; j < account->checks->len; j++)
+            evaluate_thresholds (self, g_ptr_array_index (account->checks, j));
+        }
+    }
+
+  schedule (self);
+}
+
+/* ---- the state machine ---- */
+
+static void
+raise_incident (BgptMonitor      *self,
+                BgptMonitorCheck *check)
+{
+  BgptIncident *incident = NULL;
+
+  if (self->incidents != NULL)
+    incident = bgpt_incident_store_report (self->incidents, check->account_id, check->diagnosis);
+  check_set_incident_id (check, incident != NULL ? bgpt_incident_get_id (incident) : check->check);
+  check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+  g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
+  g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+}
+
+static void
+resolve_incident (BgptMonitor      *self,
+                  BgptMonitorCheck *check)
+{
+  BgptIncident *incident = NULL;
+
+  if (self->incidents != NULL)
+    incident = bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
+  if (incident != NULL)
+    g_object_ref (incident);
+  check_set_incident_id (check, NULL);
+  check_set_state (check, BGPT_MONITOR_STATE_OK);
+  g_debug ("%s %s is resolved", check->account_id, check->check);
+  g_signal_emit (self, signals[INCIDENT_RESOLVED], 0, check, incident);
+  g_clear_object (&incident);
+}
+
+static void
+evaluate_thresholds (BgptMonitor      *self,
+                     BgptMonitorCheck *check)
+{
+  if (check->incident_id == NULL && check->failures > 0 &&
+      check->failures >= self->failure_threshold && check->diagnosis != NULL &&
+      !bgpt_diagnosis_is_ok (check->diagnosis))
+    raise_incident (self, check);
+  else if (check->incident_id != NULL && check->successes > 0 &&
+           check->successes >= self->success_threshold)
+    resolve_incident (self, check);
+}
+
+static gboolean
+is_rate_limit (const BgptDiagnosis *diagnosis)
+{
+  return g_strcmp0 (diagnosis->error_id, "openai.rate-limit") == 0 ||
+         g_strcmp0 (diagnosis->error_id, "kommo.rate-limit") == 0;
+}
+
+static void
+record_result (BgptMonitor         *self,
+               BgptMonitorCheck    *check,
+               const BgptDiagnosis *diagnosis)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait_s = 0;
+
+  check->last_finished = now;
+  check_set_result (check, diagnosis, g_get_real_time ());
+
+  if (bgpt_diagnosis_is_ok (diagnosis))
+    {
+      check->rate_limited = 0;
+      check_set_counts (check, 0, check->successes + 1);
+      if (check->incident_id != NULL)
+        {
+          check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+          evaluate_thresholds (self, check);
+        }
+      else
+        {
+          check_set_state (check, BGPT_MONITOR_STATE_OK);
+        }
+    }
+  else
+    {
+      check_set_counts (check, check->failures + 1, 0);
+      if (check->incident_id != NULL)
+        {
+          BgptIncident *incident = NULL;
+
+          check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+          if (self->incidents != NULL)
+            incident = bgpt_incident_store_report (self->incidents, check->account_id, diagnosis);
+          if (incident != NULL)
+            check_set_incident_id (check, bgpt_incident_get_id (incident));
+          g_signal_emit (self, signals[INCIDENT_UPDATED], 0, check, incident);
+        }
+      else
+        {
+          check_set_state (check, BGPT_MONITOR_STATE_FAILING);
+          evaluate_thresholds (self, check);
+        }
+
+      if (is_rate_limit (diagnosis))
+        {
+          /* Kommo blocks the IP after repeated 429s: back off hard. */
+          check->rate_limited++;
+          wait_s = MIN ((gint64) RATE_LIMIT_MIN_BACKOFF_S << MIN (check->rate_limited - 1, 6),
+                        RATE_LIMIT_MAX_BACKOFF_S);
+        }
+      if (diagnosis->retry_after_s >= 0)
+        wait_s = MAX (wait_s, diagnosis->retry_after_s);
+    }
+
+  check->due = now + (gint64) interval_after_result (self, check) * USEC_PER_SEC;
+  check->not_before = now + wait_s * USEC_PER_SEC;
+
+  g_signal_emit (self, signals[CHECK_FINISHED], 0, check);
+}
+
+/* ---- running checks ---- */
+
+typedef struct
+{
+  BgptMonitor      *monitor;   /* weak: the check's cancellable outlives it */
+  BgptMonitorCheck *check;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_clear_weak_pointer (&data->monitor);
+  g_clear_object (&data->check);
+  g_free (data);
+}
+
+static void
+check_done (BgptMonitor      *self,
+            BgptMonitorCheck *check)
+{
+  Account *account = check->account;
+
+  g_clear_object (&check->cancellable);
+  if (account != NULL)
+    {
+      g_assert (account->in_flight > 0);
+      if (--account->in_flight == 0)
+        {
+          g_assert (self->accounts_in_flight > 0);
+          self->accounts_in_flight--;
+        }
+    }
+}
+
+static void
+on_check_run (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RunData *data = user_data;
+  BgptMonitor *self = data->monitor;
+  BgptMonitorCheck *check = data->check;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+
+  if (self == NULL)
+    {
+      run_data_free (data);
+      return;
+    }
+
+  diagnosis = self->run_finish_func (result, self->run_data, &error);
+  cancelled = check->cancellable != NULL && g_cancellable_is_cancelled (check->cancellable);
+
+  if (check->account != NULL)
+    check_done (self, check);
+  else
+    g_clear_object (&check->cancellable);
+
+  if (cancelled || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Offline, stopped or removed: the result counts for nothing. */
+      if (check->state == BGPT_MONITOR_STATE_CHECKING)
+        check_set_state (check, check->incident_id != NULL && self->online
+                                ? BGPT_MONITOR_STATE_DOWN : BGPT_MONITOR_STATE_UNKNOWN);
+    }
+  else if (check->account != NULL)
+    {
+      if (diagnosis == NULL)
+        {
+          g_warning ("Check %s of %s did not run: %s", check->check, check->account_id,
+                     error != NULL ? error->message : "no diagnosis");
+          diagnosis = bgpt_diagnosis_new (check->check, "openai.unexpected");
+        }
+      record_result (self, check, diagnosis);
+    }
+
+  run_data_free (data);
+  schedule (self);
+}
+
+static void
+start_check (BgptMonitor      *self,
+             BgptMonitorCheck *check)
+{
+  Account *account = check->account;
+  RunData *data;
+
+  g_assert (check->cancellable == NULL);
+
+  if (account->in_flight++ == 0)
+    self->accounts_in_flight++;
+
+  check->cancellable = g_cancellable_new ();
+  check->last_started = g_get_monotonic_time ();
+  check_set_state (check, BGPT_MONITOR_STATE_CHECKING);
+  g_signal_emit (self, signals[CHECK_STARTED], 0, check);
+
+  data = g_new0 (RunData, 1);
+  g_set_weak_pointer (&data->monitor, self);
+  data->check = g_object_ref (check);
+  self->run_func (account->config, check->check, self->timeout, check->cancellable,
+                  on_check_run, data, self->run_data);
+}
+
+static gint64
+account_next_due (Account *account)
+{
+  gint64 next = G_MAXINT64;
+
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+
+      if (check->cancellable == NULL)
+        next = MIN (next, effective_due (check));
+    }
+  return next;
+}
+
+static gint
+compare_due (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 due_a = account_next_due (*(Account **) a);
+  gint64 due_b = account_next_due (*(Account **) b);
+
+  return due_a < due_b ? -1 : due_a > due_b ? 1 : 0;
+}
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  BgptMonitor *self = user_data;
+
+  g_clear_pointer (&self->timer, g_source_unref);
+  schedule (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts every check that is due (accounts with the earliest checks first,
+ * as many accounts as the concurrency bound allows) and arms one timer for
+ * the next one: a single wake-up source however many accounts. */
+static void
+schedule (BgptMonitor *self)
+{
+  g_autoptr(GPtrArray) order = NULL;
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = G_MAXINT64;
+
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+
+  if (!self->running || !self->online)
+    return;
+
+  order = g_ptr_array_copy (self->accounts, NULL, NULL);
+  g_ptr_array_set_free_func (order, NULL);
+  g_ptr_array_sort (order, compare_due);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      Account *account = g_ptr_array_index (order, i);
+      gboolean may_start = account->in_flight > 0 ||
+                           self->accounts_in_flight < self->max_concurrent;
+
+      for (guint j = 0; j < account->checks->len; j++)
+        {
+          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+          gint64 due;
+
+          if (check->cancellable != NULL)
+            continue;
+          due = effective_due (check);
+          /* Only the regular schedule may run a little early, never a
+           * server's Retry-After nor the deep check's hour. */
+          if (may_start && check->due <= now + DUE_SLACK_US && due <= MAX (now, check->due))
+            start_check (self, check);
+          else if (may_start || due > now)
+            next = MIN (next, due);
+        }
+    }
+
+  if (next != G_MAXINT64)
+    {
+      gint64 delay_ms = MAX (0, (next - now + 999) / 1000);
+
+      /* Long waits need no millisecond precision: let GLib batch them. */
+      if (delay_ms >= 10 * 1000)
+        self->timer = g_timeout_source_new_seconds ((guint) MIN (delay_ms / 1000, G_MAXUINT));
+      else
+        self->timer = g_timeout_source_new ((guint) delay_ms);
+      g_source_set_callback (self->timer, on_timer, self, NULL);
+      g_source_set_static_name (self->timer, "[bgpt] monitor schedule");
+      g_source_attach (self->timer, NULL);
+    }
+}
+
+/* ---- the network ---- */
+
+static void
+forget_results_while_offline (BgptMonitor *self)
+{
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      for (guint j = 0; j < account->checks->len; j++)
+        {
+          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+
+          if (check->cancellable != NULL)
+            g_cancellable_cancel (check->cancellable);
+          /* A failure seen just before the network went away proves nothing;
+           * an open incident stays open until real successes resolve it. */
+          check_set_counts (check, 0, 0);
+          check_set_state (check, BGPT_MONITOR_STATE_UNKNOWN);
+        }
+    }
+}
+
+static gboolean
+on_network_settled (gpointer user_data)
+{
+  BgptMonitor *self = user_data;
+
+  self->network_debounce_id = 0;
+  g_debug ("Network is back: checking every account");
+  bgpt_monitor_check_now (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_online (BgptMonitor *self,
+            gboolean     online)
+{
+  if (self->online == online)
+    return;
+
+  self->online = online;
+  g_clear_handle_id (&self->network_debounce_id, g_source_remove);
+
+  if (!online)
+    {
+      g_debug ("Network is gone: checks pause");
+      forget_results_while_offline (self);
+      schedule (self);
+    }
+  else
+    {
+      self->network_debounce_id = g_timeout_add (NETWORK_DEBOUNCE_MS, on_network_settled, self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+}
+
+static void
+on_network_changed (GNetworkMonitor *network_monitor,
+                    gboolean         available,
+                    BgptMonitor     *self)
+{
+  set_online (self, g_network_monitor_get_network_available (network_monitor));
+}
+
+/* ---- the default runner ---- */
+
+typedef void           (*CheckStartFunc)  (BgptHttp              *http,
+                                           const BgptCheckConfig *config,
+                                           GCancellable          *cancellable,
+                                           GAsyncReadyCallback    callback,
+                                           gpointer               user_data);
+typedef BgptDiagnosis *(*CheckFinishFunc) (BgptHttp              *http,
+                                           GAsyncResult          *result,
+                                           GError               **error);
+
+static const struct
+{
+  const char      *check;
+  gboolean         kommo;   /* needs the Kommo token, else the OpenAI key */
+  CheckStartFunc   start;
+  CheckFinishFunc  finish;
+} check_table[] = {
+  { BGPT_CHECK_KOMMO_ACCOUNT, TRUE,
+    bgpt_kommo_check_account_async, bgpt_kommo_check_account_finish },
+  { BGPT_CHECK_OPENAI_KEY, FALSE,
+    bgpt_openai_check_key_async, bgpt_openai_check_finish },
+  { BGPT_CHECK_OPENAI_MODEL, FALSE,
+    bgpt_openai_check_model_async, bgpt_openai_check_finish },
+  { BGPT_CHECK_OPENAI_ASSISTANT, FALSE,
+    bgpt_openai_check_assistant_async, bgpt_openai_check_finish },
+  { BGPT_CHECK_OPENAI_QUOTA, FALSE,
+    bgpt_openai_check_quota_async, bgpt_openai_check_finish },
+};
+
+static void
+on_default_run (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  guint index = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  GError *error = NULL;
+  BgptDiagnosis *diagnosis;
+
+  diagnosis = check_table[index].finish (BGPT_HTTP (source), result, &error);
+  if (diagnosis == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
+}
+
+/* One check, as BgptChecker runs it within a whole round; the monitor runs
+ * checks one by one because each keeps its own schedule. */
+static void
+default_run (const BgptCheckConfig *config,
+             const char            *check,
+             guint                  timeout_s,
+             GCancellable          *cancellable,
+             GAsyncReadyCallback    callback,
+             gpointer               user_data,
+             gpointer               run_data)
+{
+  BgptMonitor *self = run_data;
+  /* No source object: a check in flight must not keep the monitor alive. */
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  const char *secret;
+  guint index;
+
+  g_task_set_source_tag (task, default_run);
+
+  for (index = 0; index < G_N_ELEMENTS (check_table); index++)
+    if (g_str_equal (check_table[index].check, check))
+      break;
+  g_assert (index < G_N_ELEMENTS (check_table));
+  g_task_set_task_data (task, GUINT_TO_POINTER (index), NULL);
+
+  secret = check_table[index].kommo ? config->kommo_token : config->openai_api_key;
+  if (!is_set (secret))
+    {
+      g_task_return_pointer (task, bgpt_diagnosis_new (check, "keyring.unavailable"),
+                             (GDestroyNotify) bgpt_diagnosis_free);
+      return;
+    }
+
+  if (self->http == NULL)
+    self->http = bgpt_http_new ();
+  bgpt_http_set_timeout (self->http, timeout_s);
+  check_table[index].start (self->http, config, cancellable, on_default_run,
+                            g_steal_pointer (&task));
+}
+
+static BgptDiagnosis *
+default_run_finish (GAsyncResult  *result,
+                    gpointer       run_data,
+                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- GListModel ---- */
+
+static GType
+bgpt_monitor_get_item_type (GListModel *model)
+{
+  return BGPT_TYPE_MONITOR_CHECK;
+}
+
+static guint
+bgpt_monitor_get_n_items (GListModel *model)
+{
+  return BGPT_MONITOR (model)->n_items;
+}
+
+static gpointer
+bgpt_monitor_get_item (GListModel *model,
+                       guint       position)
+{
+  BgptMonitor *self = BGPT_MONITOR (model);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      if (position < account->checks->len)
+        return g_object_ref (g_ptr_array_index (account->checks, position));
+      position -= account->checks->len;
+    }
+  return NULL;
+}
+
+static void
+bgpt_monitor_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bgpt_monitor_get_item_type;
+  iface->get_n_items = bgpt_monitor_get_n_items;
+  iface->get_item = bgpt_monitor_get_item;
+}
+
+/* ---- GObject ---- */
+
+static void
+bgpt_monitor_dispose (GObject *object)
+{
+  BgptMonitor *self = BGPT_MONITOR (object);
+
+  bgpt_monitor_stop (self);
+  g_clear_signal_handler (&self->network_handler, self->network_monitor);
+  g_clear_object (&self->network_monitor);
+  g_clear_handle_id (&self->network_debounce_id, g_source_remove);
+  if (self->accounts != NULL)
+    g_ptr_array_set_size (self->accounts, 0);
+  self->n_items = 0;
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->incidents);
+  g_clear_object (&self->http);
+
+  G_OBJECT_CLASS (bgpt_monitor_parent_class)->dispose (object);
+}
+
+static void
+bgpt_monitor_finalize (GObject *object)
+{
+  BgptMonitor *self = BGPT_MONITOR (object);
+
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bgpt_monitor_parent_class)->finalize (object);
+}
+
+static void
+bgpt_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  BgptMonitor *self = BGPT_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONLINE:
+      g_value_set_boolean (value, self->online);
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->running);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bgpt_monitor_class_init (BgptMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bgpt_monitor_dispose;
+  object_class->finalize = bgpt_monitor_finalize;
+  object_class->get_property = bgpt_monitor_get_property;
+
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A check began / has a new result (every result, ok or not). */
+  signals[CHECK_STARTED] =
+    g_signal_new ("check-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BGPT_TYPE_MONITOR_CHECK);
+  signals[CHECK_FINISHED] =
+    g_signal_new ("check-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BGPT_TYPE_MONITOR_CHECK);
+  /* A check is confirmed down; the incident may be NULL without a store. */
+  signals[INCIDENT_RAISED] =
+    g_signal_new ("incident-raised", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  BGPT_TYPE_MONITOR_CHECK, BGPT_TYPE_INCIDENT);
+  /* A check that is down failed again. */
+  signals[INCIDENT_UPDATED] =
+    g_signal_new ("incident-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  BGPT_TYPE_MONITOR_CHECK, BGPT_TYPE_INCIDENT);
+  signals[INCIDENT_RESOLVED] =
+    g_signal_new ("incident-resolved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  BGPT_TYPE_MONITOR_CHECK, BGPT_TYPE_INCIDENT);
+}
+
+static void
+bgpt_monitor_init (BgptMonitor *self)
+{
+  self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
+  self->online = TRUE;
+  self->max_concurrent = DEFAULT_MAX_CONCURRENT;
+  self->run_func = default_run;
+  self->run_finish_func = default_run_finish;
+  self->run_data = self;
+}
+
+BgptMonitor *
+bgpt_monitor_new (GSettings         *settings,
+                  BgptIncidentStore *incidents)
+{
+  BgptMonitor *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (incidents == NULL || BGPT_IS_INCIDENT_STORE (incidents), NULL);
+
+  self = g_object_new (BGPT_TYPE_MONITOR, NULL);
+  self->settings = g_object_ref (settings);
+  self->incidents = incidents != NULL ? g_object_ref (incidents) : NULL;
+  update_settings (self);
+  g_signal_connect (settings, "changed", G_CALLBACK (on_settings_changed), self);
+  return self;
+}
+
+void
+bgpt_monitor_set_account (BgptMonitor           *self,
+                          const BgptCheckConfig *config)
+{
+  Account *account;
+  guint position = self->n_items;
+
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+  g_return_if_fail (config != NULL && is_set (config->account_id));
+
+  account = find_account (self, config->account_id, &position);
+  if (account == NULL)
+    {
+      account = g_new0 (Account, 1);
+      account->id = g_strdup (config->account_id);
+      account->checks = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->accounts, account);
+    }
+  g_clear_pointer (&account->config, bgpt_check_config_free);
+  account->config = bgpt_check_config_copy (config);
+
+  account_sync_checks (self, account, position, TRUE);
+  schedule (self);
+}
+
+void
+bgpt_monitor_remove_account (BgptMonitor *self,
+                             const char  *account_id)
+{
+  Account *account;
+  guint position = 0;
+  guint n;
+
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  account = find_account (self, account_id, &position);
+  if (account == NULL)
+    return;
+
+  n = account->checks->len;
+  if (account->in_flight > 0)
+    {
+      g_assert (self->accounts_in_flight > 0);
+      self->accounts_in_flight--;
+      account->in_flight = 0;
+    }
+  /* Nothing watches its checks any more: their incidents resolve. */
+  for (guint i = 0; i < account->checks->len && self->incidents != NULL; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+
+      if (check->incident_id != NULL)
+        bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
+    }
+  g_ptr_array_remove (self->accounts, account);
+  self->n_items -= n;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, n, 0);
+  schedule (self);
+}
+
+char **
+bgpt_monitor_dup_account_ids (BgptMonitor *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    g_strv_builder_add (builder, ((Account *) g_ptr_array_index (self->accounts, i))->id);
+  return g_strv_builder_end (builder);
+}
+
+const char *
+bgpt_monitor_get_account_name (BgptMonitor *self,
+                               const char  *account_id)
+{
+  Account *account;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+
+  account = find_account (self, account_id, NULL);
+  if (account != NULL && is_set (account->config->display_name))
+    return account->config->display_name;
+  return account_id;
+}
+
+void
+bgpt_monitor_start (BgptMonitor *self)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  if (self->running)
+    return;
+
+  if (self->network_monitor == NULL)
+    bgpt_monitor_set_network_monitor (self, NULL);
+  self->running = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  schedule (self);
+}
+
+void
+bgpt_monitor_stop (BgptMonitor *self)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  if (!self->running)
+    return;
+
+  self->running = FALSE;
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      for (guint j = 0; j < account->checks->len; j++)
+        {
+          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+
+          if (check->cancellable != NULL)
+            g_cancellable_cancel (check->cancellable);
+        }
+    }
+  schedule (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+bgpt_monitor_is_running (BgptMonitor *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), FALSE);
+  return self->running;
+}
+
+void
+bgpt_monitor_check_now (BgptMonitor *self,
+                        const char  *account_id)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      if (account_id != NULL && g_strcmp0 (account->id, account_id) != 0)
+        continue;
+      for (guint j = 0; j < account->checks->len; j++)
+        {
+          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+
+          check->due = MIN (check->due, now);
+        }
+    }
+  schedule (self);
+}
+
+void
+bgpt_monitor_set_network_monitor (BgptMonitor     *self,
+                                  GNetworkMonitor *network_monitor)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+  g_return_if_fail (network_monitor == NULL || G_IS_NETWORK_MONITOR (network_monitor));
+
+  if (self->network_monitor != NULL)
+    {
+      g_clear_signal_handler (&self->network_handler, self->network_monitor);
+      g_clear_object (&self->network_monitor);
+    }
+
+  self->network_monitor = g_object_ref (network_monitor != NULL ? network_monitor
+                                                                : g_network_monitor_get_default ());
+  self->network_handler = g_signal_connect (self->network_monitor, "network-changed",
+                                            G_CALLBACK (on_network_changed), self);
+  set_online (self, g_network_monitor_get_network_available (self->network_monitor));
+}
+
+GNetworkMonitor *
+bgpt_monitor_get_network_monitor (BgptMonitor *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+  return self->network_monitor;
+}
+
+gboolean
+bgpt_monitor_get_online (BgptMonitor *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), FALSE);
+  return self->online;
+}
+
+void
+bgpt_monitor_set_max_concurrent (BgptMonitor *self,
+                                 guint        max_accounts)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  self->max_concurrent = MAX (1, max_accounts);
+  schedule (self);
+}
+
+BgptMonitorCheck *
+bgpt_monitor_lookup (BgptMonitor *self,
+                     const char  *account_id,
+                     const char  *check)
+{
+  Account *account;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+
+  account = find_account (self, account_id, NULL);
+  if (account == NULL)
+    return NULL;
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *item = g_ptr_array_index (account->checks, i);
+
+      if (g_str_equal (item->check, check))
+        return item;
+    }
+  return NULL;
+}
+
+guint
+bgpt_monitor_count_down (BgptMonitor *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), 0);
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      for (guint j = 0; j < account->checks->len; j++)
+        if (((BgptMonitorCheck *) g_ptr_array_index (account->checks, j))->incident_id != NULL)
+          n++;
+    }
+  return n;
+}
+
+void
+bgpt_monitor_set_runner (BgptMonitor              *self,
+                         BgptMonitorRunFunc        run,
+                         BgptMonitorRunFinishFunc  run_finish,
+                         gpointer                  run_data)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  self->run_func = run != NULL ? run : default_run;
+  self->run_finish_func = run_finish != NULL ? run_finish : default_run_finish;
+  self->run_data = run != NULL ? run_data : self;
+}

@@ -1,0 +1,97 @@
+/* bgpt-monitor.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bgpt-check-config.h"
+#include "bgpt-diagnosis.h"
+#include "bgpt-incident-store.h"
+
+G_BEGIN_DECLS
+
+/* Where one check of one account stands (DESIGN.md, Monitor). */
+typedef enum
+{
+  BGPT_MONITOR_STATE_UNKNOWN,   /* not checked yet, or offline */
+  BGPT_MONITOR_STATE_CHECKING,  /* a request is in flight */
+  BGPT_MONITOR_STATE_OK,
+  BGPT_MONITOR_STATE_FAILING,   /* failed, not yet confirmed: re-checked soon */
+  BGPT_MONITOR_STATE_DOWN,      /* confirmed: an incident is open */
+} BgptMonitorState;
+
+#define BGPT_TYPE_MONITOR_STATE (bgpt_monitor_state_get_type ())
+GType bgpt_monitor_state_get_type (void) G_GNUC_CONST;
+
+#define BGPT_TYPE_MONITOR_CHECK (bgpt_monitor_check_get_type ())
+G_DECLARE_FINAL_TYPE (BgptMonitorCheck, bgpt_monitor_check, BGPT, MONITOR_CHECK, GObject)
+
+/* One watched check of one account, as the window shows it. Read-only to
+ * everyone but the monitor; every property emits ::notify when it changes. */
+const char          *bgpt_monitor_check_get_account_id   (BgptMonitorCheck *self);
+const char          *bgpt_monitor_check_get_check        (BgptMonitorCheck *self);
+BgptMonitorState     bgpt_monitor_check_get_state        (BgptMonitorCheck *self);
+/* The latest diagnosis (scrubbed), or NULL before the first result. */
+const BgptDiagnosis *bgpt_monitor_check_get_diagnosis    (BgptMonitorCheck *self);
+/* Unix time in microseconds of the latest result; 0 before the first. */
+gint64               bgpt_monitor_check_get_checked_at   (BgptMonitorCheck *self);
+/* Consecutive failures, consecutive successes. */
+guint                bgpt_monitor_check_get_failures     (BgptMonitorCheck *self);
+guint                bgpt_monitor_check_get_successes    (BgptMonitorCheck *self);
+/* The id of the open incident this check raised, or NULL. */
+const char          *bgpt_monitor_check_get_incident_id  (BgptMonitorCheck *self);
+
+#define BGPT_TYPE_MONITOR (bgpt_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (BgptMonitor, bgpt_monitor, BGPT, MONITOR, GObject)
+
+/* @settings is the main io.github.bytegpt.Monitor schema; its intervals,
+ * thresholds, timeout and deep-check are followed live. Confirmed failures
+ * are reported to @incidents and resolved there. The monitor is a GListModel
+ * of BgptMonitorCheck, account by account in the order they were added. */
+BgptMonitor     *bgpt_monitor_new                 (GSettings             *settings,
+                                                   BgptIncidentStore     *incidents);
+
+/* Adds the account, or replaces its inputs (a secret or URL changed): the
+ * checks it needs are watched from now on and are due at once. The config is
+ * copied; its secrets stay in memory only. */
+void             bgpt_monitor_set_account         (BgptMonitor           *self,
+                                                   const BgptCheckConfig *config);
+void             bgpt_monitor_remove_account      (BgptMonitor           *self,
+                                                   const char            *account_id);
+/* The account ids, in order; free with g_strfreev(). */
+char           **bgpt_monitor_dup_account_ids     (BgptMonitor           *self);
+
+/* Scheduling only runs between start and stop (stop cancels what is in
+ * flight). */
+void             bgpt_monitor_start               (BgptMonitor           *self);
+void             bgpt_monitor_stop                (BgptMonitor           *self);
+gboolean         bgpt_monitor_is_running          (BgptMonitor           *self);
+
+/* Makes every check of @account_id (NULL: of every account) due now, except
+ * where a server asked to wait (Retry-After) and the hourly deep check. */
+void             bgpt_monitor_check_now           (BgptMonitor           *self,
+                                                   const char            *account_id);
+
+/* NULL: g_network_monitor_get_default(). */
+void             bgpt_monitor_set_network_monitor (BgptMonitor           *self,
+                                                   GNetworkMonitor       *network_monitor);
+GNetworkMonitor *bgpt_monitor_get_network_monitor (BgptMonitor           *self);
+gboolean         bgpt_monitor_get_online          (BgptMonitor           *self);
+
+/* How many accounts have checks in flight at the same time (default 8). */
+void             bgpt_monitor_set_max_concurrent  (BgptMonitor           *self,
+                                                   guint                  max_accounts);
+
+BgptMonitorCheck *bgpt_monitor_lookup             (BgptMonitor           *self,
+                                                   const char            *account_id,
+                                                   const char            *check);
+/* The checks that are DOWN now (open incidents raised by the monitor). */
+guint            bgpt_monitor_count_down          (BgptMonitor           *self);
+/* The display name given with the account's config, else its id. */
+const char      *bgpt_monitor_get_account_name    (BgptMonitor           *self,
+                                                   const char            *account_id);
+
+G_END_DECLS

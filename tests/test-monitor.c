@@ -1,0 +1,746 @@
+/* test-monitor.c: the alert state machine with 1-second intervals against
+ * the loopback simulator, whose behaviour each test flips.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "bgpt-incident-store.h"
+#include "bgpt-monitor.h"
+#include "bgpt-simulator.h"
+
+#define KEY "sk-test-monitor-0123456789abcdef"
+#define TOKEN "kommo-test-token-0123456789"
+
+/* ---- a network monitor the test switches off and on ---- */
+
+#define TEST_TYPE_NETWORK (test_network_get_type ())
+G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
+
+struct _TestNetwork
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+enum { NET_PROP_0, NET_PROP_AVAILABLE, NET_PROP_METERED, NET_PROP_CONNECTIVITY };
+
+static gboolean
+test_network_initable_init (GInitable     *initable,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_network_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = test_network_initable_init;
+}
+
+static gboolean
+test_network_can_reach (GNetworkMonitor     *monitor,
+                        GSocketConnectable  *connectable,
+                        GCancellable        *cancellable,
+                        GError             **error)
+{
+  return TEST_NETWORK (monitor)->available;
+}
+
+static void
+test_network_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = test_network_can_reach;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      test_network_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
+                                                      test_network_monitor_iface_init))
+
+static void
+test_network_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestNetwork *self = TEST_NETWORK (object);
+
+  switch (prop_id)
+    {
+    case NET_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case NET_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case NET_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
+                                               : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_network_class_init (TestNetworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_network_get_property;
+  g_object_class_override_property (object_class, NET_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, NET_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, NET_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_network_init (TestNetwork *self)
+{
+  self->available = TRUE;
+}
+
+static void
+test_network_set_available (TestNetwork *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+/* ---- fixture ---- */
+
+typedef struct
+{
+  BgptSimulator     *simulator;
+  GSettings         *settings;
+  BgptIncidentStore *incidents;
+  TestNetwork       *network;
+  BgptMonitor       *monitor;
+  char              *directory;
+  char              *openai_base_url;
+  guint              started;
+  guint              finished;
+  guint              max_in_flight;
+  guint              raised;
+  guint              resolved;
+  GArray            *key_started_at;  /* gint64, monotonic, openai.key only */
+} Fixture;
+
+static void
+on_check_started (BgptMonitor      *monitor,
+                  BgptMonitorCheck *check,
+                  Fixture          *fixture)
+{
+  fixture->started++;
+  fixture->max_in_flight = MAX (fixture->max_in_flight, fixture->started - fixture->finished);
+  if (g_str_equal (bgpt_monitor_check_get_check (check), "openai.key"))
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      g_array_append_val (fixture->key_started_at, now);
+    }
+}
+
+static void
+on_check_finished (BgptMonitor      *monitor,
+                   BgptMonitorCheck *check,
+                   Fixture          *fixture)
+{
+  fixture->finished++;
+}
+
+static void
+on_raised (BgptMonitor *monitor, BgptMonitorCheck *check, BgptIncident *incident, Fixture *fixture)
+{
+  fixture->raised++;
+}
+
+static void
+on_resolved (BgptMonitor *monitor, BgptMonitorCheck *check, BgptIncident *incident, Fixture *fixture)
+{
+  fixture->resolved++;
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static BgptCheckConfig *
+make_config (Fixture    *fixture,
+             const char *account_id)
+{
+  BgptCheckConfig *config = bgpt_check_config_new (account_id);
+
+  config->display_name = g_strdup ("Loja Teste");
+  config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
+  config->kommo_token = g_strdup (TOKEN);
+  config->openai_base_url = g_strdup (fixture->openai_base_url);
+  config->openai_api_key = g_strdup (KEY);
+  return config;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autofree char *path = NULL;
+  gboolean loaded = FALSE;
+
+  fixture->simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  fixture->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_uint (fixture->settings, "check-interval", 1);
+  g_settings_set_uint (fixture->settings, "retry-interval", 1);
+  g_settings_set_uint (fixture->settings, "failure-threshold", 3);
+  g_settings_set_uint (fixture->settings, "success-threshold", 2);
+  g_settings_set_uint (fixture->settings, "timeout", 5);
+
+  fixture->directory = g_dir_make_tmp ("bgpt-test-monitor-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->directory, "incidents.json", NULL);
+  fixture->incidents = bgpt_incident_store_new (path);
+  bgpt_incident_store_load_async (fixture->incidents, NULL, on_loaded, &loaded);
+  while (!loaded)
+    g_main_context_iteration (NULL, TRUE);
+
+  fixture->network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  fixture->key_started_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  fixture->monitor = bgpt_monitor_new (fixture->settings, fixture->incidents);
+  bgpt_monitor_set_network_monitor (fixture->monitor, G_NETWORK_MONITOR (fixture->network));
+  g_signal_connect (fixture->monitor, "check-started", G_CALLBACK (on_check_started), fixture);
+  g_signal_connect (fixture->monitor, "check-finished", G_CALLBACK (on_check_finished), fixture);
+  g_signal_connect (fixture->monitor, "incident-raised", G_CALLBACK (on_raised), fixture);
+  g_signal_connect (fixture->monitor, "incident-resolved", G_CALLBACK (on_resolved), fixture);
+
+  config = make_config (fixture, "default");
+  bgpt_monitor_set_account (fixture->monitor, config);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char * const keys[] = { "check-interval", "retry-interval", "failure-threshold",
+                                "success-threshold", "timeout", "deep-check" };
+  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
+
+  bgpt_monitor_stop (fixture->monitor);
+  /* Let the cancelled requests wind down. */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_finalize_object (fixture->monitor);
+  g_assert_finalize_object (fixture->network);
+  bgpt_incident_store_flush (fixture->incidents, NULL);
+  g_assert_finalize_object (fixture->incidents);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->simulator);
+  g_array_unref (fixture->key_started_at);
+  g_remove (path);
+  g_rmdir (fixture->directory);
+  g_free (fixture->directory);
+  g_free (fixture->openai_base_url);
+}
+
+/* ---- waiting ---- */
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (ms, on_deadline, &expired);
+
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+  (void) id;
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+/* Runs the main loop until @condition holds; fails after @ms. */
+static void
+wait_until (Fixture   *fixture,
+            Condition  condition,
+            guint      ms,
+            const char *what)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (ms, on_deadline, &expired);
+
+  while (!condition (fixture) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!condition (fixture))
+    g_error ("Timed out after %u ms waiting for: %s", ms, what);
+}
+
+static BgptMonitorCheck *
+key_check (Fixture *fixture)
+{
+  return bgpt_monitor_lookup (fixture->monitor, "default", "openai.key");
+}
+
+static guint
+key_failures (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_failures (key_check (fixture));
+}
+
+static BgptMonitorState
+key_state (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_state (key_check (fixture));
+}
+
+static gboolean
+key_failed_once (Fixture *fixture)
+{
+  return key_failures (fixture) >= 1;
+}
+
+static gboolean
+key_failed_twice (Fixture *fixture)
+{
+  return key_failures (fixture) >= 2;
+}
+
+static gboolean
+key_is_down (Fixture *fixture)
+{
+  return key_state (fixture) == BGPT_MONITOR_STATE_DOWN;
+}
+
+static gboolean
+key_is_ok (Fixture *fixture)
+{
+  return key_state (fixture) == BGPT_MONITOR_STATE_OK;
+}
+
+static gboolean
+key_succeeded_once (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_successes (key_check (fixture)) >= 1;
+}
+
+static gboolean
+key_succeeded_once_while_down (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_successes (key_check (fixture)) >= 1 &&
+         bgpt_monitor_check_get_incident_id (key_check (fixture)) != NULL;
+}
+
+static gboolean
+key_has_result (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_checked_at (key_check (fixture)) != 0 &&
+         key_state (fixture) != BGPT_MONITOR_STATE_CHECKING;
+}
+
+static gboolean
+two_key_runs (Fixture *fixture)
+{
+  return fixture->key_started_at->len >= 2;
+}
+
+/* ---- tests ---- */
+
+static void
+test_watches_the_configured_checks (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "second");
+  g_autoptr(BgptMonitorCheck) first = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 2);
+  first = g_list_model_get_item (G_LIST_MODEL (fixture->monitor), 0);
+  g_assert_cmpstr (bgpt_monitor_check_get_check (first), ==, "kommo.account");
+  g_assert_cmpint (bgpt_monitor_check_get_state (first), ==, BGPT_MONITOR_STATE_UNKNOWN);
+
+  config->model = g_strdup ("gpt-4.1-mini");
+  config->assistant_id = g_strdup ("asst_abc123DEF456ghi789JKL0");
+  bgpt_monitor_set_account (fixture->monitor, config);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 6);
+  g_assert_nonnull (bgpt_monitor_lookup (fixture->monitor, "second", "openai.assistant"));
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "second", "openai.quota"));
+
+  /* Deep check on: every account gains the quota check, live. */
+  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
+  g_assert_nonnull (bgpt_monitor_lookup (fixture->monitor, "second", "openai.quota"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 8);
+
+  bgpt_monitor_remove_account (fixture->monitor, "second");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 3);
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "second", "openai.key"));
+
+  /* Nothing runs before start. */
+  run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+}
+
+static void
+test_confirmation_after_threshold (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  BgptIncident *incident;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, 5000, "a first failure");
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.auth");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+
+  wait_until (fixture, key_failed_twice, 5000, "a second failure");
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (fixture->raised, ==, 0);
+
+  wait_until (fixture, key_is_down, 5000, "the third failure");
+  g_assert_cmpuint (key_failures (fixture), ==, 3);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.auth");
+  g_assert_cmpstr (bgpt_monitor_check_get_incident_id (key_check (fixture)), ==,
+                   bgpt_incident_get_id (incident));
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
+
+  /* The healthy Kommo check is untouched. */
+  g_assert_cmpint (bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default",
+                                                                      "kommo.account")),
+                   ==, BGPT_MONITOR_STATE_OK);
+
+  /* Failing on: the same incident counts the repeats, no new one. */
+  run_for (2500);
+  g_assert_cmpuint (key_failures (fixture), >=, 4);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+  g_assert_cmpuint (bgpt_incident_get_count (incident), >=, 2);
+}
+
+static void
+test_resolution_after_threshold (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  BgptIncident *incident;
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_is_down, 5000, "the incident");
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_nonnull (incident);
+  g_object_ref (incident);
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  wait_until (fixture, key_succeeded_once_while_down, 5000, "a first success");
+  /* One success is not enough (success-threshold 2). */
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
+  g_assert_true (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (fixture->resolved, ==, 0);
+
+  wait_until (fixture, key_is_ok, 5000, "the second success");
+  g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 2);
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
+  g_object_unref (incident);
+}
+
+static void
+test_offline_suppresses_checks (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  gint64 back;
+  guint requests;
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+
+  /* Offline from the start: nothing is checked, nothing raised. */
+  test_network_set_available (fixture->network, FALSE);
+  bgpt_monitor_start (fixture->monitor);
+  g_assert_false (bgpt_monitor_get_online (fixture->monitor));
+  run_for (3000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_UNKNOWN);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (fixture->raised, ==, 0);
+
+  /* Back with an hour's interval: the return itself triggers a check. */
+  g_settings_set_uint (fixture->settings, "check-interval", 3600);
+  g_settings_set_uint (fixture->settings, "retry-interval", 3600);
+  back = g_get_monotonic_time ();
+  test_network_set_available (fixture->network, TRUE);
+  wait_until (fixture, key_has_result, 4000, "a check once the network is back");
+  g_assert_cmpint (g_get_monotonic_time () - back, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+
+  /* Offline again: unknown, and still no requests. */
+  test_network_set_available (fixture->network, FALSE);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_UNKNOWN);
+  requests = bgpt_simulator_count_requests (fixture->simulator, NULL);
+  bgpt_monitor_check_now (fixture->monitor, NULL);
+  run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, requests);
+}
+
+static void
+test_network_flap_is_debounced (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_settings_set_uint (fixture->settings, "check-interval", 3600);
+  bgpt_monitor_start (fixture->monitor);
+  wait_until (fixture, key_has_result, 5000, "the first round");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 1);
+
+  /* Five quick drops and returns give one round, not five. */
+  for (guint i = 0; i < 5; i++)
+    {
+      test_network_set_available (fixture->network, FALSE);
+      test_network_set_available (fixture->network, TRUE);
+      run_for (100);
+    }
+  run_for (2500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 2);
+}
+
+static void
+test_retry_after_is_honoured (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "3", NULL };
+  guint requests;
+  gint64 gap;
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->simulator, "openai.key", 503, headers,
+                               "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
+                               "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, 5000, "the first answer");
+  g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 3);
+
+  /* retry-interval is 1 s, but the server asked for 3. */
+  wait_until (fixture, two_key_runs, 6000, "the retry");
+  gap = g_array_index (fixture->key_started_at, gint64, 1) -
+        g_array_index (fixture->key_started_at, gint64, 0);
+  g_assert_cmpint (gap, >=, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (gap, <, 5 * G_USEC_PER_SEC);
+
+  /* Neither does "check now" go past it. */
+  wait_until (fixture, key_has_result, 5000, "the retry's answer");
+  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  bgpt_monitor_check_now (fixture->monitor, NULL);
+  run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
+}
+
+static void
+test_rate_limit_backs_off (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
+  bgpt_monitor_start (fixture->monitor);
+
+  /* With 1-second intervals the OpenAI check runs every second, while Kommo,
+   * which blocks the IP of clients that keep going after a 429, waits. */
+  run_for (4500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "kommo.account"), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 3);
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (bgpt_monitor_lookup (fixture->monitor, "default",
+                                                                          "kommo.account"))->error_id,
+                   ==, "kommo.rate-limit");
+}
+
+static void
+test_one_check_in_flight (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  /* Each answer takes longer than the interval. */
+  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 2200);
+  bgpt_monitor_start (fixture->monitor);
+  run_for (5000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), <=, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 2);
+  /* Two checks of one account: never more than those two at once. */
+  g_assert_cmpuint (fixture->max_in_flight, <=, 2);
+}
+
+static void
+test_deep_check_hourly (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
+  bgpt_monitor_start (fixture->monitor);
+  run_for (3500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+
+  /* Even asked, it waits for its hour. */
+  bgpt_monitor_check_now (fixture->monitor, NULL);
+  run_for (1000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+}
+
+static void
+test_silenced_incident_is_still_checked (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  BgptIncident *incident;
+  guint count;
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_monitor_start (fixture->monitor);
+  wait_until (fixture, key_is_down, 5000, "the incident");
+
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
+  count = bgpt_incident_get_count (incident);
+
+  /* Down checks are re-checked at check-interval (1 s here). */
+  run_for (2500);
+  g_assert_cmpuint (bgpt_incident_get_count (incident), >, count);
+  g_assert_true (bgpt_incident_is_silenced (incident, g_get_real_time ()));
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  wait_until (fixture, key_is_ok, 6000, "the recovery");
+  g_assert_false (bgpt_incident_is_open (incident));
+}
+
+static void
+test_threshold_changed_mid_run (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_settings_set_uint (fixture->settings, "failure-threshold", 10);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_twice, 5000, "two failures");
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
+
+  /* Lowered to what has already happened: raised at once. */
+  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+
+  /* Success threshold raised while recovering: it takes effect too. */
+  g_settings_set_uint (fixture->settings, "success-threshold", 3);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  wait_until (fixture, key_succeeded_once, 5000, "a success");
+  run_for (1200);
+  g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), <, 3);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
+  wait_until (fixture, key_is_ok, 5000, "the third success");
+  g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 3);
+}
+
+static void
+test_interval_changed_mid_run (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  guint requests;
+
+  g_settings_set_uint (fixture->settings, "check-interval", 3600);
+  bgpt_monitor_start (fixture->monitor);
+  wait_until (fixture, key_has_result, 5000, "the first round");
+  run_for (2000);
+  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  g_assert_cmpuint (requests, ==, 1);
+
+  g_settings_set_uint (fixture->settings, "check-interval", 1);
+  run_for (2500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, requests + 2);
+}
+
+static void
+test_concurrency_is_bounded (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  bgpt_monitor_remove_account (fixture->monitor, "default");
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("account-%u", i);
+      g_autoptr(BgptCheckConfig) config = make_config (fixture, id);
+
+      g_clear_pointer (&config->kommo_base_url, g_free);
+      bgpt_monitor_set_account (fixture->monitor, config);
+    }
+  g_settings_set_uint (fixture->settings, "check-interval", 3600);
+  bgpt_monitor_set_max_concurrent (fixture->monitor, 4);
+  bgpt_simulator_set_delay (fixture->simulator, NULL, 300);
+  bgpt_monitor_start (fixture->monitor);
+
+  run_for (2500);
+  /* 12 accounts, 4 at a time, 300 ms each: all done in about 0.9 s. */
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 12);
+  g_assert_cmpuint (fixture->max_in_flight, <=, 4);
+  g_assert_cmpuint (fixture->max_in_flight, >=, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/monitor/checks", test_watches_the_configured_checks);
+  ADD ("/monitor/confirmation", test_confirmation_after_threshold);
+  ADD ("/monitor/resolution", test_resolution_after_threshold);
+  ADD ("/monitor/offline", test_offline_suppresses_checks);
+  ADD ("/monitor/offline-debounced", test_network_flap_is_debounced);
+  ADD ("/monitor/retry-after", test_retry_after_is_honoured);
+  ADD ("/monitor/rate-limit", test_rate_limit_backs_off);
+  ADD ("/monitor/one-in-flight", test_one_check_in_flight);
+  ADD ("/monitor/deep-check-hourly", test_deep_check_hourly);
+  ADD ("/monitor/silenced", test_silenced_incident_is_still_checked);
+  ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
+  ADD ("/monitor/interval-live", test_interval_changed_mid_run);
+  ADD ("/monitor/concurrency", test_concurrency_is_bounded);
+
+  return g_test_run ();
+}
