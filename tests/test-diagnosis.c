@@ -388,6 +388,10 @@ static const DiagnosisCase cases[] = {
     .body = "{\"title\":\"Internal Server Error\",\"status\":500,\"trace_id\":\"a1b2c3d4e5\"}",
     .error_id = "kommo.unexpected", .retry_after = RETRY_NONE, .detail_has = "a1b2c3d4e5",
     .message_has = "Internal Server Error", .n_items = -1 },
+  { .name = "kommo/502-html", .service = BGPT_SERVICE_KOMMO, .check = BGPT_CHECK_KOMMO_ACCOUNT,
+    .status = 502, .headers = "content-type: text/html", .body = proxy_502,
+    .error_id = "kommo.unexpected", .retry_after = RETRY_NONE,
+    .detail_has = "502 Bad Gateway", .n_items = -1 },
   { .name = "kommo/504", .service = BGPT_SERVICE_KOMMO, .check = BGPT_CHECK_KOMMO_ACCOUNT,
     .status = 504, .body = "", .error_id = "kommo.timeout", .retry_after = RETRY_NONE,
     .n_items = -1 },
@@ -752,7 +756,7 @@ test_diagnosis_scrubs_echoed_secrets (void)
     { BGPT_SERVICE_OPENAI, BGPT_CHECK_OPENAI_KEY, 502, html_body, FALSE, TRUE },
     { BGPT_SERVICE_OPENAI, BGPT_CHECK_OPENAI_KEY, 200, html_body, FALSE, TRUE },
     { BGPT_SERVICE_KOMMO, BGPT_CHECK_KOMMO_ACCOUNT, 403, kommo_body, TRUE, FALSE },
-    { BGPT_SERVICE_KOMMO, BGPT_CHECK_KOMMO_ACCOUNT, 500, html_body, TRUE, FALSE },
+    { BGPT_SERVICE_KOMMO, BGPT_CHECK_KOMMO_ACCOUNT, 500, html_body, FALSE, TRUE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (echoes); i++)

@@ -661,8 +661,14 @@ read_error_body (const BgptExchange *exchange,
   if (body == NULL)
     {
       g_autofree char *snippet = snippet_from_body (text, secrets);
+      const char *start = text;
 
-      if (exchange->service == BGPT_SERVICE_KOMMO)
+      while (g_ascii_isspace (*start))
+        start++;
+
+      /* Kommo answers some errors in plain text: that is its message. A web
+       * page comes from a proxy in between and is only a detail. */
+      if (exchange->service == BGPT_SERVICE_KOMMO && *start != '<')
         diagnosis->api_message = g_steal_pointer (&snippet);
       else
         diagnosis->detail = g_steal_pointer (&snippet);
