@@ -1,0 +1,376 @@
+/* test-checker.c: one account's checks, run at once against the simulator,
+ * and the overall status they add up to.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bgpt-checker.h"
+#include "bgpt-simulator.h"
+
+typedef struct
+{
+  BgptSimulator   *simulator;
+  BgptChecker     *checker;
+  BgptCheckConfig *config;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  fixture->checker = bgpt_checker_new (NULL);
+  bgpt_checker_set_timeout (fixture->checker, 5);
+
+  fixture->config = bgpt_check_config_new ("default");
+  fixture->config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+  fixture->config->openai_api_key = g_strdup ("sk-proj-CheckerKey0123456789");
+  fixture->config->kommo_subdomain = g_strdup ("acme");
+  fixture->config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
+  fixture->config->kommo_token = g_strdup ("kommo-CheckerToken0123456789");
+  fixture->config->assistant_id = g_strdup ("asst_Checker42");
+  fixture->config->model = g_strdup ("gpt-4o");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  bgpt_check_config_free (fixture->config);
+  g_assert_finalize_object (fixture->checker);
+  g_assert_finalize_object (fixture->simulator);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GPtrArray *
+run (Fixture          *fixture,
+     BgptCheckerFlags  flags)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *results;
+
+  bgpt_checker_run_async (fixture->checker, fixture->config, flags, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  results = bgpt_checker_run_finish (fixture->checker, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_cmpuint (results->len, ==, 5);
+  return results;
+}
+
+static const BgptCheckResult *
+find (GPtrArray  *results,
+      const char *check)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+
+      if (g_str_equal (result->check, check))
+        return result;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_all_ok (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+  const char *order[] = { "kommo.account", "openai.key", "openai.model", "openai.assistant", "openai.quota" };
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+
+      g_assert_cmpstr (result->check, ==, order[i]);
+      g_assert_cmpstr (result->account_id, ==, "default");
+    }
+
+  g_assert_cmpint (find (results, "kommo.account")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (find (results, "openai.key")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (find (results, "openai.model")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (find (results, "openai.assistant")->status, ==, BGPT_CHECK_STATUS_OK);
+  /* The deep check is opt-in. */
+  g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_null (find (results, "openai.quota")->diagnosis);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 4);
+
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
+}
+
+static void
+test_deep (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  results = run (fixture, BGPT_CHECKER_FLAGS_DEEP);
+
+  g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_ERROR);
+  g_assert_cmpstr (find (results, "openai.quota")->diagnosis->error_id, ==, "openai.quota");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_CRITICAL);
+}
+
+static void
+test_skipped_inputs (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_clear_pointer (&fixture->config->model, g_free);
+  g_clear_pointer (&fixture->config->assistant_id, g_free);
+  g_clear_pointer (&fixture->config->kommo_subdomain, g_free);
+  g_clear_pointer (&fixture->config->kommo_base_url, g_free);
+  results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+
+  g_assert_cmpint (find (results, "kommo.account")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_cmpint (find (results, "openai.key")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (find (results, "openai.model")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_cmpint (find (results, "openai.assistant")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
+}
+
+static void
+test_nothing_to_check (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+
+  bgpt_check_config_free (fixture->config);
+  fixture->config = bgpt_check_config_new ("empty");
+  results = run (fixture, BGPT_CHECKER_FLAGS_DEEP);
+
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (((BgptCheckResult *) g_ptr_array_index (results, i))->status, ==,
+                     BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+}
+
+static void
+test_keyring_unavailable (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_clear_pointer (&fixture->config->openai_api_key, g_free);
+  g_clear_pointer (&fixture->config->kommo_token, g_free);
+  fixture->config->keyring_unavailable = TRUE;
+  results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+
+  g_assert_cmpstr (find (results, "kommo.account")->diagnosis->error_id, ==, "keyring.unavailable");
+  g_assert_cmpstr (find (results, "openai.key")->diagnosis->error_id, ==, "keyring.unavailable");
+  g_assert_cmpstr (find (results, "openai.model")->diagnosis->error_id, ==, "keyring.unavailable");
+  g_assert_cmpstr (find (results, "openai.assistant")->diagnosis->error_id, ==, "keyring.unavailable");
+  g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+}
+
+static void
+test_rate_limit_is_a_warning (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) warning = NULL;
+  g_autoptr(GPtrArray) critical = NULL;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
+  warning = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+  g_assert_cmpstr (find (warning, "openai.key")->diagnosis->error_id, ==, "openai.rate-limit");
+  g_assert_cmpint (bgpt_check_results_overall (warning), ==, BGPT_OVERALL_WARNING);
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
+  critical = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+  g_assert_cmpstr (find (critical, "openai.assistant")->diagnosis->error_id, ==, "openai.assistant");
+  g_assert_cmpint (bgpt_check_results_overall (critical), ==, BGPT_OVERALL_CRITICAL);
+}
+
+static void
+test_config_invalid_is_unknown (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_free (fixture->config->openai_api_key);
+  fixture->config->openai_api_key = g_strdup ("sk-bad\r\nkey");
+  results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+
+  g_assert_cmpstr (find (results, "openai.key")->diagnosis->error_id, ==, "config.invalid");
+  g_assert_cmpint (find (results, "kommo.account")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
+  /* Only Kommo was asked: the bad key never left the process. */
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+}
+
+static void
+test_concurrent (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  gint64 started, elapsed_ms;
+
+  g_clear_pointer (&fixture->config->model, g_free);
+  bgpt_simulator_set_delay (fixture->simulator, NULL, 300);
+
+  started = g_get_monotonic_time ();
+  results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+
+  g_test_message ("3 checks of 300 ms each took %" G_GINT64_FORMAT " ms", elapsed_ms);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 3);
+  g_assert_cmpint (elapsed_ms, >=, 300);
+  g_assert_cmpint (elapsed_ms, <, 600);
+  g_assert_cmpint (find (results, "openai.key")->diagnosis->elapsed_ms, >=, 300);
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_STALL_HEADERS);
+  bgpt_checker_run_async (fixture->checker, fixture->config, BGPT_CHECKER_FLAGS_NONE,
+                          cancellable, store_result_cb, &result);
+  while (bgpt_simulator_count_requests (fixture->simulator, NULL) < 4)
+    g_main_context_iteration (NULL, TRUE);
+
+  started = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  results = bgpt_checker_run_finish (fixture->checker, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (results);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC / 2);
+}
+
+static void
+test_timeout_applies_to_each_check (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) results = NULL;
+  gint64 started, elapsed_ms;
+
+  bgpt_checker_set_timeout (fixture->checker, 1);
+  g_assert_cmpuint (bgpt_checker_get_timeout (fixture->checker), ==, 1);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_STALL_HEADERS);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_STALL_BODY);
+
+  started = g_get_monotonic_time ();
+  results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+
+  g_assert_cmpstr (find (results, "openai.model")->diagnosis->error_id, ==, "openai.timeout");
+  g_assert_cmpstr (find (results, "kommo.account")->diagnosis->error_id, ==, "kommo.timeout");
+  g_assert_cmpint (find (results, "openai.key")->status, ==, BGPT_CHECK_STATUS_OK);
+  g_assert_cmpint (elapsed_ms, <, 1500);
+  g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_CRITICAL);
+}
+
+static BgptCheckResult *
+make_result (const char *check,
+             const char *error_id,
+             gboolean    skipped)
+{
+  BgptCheckResult *result = g_new0 (BgptCheckResult, 1);
+
+  result->account_id = g_strdup ("default");
+  result->check = g_strdup (check);
+  if (skipped)
+    {
+      result->status = BGPT_CHECK_STATUS_SKIPPED;
+      return result;
+    }
+  result->diagnosis = bgpt_diagnosis_new (check, error_id);
+  result->status = error_id == NULL ? BGPT_CHECK_STATUS_OK : BGPT_CHECK_STATUS_ERROR;
+  return result;
+}
+
+static void
+test_overall (void)
+{
+  static const struct
+  {
+    const char        *first;
+    const char        *second;
+    BgptOverallStatus  expected;
+  } table[] = {
+    { NULL, NULL, BGPT_OVERALL_OK },
+    { "openai.rate-limit", NULL, BGPT_OVERALL_WARNING },
+    { "openai.rate-limit", "kommo.rate-limit", BGPT_OVERALL_WARNING },
+    { "openai.rate-limit", "openai.auth", BGPT_OVERALL_CRITICAL },
+    { "kommo.connection", NULL, BGPT_OVERALL_CRITICAL },
+    { "config.invalid", NULL, BGPT_OVERALL_UNKNOWN },
+    { "keyring.unavailable", "openai.rate-limit", BGPT_OVERALL_UNKNOWN },
+    { "keyring.unavailable", "openai.timeout", BGPT_OVERALL_CRITICAL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_result_free);
+
+      g_ptr_array_add (results, make_result ("openai.key", table[i].first, FALSE));
+      g_ptr_array_add (results, make_result ("kommo.account", table[i].second, FALSE));
+      g_ptr_array_add (results, make_result ("openai.quota", NULL, TRUE));
+      g_assert_cmpint (bgpt_check_results_overall (results), ==, table[i].expected);
+    }
+
+  g_assert_cmpstr (bgpt_overall_status_to_string (BGPT_OVERALL_OK), ==, "ok");
+  g_assert_cmpstr (bgpt_overall_status_to_string (BGPT_OVERALL_WARNING), ==, "warning");
+  g_assert_cmpstr (bgpt_overall_status_to_string (BGPT_OVERALL_CRITICAL), ==, "critical");
+  g_assert_cmpstr (bgpt_overall_status_to_string (BGPT_OVERALL_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (bgpt_check_status_to_string (BGPT_CHECK_STATUS_SKIPPED), ==, "skipped");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/checker/all-ok", test_all_ok);
+  ADD ("/checker/deep", test_deep);
+  ADD ("/checker/skipped-inputs", test_skipped_inputs);
+  ADD ("/checker/nothing-to-check", test_nothing_to_check);
+  ADD ("/checker/keyring-unavailable", test_keyring_unavailable);
+  ADD ("/checker/rate-limit-is-a-warning", test_rate_limit_is_a_warning);
+  ADD ("/checker/config-invalid-is-unknown", test_config_invalid_is_unknown);
+  ADD ("/checker/concurrent", test_concurrent);
+  ADD ("/checker/cancel", test_cancel);
+  ADD ("/checker/timeout", test_timeout_applies_to_each_check);
+#undef ADD
+  g_test_add_func ("/checker/overall", test_overall);
+
+  return g_test_run ();
+}

@@ -1,0 +1,417 @@
+/* test-http.c: the HTTP policy against a real server on loopback.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bgpt-http.h"
+#include "bgpt-simulator.h"
+#include "bgpt-validation.h"
+
+typedef struct
+{
+  BgptSimulator *simulator;
+  BgptHttp      *http;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  fixture->http = bgpt_http_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_assert_finalize_object (fixture->http);
+  g_assert_finalize_object (fixture->simulator);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* Sends GET @url and waits for the response. */
+static BgptHttpResponse *
+send_get (BgptHttp   *http,
+          const char *url)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BgptHttpResponse *response;
+
+  g_assert_nonnull (message);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Authorization", "Bearer sk-test-http-0123456789");
+  bgpt_http_send_async (http, message, NULL, store_result_cb, &result);
+  response = bgpt_http_send_finish (http, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  return response;
+}
+
+static BgptDiagnosis *
+diagnose_get (BgptHttp   *http,
+              const char *url)
+{
+  static const char *secrets[] = { "sk-test-http-0123456789", NULL };
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BgptDiagnosis *diagnosis;
+
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Authorization", "Bearer sk-test-http-0123456789");
+  bgpt_http_diagnose_async (http, message, BGPT_SERVICE_OPENAI, BGPT_CHECK_OPENAI_KEY,
+                            NULL, secrets, NULL, store_result_cb, &result);
+  diagnosis = bgpt_http_diagnose_finish (http, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (diagnosis);
+  return diagnosis;
+}
+
+static char *
+models_url (BgptSimulator *simulator)
+{
+  return g_strconcat (bgpt_simulator_get_base_url (simulator), "/v1/models", NULL);
+}
+
+static void
+test_success (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = send_get (fixture->http, url);
+  const BgptSimulatorRequest *request;
+
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_nonnull (response->body);
+  g_assert_cmpuint (g_bytes_get_size (response->body), >, 0);
+  g_assert_false (response->body_over_cap);
+  g_assert_cmpint (response->elapsed_ms, >=, 0);
+  g_assert_cmpint (response->elapsed_ms, <, 5000);
+  g_assert_cmpstr (soup_message_headers_get_one (response->headers, "x-request-id"), !=, NULL);
+
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 1);
+  request = bgpt_simulator_get_request (fixture->simulator, 0);
+  g_assert_cmpstr (request->method, ==, "GET");
+  g_assert_cmpstr (request->user_agent, ==, "ByteGPT-Monitor/" PACKAGE_VERSION);
+  g_assert_true (request->has_authorization);
+}
+
+static void
+test_redirect_not_followed (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(BgptSimulator) elsewhere = bgpt_simulator_new (NULL);
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+
+  g_assert_nonnull (elsewhere);
+  g_assert_cmpuint (bgpt_simulator_get_port (elsewhere), !=, bgpt_simulator_get_port (fixture->simulator));
+  bgpt_simulator_set_redirect_target (fixture->simulator, bgpt_simulator_get_base_url (elsewhere));
+  bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_REDIRECT);
+
+  response = send_get (fixture->http, url);
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, 302);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_one (response->headers, "Location"),
+                                   bgpt_simulator_get_base_url (elsewhere)));
+
+  diagnosis = diagnose_get (fixture->http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.unexpected");
+  g_assert_cmpuint (diagnosis->http_status, ==, 302);
+
+  /* Let a followed redirect arrive, if the policy were broken. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 2);
+  g_assert_cmpuint (bgpt_simulator_count_requests (elsewhere, NULL), ==, 0);
+}
+
+static void
+test_tls_self_signed (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("bgpt-test-tls-XXXXXX", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(BgptSimulator) simulator = NULL;
+  g_autoptr(BgptHttp) http = bgpt_http_new ();
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+
+  g_assert_nonnull (directory);
+  certificate = bgpt_simulator_create_test_certificate (directory, &error);
+  g_assert_no_error (error);
+  simulator = bgpt_simulator_new_tls (certificate, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (bgpt_simulator_get_base_url (simulator), "https://"));
+
+  url = models_url (simulator);
+  response = send_get (http, url);
+  g_assert_nonnull (response->error);
+  g_assert_cmpuint (response->status, ==, 0);
+  g_assert_true (response->tls_errors & G_TLS_CERTIFICATE_UNKNOWN_CA);
+
+  diagnosis = diagnose_get (http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
+  g_assert_nonnull (diagnosis->detail);
+  g_assert_cmpuint (strlen (diagnosis->detail), >, 0);
+
+  /* Nothing was sent over the untrusted connection. */
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), ==, 0);
+
+  cert_path = g_build_filename (directory, "test-only-cert.pem", NULL);
+  key_path = g_build_filename (directory, "test-only-key.pem", NULL);
+  g_unlink (cert_path);
+  g_unlink (key_path);
+  g_rmdir (directory);
+}
+
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return port;
+}
+
+static void
+test_closed_port (void)
+{
+  g_autoptr(BgptHttp) http = bgpt_http_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/models", closed_port ());
+  g_autoptr(BgptHttpResponse) response = send_get (http, url);
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+
+  g_assert_error (response->error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  g_assert_cmpuint (response->status, ==, 0);
+
+  diagnosis = diagnose_get (http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
+}
+
+static void
+test_unresolvable_host (void)
+{
+  g_autoptr(BgptHttp) http = bgpt_http_new ();
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  /* .invalid never resolves (RFC 6761), online or not. */
+  diagnosis = diagnose_get (http, "https://api.bytegpt-monitor-test.invalid/v1/models");
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
+  g_assert_cmpuint (diagnosis->http_status, ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_remote_plain_http_refused (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(BgptHttpResponse) response = NULL;
+
+  response = send_get (fixture->http, "http://api.openai.com/v1/models");
+  g_assert_error (response->error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_BASE_URL);
+  g_assert_cmpuint (response->status, ==, 0);
+  g_assert_cmpint (response->elapsed_ms, <, 100);
+}
+
+static void
+check_timeout (Fixture      *fixture,
+               BgptScenario  scenario)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  gint64 started, elapsed_ms;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", scenario);
+  bgpt_http_set_timeout (fixture->http, 1);
+
+  started = g_get_monotonic_time ();
+  response = send_get (fixture->http, url);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+
+  g_assert_error (response->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (elapsed_ms, >=, 1000);
+  g_assert_cmpint (elapsed_ms, <, 1500);
+  g_assert_cmpint (response->elapsed_ms, >=, 1000);
+
+  started = g_get_monotonic_time ();
+  diagnosis = diagnose_get (fixture->http, url);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.timeout");
+  g_assert_cmpint (elapsed_ms, <, 1500);
+}
+
+static void
+test_stall_before_headers (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  check_timeout (fixture, BGPT_SCENARIO_STALL_HEADERS);
+}
+
+static void
+test_stall_mid_body (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  check_timeout (fixture, BGPT_SCENARIO_STALL_BODY);
+}
+
+static gint64
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+static void
+test_huge_body (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  gint64 before_kib, after_kib;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_HUGE_BODY);
+  before_kib = peak_rss_kib ();
+
+  response = send_get (fixture->http, url);
+  g_assert_no_error (response->error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_true (response->body_over_cap);
+  g_assert_cmpuint (g_bytes_get_size (response->body), ==, BGPT_HTTP_BODY_CAP);
+
+  diagnosis = diagnose_get (fixture->http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.unexpected");
+
+  after_kib = peak_rss_kib ();
+  g_test_message ("peak RSS before %" G_GINT64_FORMAT " KiB, after %" G_GINT64_FORMAT " KiB",
+                  before_kib, after_kib);
+  g_assert_cmpint (after_kib - before_kib, <, 16 * 1024);
+}
+
+static void
+test_dropped_connection (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  BgptScenario scenario = GPOINTER_TO_INT (user_data);
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", scenario);
+
+  response = send_get (fixture->http, url);
+  g_assert_nonnull (response->error);
+  g_assert_cmpuint (response->status, ==, 0);
+
+  diagnosis = diagnose_get (fixture->http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_STALL_BODY);
+  bgpt_http_send_async (fixture->http, message, cancellable, store_result_cb, &result);
+
+  /* Wait until the request is held by the server, then cancel. */
+  while (bgpt_simulator_count_requests (fixture->simulator, NULL) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  started = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+
+  response = bgpt_http_send_finish (fixture->http, wait_for (&result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (response);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC / 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/http/success", Fixture, NULL, fixture_set_up, test_success, fixture_tear_down);
+  g_test_add ("/http/redirect-not-followed", Fixture, NULL,
+              fixture_set_up, test_redirect_not_followed, fixture_tear_down);
+  g_test_add_func ("/http/tls-self-signed", test_tls_self_signed);
+  g_test_add_func ("/http/closed-port", test_closed_port);
+  g_test_add_func ("/http/unresolvable-host", test_unresolvable_host);
+  g_test_add ("/http/remote-plain-http-refused", Fixture, NULL,
+              fixture_set_up, test_remote_plain_http_refused, fixture_tear_down);
+  g_test_add ("/http/stall-before-headers", Fixture, NULL,
+              fixture_set_up, test_stall_before_headers, fixture_tear_down);
+  g_test_add ("/http/stall-mid-body", Fixture, NULL,
+              fixture_set_up, test_stall_mid_body, fixture_tear_down);
+  g_test_add ("/http/huge-body", Fixture, NULL, fixture_set_up, test_huge_body, fixture_tear_down);
+  g_test_add ("/http/connection-closed", Fixture, GINT_TO_POINTER (BGPT_SCENARIO_CLOSE),
+              fixture_set_up, test_dropped_connection, fixture_tear_down);
+  g_test_add ("/http/connection-reset", Fixture, GINT_TO_POINTER (BGPT_SCENARIO_RESET),
+              fixture_set_up, test_dropped_connection, fixture_tear_down);
+  g_test_add ("/http/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+
+  return g_test_run ();
+}
