@@ -1,0 +1,529 @@
+/* test-status-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-status-page"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "core/bgpt-i18n.h"
+#include "core/bgpt-status-page.h"
+
+/* A Statuspage stand-in on loopback */
+
+typedef struct
+{
+  SoupServer *server;
+  char       *base_url;
+  guint       status;      /* 0: hold the request without answering */
+  const char *body;
+  const char *location;
+  guint       n_requests;
+  GPtrArray  *held;        /* SoupServerMessage */
+} Fixture;
+
+static void
+held_finished_cb (SoupServerMessage *message,
+                  Fixture           *fixture)
+{
+  g_ptr_array_remove (fixture->held, message);
+}
+
+static void
+handle_status (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->n_requests++;
+
+  if (fixture->status == 0)
+    {
+      g_ptr_array_add (fixture->held, g_object_ref (message));
+      g_signal_connect (message, "finished", G_CALLBACK (held_finished_cb), fixture);
+      soup_server_message_pause (message);
+      return;
+    }
+
+  soup_server_message_set_status (message, fixture->status, NULL);
+  if (fixture->location != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "Location", fixture->location);
+  if (fixture->body != NULL)
+    soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                      fixture->body, strlen (fixture->body));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  g_autofree char *uri = NULL;
+
+  fixture->server = soup_server_new (NULL, NULL);
+  fixture->held = g_ptr_array_new_with_free_func (g_object_unref);
+  soup_server_add_handler (fixture->server, "/api/v2/status.json", handle_status, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (fixture->server);
+  g_assert_nonnull (uris);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* "http://127.0.0.1:PORT/": the page must cope with the slash. */
+  fixture->base_url = g_steal_pointer (&uri);
+  fixture->status = 200;
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  /* Let held requests go before the server does. */
+  while (fixture->held->len > 0)
+    {
+      SoupServerMessage *message = g_object_ref (g_ptr_array_index (fixture->held, 0));
+
+      g_signal_handlers_disconnect_by_data (message, fixture);
+      g_ptr_array_remove_index (fixture->held, 0);
+      soup_server_message_set_status (message, 503, NULL);
+      soup_server_message_unpause (message);
+      g_object_unref (message);
+    }
+  iterate_for (50);
+
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_clear_pointer (&fixture->held, g_ptr_array_unref);
+  g_free (fixture->base_url);
+}
+
+/* Helpers */
+
+typedef struct
+{
+  BgptStatusReport *report;
+  GError           *error;
+  gboolean          done;
+} Result;
+
+static void
+on_status (GObject      *object,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  Result *result = user_data;
+
+  result->report = bgpt_status_page_get_status_finish (BGPT_STATUS_PAGE (object), res, &result->error);
+  g_assert_true ((result->report == NULL) != (result->error == NULL));
+  result->done = TRUE;
+}
+
+static void
+wait_for (Result *result)
+{
+  while (!result->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static BgptStatusReport *
+get_status (BgptStatusPage *page)
+{
+  Result result = { 0 };
+
+  bgpt_status_page_get_status_async (page, NULL, on_status, &result);
+  wait_for (&result);
+  g_assert_no_error (result.error);
+  return result.report;
+}
+
+static void
+release_page (BgptStatusPage **page)
+{
+  /* Requests in flight keep a reference until they come back. */
+  for (guint i = 0; i < 3000 && G_OBJECT (*page)->ref_count > 1; i++)
+    iterate_for (1);
+  g_assert_finalize_object (g_steal_pointer (page));
+}
+
+/* Tests */
+
+typedef struct
+{
+  const char          *body;
+  BgptStatusIndicator  indicator;
+  const char          *server_description;
+  const char          *pt_br;
+} IndicatorCase;
+
+static const IndicatorCase indicator_cases[] = {
+  { "{\"page\":{\"id\":\"01JMYBRZ\",\"name\":\"OpenAI\",\"url\":\"https://status.openai.com\"},"
+    "\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"}}",
+    BGPT_STATUS_INDICATOR_NONE, "All Systems Operational", "Todos os sistemas operacionais" },
+  { "{\"page\":{},\"status\":{\"indicator\":\"minor\",\"description\":\"Partially Degraded Service\"}}",
+    BGPT_STATUS_INDICATOR_MINOR, "Partially Degraded Service", "Instabilidade leve em parte dos serviços" },
+  { "{\"page\":{},\"status\":{\"indicator\":\"major\",\"description\":\"Partial System Outage\"}}",
+    BGPT_STATUS_INDICATOR_MAJOR, "Partial System Outage", "Falha grave em parte dos serviços" },
+  { "{\"page\":{},\"status\":{\"indicator\":\"critical\",\"description\":\"Major System Outage\"}}",
+    BGPT_STATUS_INDICATOR_CRITICAL, "Major System Outage", "Falha crítica nos serviços" },
+  { "{\"status\":{\"indicator\":\"maintenance\",\"description\":\"Service Under Maintenance\"}}",
+    BGPT_STATUS_INDICATOR_MAINTENANCE, "Service Under Maintenance", "Manutenção em andamento" },
+};
+
+static void
+test_indicator (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const IndicatorCase *test = data;
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(BgptStatusReport) report = NULL;
+  gint64 before = g_get_real_time ();
+
+  fixture->body = test->body;
+  report = get_status (page);
+
+  g_assert_cmpint (report->indicator, ==, test->indicator);
+  g_assert_cmpstr (report->server_description, ==, test->server_description);
+  g_assert_cmpint (report->checked_at, >=, before);
+  /* Translated from the indicator, not from the server's English. */
+  g_assert_cmpstr (bgpt_status_indicator_describe (report->indicator), ==, test->pt_br);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+
+  g_assert_nonnull (bgpt_status_page_get_report (page));
+  g_assert_cmpint (bgpt_status_page_get_report (page)->indicator, ==, test->indicator);
+  release_page (&page);
+}
+
+typedef struct
+{
+  const char *name;
+  guint       status;
+  const char *body;
+  const char *location;
+  const char *server_description;
+} FailureCase;
+
+static const FailureCase failure_cases[] = {
+  { "http-500", 500, "{\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"}}", NULL, NULL },
+  { "http-404", 404, "<html>Not found</html>", NULL, NULL },
+  { "redirect", 302, NULL, "https://example.com/api/v2/status.json", NULL },
+  { "malformed", 200, "{\"status\":{\"indicator\":\"none\",", NULL, NULL },
+  { "html", 200, "<!DOCTYPE html><title>Status</title>", NULL, NULL },
+  { "empty", 200, "", NULL, NULL },
+  { "wrong-shape", 200, "{\"status\":\"ok\"}", NULL, NULL },
+  { "wrong-type", 200, "{\"status\":{\"indicator\":3,\"description\":[\"x\"]}}", NULL, NULL },
+  { "no-status", 200, "[1,2,3]", NULL, NULL },
+  /* A value Statuspage may add one day: unknown, but its words are kept. */
+  { "new-indicator", 200, "{\"status\":{\"indicator\":\"degraded\",\"description\":\"Something\\nNew \"}}",
+    NULL, "Something New" },
+};
+
+static void
+test_failure (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const FailureCase *test = data;
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(BgptStatusReport) report = NULL;
+
+  fixture->status = test->status;
+  fixture->body = test->body;
+  fixture->location = test->location;
+  report = get_status (page);
+
+  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  g_assert_cmpstr (report->server_description, ==, test->server_description);
+  g_assert_cmpstr (bgpt_status_indicator_describe (report->indicator), ==,
+                   "Não foi possível consultar a página de status da OpenAI");
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  release_page (&page);
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(BgptStatusPage) page = NULL;
+  g_autoptr(BgptStatusReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  /* A port that was free a moment ago: nothing listens there. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  page = bgpt_status_page_new (url);
+  report = get_status (page);
+  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  release_page (&page);
+}
+
+static void
+test_plain_http_refused (void)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new ("http://status.openai.com/");
+  g_autoptr(BgptStatusReport) report = NULL;
+
+  /* Not loopback: never sent in clear text. */
+  report = get_status (page);
+  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  g_assert_cmpstr (bgpt_status_page_get_base_url (page), ==, "http://status.openai.com");
+  release_page (&page);
+}
+
+static void
+test_stall (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(BgptStatusReport) report = NULL;
+  gint64 start;
+  gint64 elapsed;
+
+  fixture->status = 0;
+  bgpt_status_page_set_timeout (page, 1);
+
+  start = g_get_monotonic_time ();
+  report = get_status (page);
+  elapsed = g_get_monotonic_time () - start;
+
+  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  g_assert_cmpint (elapsed, >=, 900 * 1000);
+  g_assert_cmpint (elapsed, <, 2500 * 1000);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  release_page (&page);
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *calls)
+{
+  (*calls)++;
+}
+
+static void
+test_cache (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(BgptStatusReport) first = NULL;
+  g_autoptr(BgptStatusReport) second = NULL;
+  g_autoptr(BgptStatusReport) third = NULL;
+  guint notifies = 0;
+
+  g_signal_connect (page, "notify::report", G_CALLBACK (on_notify_count), &notifies);
+
+  fixture->body = indicator_cases[0].body;
+  first = get_status (page);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  g_assert_cmpuint (notifies, ==, 1);
+
+  /* Within the TTL: no request, the same reading. */
+  fixture->body = indicator_cases[3].body;
+  second = get_status (page);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
+  g_assert_cmpint (second->checked_at, ==, first->checked_at);
+  g_assert_cmpuint (notifies, ==, 1);
+
+  /* Past the TTL: read again. */
+  bgpt_status_page_set_cache_ttl (page, 1, 1);
+  iterate_for (1100);
+  third = get_status (page);
+  g_assert_cmpuint (fixture->n_requests, ==, 2);
+  g_assert_cmpint (third->indicator, ==, BGPT_STATUS_INDICATOR_CRITICAL);
+  g_assert_cmpuint (notifies, ==, 2);
+
+  release_page (&page);
+}
+
+static void
+test_failure_cached (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(BgptStatusReport) first = NULL;
+  g_autoptr(BgptStatusReport) second = NULL;
+
+  fixture->status = 503;
+  first = get_status (page);
+  g_assert_cmpint (first->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+
+  /* A failing page is not asked on every call either. */
+  fixture->status = 200;
+  fixture->body = indicator_cases[0].body;
+  second = get_status (page);
+  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+
+  release_page (&page);
+}
+
+static void
+test_shared_request (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  Result results[3] = { { 0 }, };
+
+  fixture->body = indicator_cases[1].body;
+
+  /* Three rows open at once: one request. */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    bgpt_status_page_get_status_async (page, NULL, on_status, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      wait_for (&results[i]);
+      g_assert_no_error (results[i].error);
+      g_assert_cmpint (results[i].report->indicator, ==, BGPT_STATUS_INDICATOR_MINOR);
+      bgpt_status_report_free (results[i].report);
+    }
+  g_assert_cmpuint (fixture->n_requests, ==, 1);
+
+  release_page (&page);
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(BgptStatusReport) report = NULL;
+  Result stays = { 0 };
+  Result leaves = { 0 };
+  Result early = { 0 };
+  gint64 start;
+
+  fixture->status = 0;
+  bgpt_status_page_set_timeout (page, 1);
+
+  /* Cancelled before the call: at once. */
+  g_cancellable_cancel (cancelled);
+  bgpt_status_page_get_status_async (page, cancelled, on_status, &early);
+  wait_for (&early);
+  g_assert_error (early.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&early.error);
+  g_assert_cmpuint (fixture->n_requests, ==, 0);
+
+  /* One caller leaves; the other still gets its answer. */
+  bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
+  bgpt_status_page_get_status_async (page, NULL, on_status, &stays);
+  iterate_for (100);
+  start = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  wait_for (&leaves);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 200 * 1000);
+  g_assert_error (leaves.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&leaves.error);
+  g_assert_false (stays.done);
+  wait_for (&stays);
+  g_assert_no_error (stays.error);
+  g_assert_cmpint (stays.report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+  bgpt_status_report_free (stays.report);
+
+  /* The only caller leaves: the request is dropped, the page works on. */
+  bgpt_status_page_set_cache_ttl (page, 0, 0);
+  g_cancellable_reset (cancellable);
+  memset (&leaves, 0, sizeof leaves);
+  bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
+  iterate_for (100);
+  g_cancellable_cancel (cancellable);
+  wait_for (&leaves);
+  g_assert_error (leaves.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&leaves.error);
+
+  fixture->status = 200;
+  fixture->body = indicator_cases[0].body;
+  report = get_status (page);
+  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
+  g_assert_cmpuint (fixture->n_requests, ==, 3);
+
+  release_page (&page);
+}
+
+static void
+test_default_url (void)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (NULL);
+  g_autoptr(BgptStatusPage) slashed = bgpt_status_page_new ("https://status.example.com//");
+
+  g_assert_cmpstr (bgpt_status_page_get_base_url (page), ==, "https://status.openai.com");
+  g_assert_cmpstr (bgpt_status_page_get_base_url (slashed), ==, "https://status.example.com");
+  g_assert_null (bgpt_status_page_get_report (page));
+  g_assert_cmpstr (bgpt_status_indicator_describe (BGPT_STATUS_INDICATOR_NONE), ==,
+                   "Todos os sistemas operacionais");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  bgpt_i18n_init ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  for (guint i = 0; i < G_N_ELEMENTS (indicator_cases); i++)
+    {
+      g_autofree char *name = NULL;
+      const char *start = strstr (indicator_cases[i].body, "\"indicator\":\"") + strlen ("\"indicator\":\"");
+
+      name = g_strdup_printf ("/status-page/indicator/%.*s", (int) (strchr (start, '"') - start), start);
+      g_test_add (name, Fixture, &indicator_cases[i], fixture_set_up, test_indicator, fixture_tear_down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (failure_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/status-page/unknown/%s", failure_cases[i].name);
+
+      g_test_add (name, Fixture, &failure_cases[i], fixture_set_up, test_failure, fixture_tear_down);
+    }
+
+  g_test_add ("/status-page/unknown/stall", Fixture, NULL, fixture_set_up, test_stall, fixture_tear_down);
+  g_test_add_func ("/status-page/unknown/refused", test_refused);
+  g_test_add_func ("/status-page/unknown/plain-http", test_plain_http_refused);
+  g_test_add ("/status-page/cache", Fixture, NULL, fixture_set_up, test_cache, fixture_tear_down);
+  g_test_add ("/status-page/failure-cached", Fixture, NULL, fixture_set_up, test_failure_cached, fixture_tear_down);
+  g_test_add ("/status-page/shared-request", Fixture, NULL, fixture_set_up, test_shared_request, fixture_tear_down);
+  g_test_add ("/status-page/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add_func ("/status-page/default-url", test_default_url);
+
+  return g_test_run ();
+}
