@@ -362,6 +362,31 @@ test_dropped_connection (Fixture       *fixture,
 }
 
 static void
+test_echoed_secret (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  g_autoptr(BgptHttpResponse) response = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  g_autofree char *body = NULL;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ECHO_SECRET);
+
+  /* The server really sends the key back ... */
+  response = send_get (fixture->http, url);
+  body = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+  g_assert_nonnull (strstr (body, "sk-test-http-0123456789"));
+
+  /* ... and the diagnosis keeps the message without it. */
+  diagnosis = diagnose_get (fixture->http, url);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.auth");
+  g_assert_nonnull (diagnosis->api_message);
+  g_assert_nonnull (strstr (diagnosis->api_message, "Incorrect API key provided"));
+  g_assert_null (strstr (diagnosis->api_message, "sk-test-http-0123456789"));
+  g_assert_true (diagnosis->detail == NULL || strstr (diagnosis->detail, "sk-test-http-0123456789") == NULL);
+}
+
+static void
 test_cancel (Fixture       *fixture,
              gconstpointer  user_data)
 {
@@ -411,6 +436,7 @@ main (int   argc,
               fixture_set_up, test_dropped_connection, fixture_tear_down);
   g_test_add ("/http/connection-reset", Fixture, GINT_TO_POINTER (BGPT_SCENARIO_RESET),
               fixture_set_up, test_dropped_connection, fixture_tear_down);
+  g_test_add ("/http/echoed-secret", Fixture, NULL, fixture_set_up, test_echoed_secret, fixture_tear_down);
   g_test_add ("/http/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
 
   return g_test_run ();

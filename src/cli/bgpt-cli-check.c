@@ -8,12 +8,471 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "bgpt-cli.h"
+#include "bgpt-catalog.h"
+#include "bgpt-checker.h"
+#include "bgpt-http.h"
+#include "bgpt-validation.h"
+
+/* What a check is about, for the per-check lines of the text output. */
+static const struct
+{
+  const char *check;
+  const char *title;
+} check_titles[] = {
+  { BGPT_CHECK_KOMMO_ACCOUNT, N_("Kommo account") },
+  { BGPT_CHECK_OPENAI_KEY, N_("OpenAI API key") },
+  { BGPT_CHECK_OPENAI_MODEL, N_("OpenAI model") },
+  { BGPT_CHECK_OPENAI_ASSISTANT, N_("OpenAI assistant") },
+  { BGPT_CHECK_OPENAI_QUOTA, N_("OpenAI quota (deep check)") },
+};
+
+static const char *
+check_title (const char *check)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (check_titles); i++)
+    if (g_str_equal (check_titles[i].check, check))
+      return _(check_titles[i].title);
+  return check;
+}
+
+/* An environment variable, where an empty one counts as unset. */
+static char *
+dup_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+}
+
+static void
+override_from_env (char       **field,
+                   const char  *name)
+{
+  char *value = dup_env (name);
+
+  if (value != NULL)
+    {
+      g_free (*field);
+      *field = value;
+    }
+}
+
+/* Every account to check. The stored accounts (settings and keyring) come
+ * first; the environment overrides their fields. Today the environment is
+ * the only source: it makes one account. */
+static GPtrArray *
+collect_configs (const BgptCliCheckOptions *options)
+{
+  GPtrArray *configs = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_config_free);
+  BgptCheckConfig *config;
+
+  config = bgpt_check_config_new (options->account_id != NULL ? options->account_id : "default");
+  override_from_env (&config->openai_api_key, "OPENAI_API_KEY");
+  override_from_env (&config->openai_base_url, "OPENAI_BASE_URL");
+  override_from_env (&config->assistant_id, "BYTEGPT_ASSISTANT_ID");
+  override_from_env (&config->model, "BYTEGPT_MODEL");
+  override_from_env (&config->kommo_subdomain, "KOMMO_SUBDOMAIN");
+  override_from_env (&config->kommo_token, "KOMMO_TOKEN");
+  override_from_env (&config->kommo_base_url, "KOMMO_BASE_URL");
+  g_ptr_array_add (configs, config);
+
+  return configs;
+}
+
+static gboolean
+is_set (const char *value)
+{
+  return value != NULL && *value != '\0';
+}
+
+/* Refuses, before any request, what no check could send safely. A
+ * malformed assistant ID is left to its check: that is a diagnosis. */
+static gboolean
+validate_config (BgptCheckConfig  *config,
+                 GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *what = NULL;
+
+  if (is_set (config->kommo_subdomain))
+    {
+      g_autofree char *subdomain = bgpt_normalize_kommo_subdomain (config->kommo_subdomain, &local_error);
+
+      if (subdomain == NULL)
+        what = _("The Kommo subdomain is not valid");
+      else
+        {
+          g_free (config->kommo_subdomain);
+          config->kommo_subdomain = g_steal_pointer (&subdomain);
+        }
+    }
+
+  if (what == NULL && is_set (config->kommo_token) &&
+      !bgpt_validate_secret (config->kommo_token, &local_error))
+    what = _("The Kommo token is not valid");
+  if (what == NULL && is_set (config->openai_api_key) &&
+      !bgpt_validate_secret (config->openai_api_key, &local_error))
+    what = _("The OpenAI API key is not valid");
+  if (what == NULL && is_set (config->openai_base_url) &&
+      !bgpt_validate_base_url (config->openai_base_url, &local_error))
+    what = _("The OpenAI base URL is not valid");
+  if (what == NULL && is_set (config->kommo_base_url) &&
+      !bgpt_validate_base_url (config->kommo_base_url, &local_error))
+    what = _("The Kommo base URL is not valid");
+  if (what == NULL && is_set (config->model) &&
+      !bgpt_validate_model (config->model, &local_error))
+    what = _("The model name is not valid");
+
+  if (what == NULL)
+    return TRUE;
+
+  /* Translators: the first %s is the account ID, the second says which
+   * setting is wrong, the third why */
+  g_set_error (error, BGPT_VALIDATION_ERROR, local_error->code,
+               _("Account “%s”: %s: %s"), config->account_id, what, local_error->message);
+  return FALSE;
+}
+
+static guint
+default_timeout (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  guint timeout_s;
+
+  /* Without the installed schema (a bare build tree) keep the default
+   * rather than abort. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "timeout"))
+    return BGPT_HTTP_DEFAULT_TIMEOUT_S;
+
+  settings = g_settings_new_full (schema, NULL, NULL);
+  timeout_s = g_settings_get_uint (settings, "timeout");
+  return timeout_s > 0 ? timeout_s : BGPT_HTTP_DEFAULT_TIMEOUT_S;
+}
+
+typedef struct
+{
+  guint      pending;
+  GPtrArray *results;  /* every account's BgptCheckResult */
+  GError    *error;
+} RunState;
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  RunState *state = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  results = bgpt_checker_run_finish (BGPT_CHECKER (object), result, &error);
+  if (results == NULL)
+    {
+      if (state->error == NULL)
+        state->error = g_steal_pointer (&error);
+    }
+  else
+    {
+      for (guint i = 0; i < results->len; i++)
+        g_ptr_array_add (state->results, bgpt_check_result_copy (g_ptr_array_index (results, i)));
+    }
+  state->pending--;
+}
+
+static char *
+format_seconds (gint64 elapsed_ms)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Perfdata wants a dot, whatever the locale. */
+  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.3f", elapsed_ms / 1000.0));
+}
+
+static void
+append_text (GString   *out,
+             GPtrArray *results,
+             gboolean   several_accounts)
+{
+  BgptOverallStatus overall = bgpt_check_results_overall (results);
+  g_autofree char *status_word = g_ascii_strup (bgpt_overall_status_to_string (overall), -1);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autoptr(GString) perfdata = g_string_new (NULL);
+  guint n_ran = 0, n_failed = 0;
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+      g_autofree char *label = NULL;
+      g_autofree char *seconds = NULL;
+
+      if (result->status == BGPT_CHECK_STATUS_SKIPPED)
+        continue;
+
+      n_ran++;
+      label = several_accounts ? g_strdup_printf ("%s/%s", result->account_id, result->check)
+                               : g_strdup (result->check);
+      if (result->status == BGPT_CHECK_STATUS_ERROR)
+        {
+          g_string_append_printf (summary, "%s%s: %s", n_failed == 0 ? "" : ", ", label,
+                                  bgpt_catalog_title (result->diagnosis->error_id));
+          n_failed++;
+        }
+
+      seconds = format_seconds (result->diagnosis->elapsed_ms);
+      g_string_append_printf (perfdata, " '%s'=%ss", label, seconds);
+    }
+
+  g_string_append_printf (out, "BYTEGPT %s - ", status_word);
+  if (n_ran == 0)
+    g_string_append (out, _("nothing to check: set OPENAI_API_KEY, or KOMMO_SUBDOMAIN and KOMMO_TOKEN"));
+  else if (n_failed == 0)
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u check passed",
+                                              "%u checks passed", n_ran), n_ran);
+  else
+    /* Translators: "1 of 3 checks failed: openai.key: Falha na Autenticação da API" */
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u of %u check failed: %s",
+                                              "%u of %u checks failed: %s", n_ran),
+                            n_failed, n_ran, summary->str);
+  if (perfdata->len > 0)
+    g_string_append_printf (out, " |%s", perfdata->str);
+  g_string_append_c (out, '\n');
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+      const BgptDiagnosis *diagnosis = result->diagnosis;
+      g_autofree char *prefix = several_accounts ? g_strdup_printf ("%s/", result->account_id)
+                                                 : g_strdup ("");
+
+      switch (result->status)
+        {
+        case BGPT_CHECK_STATUS_OK:
+          {
+            g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
+
+            g_string_append_printf (out, "%s%s: %s — %s", prefix, result->check, _("OK"),
+                                    check_title (result->check));
+            if (diagnosis->subject != NULL)
+              g_string_append_printf (out, ": %s", diagnosis->subject);
+            g_string_append_printf (out, " (%s s)\n", seconds);
+          }
+          break;
+
+        case BGPT_CHECK_STATUS_ERROR:
+          g_string_append_printf (out, "%s%s: %s — %s: %s", prefix, result->check, _("ERROR"),
+                                  check_title (result->check),
+                                  bgpt_catalog_title (diagnosis->error_id));
+          if (diagnosis->http_status != 0)
+            g_string_append_printf (out, " (HTTP %u%s%s)", diagnosis->http_status,
+                                    diagnosis->api_code != NULL ? ", " : "",
+                                    diagnosis->api_code != NULL ? diagnosis->api_code : "");
+          if (diagnosis->detail != NULL)
+            g_string_append_printf (out, " — %s", diagnosis->detail);
+          else if (diagnosis->api_message != NULL)
+            g_string_append_printf (out, " — %s", diagnosis->api_message);
+          if (diagnosis->request_id != NULL)
+            g_string_append_printf (out, " [%s %s]", _("request ID"), diagnosis->request_id);
+          g_string_append_c (out, '\n');
+          break;
+
+        case BGPT_CHECK_STATUS_SKIPPED:
+        default:
+          g_string_append_printf (out, "%s%s: %s — %s\n", prefix, result->check, _("skipped"),
+                                  check_title (result->check));
+          break;
+        }
+    }
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+append_json (GString   *out,
+             GPtrArray *results)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "status",
+                       bgpt_overall_status_to_string (bgpt_check_results_overall (results)));
+  json_builder_set_member_name (builder, "checks");
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+      const BgptDiagnosis *diagnosis = result->diagnosis;
+
+      json_builder_begin_object (builder);
+      add_nullable_string (builder, "account", result->account_id);
+      add_nullable_string (builder, "check", result->check);
+      add_nullable_string (builder, "status", bgpt_check_status_to_string (result->status));
+
+      json_builder_set_member_name (builder, "elapsed_ms");
+      if (result->status == BGPT_CHECK_STATUS_SKIPPED || diagnosis == NULL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, diagnosis->elapsed_ms);
+
+      json_builder_set_member_name (builder, "error");
+      if (result->status != BGPT_CHECK_STATUS_ERROR)
+        json_builder_add_null_value (builder);
+      else
+        {
+          json_builder_begin_object (builder);
+          add_nullable_string (builder, "id", diagnosis->error_id);
+          add_nullable_string (builder, "title", bgpt_catalog_title (diagnosis->error_id));
+          json_builder_set_member_name (builder, "http_status");
+          if (diagnosis->http_status != 0)
+            json_builder_add_int_value (builder, diagnosis->http_status);
+          else
+            json_builder_add_null_value (builder);
+          add_nullable_string (builder, "api_code", diagnosis->api_code);
+          add_nullable_string (builder, "request_id", diagnosis->request_id);
+          json_builder_set_member_name (builder, "retry_after_s");
+          if (diagnosis->retry_after_s >= 0)
+            json_builder_add_int_value (builder, diagnosis->retry_after_s);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append (out, json);
+  g_string_append_c (out, '\n');
+}
+
+/* Every secret of every account, to scrub the output with. */
+static char **
+collect_secrets (GPtrArray *configs)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < configs->len; i++)
+    {
+      g_autofree const char **secrets = bgpt_check_config_secrets (g_ptr_array_index (configs, i));
+
+      g_strv_builder_addv (builder, secrets);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* The last word on secrets: whatever reaches the terminal is scrubbed once
+ * more, even though every diagnosis already is. */
+static void
+print_scrubbed (GString    *out,
+                char      **secrets,
+                gboolean    to_stderr)
+{
+  g_autofree char *text = bgpt_scrub (out->str, (const char * const *) secrets);
+
+  if (to_stderr)
+    g_printerr ("%s", text);
+  else
+    g_print ("%s", text);
+}
+
+static int
+refuse (const BgptCliCheckOptions  *options,
+        const char                 *message,
+        char                      **secrets)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (options->json)
+    {
+      g_autoptr(GString) error_out = g_string_new (message);
+
+      g_string_append_c (error_out, '\n');
+      print_scrubbed (error_out, secrets, TRUE);
+      g_string_append (out, "{\n  \"status\" : \"unknown\",\n  \"checks\" : []\n}\n");
+    }
+  else
+    g_string_append_printf (out, "BYTEGPT UNKNOWN - %s\n", message);
+
+  print_scrubbed (out, secrets, FALSE);
+  return BGPT_CLI_EXIT_UNKNOWN;
+}
 
 int
 bgpt_cli_check (const BgptCliCheckOptions *options)
 {
-  g_printerr ("%s\n", _("Nothing to check yet."));
-  return BGPT_CLI_EXIT_UNKNOWN;
+  g_autoptr(GPtrArray) configs = collect_configs (options);
+  g_autoptr(BgptChecker) checker = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) secrets = collect_secrets (configs);
+  RunState state = { 0 };
+  BgptCheckerFlags flags = options->deep ? BGPT_CHECKER_FLAGS_DEEP : BGPT_CHECKER_FLAGS_NONE;
+  gboolean several_accounts = configs->len > 1;
+  BgptOverallStatus overall;
+
+  if (configs->len == 0)
+    return refuse (options, _("No account to check."), secrets);
+
+  for (guint i = 0; i < configs->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!validate_config (g_ptr_array_index (configs, i), &error))
+        return refuse (options, error->message, secrets);
+    }
+
+  checker = bgpt_checker_new (NULL);
+  bgpt_checker_set_timeout (checker, options->timeout_s > 0 ? options->timeout_s : default_timeout ());
+
+  state.results = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_result_free);
+  for (guint i = 0; i < configs->len; i++)
+    {
+      state.pending++;
+      bgpt_checker_run_async (checker, g_ptr_array_index (configs, i), flags, NULL, run_cb, &state);
+    }
+
+  while (state.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (state.error != NULL)
+    {
+      g_autoptr(GError) error = g_steal_pointer (&state.error);
+
+      g_ptr_array_unref (state.results);
+      return refuse (options, error->message, secrets);
+    }
+
+  overall = bgpt_check_results_overall (state.results);
+  if (options->json)
+    append_json (out, state.results);
+  else
+    append_text (out, state.results, several_accounts);
+  print_scrubbed (out, secrets, FALSE);
+
+  g_ptr_array_unref (state.results);
+  return (int) overall;
 }
