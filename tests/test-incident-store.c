@@ -463,7 +463,7 @@ test_cap (Fixture       *fixture,
 {
   g_autoptr(BgptIncidentStore) store = new_loaded_store (fixture->path);
   g_autoptr(BgptIncidentStore) reloaded = NULL;
-  g_autofree char *ids[8] = { NULL, };
+  g_auto(GStrv) ids = g_new0 (char *, 9);
   char account[16];
 
   bgpt_incident_store_set_max_incidents (store, 5);
