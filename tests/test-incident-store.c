@@ -772,6 +772,47 @@ test_title (Fixture       *fixture,
   finish_store (&store);
 }
 
+static void
+test_odd_texts (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(BgptIncidentStore) store = new_loaded_store (fixture->path);
+  g_autoptr(BgptIncidentStore) reloaded = NULL;
+  g_autoptr(GString) nasty = g_string_new (NULL);
+  GStatBuf st;
+
+  /* Everything that grows when written as JSON, and invalid UTF-8. */
+  while (nasty->len < 64 * 1024)
+    g_string_append (nasty, "\"\\\x01\x1f\n\xff\xc3ç✓");
+
+  for (guint i = 0; i < BGPT_INCIDENT_STORE_DEFAULT_MAX_INCIDENTS; i++)
+    {
+      g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, "openai.unexpected");
+      g_autofree char *account = g_strdup_printf ("account-%u", i);
+
+      diagnosis->api_type = g_strdup (nasty->str);
+      diagnosis->api_code = g_strdup (nasty->str);
+      diagnosis->api_message = g_strdup (nasty->str);
+      diagnosis->request_id = g_strdup (nasty->str);
+      diagnosis->detail = g_strdup (nasty->str);
+      bgpt_incident_store_report (store, account, diagnosis);
+    }
+
+  g_assert_true (g_utf8_validate (bgpt_incident_get_api_message (item (store, 0)), -1, NULL));
+  g_assert_null (strchr (bgpt_incident_get_api_message (item (store, 0)), '\x01'));
+  g_assert_true (g_str_has_suffix (bgpt_incident_get_api_message (item (store, 0)), "…"));
+  finish_store (&store);
+
+  /* A full history of the worst texts still loads. */
+  g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
+  g_test_message ("worst-case file: %" G_GINT64_FORMAT " bytes", (gint64) st.st_size);
+  g_assert_cmpint (st.st_size, <, BGPT_INCIDENT_STORE_MAX_FILE_SIZE);
+  reloaded = new_loaded_store (fixture->path);
+  g_assert_cmpuint (n_items (reloaded), ==, BGPT_INCIDENT_STORE_DEFAULT_MAX_INCIDENTS);
+  g_assert_cmpuint (bgpt_incident_store_get_n_skipped (reloaded), ==, 0);
+  finish_store (&reloaded);
+}
+
 /* Corrupt files */
 
 typedef struct
@@ -1120,6 +1161,7 @@ main (int   argc,
   ADD ("report-before-load", test_report_before_load);
   ADD ("existing-mode", test_existing_mode);
   ADD ("title", test_title);
+  ADD ("odd-texts", test_odd_texts);
   ADD ("corrupt/directory", test_corrupt_directory);
   ADD ("corrupt/huge", test_corrupt_huge);
   ADD ("bad-entries", test_bad_entries);

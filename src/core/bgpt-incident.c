@@ -465,18 +465,58 @@ bgpt_incident_format_details (BgptIncident *self)
 
 /* Store-only API */
 
+/* Ids, codes and names. */
+#define MAX_CODE_BYTES 256
+/* Messages and details. */
+#define MAX_TEXT_BYTES 2048
+
 static void
 set_string (BgptIncident  *self,
             char         **field,
-            const char    *value,
+            char          *value,
             guint          prop_id)
 {
   if (g_strcmp0 (*field, value) == 0)
-    return;
+    {
+      g_free (value);
+      return;
+    }
 
   g_free (*field);
-  *field = g_strdup (value);
+  *field = value;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+/* What is kept of a text from a diagnosis: valid UTF-8 (or the whole file
+ * would be refused on the next start), no control characters but newlines
+ * and tabs, and at most @max_bytes, so that a full history stays below
+ * BGPT_INCIDENT_STORE_MAX_FILE_SIZE however odd the texts. */
+static char *
+bounded_text (const char *text,
+              gsize       max_bytes)
+{
+  g_autofree char *valid = NULL;
+  const char *end;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+
+  /* JSON writes a control character in six bytes: keep the file small. */
+  for (char *p = valid; *p != '\0'; p++)
+    if (((guchar) *p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+      *p = ' ';
+
+  if (strlen (valid) <= max_bytes)
+    return g_steal_pointer (&valid);
+
+  /* Cut on a character boundary, leaving room for the ellipsis. */
+  end = valid + max_bytes - strlen ("…");
+  while (end > valid && ((guchar) *end & 0xc0) == 0x80)
+    end--;
+
+  return g_strdup_printf ("%.*s…", (int) (end - valid), valid);
 }
 
 static void
@@ -510,12 +550,12 @@ set_details (BgptIncident        *self,
              const BgptDiagnosis *diagnosis)
 {
   set_uint (self, &self->http_status, MIN (diagnosis->http_status, 999), PROP_HTTP_STATUS);
-  set_string (self, &self->api_type, diagnosis->api_type, PROP_API_TYPE);
-  set_string (self, &self->api_code, diagnosis->api_code, PROP_API_CODE);
-  set_string (self, &self->api_message, diagnosis->api_message, PROP_API_MESSAGE);
-  set_string (self, &self->request_id, diagnosis->request_id, PROP_REQUEST_ID);
+  set_string (self, &self->api_type, bounded_text (diagnosis->api_type, MAX_CODE_BYTES), PROP_API_TYPE);
+  set_string (self, &self->api_code, bounded_text (diagnosis->api_code, MAX_CODE_BYTES), PROP_API_CODE);
+  set_string (self, &self->api_message, bounded_text (diagnosis->api_message, MAX_TEXT_BYTES), PROP_API_MESSAGE);
+  set_string (self, &self->request_id, bounded_text (diagnosis->request_id, MAX_CODE_BYTES), PROP_REQUEST_ID);
   set_int64 (self, &self->retry_after, MAX (diagnosis->retry_after_s, -1), PROP_RETRY_AFTER);
-  set_string (self, &self->detail, diagnosis->detail, PROP_DETAIL);
+  set_string (self, &self->detail, bounded_text (diagnosis->detail, MAX_TEXT_BYTES), PROP_DETAIL);
 }
 
 BgptIncident *
@@ -532,19 +572,14 @@ bgpt_incident_new (const char          *account_id,
 
   self = g_object_new (BGPT_TYPE_INCIDENT, NULL);
   self->id = g_uuid_string_random ();
-  self->account_id = g_strdup (account_id);
-  self->check = g_strdup (diagnosis->check);
+  self->account_id = bounded_text (account_id, MAX_CODE_BYTES);
+  self->check = bounded_text (diagnosis->check, MAX_CODE_BYTES);
   self->error_id = g_strdup (diagnosis->error_id);
   self->entry = bgpt_catalog_lookup (self->error_id);
   self->first_seen = now;
   self->last_seen = now;
-  self->http_status = MIN (diagnosis->http_status, 999);
-  self->api_type = g_strdup (diagnosis->api_type);
-  self->api_code = g_strdup (diagnosis->api_code);
-  self->api_message = g_strdup (diagnosis->api_message);
-  self->request_id = g_strdup (diagnosis->request_id);
-  self->retry_after = MAX (diagnosis->retry_after_s, -1);
-  self->detail = g_strdup (diagnosis->detail);
+  /* Nobody listens yet: these notifications go nowhere. */
+  set_details (self, diagnosis);
 
   return self;
 }
