@@ -1,0 +1,55 @@
+/* bgpt-account.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BGPT_ACCOUNT_SCHEMA_ID     "io.github.bytegpt.Monitor.Account"
+#define BGPT_ACCOUNT_PATH_PREFIX   "/io/github/bytegpt/Monitor/accounts/"
+#define BGPT_ACCOUNT_DEFAULT_ID    "default"
+#define BGPT_ACCOUNT_ID_MAX_LENGTH 32
+
+#define BGPT_TYPE_ACCOUNT (bgpt_account_get_type ())
+
+G_DECLARE_FINAL_TYPE (BgptAccount, bgpt_account, BGPT, ACCOUNT, GObject)
+
+/* Lower-case letters, digits and "-", 1 to 32 characters, not starting
+ * with "-": the id is a settings path component and a keyring attribute. */
+gboolean     bgpt_account_id_is_valid             (const char  *account_id);
+
+/* The account's settings live at /io/github/bytegpt/Monitor/accounts/<id>/.
+ * Its properties follow them, also when another process changes them. */
+BgptAccount *bgpt_account_new                     (const char  *account_id);
+const char  *bgpt_account_get_id                  (BgptAccount *self);
+GSettings   *bgpt_account_get_settings            (BgptAccount *self);
+
+/* The display name, or the id when none is set. */
+char        *bgpt_account_dup_title               (BgptAccount *self);
+char        *bgpt_account_dup_display_name        (BgptAccount *self);
+void         bgpt_account_set_display_name        (BgptAccount *self,
+                                                   const char  *display_name);
+char        *bgpt_account_dup_kommo_subdomain     (BgptAccount *self);
+void         bgpt_account_set_kommo_subdomain     (BgptAccount *self,
+                                                   const char  *subdomain);
+char        *bgpt_account_dup_kommo_base_url      (BgptAccount *self);
+void         bgpt_account_set_kommo_base_url      (BgptAccount *self,
+                                                   const char  *url);
+char        *bgpt_account_dup_openai_base_url     (BgptAccount *self);
+void         bgpt_account_set_openai_base_url     (BgptAccount *self,
+                                                   const char  *url);
+char        *bgpt_account_dup_assistant_id        (BgptAccount *self);
+void         bgpt_account_set_assistant_id        (BgptAccount *self,
+                                                   const char  *assistant_id);
+char        *bgpt_account_dup_model               (BgptAccount *self);
+void         bgpt_account_set_model               (BgptAccount *self,
+                                                   const char  *model);
+
+/* Puts every key of the account's settings path back to its default. */
+void         bgpt_account_reset                   (BgptAccount *self);
+
+G_END_DECLS

@@ -1,0 +1,93 @@
+/* bgpt-test-secrets.h: the secrets the keyring tests store, so that
+ * test-no-secret-leak can look for every one of them afterwards, and the
+ * small helpers those tests share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#define TEST_OPENAI_KEY          "sk-proj-bgptLEAKCHECKopenai0f3a9c5e7b21"
+#define TEST_OPENAI_KEY_REPLACED "sk-proj-bgptLEAKCHECKreplaced4d8e2a6c90"
+#define TEST_KOMMO_TOKEN         "eyJbgptLEAKCHECKkommo.7c1e5a9d3b.f08e2"
+#define TEST_ACME_OPENAI_KEY     "sk-proj-bgptLEAKCHECKacme5b2d8f1a4c7e"
+#define TEST_ACME_KOMMO_TOKEN    "eyJbgptLEAKCHECKacmekommo.2f6b.9d4c1"
+#define TEST_CLI_OPENAI_KEY      "sk-proj-bgptLEAKCHECKcli8a3f6c1d9e24b"
+#define TEST_CLI_KOMMO_TOKEN     "eyJbgptLEAKCHECKclikommo.5e9a.1c7d3"
+#define TEST_INTEROP_TOKEN       "eyJbgptLEAKCHECKinterop.0b4e.8a2f6"
+/* Refused inputs: the part that must never show up either. */
+#define TEST_REFUSED_FRAGMENT    "bgptLEAKCHECKrefused"
+
+static const char * const test_secrets[] = {
+  TEST_OPENAI_KEY,
+  TEST_OPENAI_KEY_REPLACED,
+  TEST_KOMMO_TOKEN,
+  TEST_ACME_OPENAI_KEY,
+  TEST_ACME_KOMMO_TOKEN,
+  TEST_CLI_OPENAI_KEY,
+  TEST_CLI_KOMMO_TOKEN,
+  TEST_INTEROP_TOKEN,
+  TEST_REFUSED_FRAGMENT,
+  NULL
+};
+
+/* Every secret above shares this, so a scan can also catch a secret that
+ * was cut or changed on the way. */
+#define TEST_SECRET_MARKER "bgptLEAKCHECK"
+
+/* How long any single keyring or subprocess wait may take in a test. */
+#define TEST_WAIT_SECONDS 20
+
+static inline gboolean
+test_wait_timed_out (gpointer user_data)
+{
+  g_error ("Nothing happened within %d seconds", TEST_WAIT_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the default main context until *flag is TRUE, at most
+ * TEST_WAIT_SECONDS: a hang is a failure, never a stuck test. */
+static inline void
+test_wait_until (const gboolean *flag)
+{
+  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
+}
+
+/* Spins the default main context until *count reaches target, at most
+ * TEST_WAIT_SECONDS. */
+static inline void
+test_wait_for_count (const guint *count,
+                     guint        target)
+{
+  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+
+  while (*count < target)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
+}
+
+static inline void
+test_store_result (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Waits for an async call made with test_store_result and &slot. */
+static inline GAsyncResult *
+test_wait_for_result (GAsyncResult **slot)
+{
+  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
+  return g_steal_pointer (slot);
+}

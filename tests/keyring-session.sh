@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs a command in a private D-Bus session with a real, unlocked
+# gnome-keyring and a throwaway home, so that tests never touch the
+# user's keyring or settings.
+#
+#   keyring-session.sh [--no-keyring] [--hung-prompter] [--keyfile-settings]
+#                      [--keep-home DIR] -- CMD [ARGS…]
+#
+#   --no-keyring        no Secret Service at all: the session bus has no
+#                       service files, so nothing can be auto-started
+#   --hung-prompter     a keyring prompt (to unlock a locked collection) is
+#                       never answered; by default it is dismissed at once,
+#                       so no test ever waits for a window on the display
+#   --keyfile-settings  GSETTINGS_BACKEND=keyfile, stored under the home, so
+#                       settings persist across processes like in real use
+#   --keep-home DIR     use DIR as the home and keep it afterwards (to scan
+#                       it, or to share one keyring between several runs)
+#
+# CMD sees HOME, XDG_RUNTIME_DIR and XDG_{DATA,CONFIG,STATE,CACHE}_HOME in the
+# throwaway tree, and BGPT_TEST_HOME set to the home. Exits with CMD's status.
+set -eu
+
+usage() {
+  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--keep-home DIR] -- CMD [ARGS…]" >&2
+  exit 99
+}
+
+keyring=yes
+prompter=dismiss
+keyfile=no
+keep_home=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --no-keyring) keyring=no; shift ;;
+    --hung-prompter) prompter=hang; shift ;;
+    --keyfile-settings) keyfile=yes; shift ;;
+    --keep-home) [ $# -ge 2 ] || usage; keep_home=$2; shift 2 ;;
+    --keep-home=*) keep_home=${1#--keep-home=}; shift ;;
+    --) shift; break ;;
+    *) usage ;;
+  esac
+done
+[ $# -gt 0 ] || usage
+
+base=$(mktemp -d "${TMPDIR:-/tmp}/bgpt-session.XXXXXX")
+cleanup() {
+  if [ -f "$base/prompters" ]; then
+    kill $(cat "$base/prompters") 2>/dev/null || true
+  fi
+  rm -rf "$base"
+}
+trap cleanup EXIT HUP INT TERM
+
+if [ -n "$keep_home" ]; then
+  mkdir -p "$keep_home"
+  HOME=$(cd "$keep_home" && pwd)
+else
+  HOME=$base/home
+  mkdir -p "$HOME"
+fi
+XDG_RUNTIME_DIR=$base/runtime
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+
+export HOME XDG_RUNTIME_DIR
+export XDG_DATA_HOME="$HOME/.local/share"
+export XDG_CONFIG_HOME="$HOME/.config"
+export XDG_STATE_HOME="$HOME/.local/state"
+export XDG_CACHE_HOME="$HOME/.cache"
+export BGPT_TEST_HOME="$HOME"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
+unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+if [ "$keyfile" = yes ]; then
+  export GSETTINGS_BACKEND=keyfile
+fi
+
+# A session bus of our own: the services it may start are listed here
+# first, then the system's.
+write_session_conf() {
+  cat >"$base/session.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=$base</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+  $1
+</busconfig>
+EOF
+}
+
+status=0
+if [ "$keyring" = yes ]; then
+  # gnome-keyring asks gcr-prompter for passwords. Ours either fails at once
+  # (the prompt counts as dismissed) or never comes up (nobody answers).
+  mkdir "$base/services"
+  if [ "$prompter" = hang ]; then
+    # It records its pid so that it does not outlive the session.
+    printf 'echo $$ >>"%s/prompters"\nexec sleep 60 </dev/null >/dev/null 2>&1\n' "$base" \
+      >"$base/hung-prompter.sh"
+    prompter_exec="/bin/sh $base/hung-prompter.sh"
+  else
+    prompter_exec=/bin/false
+  fi
+  for name in org.gnome.keyring.SystemPrompter org.gnome.keyring.PrivatePrompter; do
+    printf '[D-BUS Service]\nName=%s\nExec=%s\n' "$name" "$prompter_exec" \
+      >"$base/services/$name.service"
+  done
+  write_session_conf "<servicedir>$base/services</servicedir>
+  <standard_session_servicedirs/>"
+
+  # DESIGN.md's recipe. The daemon forks before it owns its bus name, so
+  # wait for the name instead of racing it.
+  dbus-run-session --config-file="$base/session.conf" -- sh -c '
+    eval "$(printf test | gnome-keyring-daemon --unlock --components=secrets)"
+    tries=0
+    until gdbus call --session --dest org.freedesktop.DBus \
+            --object-path /org/freedesktop/DBus \
+            --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
+          grep -q true; do
+      tries=$((tries + 1))
+      if [ $tries -gt 100 ]; then
+        echo "keyring-session.sh: gnome-keyring did not come up" >&2
+        exit 99
+      fi
+      sleep 0.1
+    done
+    exec "$@"' sh "$@" || status=$?
+else
+  # The system session config lists /usr/share/dbus-1/services, from where
+  # gnome-keyring would be auto-started. This one lists no service at all.
+  write_session_conf ""
+  dbus-run-session --config-file="$base/session.conf" -- "$@" || status=$?
+fi
+
+exit $status

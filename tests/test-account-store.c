@@ -1,0 +1,590 @@
+/* test-account-store.c: accounts in GSettings (a real keyfile backend) and
+ * their secrets in a real gnome-keyring.
+ *
+ * Runs inside tests/keyring-session.sh --keyfile-settings; with
+ * --no-keyring, inside keyring-session.sh --no-keyring.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bgpt-account-store.h"
+#include "bgpt-test-secrets.h"
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint count;
+} ItemsChanged;
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *changed)
+{
+  changed->position = position;
+  changed->removed = removed;
+  changed->added = added;
+  changed->count++;
+}
+
+static void
+on_count (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* Each test starts with no account at all. */
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+
+  g_settings_reset (settings, "accounts");
+  g_settings_sync ();
+}
+
+static void
+store_secret (BgptSecretStore *secrets,
+              const char      *account_id,
+              BgptSecretKind   kind,
+              const char      *secret)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+remove_account (BgptAccountStore  *store,
+                const char        *account_id,
+                BgptSecretStore   *secrets,
+                GError           **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bgpt_account_store_remove_async (store, account_id, secrets, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  return bgpt_account_store_remove_finish (store, result, error);
+}
+
+static BgptCheckConfig *
+load_check_config (BgptAccountStore  *store,
+                   const char        *account_id,
+                   BgptSecretStore   *secrets,
+                   GError           **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  return bgpt_account_store_load_check_config_finish (store, result, error);
+}
+
+/* Asked through libsecret directly, not through the code under test. */
+static char *
+keyring_lookup (const char *account_id,
+                const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
+                                        "account", account_id, "kind", kind, NULL);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static GSettings *
+account_settings (const char *account_id)
+{
+  g_autofree char *path = g_strconcat (BGPT_ACCOUNT_PATH_PREFIX, account_id, "/", NULL);
+
+  return g_settings_new_with_path (BGPT_ACCOUNT_SCHEMA_ID, path);
+}
+
+static void
+assert_settings_at_defaults (const char *account_id)
+{
+  g_autoptr(GSettings) settings = account_settings (account_id);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  g_assert_cmpuint (g_strv_length (keys), ==, 6);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_user_value (settings, keys[i]);
+
+      if (value != NULL)
+        g_error ("%s of account %s is still set", keys[i], account_id);
+    }
+}
+
+static void
+test_id_validation (void)
+{
+  const char *valid[] = { "default", "acme", "a", "loja-2", "0", "abcdefghijklmnopqrstuvwxyz012345" };
+  const char *invalid[] = { "", "Default", "acme_1", "acme.com", "a b", "-acme", "a/b",
+                            "abcdefghijklmnopqrstuvwxyz0123456", "açai" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    g_assert_true (bgpt_account_id_is_valid (valid[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    g_assert_false (bgpt_account_id_is_valid (invalid[i]));
+  g_assert_false (bgpt_account_id_is_valid (NULL));
+}
+
+static void
+test_add_rename_remove (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptAccount) acme = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_autofree char *title = NULL;
+  ItemsChanged changed = { 0 };
+  guint store_changed = 0;
+  guint title_notified = 0;
+  BgptAccount *account;
+  char *secret;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "changed", G_CALLBACK (on_count), &store_changed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == BGPT_TYPE_ACCOUNT);
+
+  account = bgpt_account_store_add (store, "default", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpuint (store_changed, >=, 1);
+  title = bgpt_account_dup_title (account);
+  g_assert_cmpstr (title, ==, "default");
+
+  account = bgpt_account_store_add (store, "acme", "ACME", &error);
+  g_assert_no_error (error);
+  acme = g_object_ref (account);
+  g_assert_cmpuint (changed.count, ==, 2);
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  g_assert_true (bgpt_account_store_lookup (store, "acme") == acme);
+  g_assert_null (bgpt_account_store_lookup (store, "nobody"));
+
+  settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  ids = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpstr (ids[0], ==, "default");
+  g_assert_cmpstr (ids[1], ==, "acme");
+
+  g_assert_null (bgpt_account_store_add (store, "acme", NULL, &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  g_assert_null (bgpt_account_store_add (store, "sk-" TEST_REFUSED_FRAGMENT "_X", NULL, &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID);
+  /* What was refused may be a secret pasted in the wrong place. */
+  g_assert_null (strstr (error->message, TEST_REFUSED_FRAGMENT));
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+
+  g_signal_connect (acme, "notify::title", G_CALLBACK (on_notify_count), &title_notified);
+  g_assert_true (bgpt_account_store_rename (store, "acme", "ACME Ltda", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (title_notified, ==, 1);
+  g_clear_pointer (&title, g_free);
+  title = bgpt_account_dup_title (acme);
+  g_assert_cmpstr (title, ==, "ACME Ltda");
+
+  g_assert_false (bgpt_account_store_rename (store, "nobody", "X", &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  bgpt_account_set_kommo_subdomain (acme, "acme");
+  bgpt_account_set_model (acme, "gpt-4o-mini");
+  g_object_set (acme, "assistant-id", "asst_abc123", NULL);
+  store_secret (secrets, "acme", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_ACME_OPENAI_KEY);
+  store_secret (secrets, "acme", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN);
+  store_secret (secrets, "default", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY);
+
+  changed.count = 0;
+  g_assert_true (remove_account (store, "acme", secrets, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 1);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_null (bgpt_account_store_lookup (store, "acme"));
+
+  /* Its secrets and its settings are gone; the other account's stay. */
+  g_assert_null (keyring_lookup ("acme", "openai-api-key"));
+  g_assert_null (keyring_lookup ("acme", "kommo-token"));
+  secret = keyring_lookup ("default", "openai-api-key");
+  g_assert_true (g_strcmp0 (secret, TEST_OPENAI_KEY) == 0);
+  secret_password_free (secret);
+  assert_settings_at_defaults ("acme");
+  g_clear_pointer (&ids, g_strfreev);
+  ids = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "default");
+
+  g_assert_false (remove_account (store, "acme", secrets, &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (remove_account (store, "default", secrets, &error));
+  g_assert_no_error (error);
+  g_assert_null (keyring_lookup ("default", "openai-api-key"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+
+  g_clear_object (&acme);
+  g_assert_finalize_object (g_steal_pointer (&store));
+}
+
+static void
+test_default_comes_first (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptAccount) first = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  g_assert_nonnull (bgpt_account_store_add (store, "acme", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (bgpt_account_store_ensure (store, "default", &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (bgpt_account_store_ensure (store, "default", &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  first = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_cmpstr (bgpt_account_get_id (first), ==, "default");
+}
+
+static void
+test_other_instance (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(GSettings) other = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_autoptr(GSettings) other_account = NULL;
+  const char *ids[] = { "default", "shop", NULL };
+  ItemsChanged changed = { 0 };
+  guint notified = 0;
+  BgptAccount *shop;
+  g_autofree char *name = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  g_settings_set_strv (other, "accounts", ids);
+  test_wait_for_count (&changed.count, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  shop = bgpt_account_store_lookup (store, "shop");
+  g_assert_nonnull (shop);
+
+  g_signal_connect (shop, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  other_account = account_settings ("shop");
+  g_settings_set_string (other_account, "display-name", "Loja");
+  test_wait_for_count (&notified, 1);
+  name = bgpt_account_dup_display_name (shop);
+  g_assert_cmpstr (name, ==, "Loja");
+}
+
+static gboolean
+gsettings_tool (GError **error,
+                ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) "gsettings");
+  va_start (args, error);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, error);
+  if (process == NULL)
+    return FALSE;
+  return g_subprocess_wait_check (process, NULL, error);
+}
+
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_other_process (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ItemsChanged changed = { 0 };
+  gboolean waited_too_long = FALSE;
+  guint notified = 0;
+  guint timeout_id;
+  BgptAccount *remote;
+  g_autofree char *name = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  /* What `gsettings set` does in a terminal reaches a running app. */
+  gsettings_tool (&error, "set", BGPT_SETTINGS_SCHEMA_ID, "accounts", "['default', 'remote']", NULL);
+  g_assert_no_error (error);
+  timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, timed_out, &waited_too_long);
+  while (g_list_model_get_n_items (G_LIST_MODEL (store)) < 2 && !waited_too_long)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (waited_too_long);
+  remote = bgpt_account_store_lookup (store, "remote");
+  g_assert_nonnull (remote);
+
+  g_signal_connect (remote, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  gsettings_tool (&error, "set", BGPT_ACCOUNT_SCHEMA_ID ":" BGPT_ACCOUNT_PATH_PREFIX "remote/",
+                  "display-name", "Filial", NULL);
+  g_assert_no_error (error);
+  while (notified == 0 && !waited_too_long)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (waited_too_long);
+  g_source_remove (timeout_id);
+  name = bgpt_account_dup_display_name (remote);
+  g_assert_cmpstr (name, ==, "Filial");
+}
+
+static void
+test_persists (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *keyfile = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  bgpt_account_store_add (store, "kept", "Kept", &error);
+  g_assert_no_error (error);
+  g_settings_sync ();
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              "gsettings", "get", BGPT_SETTINGS_SCHEMA_ID, "accounts", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (output, ==, "['kept']\n");
+
+  /* Really in the keyfile of the test home, not in memory. */
+  keyfile = g_build_filename (g_get_user_config_dir (), "glib-2.0", "settings", "keyfile", NULL);
+  g_assert_true (g_file_test (keyfile, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_load_check_config (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  BgptAccount *account;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  account = bgpt_account_store_add (store, "loaded", "Loja Loaded", &error);
+  g_assert_no_error (error);
+  bgpt_account_set_kommo_subdomain (account, "lojaloaded");
+  bgpt_account_set_openai_base_url (account, "http://127.0.0.1:8080/v1");
+  bgpt_account_set_model (account, "gpt-4o-mini");
+  store_secret (secrets, "loaded", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY);
+
+  config = load_check_config (store, "loaded", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->account_id, ==, "loaded");
+  g_assert_cmpstr (config->display_name, ==, "Loja Loaded");
+  g_assert_cmpstr (config->kommo_subdomain, ==, "lojaloaded");
+  g_assert_null (config->kommo_base_url);
+  g_assert_cmpstr (config->openai_base_url, ==, "http://127.0.0.1:8080/v1");
+  g_assert_null (config->assistant_id);
+  g_assert_cmpstr (config->model, ==, "gpt-4o-mini");
+  g_assert_true (g_strcmp0 (config->openai_api_key, TEST_OPENAI_KEY) == 0);
+  g_assert_null (config->kommo_token);
+  g_assert_false (config->keyring_unavailable);
+  g_clear_pointer (&config, bgpt_check_config_free);
+
+  store_secret (secrets, "loaded", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_KOMMO_TOKEN);
+  config = load_check_config (store, "loaded", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strcmp0 (config->kommo_token, TEST_KOMMO_TOKEN) == 0);
+  g_clear_pointer (&config, bgpt_check_config_free);
+
+  config = load_check_config (store, "nobody", secrets, &error);
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_NOT_FOUND);
+  g_assert_null (config);
+  g_clear_error (&error);
+
+  g_assert_true (remove_account (store, "loaded", secrets, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_load_all_check_configs (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(GPtrArray) configs = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  BgptCheckConfig *config;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (configs->len, ==, 0);
+  g_clear_pointer (&configs, g_ptr_array_unref);
+  g_clear_object (&result);
+
+  bgpt_account_store_add (store, "default", NULL, &error);
+  g_assert_no_error (error);
+  bgpt_account_store_add (store, "acme", NULL, &error);
+  g_assert_no_error (error);
+  store_secret (secrets, "default", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_KOMMO_TOKEN);
+  store_secret (secrets, "acme", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN);
+  store_secret (secrets, "acme", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_ACME_OPENAI_KEY);
+
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (configs->len, ==, 2);
+
+  config = g_ptr_array_index (configs, 0);
+  g_assert_cmpstr (config->account_id, ==, "default");
+  g_assert_true (g_strcmp0 (config->kommo_token, TEST_KOMMO_TOKEN) == 0);
+  g_assert_null (config->openai_api_key);
+  config = g_ptr_array_index (configs, 1);
+  g_assert_cmpstr (config->account_id, ==, "acme");
+  g_assert_true (g_strcmp0 (config->kommo_token, TEST_ACME_KOMMO_TOKEN) == 0);
+  g_assert_true (g_strcmp0 (config->openai_api_key, TEST_ACME_OPENAI_KEY) == 0);
+
+  g_assert_true (remove_account (store, "default", secrets, &error));
+  g_assert_no_error (error);
+  g_assert_true (remove_account (store, "acme", secrets, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_no_keyring (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subdomain = NULL;
+  BgptAccount *account;
+  gint64 started;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+  account = bgpt_account_store_add (store, "default", NULL, &error);
+  g_assert_no_error (error);
+  bgpt_account_set_kommo_subdomain (account, "semchave");
+
+  /* Loading works and says why there are no secrets. */
+  started = g_get_monotonic_time ();
+  config = load_check_config (store, "default", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_true (config->keyring_unavailable);
+  g_assert_null (config->openai_api_key);
+  g_assert_null (config->kommo_token);
+  g_assert_cmpstr (config->kommo_subdomain, ==, "semchave");
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+
+  /* Forgetting needs the keyring: nothing is half done. */
+  g_assert_false (remove_account (store, "default", secrets, &error));
+  g_assert_error (error, BGPT_SECRET_STORE_ERROR, BGPT_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_assert_nonnull (bgpt_account_store_lookup (store, "default"));
+  subdomain = bgpt_account_dup_kommo_subdomain (account);
+  g_assert_cmpstr (subdomain, ==, "semchave");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean no_keyring = argc > 1 && g_str_equal (argv[1], "--no-keyring");
+
+  if (no_keyring)
+    {
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Persistence across processes needs the real keyfile backend. */
+  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
+  g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
+
+  if (no_keyring)
+    {
+      g_test_add_func ("/account-store/no-keyring", test_no_keyring);
+    }
+  else
+    {
+      g_test_add_func ("/account-store/id-validation", test_id_validation);
+      g_test_add_func ("/account-store/add-rename-remove", test_add_rename_remove);
+      g_test_add_func ("/account-store/default-comes-first", test_default_comes_first);
+      g_test_add_func ("/account-store/other-instance", test_other_instance);
+      g_test_add_func ("/account-store/other-process", test_other_process);
+      g_test_add_func ("/account-store/persists", test_persists);
+      g_test_add_func ("/account-store/load-check-config", test_load_check_config);
+      g_test_add_func ("/account-store/load-all-check-configs", test_load_all_check_configs);
+    }
+
+  return g_test_run ();
+}
