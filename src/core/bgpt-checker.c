@@ -151,31 +151,36 @@ is_set (const char *value)
 }
 
 static gboolean
-kommo_configured (const BgptCheckConfig *config, BgptCheckerFlags flags)
+kommo_configured (const BgptCheckConfig *config,
+                  BgptCheckerFlags       flags)
 {
   return is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
 }
 
 static gboolean
-always (const BgptCheckConfig *config, BgptCheckerFlags flags)
+always (const BgptCheckConfig *config,
+        BgptCheckerFlags       flags)
 {
   return TRUE;
 }
 
 static gboolean
-model_set (const BgptCheckConfig *config, BgptCheckerFlags flags)
+model_set (const BgptCheckConfig *config,
+           BgptCheckerFlags       flags)
 {
   return is_set (config->model);
 }
 
 static gboolean
-assistant_set (const BgptCheckConfig *config, BgptCheckerFlags flags)
+assistant_set (const BgptCheckConfig *config,
+               BgptCheckerFlags       flags)
 {
   return is_set (config->assistant_id);
 }
 
 static gboolean
-deep_asked (const BgptCheckConfig *config, BgptCheckerFlags flags)
+deep_asked (const BgptCheckConfig *config,
+            BgptCheckerFlags       flags)
 {
   return (flags & BGPT_CHECKER_FLAGS_DEEP) != 0;
 }
@@ -290,6 +295,7 @@ bgpt_checker_run_async (BgptChecker           *self,
   for (guint i = 0; i < G_N_ELEMENTS (check_table); i++)
     {
       BgptCheckResult *result = g_new0 (BgptCheckResult, 1);
+      CheckOp *op;
       const char *secret = check_table[i].kommo ? config->kommo_token : config->openai_api_key;
 
       result->account_id = g_strdup (config->account_id);
@@ -307,14 +313,11 @@ bgpt_checker_run_async (BgptChecker           *self,
           continue;
         }
 
-      {
-        CheckOp *op = g_new0 (CheckOp, 1);
-
-        op->task = g_object_ref (task);
-        op->index = i;
-        data->pending++;
-        check_table[i].start (self->http, config, cancellable, check_done_cb, op);
-      }
+      op = g_new0 (CheckOp, 1);
+      op->task = g_object_ref (task);
+      op->index = i;
+      data->pending++;
+      check_table[i].start (self->http, config, cancellable, check_done_cb, op);
     }
 
   maybe_complete (task);
