@@ -82,6 +82,7 @@ struct _BgptSimulator
   char           *base_url;
   guint           port;
   char           *redirect_target;
+  char           *refused_credential;
   EndpointScript  scripts[N_ENDPOINTS];
   GPtrArray      *requests;
   /* Messages held back (delays, stalls); released on dispose. */
@@ -763,6 +764,9 @@ server_callback (SoupServer        *server,
       release_hold (hold);
       return;
     }
+  if (!script->raw && self->refused_credential != NULL && hold->credential != NULL &&
+      g_str_equal (hold->credential, self->refused_credential))
+    hold->scenario = BGPT_SCENARIO_INVALID_KEY;
   if (!script->raw && endpoint == 3 && hold->scenario == BGPT_SCENARIO_OK &&
       g_strcmp0 (soup_message_headers_get_one (request_headers, "OpenAI-Beta"), "assistants=v2") != 0)
     hold->scenario = BGPT_SCENARIO_MISSING_BETA_HEADER;
@@ -842,6 +846,18 @@ bgpt_simulator_set_redirect_target (BgptSimulator *self,
 }
 
 void
+bgpt_simulator_set_refused_credential (BgptSimulator *self,
+                                       const char    *credential)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  if (self->refused_credential != NULL)
+    explicit_bzero (self->refused_credential, strlen (self->refused_credential));
+  g_free (self->refused_credential);
+  self->refused_credential = g_strdup (credential);
+}
+
+void
 bgpt_simulator_reset (BgptSimulator *self)
 {
   g_return_if_fail (BGPT_IS_SIMULATOR (self));
@@ -849,6 +865,7 @@ bgpt_simulator_reset (BgptSimulator *self)
   for (guint i = 0; i < N_ENDPOINTS; i++)
     script_clear (&self->scripts[i]);
   g_clear_pointer (&self->redirect_target, g_free);
+  bgpt_simulator_set_refused_credential (self, NULL);
   bgpt_simulator_clear_requests (self);
 }
 
@@ -1014,6 +1031,7 @@ bgpt_simulator_finalize (GObject *object)
   g_clear_pointer (&self->requests, g_ptr_array_unref);
   g_free (self->base_url);
   g_free (self->redirect_target);
+  bgpt_simulator_set_refused_credential (self, NULL);
 
   G_OBJECT_CLASS (bgpt_simulator_parent_class)->finalize (object);
 }

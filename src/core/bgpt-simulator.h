@@ -97,6 +97,11 @@ void                        bgpt_simulator_set_response         (BgptSimulator  
 /* Where BGPT_SCENARIO_REDIRECT sends the client: a base URL. */
 void                        bgpt_simulator_set_redirect_target  (BgptSimulator       *self,
                                                                  const char          *base_url);
+/* Requests bearing exactly @credential (a key or token) are refused as a
+ * revoked one is, on every endpoint and whatever its scenario; any other
+ * credential is answered as scripted. NULL refuses none. */
+void                        bgpt_simulator_set_refused_credential (BgptSimulator *self,
+                                                                   const char    *credential);
 /* Every endpoint back to BGPT_SCENARIO_OK without delay; requests forgotten. */
 void                        bgpt_simulator_reset                (BgptSimulator       *self);
 
