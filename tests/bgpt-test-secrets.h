@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <string.h>
 #include <gio/gio.h>
 
 #define TEST_OPENAI_KEY          "sk-proj-bgptLEAKCHECKopenai0f3a9c5e7b21"
@@ -36,6 +37,21 @@ static const char * const test_secrets[] = {
 /* Every secret above shares this, so a scan can also catch a secret that
  * was cut or changed on the way. */
 #define TEST_SECRET_MARKER "bgptLEAKCHECK"
+
+/* Whether @needle occurs in the @length bytes at @data (which may hold
+ * NUL bytes, like /proc/PID/environ or a binary file). */
+static inline gboolean
+test_bytes_contain (const char *data,
+                    gsize       length,
+                    const char *needle)
+{
+  gsize needle_length = strlen (needle);
+
+  for (gsize i = 0; needle_length <= length && i <= length - needle_length; i++)
+    if (data[i] == needle[0] && memcmp (data + i, needle, needle_length) == 0)
+      return TRUE;
+  return FALSE;
+}
 
 /* How long any single keyring or subprocess wait may take in a test. */
 #define TEST_WAIT_SECONDS 20

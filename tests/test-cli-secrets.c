@@ -1,0 +1,479 @@
+/* test-cli-secrets.c: the built `bytegpt-monitor --store-secret` and
+ * `--forget-account` as child processes, against a real gnome-keyring and
+ * real keyfile settings.
+ *
+ * Runs inside tests/keyring-session.sh --keyfile-settings; with
+ * --no-keyring, inside keyring-session.sh --no-keyring.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+#include <libsecret/secret.h>
+
+#include "bgpt-secret-store.h"
+#include "bgpt-test-secrets.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static char *
+binary_path (void)
+{
+  const char *build_root = g_getenv ("BGPT_BUILD_ROOT");
+
+  g_assert_nonnull (build_root);
+  return g_build_filename (build_root, "src", "bytegpt-monitor", NULL);
+}
+
+static GSubprocessLauncher *
+launcher_new (const char *language)
+{
+  GSubprocessLauncher *launcher;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+  /* The command must never need a display. */
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  return launcher;
+}
+
+/* Whatever the command prints, no test secret may be in it. */
+static void
+assert_no_secret (const char *text)
+{
+  g_assert_nonnull (text);
+  g_assert_null (strstr (text, TEST_SECRET_MARKER));
+}
+
+/* Empty output is "", not NULL; a NUL byte in it would end the text early
+ * and hide what follows, so it fails the test. */
+static char *
+bytes_to_string (GBytes *bytes)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  if (size == 0)
+    return g_strdup ("");
+  g_assert_null (memchr (data, '\0', size));
+  return g_strndup (data, size);
+}
+
+static void
+run_cli_full (Run        *run,
+              const char *language,
+              const char *stdin_text,
+              gssize      stdin_length,
+              ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (language);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, binary_path ());
+  va_start (args, stdin_length);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  if (stdin_text == NULL)
+    stdin_text = "";
+  if (stdin_length < 0)
+    stdin_length = strlen (stdin_text);
+  input = g_bytes_new_static (stdin_text, stdin_length);
+  g_subprocess_communicate (process, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+  run->out = bytes_to_string (out);
+  run->err = bytes_to_string (err);
+  assert_no_secret (run->out);
+  assert_no_secret (run->err);
+}
+
+/* With the input as a string: its length is strlen(). */
+#define run_cli(run, stdin_text, ...) \
+  run_cli_full (run, "en", stdin_text, -1, __VA_ARGS__, NULL)
+
+static char *
+keyring_lookup (const char *account_id,
+                const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
+                                        "account", account_id, "kind", kind, NULL);
+  g_assert_no_error (error);
+  return secret;
+}
+
+/* `secret-tool lookup`, the way DESIGN.md tells an administrator to check. */
+static char *
+secret_tool_lookup (const char *account_id,
+                    const char *kind)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *output = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "secret-tool", "lookup", "account", account_id, "kind", kind, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  return output;
+}
+
+/* Read by another process: the command must have written them out. */
+static char **
+stored_accounts (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              "gsettings", "get", "io.github.bytegpt.Monitor", "accounts", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  value = g_variant_parse (G_VARIANT_TYPE_STRING_ARRAY, output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return g_variant_dup_strv (value, NULL);
+}
+
+static void
+set_stored_accounts (const char *value)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                              "gsettings", "set", "io.github.bytegpt.Monitor", "accounts", value, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_store_openai_key (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) accounts = NULL;
+  g_autofree char *stored = NULL;
+
+  set_stored_accounts ("@as []");
+  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "OpenAI API key"));
+  g_assert_nonnull (strstr (run.out, "“default”"));
+
+  stored = secret_tool_lookup ("default", "openai-api-key");
+  g_assert_true (g_strcmp0 (stored, TEST_CLI_OPENAI_KEY) == 0);
+
+  /* The first secret makes the default account. */
+  accounts = stored_accounts ();
+  g_assert_true (g_strv_contains ((const char * const *) accounts, "default"));
+}
+
+static void
+test_store_kommo_token_crlf (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) accounts = NULL;
+  g_autofree char *stored = NULL;
+
+  /* Pasted on Windows, or from a file that ends with CRLF. */
+  run_cli (&run, TEST_CLI_KOMMO_TOKEN "\r\n", "--store-secret=kommo-token", "--account=acme");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Kommo token"));
+  g_assert_nonnull (strstr (run.out, "“acme”"));
+
+  stored = secret_tool_lookup ("acme", "kommo-token");
+  g_assert_true (g_strcmp0 (stored, TEST_CLI_KOMMO_TOKEN) == 0);
+  accounts = stored_accounts ();
+  g_assert_true (g_strv_contains ((const char * const *) accounts, "acme"));
+}
+
+static void
+test_no_final_newline (void)
+{
+  g_auto(Run) run = { 0 };
+  char *stored;
+
+  run_cli (&run, TEST_CLI_OPENAI_KEY, "--store-secret=openai-api-key", "--account=bare");
+  g_assert_cmpint (run.status, ==, 0);
+  stored = keyring_lookup ("bare", "openai-api-key");
+  g_assert_true (g_strcmp0 (stored, TEST_CLI_OPENAI_KEY) == 0);
+  secret_password_free (stored);
+}
+
+static void
+test_refused_inputs (void)
+{
+  g_autofree char *too_long = NULL;
+  const struct {
+    const char *name;
+    const char *input;
+    const char *why;
+  } table[] = {
+    { "empty", "", "Nothing was read" },
+    { "only a newline", "\n", "Nothing was read" },
+    { "only CRLF", "\r\n", "Nothing was read" },
+    { "two lines", "sk-" TEST_REFUSED_FRAGMENT "-one\nsk-" TEST_REFUSED_FRAGMENT "-two\n", "more than one line" },
+    { "a blank line first", "\nsk-" TEST_REFUSED_FRAGMENT "\n", "more than one line" },
+    { "a space", "sk-" TEST_REFUSED_FRAGMENT " x\n", "spaces" },
+    { "a tab", "sk-" TEST_REFUSED_FRAGMENT "\tx\n", "spaces" },
+    { "a control character", "sk-" TEST_REFUSED_FRAGMENT "\001x\n", "spaces" },
+    { "an escape sequence", "\033[31msk-" TEST_REFUSED_FRAGMENT "\n", "spaces" },
+    { "a carriage return inside", "sk-" TEST_REFUSED_FRAGMENT "\rx\n", "spaces" },
+    { "too long", NULL, "too long" },
+  };
+
+  too_long = g_strnfill (5000, 'k');
+  memcpy (too_long, TEST_REFUSED_FRAGMENT, strlen (TEST_REFUSED_FRAGMENT));
+
+  set_stored_accounts ("@as []");
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_auto(GStrv) accounts = NULL;
+      const char *input = table[i].input != NULL ? table[i].input : too_long;
+
+      g_test_message ("input: %s", table[i].name);
+      run_cli (&run, input, "--store-secret=openai-api-key", "--account=refused");
+      g_assert_cmpint (run.status, ==, 3);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, table[i].why));
+      g_assert_nonnull (strstr (run.err, "stored"));
+
+      /* Nothing reached the keyring or the settings. */
+      g_assert_null (keyring_lookup ("refused", "openai-api-key"));
+      accounts = stored_accounts ();
+      g_assert_cmpuint (g_strv_length (accounts), ==, 0);
+    }
+}
+
+static void
+test_usage (void)
+{
+  g_auto(Run) run = { 0 };
+
+  /* A secret typed where the kind goes is not printed back. */
+  run_cli (&run, "", "--store-secret=sk-proj-" TEST_REFUSED_FRAGMENT "XYZ");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "openai-api-key or kommo-token"));
+  run_clear (&run);
+
+  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=Not_Valid");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "account id"));
+  g_assert_null (strstr (run.err, "Not_Valid"));
+  run_clear (&run);
+
+  run_cli (&run, "", "--store-secret=openai-api-key", "--forget-account=acme");
+  g_assert_cmpint (run.status, ==, 3);
+}
+
+static void
+test_not_in_argv_or_environment (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new ("en");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = binary_path ();
+  g_autofree char *cmdline_path = NULL;
+  g_autofree char *environ_path = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autofree char *environ = NULL;
+  gsize cmdline_length, environ_length;
+  GOutputStream *input;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, path,
+                                         "--store-secret=kommo-token", "--account=proc", NULL);
+  g_assert_no_error (error);
+
+  /* The process holds the secret and waits for the end of its input. */
+  input = g_subprocess_get_stdin_pipe (process);
+  g_output_stream_write_all (input, TEST_CLI_KOMMO_TOKEN "\n", strlen (TEST_CLI_KOMMO_TOKEN) + 1,
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (input, NULL, &error);
+  g_assert_no_error (error);
+  g_usleep (G_USEC_PER_SEC / 5);
+
+  cmdline_path = g_strdup_printf ("/proc/%s/cmdline", g_subprocess_get_identifier (process));
+  environ_path = g_strdup_printf ("/proc/%s/environ", g_subprocess_get_identifier (process));
+  g_file_get_contents (cmdline_path, &cmdline, &cmdline_length, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (environ_path, &environ, &environ_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cmdline_length, >, 0);
+  g_assert_false (test_bytes_contain (cmdline, cmdline_length, TEST_SECRET_MARKER));
+  g_assert_false (test_bytes_contain (environ, environ_length, TEST_SECRET_MARKER));
+
+  g_output_stream_close (input, NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_forget_account (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) accounts = NULL;
+  char *stored;
+
+  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=gone");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (&run, TEST_CLI_KOMMO_TOKEN "\n", "--store-secret=kommo-token", "--account=gone");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (&run, TEST_CLI_KOMMO_TOKEN "\n", "--store-secret=kommo-token", "--account=stays");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  run_cli (&run, NULL, "--forget-account=gone");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "“gone”"));
+  run_clear (&run);
+
+  g_assert_null (keyring_lookup ("gone", "openai-api-key"));
+  g_assert_null (keyring_lookup ("gone", "kommo-token"));
+  stored = keyring_lookup ("stays", "kommo-token");
+  g_assert_true (g_strcmp0 (stored, TEST_CLI_KOMMO_TOKEN) == 0);
+  secret_password_free (stored);
+  accounts = stored_accounts ();
+  g_assert_false (g_strv_contains ((const char * const *) accounts, "gone"));
+  g_assert_true (g_strv_contains ((const char * const *) accounts, "stays"));
+
+  run_cli (&run, NULL, "--forget-account=gone");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "There is no account “gone”"));
+  run_clear (&run);
+
+  run_cli (&run, NULL, "--forget-account=../etc");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "account id"));
+}
+
+static void
+test_pt_br (void)
+{
+  g_auto(Run) run = { 0 };
+
+  run_cli_full (&run, "pt_BR", "", 0, "--store-secret=kommo-token", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "Nada foi lido da entrada padrão"));
+  run_clear (&run);
+
+  run_cli_full (&run, "pt_BR", TEST_CLI_KOMMO_TOKEN "\n", strlen (TEST_CLI_KOMMO_TOKEN) + 1,
+                "--store-secret=kommo-token", "--account=ptbr", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "O token do Kommo da conta “ptbr”"));
+}
+
+static void
+test_no_keyring (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) accounts = NULL;
+  gint64 started;
+
+  set_stored_accounts ("@as []");
+  started = g_get_monotonic_time ();
+  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "keyring is not available"));
+  g_assert_nonnull (strstr (run.err, "Nothing was stored"));
+  run_clear (&run);
+
+  /* No account either: nothing half done. */
+  accounts = stored_accounts ();
+  g_assert_cmpuint (g_strv_length (accounts), ==, 0);
+  g_clear_pointer (&accounts, g_strfreev);
+
+  /* Forgetting needs the keyring too, and then leaves the account be. */
+  set_stored_accounts ("['default']");
+  run_cli (&run, NULL, "--forget-account=default");
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "keyring is not available"));
+  g_assert_nonnull (strstr (run.err, "Nothing was removed"));
+  accounts = stored_accounts ();
+  g_assert_true (g_strv_contains ((const char * const *) accounts, "default"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean no_keyring = argc > 1 && g_str_equal (argv[1], "--no-keyring");
+
+  if (no_keyring)
+    {
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
+  g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
+
+  if (no_keyring)
+    {
+      g_test_add_func ("/cli-secrets/no-keyring", test_no_keyring);
+    }
+  else
+    {
+      g_test_add_func ("/cli-secrets/store-openai-key", test_store_openai_key);
+      g_test_add_func ("/cli-secrets/store-kommo-token-crlf", test_store_kommo_token_crlf);
+      g_test_add_func ("/cli-secrets/no-final-newline", test_no_final_newline);
+      g_test_add_func ("/cli-secrets/refused-inputs", test_refused_inputs);
+      g_test_add_func ("/cli-secrets/usage", test_usage);
+      g_test_add_func ("/cli-secrets/not-in-argv-or-environment", test_not_in_argv_or_environment);
+      g_test_add_func ("/cli-secrets/forget-account", test_forget_account);
+      g_test_add_func ("/cli-secrets/pt-BR", test_pt_br);
+    }
+
+  return g_test_run ();
+}
