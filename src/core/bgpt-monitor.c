@@ -361,6 +361,22 @@ is_set (const char *text)
   return text != NULL && *text != '\0';
 }
 
+static gboolean
+config_equal (const BgptCheckConfig *a,
+              const BgptCheckConfig *b)
+{
+  return g_strcmp0 (a->account_id, b->account_id) == 0 &&
+         g_strcmp0 (a->display_name, b->display_name) == 0 &&
+         g_strcmp0 (a->kommo_subdomain, b->kommo_subdomain) == 0 &&
+         g_strcmp0 (a->kommo_base_url, b->kommo_base_url) == 0 &&
+         g_strcmp0 (a->kommo_token, b->kommo_token) == 0 &&
+         g_strcmp0 (a->openai_base_url, b->openai_base_url) == 0 &&
+         g_strcmp0 (a->openai_api_key, b->openai_api_key) == 0 &&
+         g_strcmp0 (a->assistant_id, b->assistant_id) == 0 &&
+         g_strcmp0 (a->model, b->model) == 0 &&
+         a->keyring_unavailable == b->keyring_unavailable;
+}
+
 static void
 account_free (Account *account)
 {
@@ -1251,6 +1267,8 @@ bgpt_monitor_set_account (BgptMonitor           *self,
   g_return_if_fail (config != NULL && is_set (config->account_id));
 
   account = find_account (self, config->account_id, &position);
+  if (account != NULL && config_equal (account->config, config))
+    return;
   if (account == NULL)
     {
       account = g_new0 (Account, 1);

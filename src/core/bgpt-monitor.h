@@ -55,8 +55,9 @@ BgptMonitor     *bgpt_monitor_new                 (GSettings             *settin
                                                    BgptIncidentStore     *incidents);
 
 /* Adds the account, or replaces its inputs (a secret or URL changed): the
- * checks it needs are watched from now on and are due at once. The config is
- * copied; its secrets stay in memory only. */
+ * checks it needs are watched from now on and are due at once. The same
+ * inputs again change nothing. The config is copied; its secrets stay in
+ * memory only. */
 void             bgpt_monitor_set_account         (BgptMonitor           *self,
                                                    const BgptCheckConfig *config);
 void             bgpt_monitor_remove_account      (BgptMonitor           *self,
