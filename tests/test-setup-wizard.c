@@ -1,0 +1,899 @@
+/* test-setup-wizard.c: the account setup wizard in a real window under
+ * Xvfb, with the checks going over loopback to the in-process simulator
+ * and the secrets to a real gnome-keyring (run by keyring-session.sh).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "bgpt-account-store.h"
+#include "bgpt-catalog.h"
+#include "bgpt-i18n.h"
+#include "bgpt-resources.h"
+#include "bgpt-secret-store.h"
+#include "ui/bgpt-setup-wizard.h"
+#include "bgpt-simulator.h"
+#include "ui/bgpt-wizard-check-view.h"
+
+#define WIZARD_OPENAI_KEY   "sk-proj-bgptLEAKCHECKwizard7e1c4a9f2b5d"
+#define WIZARD_OPENAI_KEY_2 "sk-proj-bgptLEAKCHECKwizardnew3b8d1f6a"
+#define WIZARD_KOMMO_TOKEN  "eyJbgptLEAKCHECKwizardkommo.4a7c.e91b"
+#define WAIT_SECONDS        20
+
+static gboolean no_keyring;
+
+typedef struct
+{
+  BgptSimulator    *simulator;
+  BgptAccountStore *accounts;
+  BgptSecretStore  *secrets;
+  BgptSetupWizard  *wizard;
+  char             *finished_id;
+} Fixture;
+
+/* Waiting */
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+wait_timed_out (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_for (Fixture   *fixture,
+          Condition  condition)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_SECONDS, wait_timed_out, &timed_out);
+
+  while (!condition (fixture) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return !timed_out;
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Template children */
+
+static GtkWidget *
+child (Fixture    *fixture,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->wizard), BGPT_TYPE_SETUP_WIZARD, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static BgptWizardCheckView *
+view (Fixture    *fixture,
+      const char *name)
+{
+  return BGPT_WIZARD_CHECK_VIEW (child (fixture, name));
+}
+
+static void
+type_into (Fixture    *fixture,
+           const char *row,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (fixture, row)), text);
+}
+
+static gboolean
+is_enabled (Fixture    *fixture,
+            const char *button)
+{
+  GtkWidget *widget = child (fixture, button);
+
+  return gtk_widget_get_visible (widget) && gtk_widget_is_sensitive (widget);
+}
+
+static void
+click (Fixture    *fixture,
+       const char *button)
+{
+  g_assert_true (is_enabled (fixture, button));
+  g_signal_emit_by_name (child (fixture, button), "clicked");
+}
+
+static void
+assert_step (Fixture    *fixture,
+             const char *step)
+{
+  g_assert_cmpstr (bgpt_setup_wizard_get_step (fixture->wizard), ==, step);
+}
+
+static gboolean
+views_settled (Fixture            *fixture,
+               const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (bgpt_wizard_check_view_get_state (view (fixture, names[i])) == BGPT_WIZARD_CHECK_RUNNING)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+kommo_settled (Fixture *fixture)
+{
+  static const char * const names[] = { "kommo_view", NULL };
+
+  return views_settled (fixture, names);
+}
+
+static gboolean
+openai_settled (Fixture *fixture)
+{
+  static const char * const names[] = { "openai_view", NULL };
+
+  return views_settled (fixture, names);
+}
+
+static gboolean
+assistant_settled (Fixture *fixture)
+{
+  static const char * const names[] = { "assistant_view", "model_view", NULL };
+
+  return views_settled (fixture, names);
+}
+
+static gboolean
+summary_settled (Fixture *fixture)
+{
+  static const char * const names[] = {
+    "summary_kommo_view", "summary_openai_view", "summary_assistant_view", "summary_model_view", NULL
+  };
+
+  return views_settled (fixture, names);
+}
+
+static gboolean
+wizard_gone (Fixture *fixture)
+{
+  return fixture->wizard == NULL;
+}
+
+static gboolean
+finished (Fixture *fixture)
+{
+  return fixture->finished_id != NULL;
+}
+
+static void
+assert_view (Fixture              *fixture,
+             const char           *name,
+             BgptWizardCheckState  state)
+{
+  g_assert_cmpint (bgpt_wizard_check_view_get_state (view (fixture, name)), ==, state);
+}
+
+/* Keyring and settings */
+
+static char *
+lookup_secret (const char *account_id,
+               const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
+                                        "account", account_id, "kind", kind, NULL);
+  g_assert_no_error (error);
+  return secret;
+}
+
+/* Every secret of the schema, whatever the account (a search needs an
+ * attribute, so it asks for each account id a test uses). */
+static guint
+count_stored_secrets (void)
+{
+  const char *ids[] = { "default", "account-2", "account-3", NULL };
+  guint n_items = 0;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GList *items;
+
+      items = secret_password_search_sync (bgpt_secret_store_get_schema (), SECRET_SEARCH_ALL, NULL, &error,
+                                           "account", ids[i], NULL);
+      g_assert_no_error (error);
+      n_items += g_list_length (items);
+      g_list_free_full (items, g_object_unref);
+    }
+  return n_items;
+}
+
+static void
+clear_keyring (void)
+{
+  const char *ids[] = { "default", "account-2", NULL };
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      secret_password_clear_sync (bgpt_secret_store_get_schema (), NULL, &error, "account", ids[i], NULL);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  const char *ids[] = { "default", "account-2", NULL };
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(BgptAccount) account = bgpt_account_new (ids[i]);
+
+      bgpt_account_reset (account);
+    }
+  g_settings_sync ();
+}
+
+static void
+assert_nothing_stored (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_autoptr(BgptAccount) account = bgpt_account_new ("default");
+  g_auto(GStrv) accounts = g_settings_get_strv (settings, "accounts");
+  g_autofree char *subdomain = bgpt_account_dup_kommo_subdomain (account);
+  g_autofree char *model = bgpt_account_dup_model (account);
+
+  g_assert_cmpuint (g_strv_length (accounts), ==, 0);
+  g_assert_cmpstr (subdomain, ==, "");
+  g_assert_cmpstr (model, ==, "");
+  g_assert_cmpuint (g_settings_get_uint (settings, "check-interval"), ==, 300);
+  g_assert_false (g_settings_get_boolean (settings, "deep-check"));
+  if (!no_keyring)
+    g_assert_cmpuint (count_stored_secrets (), ==, 0);
+}
+
+static void
+assert_account (BgptAccount  *account,
+                char        *(*getter) (BgptAccount *),
+                const char   *expected)
+{
+  g_autofree char *value = getter (account);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+/* Fixture */
+
+static void
+on_finished (BgptSetupWizard *wizard,
+             const char      *account_id,
+             Fixture         *fixture)
+{
+  g_assert_null (fixture->finished_id);
+  fixture->finished_id = g_strdup (account_id);
+}
+
+static void
+open_wizard (Fixture    *fixture,
+             const char *account_id)
+{
+  fixture->wizard = bgpt_setup_wizard_new (fixture->accounts, fixture->secrets, account_id);
+  g_object_add_weak_pointer (G_OBJECT (fixture->wizard), (gpointer *) &fixture->wizard);
+  g_signal_connect (fixture->wizard, "finished", G_CALLBACK (on_finished), fixture);
+  gtk_window_present (GTK_WINDOW (fixture->wizard));
+  /* Let the keyring probe of a new wizard answer. */
+  spin_for (200);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  reset_settings ();
+  if (!no_keyring)
+    clear_keyring ();
+
+  fixture->simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  fixture->accounts = bgpt_account_store_new ();
+  fixture->secrets = bgpt_secret_store_new ();
+  bgpt_secret_store_set_timeout (fixture->secrets, 10);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->wizard != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->wizard));
+  /* Nothing may keep the wizard alive once it is closed: no check, no
+   * keyring call still running. */
+  g_assert_true (wait_for (fixture, wizard_gone));
+
+  g_clear_object (&fixture->accounts);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->simulator);
+  g_clear_pointer (&fixture->finished_id, g_free);
+  reset_settings ();
+}
+
+/* The steps, as a user walks them */
+
+static void
+fill_kommo (Fixture    *fixture,
+            const char *subdomain)
+{
+  type_into (fixture, "subdomain_row", subdomain);
+  type_into (fixture, "kommo_token_row", WIZARD_KOMMO_TOKEN);
+  type_into (fixture, "kommo_base_url_row", bgpt_simulator_get_base_url (fixture->simulator));
+}
+
+static void
+fill_openai (Fixture    *fixture,
+             const char *key)
+{
+  g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+
+  type_into (fixture, "openai_key_row", key);
+  type_into (fixture, "openai_base_url_row", openai_url);
+}
+
+/* Tests */
+
+static void
+test_happy_path (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(BgptAccount) account = NULL;
+  g_auto(GStrv) accounts = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+  GtkDropDown *models;
+
+  open_wizard (fixture, NULL);
+  g_assert_true (bgpt_setup_wizard_is_new_account (fixture->wizard));
+  g_assert_cmpstr (bgpt_setup_wizard_get_account_id (fixture->wizard), ==, "default");
+  assert_step (fixture, "welcome");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "keyring_revealer"))));
+
+  /* Kommo: a pasted address is normalised, the test names the account. */
+  click (fixture, "next_button");
+  assert_step (fixture, "kommo");
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_false (is_enabled (fixture, "test_kommo_button"));
+  fill_kommo (fixture, "https://MinhaEmpresa.kommo.com/leads/pipeline/1");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "subdomain_hint"))), ==,
+                   "Conta do Kommo: minhaempresa.kommo.com");
+  click (fixture, "test_kommo_button");
+  assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_RUNNING);
+  g_assert_true (wait_for (fixture, kommo_settled));
+  assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_OK);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "kommo_view")), ==,
+                   "Conectado à conta do Kommo “Acme Atendimento”");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "kommo.account"), ==, 1);
+  g_assert_true (bgpt_simulator_get_request (fixture->simulator, 0)->has_authorization);
+  click (fixture, "next_button");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "subdomain_row"))), ==, "minhaempresa");
+
+  /* OpenAI: the key is trimmed, the test offers the key's models. */
+  assert_step (fixture, "openai");
+  g_assert_false (is_enabled (fixture, "next_button"));
+  fill_openai (fixture, "  " WIZARD_OPENAI_KEY "\n");
+  click (fixture, "test_openai_button");
+  g_assert_true (wait_for (fixture, openai_settled));
+  assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_OK);
+  g_assert_true (gtk_widget_get_visible (child (fixture, "models_row")));
+  models = GTK_DROP_DOWN (child (fixture, "models_dropdown"));
+  /* "Choose…" first, then the simulator's three models. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (models)), ==, 4);
+  click (fixture, "next_button");
+
+  /* Assistant: a model picked from the list, checked together with the ID. */
+  assert_step (fixture, "assistant");
+  g_assert_false (is_enabled (fixture, "next_button"));
+  type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
+  gtk_drop_down_set_selected (models, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "model_row"))), ==, "gpt-4.1-mini");
+  click (fixture, "test_assistant_button");
+  g_assert_true (wait_for (fixture, assistant_settled));
+  assert_view (fixture, "assistant_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "model_view", BGPT_WIZARD_CHECK_OK);
+  g_assert_false (gtk_widget_get_visible (child (fixture, "shutdown_group")));
+  click (fixture, "next_button");
+
+  /* Monitoring: every 10 minutes, with the deep check. */
+  assert_step (fixture, "monitoring");
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (fixture->wizard),
+                                                                           BGPT_TYPE_SETUP_WIZARD,
+                                                                           "interval_adjustment")), 10);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "deep_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "notifications_switch")), FALSE);
+  click (fixture, "next_button");
+
+  /* Summary: every check again, then Finish. */
+  assert_step (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+  assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_assistant_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_OK);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "name_row"))), ==, "Acme Atendimento");
+  /* Nothing is stored before Finish. */
+  assert_nothing_stored ();
+
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, finished));
+  g_assert_cmpstr (fixture->finished_id, ==, "default");
+  g_assert_true (wait_for (fixture, wizard_gone));
+
+  /* Exactly the two secrets, trimmed, under the documented attributes. */
+  token = lookup_secret ("default", "kommo-token");
+  key = lookup_secret ("default", "openai-api-key");
+  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
+  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY);
+  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+
+  settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  accounts = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (accounts), ==, 1);
+  g_assert_cmpstr (accounts[0], ==, "default");
+  g_assert_cmpuint (g_settings_get_uint (settings, "check-interval"), ==, 600);
+  g_assert_true (g_settings_get_boolean (settings, "deep-check"));
+  g_assert_false (g_settings_get_boolean (settings, "notifications"));
+
+  account = bgpt_account_new ("default");
+  assert_account (account, bgpt_account_dup_kommo_subdomain, "minhaempresa");
+  assert_account (account, bgpt_account_dup_kommo_base_url, bgpt_simulator_get_base_url (fixture->simulator));
+  assert_account (account, bgpt_account_dup_openai_base_url, openai_url);
+  assert_account (account, bgpt_account_dup_assistant_id, "asst_abc123DEF456ghi789");
+  assert_account (account, bgpt_account_dup_model, "gpt-4.1-mini");
+  assert_account (account, bgpt_account_dup_display_name, "Acme Atendimento");
+}
+
+/* Walks to @step, filling each step on the way; the monitoring step
+ * changes settings, so that a cancel after it has something to drop. */
+static void
+walk_to (Fixture    *fixture,
+         const char *step)
+{
+  static const char * const order[] = { "welcome", "kommo", "openai", "assistant", "monitoring", "summary" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      assert_step (fixture, order[i]);
+      if (g_str_equal (order[i], "kommo"))
+        fill_kommo (fixture, "minhaempresa");
+      else if (g_str_equal (order[i], "openai"))
+        fill_openai (fixture, WIZARD_OPENAI_KEY);
+      else if (g_str_equal (order[i], "assistant"))
+        type_into (fixture, "model_row", "gpt-4.1-mini");
+      else if (g_str_equal (order[i], "monitoring"))
+        {
+          gtk_switch_set_active (GTK_SWITCH (child (fixture, "deep_switch")), TRUE);
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (fixture, "interval_spin")), 15);
+        }
+
+      if (g_str_equal (order[i], step))
+        return;
+      click (fixture, "next_button");
+    }
+}
+
+static void
+cancel_with_button (Fixture *fixture)
+{
+  click (fixture, "cancel_button");
+  g_assert_true (wait_for (fixture, wizard_gone));
+  g_assert_null (fixture->finished_id);
+  assert_nothing_stored ();
+}
+
+static void
+test_cancel_at_step (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const char *step = data;
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, step);
+  if (g_str_equal (step, "summary"))
+    g_assert_true (wait_for (fixture, summary_settled));
+  cancel_with_button (fixture);
+}
+
+static void
+test_cancel_during_kommo_test (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  /* Longer than any wait: only a cancelled request lets the wizard go. */
+  bgpt_simulator_set_delay (fixture->simulator, "kommo.account", 600 * 1000);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "kommo");
+  click (fixture, "test_kommo_button");
+  assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_RUNNING);
+  spin_for (300);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "kommo.account"), ==, 1);
+
+  /* Closing the window, like the title bar's button or Escape. */
+  gtk_window_close (GTK_WINDOW (fixture->wizard));
+  g_assert_true (wait_for (fixture, wizard_gone));
+  assert_nothing_stored ();
+}
+
+static void
+test_cancel_during_summary (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  bgpt_simulator_set_delay (fixture->simulator, NULL, 600 * 1000);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "summary");
+  assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_RUNNING);
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_RUNNING);
+  assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_RUNNING);
+  assert_view (fixture, "summary_assistant_view", BGPT_WIZARD_CHECK_SKIPPED);
+  g_assert_true (is_enabled (fixture, "finish_button"));
+  cancel_with_button (fixture);
+}
+
+static void
+assert_next_blocked (Fixture    *fixture,
+                     const char *row,
+                     const char *text)
+{
+  type_into (fixture, row, text);
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_true (gtk_widget_has_css_class (child (fixture, row), "error"));
+}
+
+static void
+test_invalid_inputs (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  open_wizard (fixture, NULL);
+  click (fixture, "next_button");
+
+  /* Kommo: each field on its own keeps the step closed. */
+  fill_kommo (fixture, "minhaempresa");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  assert_next_blocked (fixture, "subdomain_row", "minha empresa!");
+  g_assert_true (gtk_widget_has_css_class (child (fixture, "subdomain_hint"), "error"));
+  g_assert_false (is_enabled (fixture, "test_kommo_button"));
+  assert_next_blocked (fixture, "subdomain_row", "https://-x-.kommo.com");
+  type_into (fixture, "subdomain_row", "minhaempresa");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  assert_next_blocked (fixture, "kommo_token_row", "token com espaço");
+  assert_next_blocked (fixture, "kommo_token_row", "abc\001def");
+  type_into (fixture, "kommo_token_row", "");
+  g_assert_false (is_enabled (fixture, "next_button"));
+  type_into (fixture, "kommo_token_row", WIZARD_KOMMO_TOKEN);
+  /* Plain http only to loopback: a key must not cross the network in clear. */
+  assert_next_blocked (fixture, "kommo_base_url_row", "http://kommo.example.com");
+  assert_next_blocked (fixture, "kommo_base_url_row", "ftp://127.0.0.1");
+  type_into (fixture, "kommo_base_url_row", "");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  click (fixture, "next_button");
+
+  /* OpenAI */
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_false (is_enabled (fixture, "test_openai_button"));
+  assert_next_blocked (fixture, "openai_key_row", "sk-proj abc");
+  assert_next_blocked (fixture, "openai_key_row", "sk-\303\251");
+  type_into (fixture, "openai_key_row", WIZARD_OPENAI_KEY);
+  assert_next_blocked (fixture, "openai_base_url_row", "api.openai.com/v1");
+  type_into (fixture, "openai_base_url_row", "https://proxy.example.com/v1");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  click (fixture, "next_button");
+
+  /* Assistant: one of the two, each well-formed. */
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_false (is_enabled (fixture, "test_assistant_button"));
+  assert_next_blocked (fixture, "assistant_row", "asst-abc");
+  assert_next_blocked (fixture, "assistant_row", "abc123");
+  type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  assert_next_blocked (fixture, "model_row", "gpt 4");
+  type_into (fixture, "model_row", "gpt-4o");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  type_into (fixture, "assistant_row", "");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  type_into (fixture, "model_row", "");
+  g_assert_false (is_enabled (fixture, "next_button"));
+
+  /* No request was ever made for a refused input. */
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+}
+
+static void
+test_failed_checks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const BgptCatalogEntry *not_found = bgpt_catalog_lookup ("kommo.not-found");
+
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_NOT_FOUND);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "kommo");
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
+  assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_FAILED);
+  /* The catalog's title, in pt_BR (not the English msgid). */
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "kommo_view")), ==,
+                   bgpt_catalog_entry_title (not_found));
+  g_assert_cmpstr (bgpt_catalog_entry_title (not_found), !=, not_found->title);
+  /* A failed test does not hold the user back. */
+  g_assert_true (is_enabled (fixture, "next_button"));
+  click (fixture, "next_button");
+
+  fill_openai (fixture, WIZARD_OPENAI_KEY);
+  click (fixture, "test_openai_button");
+  g_assert_true (wait_for (fixture, openai_settled));
+  assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_FAILED);
+  /* The seed article's words, character for character. */
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "openai_view")), ==,
+                   "Falha na Autenticação da API");
+  g_assert_cmpstr (bgpt_wizard_check_view_get_diagnosis (view (fixture, "openai_view"))->error_id, ==,
+                   "openai.auth");
+  g_assert_false (gtk_widget_get_visible (child (fixture, "models_row")));
+  click (fixture, "next_button");
+
+  /* The Assistants API is gone: the wizard says so and lets a model do. */
+  type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  click (fixture, "test_assistant_button");
+  g_assert_true (wait_for (fixture, assistant_settled));
+  assert_view (fixture, "assistant_view", BGPT_WIZARD_CHECK_FAILED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "assistant_view")), ==,
+                   "Assistant ID Inválido");
+  g_assert_true (gtk_widget_get_visible (child (fixture, "shutdown_group")));
+  type_into (fixture, "assistant_row", "");
+  type_into (fixture, "model_row", "gpt-4o");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  click (fixture, "next_button");
+  click (fixture, "next_button");
+
+  /* The summary shows the failure that is left. */
+  assert_step (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+  assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_FAILED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_kommo_view")), ==,
+                   bgpt_catalog_entry_title (not_found));
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_assistant_view", BGPT_WIZARD_CHECK_SKIPPED);
+  assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_OK);
+  g_assert_true (is_enabled (fixture, "finish_button"));
+}
+
+static void
+store_secret (const char *kind,
+              const char *secret)
+{
+  g_autoptr(GError) error = NULL;
+
+  secret_password_store_sync (bgpt_secret_store_get_schema (), SECRET_COLLECTION_DEFAULT, "test", secret,
+                              NULL, &error, "account", "default", "kind", kind, NULL);
+  g_assert_no_error (error);
+}
+
+static gboolean
+stored_secrets_loaded (Fixture *fixture)
+{
+  return gtk_widget_get_visible (child (fixture, "kommo_token_hint")) &&
+         gtk_widget_get_visible (child (fixture, "openai_key_hint"));
+}
+
+static void
+test_edit_account (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+  g_autofree char *token = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_auto(GStrv) accounts = NULL;
+  BgptAccount *account;
+
+  account = bgpt_account_store_add (fixture->accounts, "default", "Loja Centro", &error);
+  g_assert_no_error (error);
+  bgpt_account_set_kommo_subdomain (account, "lojacentro");
+  bgpt_account_set_kommo_base_url (account, bgpt_simulator_get_base_url (fixture->simulator));
+  bgpt_account_set_openai_base_url (account, openai_url);
+  bgpt_account_set_model (account, "gpt-4o");
+  store_secret ("kommo-token", WIZARD_KOMMO_TOKEN);
+  store_secret ("openai-api-key", WIZARD_OPENAI_KEY);
+
+  open_wizard (fixture, "default");
+  g_assert_false (bgpt_setup_wizard_is_new_account (fixture->wizard));
+  assert_step (fixture, "kommo");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "subdomain_row"))), ==, "lojacentro");
+  g_assert_true (wait_for (fixture, stored_secrets_loaded));
+  /* The stored secrets are never shown, only said to be there. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "kommo_token_row"))), ==, "");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "kommo_token_hint"))), ==,
+                   "Guardado no chaveiro. Digite um novo token só se quiser substituí-lo.");
+  g_assert_true (is_enabled (fixture, "next_button"));
+
+  /* The test uses the stored token. */
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
+  assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_OK);
+  click (fixture, "next_button");
+
+  /* A new key replaces the stored one; the token stays. */
+  type_into (fixture, "openai_key_row", WIZARD_OPENAI_KEY_2);
+  click (fixture, "next_button");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "model_row"))), ==, "gpt-4o");
+  click (fixture, "next_button");
+  click (fixture, "next_button");
+  assert_step (fixture, "summary");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "name_row"))), ==, "Loja Centro");
+  g_assert_true (wait_for (fixture, summary_settled));
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_OK);
+
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, finished));
+  g_assert_true (wait_for (fixture, wizard_gone));
+
+  token = lookup_secret ("default", "kommo-token");
+  key = lookup_secret ("default", "openai-api-key");
+  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
+  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
+  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  accounts = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (accounts), ==, 1);
+  assert_account (account, bgpt_account_dup_display_name, "Loja Centro");
+  assert_account (account, bgpt_account_dup_model, "gpt-4o");
+}
+
+static void
+test_second_account (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *old_key = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_auto(GStrv) accounts = NULL;
+
+  bgpt_account_store_add (fixture->accounts, "default", "Loja Centro", &error);
+  g_assert_no_error (error);
+  store_secret ("openai-api-key", WIZARD_OPENAI_KEY);
+
+  open_wizard (fixture, NULL);
+  g_assert_cmpstr (bgpt_setup_wizard_get_account_id (fixture->wizard), ==, "account-2");
+  walk_to (fixture, "summary");
+  /* Typed again on the way back: the last text counts. */
+  fill_openai (fixture, WIZARD_OPENAI_KEY_2);
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, finished));
+  g_assert_cmpstr (fixture->finished_id, ==, "account-2");
+
+  accounts = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (accounts), ==, 2);
+  g_assert_cmpstr (accounts[1], ==, "account-2");
+  old_key = lookup_secret ("default", "openai-api-key");
+  g_assert_cmpstr (old_key, ==, WIZARD_OPENAI_KEY);
+  key = lookup_secret ("account-2", "openai-api-key");
+  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
+  g_assert_cmpuint (count_stored_secrets (), ==, 3);
+}
+
+static gboolean
+keyring_banner_shown (Fixture *fixture)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (child (fixture, "keyring_revealer")));
+}
+
+static gboolean
+save_error_shown (Fixture *fixture)
+{
+  return gtk_widget_get_visible (child (fixture, "save_error_label"));
+}
+
+static void
+test_keyring_unavailable (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *message;
+
+  open_wizard (fixture, NULL);
+  g_assert_true (wait_for (fixture, keyring_banner_shown));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (fixture, "keyring_label"))), ==,
+                   "O chaveiro do sistema não está disponível, então a chave e o token não podem ser "
+                   "guardados. Desbloqueie o chaveiro ou instale um, como o GNOME Keyring, e tente de novo. "
+                   "Nada é salvo enquanto isso não funcionar.");
+
+  walk_to (fixture, "summary");
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, save_error_shown));
+  message = gtk_label_get_text (GTK_LABEL (child (fixture, "save_error_label")));
+  g_assert_true (g_str_has_prefix (message, "Nada foi salvo: o chaveiro do sistema não está disponível"));
+  g_assert_null (strstr (message, "bgptLEAKCHECK"));
+
+  /* Still open, nothing pretended: no account, no settings. */
+  g_assert_nonnull (fixture->wizard);
+  g_assert_null (fixture->finished_id);
+  g_assert_true (is_enabled (fixture, "finish_button"));
+  assert_nothing_stored ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--no-keyring"))
+      no_keyring = TRUE;
+
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  /* The keyring-less session has no accessibility bus to talk to. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  bgpt_i18n_init ();
+  setlocale (LC_ALL, "C.UTF-8");
+  bgpt_register_resource ();
+  adw_init ();
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  if (no_keyring)
+    {
+      ADD ("/wizard/keyring-unavailable", test_keyring_unavailable, NULL);
+      ADD ("/wizard/no-keyring/cancel-at-summary", test_cancel_at_step, "summary");
+    }
+  else
+    {
+      ADD ("/wizard/happy-path", test_happy_path, NULL);
+      ADD ("/wizard/invalid-inputs", test_invalid_inputs, NULL);
+      ADD ("/wizard/failed-checks", test_failed_checks, NULL);
+      ADD ("/wizard/cancel/welcome", test_cancel_at_step, "welcome");
+      ADD ("/wizard/cancel/kommo", test_cancel_at_step, "kommo");
+      ADD ("/wizard/cancel/openai", test_cancel_at_step, "openai");
+      ADD ("/wizard/cancel/monitoring", test_cancel_at_step, "monitoring");
+      ADD ("/wizard/cancel/summary", test_cancel_at_step, "summary");
+      ADD ("/wizard/cancel/during-kommo-test", test_cancel_during_kommo_test, NULL);
+      ADD ("/wizard/cancel/during-summary", test_cancel_during_summary, NULL);
+      ADD ("/wizard/edit-account", test_edit_account, NULL);
+      ADD ("/wizard/second-account", test_second_account, NULL);
+    }
+
+#undef ADD
+
+  return g_test_run ();
+}
