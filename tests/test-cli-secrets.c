@@ -15,6 +15,7 @@
 #include <libsecret/secret.h>
 
 #include "bgpt-secret-store.h"
+#include "bgpt-simulator.h"
 #include "bgpt-test-secrets.h"
 
 typedef struct
@@ -42,6 +43,15 @@ binary_path (void)
   return g_build_filename (build_root, "src", "bytegpt-monitor", NULL);
 }
 
+/* --check reads these; only a test that sets one on purpose has it. */
+static const char * const override_variables[] = {
+  "OPENAI_API_KEY", "OPENAI_BASE_URL", "BYTEGPT_ASSISTANT_ID", "BYTEGPT_MODEL",
+  "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL",
+};
+
+/* NULL, or a variable name and its value for the next command. */
+static const char * const *override_value;
+
 static GSubprocessLauncher *
 launcher_new (const char *language)
 {
@@ -55,6 +65,13 @@ launcher_new (const char *language)
   /* The command must never need a display. */
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  for (guint i = 0; i < G_N_ELEMENTS (override_variables); i++)
+    {
+      if (override_value != NULL && g_str_equal (override_variables[i], override_value[0]))
+        g_subprocess_launcher_setenv (launcher, override_value[0], override_value[1], TRUE);
+      else
+        g_subprocess_launcher_unsetenv (launcher, override_variables[i]);
+    }
   return launcher;
 }
 
@@ -94,6 +111,8 @@ run_cli_full (Run        *run,
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
   va_list args;
   const char *arg;
 
@@ -111,18 +130,32 @@ run_cli_full (Run        *run,
   if (stdin_length < 0)
     stdin_length = strlen (stdin_text);
   input = g_bytes_new_static (stdin_text, stdin_length);
-  g_subprocess_communicate (process, input, NULL, &out, &err, &error);
+  /* The main context runs meanwhile: --check talks to the simulator,
+   * which lives in this process. */
+  g_subprocess_communicate_async (process, input, NULL, test_store_result, &slot);
+  result = test_wait_for_result (&slot);
+  g_subprocess_communicate_finish (process, result, &out, &err, &error);
   g_assert_no_error (error);
 
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
   run->out = bytes_to_string (out);
   run->err = bytes_to_string (err);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("%s died:\n%s", (const char *) argv->pdata[1], run->err);
+  run->status = g_subprocess_get_exit_status (process);
   assert_no_secret (run->out);
   assert_no_secret (run->err);
 }
 
 /* With the input as a string: its length is strlen(). */
+/* The exit status, with what the command said when it is not the one
+ * expected. */
+#define assert_status(run, expected) \
+  G_STMT_START { \
+    if ((run)->status != (expected)) \
+      g_error ("exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", \
+               (run)->status, (expected), (run)->out, (run)->err); \
+  } G_STMT_END
+
 #define run_cli(run, stdin_text, ...) \
   run_cli_full (run, "en", stdin_text, -1, __VA_ARGS__, NULL)
 
@@ -176,16 +209,35 @@ stored_accounts (void)
 }
 
 static void
-set_stored_accounts (const char *value)
+gsettings_set (const char *schema,
+               const char *key,
+               const char *value)
 {
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
-                              "gsettings", "set", "io.github.bytegpt.Monitor", "accounts", value, NULL);
+                              "gsettings", "set", schema, key, value, NULL);
   g_assert_no_error (error);
   g_subprocess_wait_check (process, NULL, &error);
   g_assert_no_error (error);
+}
+
+static void
+set_stored_accounts (const char *value)
+{
+  gsettings_set ("io.github.bytegpt.Monitor", "accounts", value);
+}
+
+static void
+set_account_setting (const char *account_id,
+                     const char *key,
+                     const char *value)
+{
+  g_autofree char *schema = g_strdup_printf ("io.github.bytegpt.Monitor.Account:"
+                                             "/io/github/bytegpt/Monitor/accounts/%s/", account_id);
+
+  gsettings_set (schema, key, value);
 }
 
 static void
@@ -197,7 +249,7 @@ test_store_openai_key (void)
 
   set_stored_accounts ("@as []");
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "OpenAI API key"));
   g_assert_nonnull (strstr (run.out, "“default”"));
 
@@ -218,7 +270,7 @@ test_store_kommo_token_crlf (void)
 
   /* Pasted on Windows, or from a file that ends with CRLF. */
   run_cli (&run, TEST_CLI_KOMMO_TOKEN "\r\n", "--store-secret=kommo-token", "--account=acme");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "Kommo token"));
   g_assert_nonnull (strstr (run.out, "“acme”"));
 
@@ -235,7 +287,7 @@ test_no_final_newline (void)
   char *stored;
 
   run_cli (&run, TEST_CLI_OPENAI_KEY, "--store-secret=openai-api-key", "--account=bare");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   stored = keyring_lookup ("bare", "openai-api-key");
   g_assert_true (g_strcmp0 (stored, TEST_CLI_OPENAI_KEY) == 0);
   secret_password_free (stored);
@@ -275,7 +327,7 @@ test_refused_inputs (void)
 
       g_test_message ("input: %s", table[i].name);
       run_cli (&run, input, "--store-secret=openai-api-key", "--account=refused");
-      g_assert_cmpint (run.status, ==, 3);
+      assert_status (&run, 3);
       g_assert_cmpstr (run.out, ==, "");
       g_assert_nonnull (strstr (run.err, table[i].why));
       g_assert_nonnull (strstr (run.err, "stored"));
@@ -294,18 +346,18 @@ test_usage (void)
 
   /* A secret typed where the kind goes is not printed back. */
   run_cli (&run, "", "--store-secret=sk-proj-" TEST_REFUSED_FRAGMENT "XYZ");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "openai-api-key or kommo-token"));
   run_clear (&run);
 
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=Not_Valid");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "account id"));
   g_assert_null (strstr (run.err, "Not_Valid"));
   run_clear (&run);
 
   run_cli (&run, "", "--store-secret=openai-api-key", "--forget-account=acme");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
 }
 
 static void
@@ -360,17 +412,17 @@ test_forget_account (void)
   char *stored;
 
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=gone");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   run_clear (&run);
   run_cli (&run, TEST_CLI_KOMMO_TOKEN "\n", "--store-secret=kommo-token", "--account=gone");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   run_clear (&run);
   run_cli (&run, TEST_CLI_KOMMO_TOKEN "\n", "--store-secret=kommo-token", "--account=stays");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   run_clear (&run);
 
   run_cli (&run, NULL, "--forget-account=gone");
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "“gone”"));
   run_clear (&run);
 
@@ -384,12 +436,12 @@ test_forget_account (void)
   g_assert_true (g_strv_contains ((const char * const *) accounts, "stays"));
 
   run_cli (&run, NULL, "--forget-account=gone");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "There is no account “gone”"));
   run_clear (&run);
 
   run_cli (&run, NULL, "--forget-account=../etc");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "account id"));
 }
 
@@ -399,14 +451,180 @@ test_pt_br (void)
   g_auto(Run) run = { 0 };
 
   run_cli_full (&run, "pt_BR", "", 0, "--store-secret=kommo-token", NULL);
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "Nada foi lido da entrada padrão"));
   run_clear (&run);
 
   run_cli_full (&run, "pt_BR", TEST_CLI_KOMMO_TOKEN "\n", strlen (TEST_CLI_KOMMO_TOKEN) + 1,
                 "--store-secret=kommo-token", "--account=ptbr", NULL);
-  g_assert_cmpint (run.status, ==, 0);
+  assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "O token do Kommo da conta “ptbr”"));
+}
+
+/* The "checks" of --check --json, and the one of @account_id and @check. */
+static JsonObject *
+find_check (JsonNode   *root,
+            const char *account_id,
+            const char *check)
+{
+  JsonArray *checks = json_object_get_array_member (json_node_get_object (root), "checks");
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *object = json_array_get_object_element (checks, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "account"), account_id) == 0 &&
+          g_strcmp0 (json_object_get_string_member (object, "check"), check) == 0)
+        return object;
+    }
+  return NULL;
+}
+
+static const char *
+error_id (JsonObject *check)
+{
+  g_assert_nonnull (check);
+  if (json_object_get_null_member (check, "error"))
+    return NULL;
+  return json_object_get_string_member (json_object_get_object_member (check, "error"), "id");
+}
+
+static guint
+count_checks_of (JsonNode   *root,
+                 const char *account_id)
+{
+  JsonArray *checks = json_object_get_array_member (json_node_get_object (root), "checks");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (checks, i), "account"),
+                   account_id) == 0)
+      n++;
+  return n;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+  return root;
+}
+
+/* Two stored accounts whose endpoints are the simulator's, and whose
+ * secrets went in through --store-secret. */
+static BgptSimulator *
+set_up_two_accounts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openai = NULL;
+  g_autofree char *quoted_openai = NULL;
+  g_autofree char *quoted_kommo = NULL;
+  BgptSimulator *simulator;
+  const char *ids[] = { "default", "acme" };
+  const char *keys[] = { TEST_OPENAI_KEY, TEST_ACME_OPENAI_KEY };
+  const char *tokens[] = { TEST_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN };
+
+  simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  openai = bgpt_simulator_dup_openai_base_url (simulator);
+  quoted_openai = g_strdup_printf ("'%s'", openai);
+  quoted_kommo = g_strdup_printf ("'%s'", bgpt_simulator_get_base_url (simulator));
+
+  set_stored_accounts ("@as []");
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_auto(Run) run = { 0 };
+      g_autofree char *account = g_strdup_printf ("--account=%s", ids[i]);
+      g_autofree char *key = g_strconcat (keys[i], "\n", NULL);
+      g_autofree char *token = g_strconcat (tokens[i], "\n", NULL);
+
+      run_cli (&run, key, "--store-secret=openai-api-key", account);
+      assert_status (&run, 0);
+      run_clear (&run);
+      run_cli (&run, token, "--store-secret=kommo-token", account);
+      assert_status (&run, 0);
+
+      set_account_setting (ids[i], "openai-base-url", quoted_openai);
+      set_account_setting (ids[i], "kommo-base-url", quoted_kommo);
+      set_account_setting (ids[i], "kommo-subdomain", ids[i]);
+    }
+
+  return simulator;
+}
+
+static void
+test_check_every_account (void)
+{
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+
+  /* Each account must use its own key: only acme's is refused. */
+  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_OPENAI_KEY);
+
+  run_cli (&run, NULL, "--check", "--json");
+  assert_status (&run, 2);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "critical");
+  g_assert_null (error_id (find_check (root, "default", "openai.key")));
+  g_assert_null (error_id (find_check (root, "default", "kommo.account")));
+  g_assert_cmpstr (error_id (find_check (root, "acme", "openai.key")), ==, "openai.auth");
+  g_assert_null (error_id (find_check (root, "acme", "kommo.account")));
+  g_assert_cmpstr (json_object_get_string_member (find_check (root, "default", "openai.key"), "status"), ==, "ok");
+}
+
+static void
+test_check_one_account (void)
+{
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+
+  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_KOMMO_TOKEN);
+
+  run_cli (&run, NULL, "--check", "--json", "--account=default");
+  assert_status (&run, 0);
+  root = parse_json (run.out);
+  g_assert_cmpuint (count_checks_of (root, "acme"), ==, 0);
+  g_assert_cmpuint (count_checks_of (root, "default"), >=, 2);
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  run_cli (&run, NULL, "--check", "--json", "--account=acme");
+  assert_status (&run, 2);
+  root = parse_json (run.out);
+  g_assert_cmpuint (count_checks_of (root, "default"), ==, 0);
+  g_assert_cmpstr (error_id (find_check (root, "acme", "kommo.account")), ==, "kommo.auth");
+  g_clear_pointer (&root, json_node_unref);
+  run_clear (&run);
+
+  run_cli (&run, NULL, "--check", "--account=nobody");
+  assert_status (&run, 3);
+  g_assert_nonnull (strstr (run.out, "There is no account “nobody”"));
+}
+
+static void
+test_check_environment_overrides (void)
+{
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(Run) run = { 0 };
+  const char * const key_override[] = { "OPENAI_API_KEY", TEST_OPENAI_KEY_REPLACED };
+
+  /* The stored key is refused; the one from the environment wins, and the
+   * stored token and URLs still apply. */
+  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_OPENAI_KEY);
+  override_value = key_override;
+  run_cli (&run, NULL, "--check", "--json", "--account=acme");
+  override_value = NULL;
+  assert_status (&run, 0);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (find_check (root, "acme", "openai.key"), "status"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (find_check (root, "acme", "kommo.account"), "status"), ==, "ok");
 }
 
 static void
@@ -414,12 +632,13 @@ test_no_keyring (void)
 {
   g_auto(Run) run = { 0 };
   g_auto(GStrv) accounts = NULL;
+  g_autoptr(JsonNode) root = NULL;
   gint64 started;
 
   set_stored_accounts ("@as []");
   started = g_get_monotonic_time ();
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, "keyring is not available"));
@@ -434,11 +653,21 @@ test_no_keyring (void)
   /* Forgetting needs the keyring too, and then leaves the account be. */
   set_stored_accounts ("['default']");
   run_cli (&run, NULL, "--forget-account=default");
-  g_assert_cmpint (run.status, ==, 3);
+  assert_status (&run, 3);
   g_assert_nonnull (strstr (run.err, "keyring is not available"));
   g_assert_nonnull (strstr (run.err, "Nothing was removed"));
   accounts = stored_accounts ();
   g_assert_true (g_strv_contains ((const char * const *) accounts, "default"));
+  run_clear (&run);
+
+  /* --check says why it cannot check, in the JSON and the exit status. */
+  set_account_setting ("default", "kommo-subdomain", "'acme'");
+  run_cli (&run, NULL, "--check", "--json");
+  assert_status (&run, 3);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "unknown");
+  g_assert_cmpstr (error_id (find_check (root, "default", "openai.key")), ==, "keyring.unavailable");
+  g_assert_cmpstr (error_id (find_check (root, "default", "kommo.account")), ==, "keyring.unavailable");
 }
 
 int
@@ -473,6 +702,9 @@ main (int   argc,
       g_test_add_func ("/cli-secrets/not-in-argv-or-environment", test_not_in_argv_or_environment);
       g_test_add_func ("/cli-secrets/forget-account", test_forget_account);
       g_test_add_func ("/cli-secrets/pt-BR", test_pt_br);
+      g_test_add_func ("/cli-secrets/check-every-account", test_check_every_account);
+      g_test_add_func ("/cli-secrets/check-one-account", test_check_one_account);
+      g_test_add_func ("/cli-secrets/check-environment-overrides", test_check_environment_overrides);
     }
 
   return g_test_run ();

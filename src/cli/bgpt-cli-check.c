@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 
 #include "bgpt-cli.h"
+#include "bgpt-cli-secrets.h"
+#include "bgpt-account-store.h"
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
 #include "bgpt-http.h"
@@ -60,16 +62,57 @@ override_from_env (char       **field,
     }
 }
 
-/* Every account to check. The stored accounts (settings and keyring) come
- * first; the environment overrides their fields. Today the environment is
- * the only source: it makes one account. */
-static GPtrArray *
-collect_configs (const BgptCliCheckOptions *options)
+/* Whether any variable that overrides a stored account's fields is set. */
+static gboolean
+environment_overrides (void)
 {
-  GPtrArray *configs = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_config_free);
+  static const char * const names[] = {
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "BYTEGPT_ASSISTANT_ID", "BYTEGPT_MODEL",
+    "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *value = g_getenv (names[i]);
+
+      if (value != NULL && *value != '\0')
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Every account to check: the stored accounts (settings and keyring), or
+ * the one --account names. The environment describes one account, the one
+ * --account names or else "default": it overrides the stored fields one by
+ * one, and makes the account from nothing when it is not stored. */
+static GPtrArray *
+collect_configs (const BgptCliCheckOptions  *options,
+                 GError                    **error)
+{
+  g_autoptr(GPtrArray) configs = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *account_id = options->account_id;
   BgptCheckConfig *config;
 
-  config = bgpt_check_config_new (options->account_id != NULL ? options->account_id : "default");
+  if (!environment_overrides ())
+    return bgpt_cli_load_stored_configs (account_id, error);
+
+  if (account_id == NULL)
+    account_id = "default";
+  configs = bgpt_cli_load_stored_configs (account_id, &local_error);
+  if (configs == NULL &&
+      !g_error_matches (local_error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (configs == NULL)
+    {
+      configs = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_config_free);
+      g_ptr_array_add (configs, bgpt_check_config_new (account_id));
+    }
+
+  config = g_ptr_array_index (configs, 0);
   override_from_env (&config->openai_api_key, "OPENAI_API_KEY");
   override_from_env (&config->openai_base_url, "OPENAI_BASE_URL");
   override_from_env (&config->assistant_id, "BYTEGPT_ASSISTANT_ID");
@@ -77,9 +120,8 @@ collect_configs (const BgptCliCheckOptions *options)
   override_from_env (&config->kommo_subdomain, "KOMMO_SUBDOMAIN");
   override_from_env (&config->kommo_token, "KOMMO_TOKEN");
   override_from_env (&config->kommo_base_url, "KOMMO_BASE_URL");
-  g_ptr_array_add (configs, config);
 
-  return configs;
+  return g_steal_pointer (&configs);
 }
 
 static gboolean
@@ -425,14 +467,20 @@ refuse (const BgptCliCheckOptions  *options,
 int
 bgpt_cli_check (const BgptCliCheckOptions *options)
 {
-  g_autoptr(GPtrArray) configs = collect_configs (options);
+  g_autoptr(GError) load_error = NULL;
+  g_autoptr(GPtrArray) configs = collect_configs (options, &load_error);
   g_autoptr(BgptChecker) checker = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  g_auto(GStrv) secrets = collect_secrets (configs);
+  g_auto(GStrv) secrets = configs != NULL ? collect_secrets (configs) : g_new0 (char *, 1);
   RunState state = { 0 };
   BgptCheckerFlags flags = options->deep ? BGPT_CHECKER_FLAGS_DEEP : BGPT_CHECKER_FLAGS_NONE;
-  gboolean several_accounts = configs->len > 1;
+  gboolean several_accounts;
   BgptOverallStatus overall;
+
+  /* An unknown --account, for one. */
+  if (configs == NULL)
+    return refuse (options, load_error->message, secrets);
+  several_accounts = configs->len > 1;
 
   if (configs->len == 0)
     return refuse (options, _("No account to check."), secrets);

@@ -22,6 +22,9 @@ struct _BgptSecretStore
 
 G_DEFINE_FINAL_TYPE (BgptSecretStore, bgpt_secret_store, G_TYPE_OBJECT)
 
+/* The timer counts milliseconds in a guint. */
+#define MAX_TIMEOUT_S (G_MAXUINT / 1000)
+
 G_DEFINE_QUARK (bgpt-secret-store-error-quark, bgpt_secret_store_error)
 
 enum {
@@ -294,7 +297,8 @@ operation_task_new (BgptSecretStore     *self,
 
   if (self->timeout_s > 0)
     {
-      operation->timeout_source = g_timeout_source_new_seconds (self->timeout_s);
+      /* Not g_timeout_source_new_seconds(): that may fire a second early. */
+      operation->timeout_source = g_timeout_source_new (self->timeout_s * 1000);
       g_task_attach_source (task, operation->timeout_source, on_operation_timeout);
     }
 
@@ -647,6 +651,7 @@ bgpt_secret_store_set_timeout (BgptSecretStore *self,
 {
   g_return_if_fail (BGPT_IS_SECRET_STORE (self));
 
+  timeout_s = MIN (timeout_s, MAX_TIMEOUT_S);
   if (self->timeout_s == timeout_s)
     return;
 
@@ -702,7 +707,7 @@ bgpt_secret_store_class_init (BgptSecretStoreClass *klass)
 
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL,
-                       0, G_MAXUINT, 0,
+                       0, MAX_TIMEOUT_S, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
