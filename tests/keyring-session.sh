@@ -75,6 +75,17 @@ if [ "$keyfile" = yes ]; then
   export GSETTINGS_BACKEND=keyfile
 fi
 
+# Under LeakSanitizer, libsecret's own leaks are suppressed in this session
+# only (lsan-keyring.supp says which and why).
+case "${LSAN_OPTIONS:-}" in
+  *suppressions=*)
+    suppressions=$(printf '%s\n' "$LSAN_OPTIONS" | tr ':' '\n' | sed -n 's/^suppressions=//p')
+    cat "$suppressions" "$(dirname "$0")/lsan-keyring.supp" >"$base/lsan.supp"
+    LSAN_OPTIONS=$(printf '%s' "$LSAN_OPTIONS" | sed "s|suppressions=[^:]*|suppressions=$base/lsan.supp|")
+    export LSAN_OPTIONS
+    ;;
+esac
+
 # A session bus of our own: the services it may start are listed here
 # first, then the system's.
 write_session_conf() {
