@@ -182,59 +182,58 @@ operation_returned (GTask *task)
   return operation->returned;
 }
 
+/* Every answer goes through one of these: the task is answered once. */
 static void
-operation_return (GTask    *task,
-                  GError   *error,
-                  gpointer  value,
-                  GDestroyNotify value_free,
-                  gboolean  is_boolean)
+operation_mark_returned (GTask *task)
 {
   Operation *operation = g_task_get_task_data (task);
 
   g_assert (!operation->returned);
   operation->returned = TRUE;
   operation_stop_sources (operation);
+}
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else if (is_boolean)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_pointer (task, value, value_free);
+static void
+operation_return_error (GTask  *task,
+                        GError *error)
+{
+  operation_mark_returned (task);
+  g_task_return_error (task, error);
 }
 
 static void
 operation_return_success (GTask *task)
 {
-  operation_return (task, NULL, NULL, NULL, TRUE);
+  operation_mark_returned (task);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
 operation_return_secret (GTask *task,
                          char  *secret)
 {
-  operation_return (task, NULL, secret, (GDestroyNotify) bgpt_secret_free, FALSE);
+  operation_mark_returned (task);
+  g_task_return_pointer (task, secret, (GDestroyNotify) bgpt_secret_free);
 }
 
 /* Turns whatever libsecret or D-Bus said into our error. Their messages
  * name D-Bus errors and object paths, never the secret, so they may go to
  * the debug log. */
 static void
-operation_return_error (GTask  *task,
-                        GError *error)
+operation_return_service_error (GTask  *task,
+                                GError *error)
 {
   g_autoptr(GError) owned = error;
 
   g_debug ("Secret Service error: %s", owned->message);
 
   if (g_error_matches (owned, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    operation_return (task, locked_error (), NULL, NULL, FALSE);
+    operation_return_error (task, locked_error ());
   else
-    operation_return (task,
-                      unavailable_error (_("The system keyring is not available. Make sure a "
-                                           "Secret Service such as GNOME Keyring is running and "
-                                           "unlocked, then try again.")),
-                      NULL, NULL, FALSE);
+    operation_return_error (task,
+                            unavailable_error (_("The system keyring is not available. Make sure a "
+                                                 "Secret Service such as GNOME Keyring is running and "
+                                                 "unlocked, then try again.")));
 }
 
 static gboolean
@@ -248,10 +247,9 @@ on_operation_timeout (gpointer user_data)
   /* Not cancelled: cancelling while a prompt is up makes libsecret 0.20
    * return a NULL error. The prompt stays until it is answered or our
    * connection goes away, and its late result is ignored. */
-  operation_return (task,
-                    unavailable_error (_("The system keyring did not answer in time. "
-                                         "If it asks for a password, unlock it and try again.")),
-                    NULL, NULL, FALSE);
+  operation_return_error (task,
+                          unavailable_error (_("The system keyring did not answer in time. "
+                                               "If it asks for a password, unlock it and try again.")));
   return G_SOURCE_REMOVE;
 }
 
@@ -264,10 +262,9 @@ on_caller_cancelled (GCancellable *cancellable,
 
   g_clear_pointer (&operation->cancelled_source, g_source_unref);
   g_cancellable_cancel (operation->cancellable);
-  operation_return (task,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         _("The keyring operation was cancelled.")),
-                    NULL, NULL, FALSE);
+  operation_return_error (task,
+                          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               _("The keyring operation was cancelled.")));
   return G_SOURCE_REMOVE;
 }
 
@@ -390,7 +387,7 @@ on_stored (GObject      *source,
   if (operation_returned (task))
     g_clear_error (&error);
   else if (!stored)
-    operation_return_error (task, error);
+    operation_return_service_error (task, error);
   else
     operation_return_success (task);
 }
@@ -423,7 +420,7 @@ bgpt_secret_store_store_async (BgptSecretStore     *self,
 
   if (!bgpt_validate_secret (secret, &error))
     {
-      operation_return (task, error, NULL, NULL, FALSE);
+      operation_return_error (task, error);
       return;
     }
 
@@ -451,7 +448,7 @@ lookup_done_after_locked_check (GTask    *task,
                                 gboolean  locked_left)
 {
   if (locked_left)
-    operation_return (task, locked_error (), NULL, NULL, FALSE);
+    operation_return_error (task, locked_error ());
   else
     operation_return_secret (task, NULL);
 }
@@ -475,7 +472,7 @@ on_looked_up (GObject      *source,
 
   if (error != NULL)
     {
-      operation_return_error (task, error);
+      operation_return_service_error (task, error);
       return;
     }
 
@@ -529,7 +526,7 @@ clear_done_after_locked_check (GTask    *task,
                                gboolean  locked_left)
 {
   if (locked_left)
-    operation_return (task, locked_error (), NULL, NULL, FALSE);
+    operation_return_error (task, locked_error ());
   else
     operation_return_success (task);
 }
@@ -552,7 +549,7 @@ on_cleared (GObject      *source,
 
   if (error != NULL)
     {
-      operation_return_error (task, error);
+      operation_return_service_error (task, error);
       return;
     }
 
