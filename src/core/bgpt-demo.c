@@ -27,7 +27,6 @@ typedef enum
   EFFECT_SLOW,                /* answers arrive after the checks' time limit */
   EFFECT_REFUSE_OPENAI_KEY,   /* the current key is refused, a new one passes */
   EFFECT_REFUSE_KOMMO_TOKEN,
-  EFFECT_DEEP_CHECK,          /* the billable check runs for this step */
 } Effect;
 
 /* Which endpoints the step's scenario applies to. */
@@ -73,9 +72,11 @@ static const Step script[] = {
       N_("OpenAI does not find the configured assistant") },
     TARGET_ENDPOINT, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_SCENARIO_NOT_FOUND, EFFECT_NONE, 8000, 20000 },
   HEALTHY (4000),
+  /* Played on the key check: the billable deep check runs at most once an
+   * hour, and the demo never turns it on. */
   { { "openai.quota", "openai.quota",
-      N_("The OpenAI account is out of credit: a billable request is refused") },
-    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_QUOTA, BGPT_SCENARIO_QUOTA_EXCEEDED, EFFECT_DEEP_CHECK, 8000, 20000 },
+      N_("The OpenAI account is out of credit: its requests are refused") },
+    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_KEY, BGPT_SCENARIO_QUOTA_EXCEEDED, EFFECT_NONE, 8000, 20000 },
   HEALTHY (4000),
   { { "openai.connection", "openai.connection",
       N_("The connection to OpenAI drops before any answer") },
@@ -433,16 +434,10 @@ set_scenario (BgptDemo    *self,
     case EFFECT_REFUSE_KOMMO_TOKEN:
       bgpt_simulator_set_refused_credential (simulator, self->config->kommo_token);
       break;
-    case EFFECT_DEEP_CHECK:
     case EFFECT_NONE:
     default:
       break;
     }
-
-  /* The billable check only exists while its step plays: the monitor runs
-   * it at most once an hour, and its incident resolves when it goes. */
-  if (g_settings_get_boolean (self->settings, "deep-check") != (step->effect == EFFECT_DEEP_CHECK))
-    g_settings_set_boolean (self->settings, "deep-check", step->effect == EFFECT_DEEP_CHECK);
 }
 
 static void
@@ -787,8 +782,16 @@ bgpt_demo_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->network);
-  /* Its last save is written synchronously when it goes; only then is the
-   * directory empty of writers. */
+  /* Saves are only ever written here, synchronously, so that nothing writes
+   * into the directory once it is gone, even if a window still shows the
+   * history. */
+  if (self->incidents != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!bgpt_incident_store_flush (self->incidents, &error))
+        g_debug ("Demo history not saved: %s", error->message);
+    }
   g_clear_object (&self->incidents);
   if (self->directory != NULL)
     remove_directory (self->directory);

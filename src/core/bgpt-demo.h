@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 /* Read by bgpt_demo_new(): how much faster than real time the script runs
  * (a positive number; tests use it to go through it in seconds). */
 #define BGPT_DEMO_SPEED_ENV "BGPT_DEMO_SPEED"
+/* Read by the app's demo mode: the name of the step to start from (for
+ * screenshots of one failure), else the first. */
+#define BGPT_DEMO_PHASE_ENV "BGPT_DEMO_PHASE"
 
 /* One step of the demo script: what the simulated services do for a while. */
 typedef struct
