@@ -275,6 +275,7 @@ assert_nothing_stored (void)
   g_assert_cmpstr (model, ==, "");
   g_assert_cmpuint (g_settings_get_uint (settings, "check-interval"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "deep-check"));
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
   if (!no_keyring)
     g_assert_cmpuint (count_stored_secrets (), ==, 0);
 }
@@ -439,6 +440,7 @@ test_happy_path (Fixture       *fixture,
                                                                            "interval_adjustment")), 10);
   gtk_switch_set_active (GTK_SWITCH (child (fixture, "deep_switch")), TRUE);
   gtk_switch_set_active (GTK_SWITCH (child (fixture, "notifications_switch")), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (child (fixture, "login_switch")), TRUE);
   click (fixture, "next_button");
 
   /* Summary: every check again, then Finish. */
@@ -471,6 +473,7 @@ test_happy_path (Fixture       *fixture,
   g_assert_cmpuint (g_settings_get_uint (settings, "check-interval"), ==, 600);
   g_assert_true (g_settings_get_boolean (settings, "deep-check"));
   g_assert_false (g_settings_get_boolean (settings, "notifications"));
+  g_assert_true (g_settings_get_boolean (settings, "start-at-login"));
 
   account = bgpt_account_new ("default");
   assert_account (account, bgpt_account_dup_kommo_subdomain, "minhaempresa");
@@ -501,6 +504,7 @@ walk_to (Fixture    *fixture,
       else if (g_str_equal (order[i], "monitoring"))
         {
           gtk_switch_set_active (GTK_SWITCH (child (fixture, "deep_switch")), TRUE);
+          gtk_switch_set_active (GTK_SWITCH (child (fixture, "login_switch")), TRUE);
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (fixture, "interval_spin")), 15);
         }
 
@@ -813,6 +817,58 @@ test_second_account (Fixture       *fixture,
   g_assert_cmpuint (count_stored_secrets (), ==, 3);
 }
 
+static GtkWidget *
+focused (Fixture *fixture)
+{
+  return gtk_root_get_focus (GTK_ROOT (fixture->wizard));
+}
+
+static gboolean
+focus_is_in (Fixture    *fixture,
+             const char *name)
+{
+  GtkWidget *focus = focused (fixture);
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, child (fixture, name));
+}
+
+/* Enter in the row's text, as the keyboard does it. */
+static void
+press_enter_in (Fixture    *fixture,
+                const char *name)
+{
+  GtkWidget *focus = focused (fixture);
+
+  g_assert_true (focus_is_in (fixture, name));
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_signal_emit_by_name (focus, "activate");
+}
+
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  open_wizard (fixture, NULL);
+  g_assert_true (gtk_widget_has_focus (child (fixture, "next_button")));
+  click (fixture, "next_button");
+
+  /* Each step puts the cursor in its first field; Enter moves on only
+   * once the step is complete. */
+  g_assert_true (focus_is_in (fixture, "subdomain_row"));
+  press_enter_in (fixture, "subdomain_row");
+  assert_step (fixture, "kommo");
+  fill_kommo (fixture, "minhaempresa");
+  press_enter_in (fixture, "subdomain_row");
+  assert_step (fixture, "openai");
+  g_assert_true (focus_is_in (fixture, "openai_key_row"));
+  fill_openai (fixture, WIZARD_OPENAI_KEY);
+  press_enter_in (fixture, "openai_key_row");
+  assert_step (fixture, "assistant");
+  g_assert_true (focus_is_in (fixture, "assistant_row"));
+  press_enter_in (fixture, "assistant_row");
+  assert_step (fixture, "assistant");
+}
+
 static gboolean
 keyring_banner_shown (Fixture *fixture)
 {
@@ -891,6 +947,7 @@ main (int   argc,
       ADD ("/wizard/cancel/during-summary", test_cancel_during_summary, NULL);
       ADD ("/wizard/edit-account", test_edit_account, NULL);
       ADD ("/wizard/second-account", test_second_account, NULL);
+      ADD ("/wizard/keyboard", test_keyboard, NULL);
     }
 
 #undef ADD

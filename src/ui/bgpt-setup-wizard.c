@@ -93,6 +93,7 @@ struct _BgptSetupWizard
   GtkSwitch            *deep_switch;
   GtkSwitch            *notifications_switch;
   GtkSwitch            *background_switch;
+  GtkSwitch            *login_switch;
 
   AdwEntryRow          *name_row;
   AdwActionRow         *summary_kommo_row;
@@ -1224,6 +1225,8 @@ bgpt_setup_wizard_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  /* The app's autostart helper follows this key once Finish applies it. */
+  g_settings_bind (self->settings, "start-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   update_deep_subtitle (self);
 
   if (self->account_id != NULL)
@@ -1395,6 +1398,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, deep_switch);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, login_switch);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, name_row);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_kommo_row);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_openai_row);
@@ -1423,6 +1427,8 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
 static void
 bgpt_setup_wizard_init (BgptSetupWizard *self)
 {
+  GtkWidget *toggle;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1434,6 +1440,12 @@ bgpt_setup_wizard_init (BgptSetupWizard *self)
                                 gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
   g_signal_connect_object (self->models_dropdown, "notify::selected", G_CALLBACK (on_model_chosen), self,
                            G_CONNECT_SWAPPED);
+  /* GTK 4.8 names the drop-down's own button after its class; a screen
+   * reader reaches that button, so it gets the row's words. */
+  toggle = gtk_widget_get_first_child (GTK_WIDGET (self->models_dropdown));
+  if (GTK_IS_TOGGLE_BUTTON (toggle))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Models this key can use"), -1);
 
   g_signal_connect_object (self->subdomain_row, "changed", G_CALLBACK (on_kommo_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->kommo_token_row, "changed", G_CALLBACK (on_kommo_changed), self, G_CONNECT_SWAPPED);

@@ -1,0 +1,396 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The setup wizard end to end, driven from outside through AT-SPI.
+
+The built app starts with no account, in pt_BR, with a real keyring and
+keyfile settings (keyring-session.sh --keyfile-settings) and the simulator
+(bench-simulator) standing in for OpenAI and Kommo. The test reads labels
+and presses buttons like a screen reader would: the first run shows the
+wizard, the fields are typed, tested and finished, and then the key is in
+the keyring (`secret-tool`) and the subdomain in the settings (`gsettings`).
+
+    keyring-session.sh --keyfile-settings -- /usr/bin/python3 test_wizard.py BUILD_ROOT
+
+With --screenshots DIR it also saves each step as DIR/wizard-*.png, at the
+default size and at 360 px wide, with the assistant check failing the way
+it does since the Assistants API was shut down (run under xvfb-run -a).
+
+Prints TAP. Needs Debian's python3-pyatspi, so run it with /usr/bin/python3.
+"""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewizard5c1a7f3d9b'
+KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ekommo.8d2e.41fa'
+WIZARD_TITLE = 'Configurar conta'
+WAIT_SECONDS = 30
+
+tests_run = 0
+failed = False
+
+
+def tap(ok, description, diagnostic=None):
+    global tests_run, failed
+    tests_run += 1
+    print(('ok' if ok else 'not ok'), tests_run, '-', description, flush=True)
+    if not ok:
+        failed = True
+        if diagnostic:
+            for line in str(diagnostic).splitlines():
+                print('#', line, flush=True)
+
+
+def bail(reason):
+    print('Bail out!', reason, flush=True)
+    sys.exit(1)
+
+
+def poll(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # the tree changes under our feet while the app works
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def wait_for(what, predicate, seconds=WAIT_SECONDS):
+    value = poll(predicate, seconds)
+    if not value:
+        bail(f'waited {seconds} s for {what}')
+    return value
+
+
+# The accessibility tree
+
+def children(accessible):
+    for i in range(accessible.childCount):
+        child = accessible.getChildAtIndex(i)
+        if child is not None:
+            yield child
+
+
+def walk(accessible):
+    yield accessible
+    for child in children(accessible):
+        yield from walk(child)
+
+
+def state(accessible, name):
+    return accessible.getState().contains(getattr(pyatspi, name))
+
+
+def find_app(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.get_process_id() == pid:
+            return app
+    return None
+
+
+def find_window(app, title):
+    for window in children(app):
+        if window.name == title:
+            return window
+    return None
+
+
+def stack_page(window, title):
+    """The page of the wizard's stack named @title (GtkStackPage's title)."""
+    for accessible in walk(window):
+        if accessible.getRoleName() == 'panel' and accessible.name == title:
+            return accessible
+    return None
+
+
+def find(root, role, name, exact=True):
+    for accessible in walk(root):
+        if accessible.getRoleName() != role:
+            continue
+        if (accessible.name == name) if exact else (name in accessible.name):
+            return accessible
+    return None
+
+
+def button(root, label):
+    # GTK 4.8 names a mnemonic button "_Label Label": match the plain label.
+    for accessible in walk(root):
+        if accessible.getRoleName() == 'push button' and \
+                (accessible.name == label or accessible.name.endswith(' ' + label)):
+            return accessible
+    return None
+
+
+def press(root, label):
+    target = wait_for(f'a sensitive “{label}” button',
+                      lambda: (lambda b: b if b is not None and state(b, 'STATE_SENSITIVE') else None)(button(root, label)))
+    action = target.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == 'click':
+            action.doAction(i)
+            return
+    bail(f'“{label}” has no click action')
+
+
+def type_into(root, label, text):
+    field = find(root, 'text', label)
+    if field is None:
+        bail(f'no field labelled “{label}”')
+    field.queryEditableText().setTextContents(text)
+
+
+def label_starting(root, prefix):
+    for accessible in walk(root):
+        if accessible.getRoleName() == 'label' and accessible.name.startswith(prefix):
+            return accessible
+    return None
+
+
+def wait_label(root, prefix):
+    found = label_starting(root, prefix)
+    if found is None and os.environ.get('BGPT_E2E_DEBUG'):
+        for a in walk(root):
+            if a.getRoleName() in ('label', 'text', 'push button'):
+                print('#', a.getRoleName(), repr(a.name), flush=True)
+    return wait_for(f'a label “{prefix}…”', lambda: label_starting(root, prefix))
+
+
+def inside_entry_row(accessible):
+    parent = accessible.parent
+    while parent is not None:
+        if parent.getRoleName() in ('text', 'password text'):
+            return True
+        parent = parent.parent
+    return False
+
+
+def unlabelled(page):
+    """Fields, switches and buttons an assistive technology cannot name, on
+    every page (GTK 4.8 does not tell which ones are showing)."""
+    roles = ('text', 'password text', 'push button', 'toggle button', 'switch', 'spin button', 'combo box',
+             'check box')
+    found = []
+    for accessible in walk(page):
+        # The insides of an entry row (libadwaita's own peek button) belong to the row.
+        if accessible.getRoleName() in roles and not inside_entry_row(accessible):
+            name = accessible.name.strip()
+            # GTK names an unlabelled widget after its class or its icon.
+            if not name or name.startswith('Gtk') or name.startswith('Adw'):
+                found.append(f'{accessible.getRoleName()} {accessible.name!r}')
+    return found
+
+
+def go(window, label, step):
+    """Presses @label and waits until the wizard shows @step."""
+    press(window, label)
+    wait_for(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(window))
+
+
+def subtitle(window):
+    return [a.name for a in walk(window) if a.getRoleName() == 'label' and a.name.startswith('Passo ')]
+
+
+# Screenshots
+
+class Screen:
+    def __init__(self, directory):
+        self.directory = directory
+        self.x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.display = self.x11.XOpenDisplay(None)
+
+    def window_id(self, title):
+        out = subprocess.run(['xwininfo', '-name', title], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if 'Window id:' in line:
+                return int(line.split()[3], 16)
+        return None
+
+    def resize(self, title, width, height):
+        xid = self.window_id(title)
+        self.x11.XResizeWindow(ctypes.c_void_p(self.display), ctypes.c_ulong(xid), width, height)
+        self.x11.XFlush(ctypes.c_void_p(self.display))
+        time.sleep(0.8)
+
+    def shoot(self, title, name):
+        time.sleep(0.6)  # the stack's slide and spinners settle
+        xid = self.window_id(title)
+        path = os.path.join(self.directory, f'wizard-{name}.png')
+        subprocess.run(['import', '-window', hex(xid), path], check=True)
+        print('# saved', path, flush=True)
+
+
+def main():
+    args = sys.argv[1:]
+    screenshots = None
+    if '--screenshots' in args:
+        i = args.index('--screenshots')
+        screenshots = os.path.abspath(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 1:
+        bail('usage: test_wizard.py [--screenshots DIR] BUILD_ROOT')
+    build_root = os.path.abspath(args[0])
+
+    env = dict(os.environ)
+    env.update({
+        'LANG': 'C.UTF-8',
+        'LANGUAGE': 'pt_BR',
+        'GSK_RENDERER': 'cairo',
+        'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
+        'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
+    })
+    for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
+        env.pop(name, None)
+    if env.get('GSETTINGS_BACKEND') != 'keyfile':
+        bail('run me through keyring-session.sh --keyfile-settings')
+
+    scenarios = ['openai.assistant=assistants-shut-down'] if screenshots else []
+    simulator = subprocess.Popen([os.path.join(build_root, 'bench', 'bench-simulator')] + scenarios,
+                                 stdout=subprocess.PIPE, text=True, env=env)
+    base_url = simulator.stdout.readline().strip()
+    if not base_url.startswith('http://127.0.0.1:'):
+        bail('the simulator did not start')
+
+    app_process = subprocess.Popen([os.path.join(build_root, 'src', 'bytegpt-monitor')], env=env)
+    screen = Screen(screenshots) if screenshots else None
+    try:
+        run(app_process, base_url, env, screen)
+        print(f'1..{tests_run}', flush=True)
+    finally:
+        for process in (app_process, simulator):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    sys.exit(1 if failed else 0)
+
+
+def run(app_process, base_url, env, screen):
+    nameless = []
+    app = wait_for('the app on the accessibility bus', lambda: find_app(app_process.pid))
+    wizard = wait_for('the wizard window', lambda: find_window(app, WIZARD_TITLE))
+    tap(True, 'a first run shows the setup wizard')
+    tap(subtitle(wizard) == ['Passo 1 de 6'], 'it starts at step 1 of 6, in pt_BR', subtitle(wizard))
+    nameless += unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, '1-welcome')
+
+    # Kommo
+    press(wizard, 'Próximo')
+    page = wait_for('the Kommo step', lambda: stack_page(wizard, 'Kommo'))
+    # The state reaches the bus a moment after the page changes.
+    closed = poll(lambda: not state(button(wizard, 'Próximo'), 'STATE_SENSITIVE'), 5)
+    tap(closed, '“Próximo” is closed while the Kommo fields are empty')
+    type_into(page, 'Subdomínio ou endereço', 'https://minhaempresa.kommo.com/leads/pipeline/7')
+    wait_label(page, 'Conta do Kommo: minhaempresa.kommo.com')
+    type_into(page, 'Token de longa duração', KOMMO_TOKEN)
+    type_into(page, 'Endereço da API do Kommo (vazio: pelo subdomínio)', base_url)
+    press(page, 'Testar conexão')
+    result = wait_label(page, 'Conectado à conta do Kommo')
+    tap(result.name == 'Conectado à conta do Kommo “Acme Atendimento”', 'the Kommo test names the account',
+        result.name)
+    nameless += unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, '2-kommo')
+
+    # OpenAI
+    press(wizard, 'Próximo')
+    page = stack_page(wizard, 'OpenAI')
+    wait_for('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
+    type_into(page, 'Chave de API', '  ' + OPENAI_KEY + '\n')
+    type_into(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1')
+    press(page, 'Testar conexão')
+    result = wait_label(page, 'A OpenAI aceitou a chave')
+    tap(result.name == 'A OpenAI aceitou a chave: 3 modelos disponíveis', 'the key test counts the models',
+        result.name)
+    nameless += unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, '3-openai')
+
+    # Assistant or model
+    press(wizard, 'Próximo')
+    page = stack_page(wizard, 'Assistente')
+    wait_for('the assistant step', lambda: 'Passo 4 de 6' in subtitle(wizard))
+    if screen:
+        type_into(page, 'Assistant ID', 'asst_abc123DEF456ghi789')
+    type_into(page, 'Modelo', 'gpt-4.1-mini')
+    press(page, 'Testar')
+    result = wait_label(page, 'O modelo “gpt-4.1-mini”')
+    tap(True, 'the model test finds the model')
+    nameless += unlabelled(wizard)
+    if screen:
+        wait_label(page, 'Assistant ID Inválido')
+        wait_label(page, 'A API Assistants foi desligada')
+        tap(True, 'a shut-down Assistants API is explained')
+        screen.shoot(WIZARD_TITLE, '4-assistant')
+
+    # Monitoring
+    press(wizard, 'Próximo')
+    page = stack_page(wizard, 'Monitoramento')
+    wait_for('the monitoring step', lambda: 'Passo 5 de 6' in subtitle(wizard))
+    deep = find(page, 'label', 'Envia também à OpenAI', exact=False)
+    tap(deep is not None and 'Tem custo' in deep.name and '288 requisições por dia' in deep.name,
+        'the deep check states its cost plainly', deep.name if deep else None)
+    nameless += unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, '5-monitoring')
+
+    # Summary
+    press(wizard, 'Próximo')
+    page = stack_page(wizard, 'Resumo')
+    wait_for('the summary step', lambda: 'Passo 6 de 6' in subtitle(wizard))
+    wait_label(page, 'Conectado à conta do Kommo')
+    wait_label(page, 'A OpenAI aceitou a chave')
+    wait_label(page, 'O modelo “gpt-4.1-mini”')
+    tap(True, 'the summary runs every check again')
+    nameless += unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, '6-summary')
+        # The same steps in a 360 px wide window.
+        screen.resize(WIZARD_TITLE, 360, 720)
+        screen.shoot(WIZARD_TITLE, '6-summary-narrow')
+        for step, name in ((5, '5-monitoring'), (4, '4-assistant'), (3, '3-openai'), (2, '2-kommo'),
+                           (1, '1-welcome')):
+            go(wizard, 'Voltar', step)
+            screen.shoot(WIZARD_TITLE, name + '-narrow')
+        for step in range(2, 7):
+            go(wizard, 'Próximo', step)
+
+    tap(not nameless, 'every field, switch and button shown has an accessible name', '\n'.join(nameless))
+
+    press(wizard, 'Concluir')
+    wait_for('the wizard to close', lambda: find_window(app, WIZARD_TITLE) is None)
+    main_window = wait_for('the main window', lambda: find_window(app, 'ByteGPT Monitor'))
+    tap(main_window is not None, 'Concluir closes the wizard and shows the main window')
+
+    lookup = subprocess.run(['secret-tool', 'lookup', 'account', 'default', 'kind', 'openai-api-key'],
+                            capture_output=True, text=True, env=env)
+    tap(lookup.returncode == 0 and lookup.stdout.rstrip('\n') == OPENAI_KEY,
+        'secret-tool finds the key, trimmed, in the keyring', lookup.stderr)
+    lookup = subprocess.run(['secret-tool', 'lookup', 'account', 'default', 'kind', 'kommo-token'],
+                            capture_output=True, text=True, env=env)
+    tap(lookup.returncode == 0 and lookup.stdout.rstrip('\n') == KOMMO_TOKEN, 'secret-tool finds the Kommo token')
+
+    account_schema = 'io.github.bytegpt.Monitor.Account:/io/github/bytegpt/Monitor/accounts/default/'
+    subdomain = subprocess.run(['gsettings', 'get', account_schema, 'kommo-subdomain'],
+                               capture_output=True, text=True, env=env)
+    accounts = subprocess.run(['gsettings', 'get', 'io.github.bytegpt.Monitor', 'accounts'],
+                              capture_output=True, text=True, env=env)
+    tap(subdomain.stdout.strip() == "'minhaempresa'" and accounts.stdout.strip() == "['default']",
+        'gsettings shows the account and its subdomain', subdomain.stdout + subdomain.stderr + accounts.stdout)
+
+
+if __name__ == '__main__':
+    main()
