@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "bgpt-http.h"
@@ -45,8 +46,10 @@ struct _BgptSetupWizard
   gboolean              filling_name;
   gboolean              filling_models;
   gboolean              saving;
-  guint                 pending_stores;
-  GError               *store_error;
+  /* Finish stores the typed secrets one after the other: the kinds it
+   * stored so far, to put back if a later step fails. */
+  guint                 store_step;
+  gboolean              stored[2];
   GtkStringList        *models;
 
   GtkWidget            *content_box;
@@ -917,6 +920,46 @@ show_keyring_unavailable (BgptSetupWizard *self)
   gtk_revealer_set_reveal_child (self->keyring_revealer, TRUE);
 }
 
+static const BgptSecretKind store_order[] = {
+  BGPT_SECRET_KIND_KOMMO_TOKEN,
+  BGPT_SECRET_KIND_OPENAI_API_KEY,
+};
+
+static AdwEntryRow *
+secret_row (BgptSetupWizard *self,
+            BgptSecretKind   kind)
+{
+  return kind == BGPT_SECRET_KIND_KOMMO_TOKEN ? self->kommo_token_row : self->openai_key_row;
+}
+
+static const char *
+stored_secret (BgptSetupWizard *self,
+               BgptSecretKind   kind)
+{
+  return kind == BGPT_SECRET_KIND_KOMMO_TOKEN ? self->stored_kommo_token : self->stored_openai_key;
+}
+
+/* A save that failed half-way leaves the keyring as it found it: what a
+ * new account stored goes, what an edit replaced comes back. */
+static void
+roll_back_secrets (BgptSetupWizard *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (store_order); i++)
+    {
+      const char *previous = stored_secret (self, store_order[i]);
+
+      if (!self->stored[i])
+        continue;
+      self->stored[i] = FALSE;
+
+      if (self->is_new)
+        bgpt_secret_store_clear_async (self->secrets, self->account_id, store_order[i], NULL, NULL, NULL);
+      else if (previous != NULL)
+        bgpt_secret_store_store_async (self->secrets, self->account_id, store_order[i], previous,
+                                       NULL, NULL, NULL);
+    }
+}
+
 static void
 save_failed (BgptSetupWizard *self,
              const GError    *error)
@@ -942,9 +985,7 @@ save_failed (BgptSetupWizard *self,
   gtk_label_set_text (self->save_error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), TRUE);
 
-  /* A new account keeps no secret of a half-finished save. */
-  if (self->is_new)
-    bgpt_secret_store_clear_account_async (self->secrets, self->account_id, NULL, NULL, NULL);
+  roll_back_secrets (self);
 }
 
 static void
@@ -982,6 +1023,8 @@ save_settings (BgptSetupWizard *self)
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+static void store_next_secret (BgptSetupWizard *self);
+
 static void
 on_secret_stored (GObject      *source,
                   GAsyncResult *result,
@@ -992,41 +1035,34 @@ on_secret_stored (GObject      *source,
 
   if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (self->store_error == NULL)
-        self->store_error = g_steal_pointer (&error);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        save_failed (self, error);
+      return;
     }
 
-  g_assert (self->pending_stores > 0);
-  if (--self->pending_stores > 0)
-    return;
+  self->stored[self->store_step++] = TRUE;
+  store_next_secret (self);
+}
 
-  if (self->store_error != NULL)
+/* Stores the next typed secret; once none is left, the settings. */
+static void
+store_next_secret (BgptSetupWizard *self)
+{
+  for (; self->store_step < G_N_ELEMENTS (store_order); self->store_step++)
     {
-      g_autoptr(GError) store_error = g_steal_pointer (&self->store_error);
+      BgptSecretKind kind = store_order[self->store_step];
+      char *secret = dup_typed_secret (secret_row (self, kind));
 
-      save_failed (self, store_error);
+      if (secret == NULL)
+        continue;
+
+      bgpt_secret_store_store_async (self->secrets, self->account_id, kind, secret,
+                                     self->cancellable, on_secret_stored, g_object_ref (self));
+      bgpt_secret_free (secret);
       return;
     }
 
   save_settings (self);
-}
-
-static void
-store_typed_secret (BgptSetupWizard *self,
-                    AdwEntryRow     *row,
-                    BgptSecretKind   kind)
-{
-  char *secret = dup_typed_secret (row);
-
-  if (secret == NULL)
-    return;
-
-  self->pending_stores++;
-  bgpt_secret_store_store_async (self->secrets, self->account_id, kind, secret,
-                                 self->cancellable, on_secret_stored, g_object_ref (self));
-  bgpt_secret_free (secret);
 }
 
 static void
@@ -1041,14 +1077,10 @@ finish_action (GtkWidget  *widget,
     return;
 
   gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), FALSE);
-  g_clear_error (&self->store_error);
   set_saving (self, TRUE);
-
-  store_typed_secret (self, self->kommo_token_row, BGPT_SECRET_KIND_KOMMO_TOKEN);
-  store_typed_secret (self, self->openai_key_row, BGPT_SECRET_KIND_OPENAI_API_KEY);
-
-  if (self->pending_stores == 0)
-    save_settings (self);
+  self->store_step = 0;
+  memset (self->stored, 0, sizeof self->stored);
+  store_next_secret (self);
 }
 
 /* Monitoring settings */
@@ -1262,7 +1294,6 @@ bgpt_setup_wizard_dispose (GObject *object)
   g_clear_object (&self->models);
   g_clear_pointer (&self->stored_kommo_token, bgpt_secret_free);
   g_clear_pointer (&self->stored_openai_key, bgpt_secret_free);
-  g_clear_error (&self->store_error);
 
   G_OBJECT_CLASS (bgpt_setup_wizard_parent_class)->dispose (object);
 }
