@@ -426,6 +426,7 @@ test_happy_path (Fixture       *fixture,
   type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
   gtk_drop_down_set_selected (models, 1);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "model_row"))), ==, "gpt-4.1-mini");
+  g_assert_cmpuint (gtk_drop_down_get_selected (models), ==, 0);
   click (fixture, "test_assistant_button");
   g_assert_true (wait_for (fixture, assistant_settled));
   assert_view (fixture, "assistant_view", BGPT_WIZARD_CHECK_OK);

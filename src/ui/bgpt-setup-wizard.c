@@ -425,9 +425,14 @@ on_kommo_changed (BgptSetupWizard *self)
   update_actions (self);
 }
 
+static void fill_models (BgptSetupWizard    *self,
+                         const char * const *model_ids);
+
 static void
 on_openai_changed (BgptSetupWizard *self)
 {
+  /* Another key may use other models. */
+  fill_models (self, NULL);
   bgpt_wizard_check_view_reset (self->openai_view);
   bgpt_wizard_check_view_reset (self->assistant_view);
   bgpt_wizard_check_view_reset (self->model_view);
@@ -537,6 +542,12 @@ on_model_chosen (BgptSetupWizard *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->model_row),
                          gtk_string_list_get_string (self->models, selected));
+
+  /* The list only fills the field: showing "Choose…" again keeps a long
+   * model name from widening the row past a narrow window. */
+  self->filling_models = TRUE;
+  gtk_drop_down_set_selected (self->models_dropdown, 0);
+  self->filling_models = FALSE;
 }
 
 static char *
