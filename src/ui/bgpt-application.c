@@ -10,41 +10,684 @@
 #include <glib/gi18n.h>
 
 #include "bgpt-application.h"
-#include "bgpt-window.h"
+#include "bgpt-background.h"
+#include "bgpt-checker.h"
+#include "bgpt-demo-mode.h"
+#include "bgpt-account-store.h"
 #include "bgpt-i18n.h"
-#include "cli/bgpt-cli.h"
+#include "bgpt-preferences.h"
+#include "bgpt-remediation.h"
 #include "bgpt-resources.h"
+#include "bgpt-secret-dialog.h"
+#include "bgpt-secret-store.h"
+#include "bgpt-setup-wizard.h"
+#include "bgpt-setup-wizard.h"
+#include "bgpt-window.h"
+#include "cli/bgpt-cli.h"
 
 struct _BgptApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication     parent_instance;
+
+  GSettings         *settings;
+  BgptAccountStore  *accounts;
+  BgptCheckBoard    *board;
+  BgptIncidentStore *incidents;
+  BgptChecker       *checker;
+  BgptSecretStore   *secrets;
+  BgptBackground    *background;
+  GCancellable      *round_cancellable;
+  guint              pending_accounts;
+  gboolean           checked_once;
+  gboolean           recheck_when_active;
+
+  /* While the demo plays: its session, and the user's own settings and
+   * history, put back when it ends. */
+  BgptDemoMode      *demo_mode;
+  GSettings         *user_settings;
+  BgptIncidentStore *user_incidents;
+  gboolean           demo_requested;
 };
 
 G_DEFINE_FINAL_TYPE (BgptApplication, bgpt_application, ADW_TYPE_APPLICATION)
+
+enum {
+  CHECKS_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static int
 bgpt_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
 {
+  int status;
+
+  if (bgpt_demo_mode_is_requested (options))
+    {
+      BGPT_APPLICATION (application)->demo_requested = TRUE;
+      /* A demo never takes over a running monitor: it is a process of its own. */
+      g_application_set_flags (application,
+                               g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  status = bgpt_background_handle_local_options (application, options);
+  if (status >= 0)
+    return status;
+
   /* -1 lets GApplication go on: register, then activate the window. */
   return bgpt_cli_handle_options (options);
 }
 
+static void present_setup_wizard (BgptApplication *self,
+                                  const char      *account_id);
+static void start_demo           (BgptApplication *self);
+
 static void
 bgpt_application_activate (GApplication *application)
 {
+  BgptApplication *self = BGPT_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
+  if (self->demo_requested)
+    {
+      self->demo_requested = FALSE;
+      start_demo (self);
+      return;
+    }
+
+  /* --background: monitoring only, the window comes when launched again. */
+  if (bgpt_background_take_hidden_start (application))
+    return;
+
   if (window == NULL)
-    window = GTK_WINDOW (bgpt_window_new (BGPT_APPLICATION (application)));
+    window = GTK_WINDOW (bgpt_window_new (self));
 
   gtk_window_present (window);
+
+  /* A first run has nothing to watch yet: set up the first account. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    present_setup_wizard (self, NULL);
+}
+
+static BgptWindow *
+get_window (BgptApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (BGPT_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static BgptWindow *
+ensure_window (BgptApplication *self)
+{
+  BgptWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = bgpt_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
 }
 
 static void
-bgpt_application_about_action (GSimpleAction *action,
-                               GVariant      *parameter,
-                               gpointer       user_data)
+show_toast (BgptApplication *self,
+            const char      *text)
+{
+  BgptWindow *window = get_window (self);
+
+  if (window != NULL)
+    bgpt_window_show_toast (window, text);
+  else
+    g_message ("%s", text);
+}
+
+/* The round of checks */
+
+typedef struct
+{
+  BgptApplication *self;
+  GCancellable    *cancellable;
+  char            *account_id;
+} AccountCheck;
+
+static void
+account_check_free (AccountCheck *check)
+{
+  g_clear_object (&check->self);
+  g_clear_object (&check->cancellable);
+  g_free (check->account_id);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountCheck, account_check_free)
+
+static void
+account_check_done (AccountCheck *check)
+{
+  BgptApplication *self = check->self;
+
+  bgpt_check_board_abandon (self->board, check->account_id);
+
+  /* A superseded round no longer counts. */
+  if (check->cancellable != self->round_cancellable)
+    return;
+
+  g_assert (self->pending_accounts > 0);
+  if (--self->pending_accounts == 0)
+    {
+      g_clear_object (&self->round_cancellable);
+      g_signal_emit (self, signals[CHECKS_FINISHED], 0);
+    }
+}
+
+static void
+on_checker_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AccountCheck) check = user_data;
+  BgptApplication *self = check->self;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+
+  results = bgpt_checker_run_finish (BGPT_CHECKER (source), result, &error);
+  if (results == NULL || g_cancellable_is_cancelled (check->cancellable))
+    {
+      account_check_done (check);
+      return;
+    }
+
+  now = g_date_time_new_now_local ();
+  for (guint i = 0; i < results->len; i++)
+    {
+      BgptCheckResult *check_result = g_ptr_array_index (results, i);
+      BgptCheckItem *item = bgpt_check_board_lookup (self->board, check->account_id, check_result->check);
+
+      if (check_result->status == BGPT_CHECK_STATUS_SKIPPED || check_result->diagnosis == NULL)
+        {
+          bgpt_check_board_skip (self->board, check->account_id, check_result->check);
+          continue;
+        }
+
+      bgpt_check_board_record (self->board, check->account_id, check_result->diagnosis, now);
+
+      if (bgpt_diagnosis_is_ok (check_result->diagnosis))
+        {
+          bgpt_incident_store_resolve (self->incidents, check->account_id, check_result->check);
+        }
+      else
+        {
+          BgptIncident *incident = bgpt_incident_store_report (self->incidents, check->account_id,
+                                                               check_result->diagnosis);
+
+          if (item != NULL && incident != NULL)
+            bgpt_check_item_set_incident_id (item, bgpt_incident_get_id (incident));
+        }
+    }
+
+  account_check_done (check);
+}
+
+static void
+on_config_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AccountCheck) check = user_data;
+  BgptApplication *self = check->self;
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  BgptCheckerFlags flags = BGPT_CHECKER_FLAGS_NONE;
+  GCancellable *cancellable;
+
+  config = bgpt_account_store_load_check_config_finish (BGPT_ACCOUNT_STORE (source), result, &error);
+  if (config == NULL || g_cancellable_is_cancelled (check->cancellable))
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not load account %s: %s", check->account_id, error->message);
+      account_check_done (check);
+      return;
+    }
+
+  bgpt_check_board_begin (self->board, config);
+
+  if (g_settings_get_boolean (self->settings, "deep-check"))
+    flags |= BGPT_CHECKER_FLAGS_DEEP;
+  bgpt_checker_set_timeout (self->checker, g_settings_get_uint (self->settings, "timeout"));
+  cancellable = check->cancellable;
+  bgpt_checker_run_async (self->checker, config, flags, cancellable,
+                          on_checker_done, g_steal_pointer (&check));
+}
+
+void
+bgpt_application_check_now (BgptApplication *self)
+{
+  g_auto(GStrv) account_ids = NULL;
+
+  g_return_if_fail (BGPT_IS_APPLICATION (self));
+
+  self->checked_once = TRUE;
+
+  /* The monitor's state machine decides what notifies: let it look too. */
+  if (self->background != NULL)
+    bgpt_monitor_check_now (bgpt_background_get_monitor (self->background), NULL);
+
+  if (self->demo_mode != NULL)
+    {
+      bgpt_demo_mode_check_now (self->demo_mode);
+      return;
+    }
+
+  if (self->round_cancellable != NULL)
+    g_cancellable_cancel (self->round_cancellable);
+  g_clear_object (&self->round_cancellable);
+  self->pending_accounts = 0;
+
+  account_ids = g_settings_get_strv (bgpt_account_store_get_settings (self->accounts), "accounts");
+  if (account_ids[0] == NULL)
+    {
+      g_signal_emit (self, signals[CHECKS_FINISHED], 0);
+      return;
+    }
+
+  self->round_cancellable = g_cancellable_new ();
+  for (guint i = 0; account_ids[i] != NULL; i++)
+    {
+      AccountCheck *check = g_new0 (AccountCheck, 1);
+
+      check->self = g_object_ref (self);
+      check->cancellable = g_object_ref (self->round_cancellable);
+      check->account_id = g_strdup (account_ids[i]);
+      self->pending_accounts++;
+
+      bgpt_check_board_mark_checking (self->board, account_ids[i]);
+      bgpt_account_store_load_check_config_async (self->accounts, account_ids[i], self->secrets,
+                                                  check->cancellable, on_config_loaded, check);
+    }
+}
+
+void
+bgpt_application_check_once (BgptApplication *self)
+{
+  g_return_if_fail (BGPT_IS_APPLICATION (self));
+
+  if (!self->checked_once)
+    bgpt_application_check_now (self);
+}
+
+gboolean
+bgpt_application_is_checking (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), FALSE);
+  return self->round_cancellable != NULL;
+}
+
+static void
+on_accounts_changed (BgptApplication *self)
+{
+  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+
+  bgpt_check_board_set_accounts (self->board, (const char * const *) account_ids);
+}
+
+/* Actions */
+
+static void
+check_now_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bgpt_application_check_now (BGPT_APPLICATION (user_data));
+}
+
+static void
+on_window_active (BgptApplication *self,
+                  GParamSpec      *pspec,
+                  GtkWindow       *window)
+{
+  /* Back from the browser, where the user may have fixed the problem. */
+  if (gtk_window_is_active (window) && self->recheck_when_active)
+    {
+      self->recheck_when_active = FALSE;
+      bgpt_application_check_now (self);
+    }
+}
+
+static void
+on_uri_launched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BgptApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_warning ("Could not open a link: %s", error->message);
+      show_toast (self, _("Could not open the link: no web browser answered"));
+      return;
+    }
+
+  self->recheck_when_active = TRUE;
+}
+
+static void
+open_uri_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  const char *uri = g_variant_get_string (parameter, NULL);
+  g_autoptr(GAppLaunchContext) context = NULL;
+  BgptWindow *window = get_window (self);
+
+  /* Only the catalog's web pages: never a file or another scheme. */
+  if (!g_str_has_prefix (uri, "https://"))
+    {
+      g_warning ("Refusing to open a link that is not https://");
+      return;
+    }
+
+  if (window != NULL)
+    {
+      context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (window))));
+      g_signal_connect_object (window, "notify::is-active", G_CALLBACK (on_window_active), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, on_uri_launched, g_object_ref (self));
+}
+
+static void
+show_incident_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  BgptWindow *window = ensure_window (self);
+  const char *incident_id = g_variant_get_string (parameter, NULL);
+
+  if (*incident_id == '\0')
+    bgpt_window_set_view (window, "incidents");
+  else
+    bgpt_window_show_incident (window, incident_id);
+}
+
+static BgptIncident *
+find_incident (BgptApplication *self,
+               const char      *incident_id)
+{
+  BgptIncident *newest;
+
+  if (incident_id != NULL && *incident_id != '\0')
+    return bgpt_incident_store_lookup (self->incidents, incident_id);
+
+  /* No id: the newest incident is the one being looked at. The store keeps
+   * its own reference. */
+  newest = g_list_model_get_item (G_LIST_MODEL (self->incidents), 0);
+  if (newest != NULL)
+    g_object_unref (newest);
+  return newest;
+}
+
+static void
+copy_details_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  BgptIncident *incident = find_incident (self, g_variant_get_string (parameter, NULL));
+  g_autofree char *details = NULL;
+
+  if (incident == NULL)
+    {
+      show_toast (self, _("There are no details to copy"));
+      return;
+    }
+
+  details = bgpt_incident_format_details (incident);
+  gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), details);
+  show_toast (self, _("Details copied: paste them in your message to support"));
+}
+
+static void
+edit_secret_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  g_autofree char *kind_name = NULL;
+  g_autofree char *account_id = NULL;
+  BgptSecretKind kind;
+
+  if (!bgpt_remediation_parse_secret_target (g_variant_get_string (parameter, NULL), &kind_name, &account_id) ||
+      !bgpt_secret_kind_from_string (kind_name, &kind))
+    {
+      g_warning ("Unknown secret kind in app.edit-secret");
+      return;
+    }
+
+  if (self->demo_mode != NULL)
+    {
+      bgpt_demo_mode_edit_secret (self->demo_mode, GTK_WINDOW (ensure_window (self)), kind);
+      return;
+    }
+
+  if (account_id == NULL)
+    {
+      g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+
+      account_id = g_strdup (account_ids[0] != NULL ? account_ids[0] : "default");
+    }
+
+  bgpt_secret_dialog_present (GTK_WINDOW (ensure_window (self)), self, account_id, kind);
+}
+
+static void
+on_setup_wizard_finished (BgptApplication *self,
+                          const char      *account_id)
+{
+  bgpt_window_set_view (ensure_window (self), "status");
+  bgpt_application_check_now (self);
+}
+
+static void
+present_setup_wizard (BgptApplication *self,
+                      const char      *account_id)
+{
+  BgptWindow *parent = get_window (self);
+  BgptSetupWizard *wizard;
+
+  /* The wizard stores accounts and secrets: not while the demo plays. */
+  if (self->demo_mode != NULL)
+    {
+      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
+      return;
+    }
+
+  /* One wizard at a time: asking again brings the open one forward. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (BGPT_IS_SETUP_WIZARD (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  wizard = bgpt_setup_wizard_new (self->accounts, self->secrets, account_id);
+  gtk_window_set_application (GTK_WINDOW (wizard), GTK_APPLICATION (self));
+  if (parent != NULL)
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (wizard), GTK_WINDOW (parent));
+      gtk_window_set_modal (GTK_WINDOW (wizard), TRUE);
+    }
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (on_setup_wizard_finished), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+/* Demo mode */
+
+/* A window shows the board and history it was built with: build a new one
+ * before the old ones go, so that the app never runs out of windows. */
+static void
+replace_windows (BgptApplication *self)
+{
+  GList *old = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  BgptWindow *window = bgpt_window_new (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  for (GList *l = old; l != NULL; l = l->next)
+    if (l->data != (gpointer) window)
+      gtk_window_destroy (l->data);
+  g_list_free (old);
+}
+
+static void
+start_demo (BgptApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  BgptDemoMode *demo_mode;
+  BgptDemo *demo;
+
+  if (self->demo_mode != NULL)
+    {
+      ensure_window (self);
+      return;
+    }
+
+  demo_mode = bgpt_demo_mode_new (G_APPLICATION (self), self->board, &error);
+  if (demo_mode == NULL)
+    {
+      g_warning ("Could not start the demo: %s", error->message);
+      show_toast (self, _("The demo could not start"));
+      return;
+    }
+
+  if (self->round_cancellable != NULL)
+    g_cancellable_cancel (self->round_cancellable);
+  self->demo_mode = demo_mode;
+  demo = bgpt_demo_mode_get_demo (demo_mode);
+  self->user_settings = g_steal_pointer (&self->settings);
+  self->settings = g_object_ref (bgpt_demo_get_settings (demo));
+  self->user_incidents = g_steal_pointer (&self->incidents);
+  self->incidents = g_object_ref (bgpt_demo_get_incident_store (demo));
+
+  replace_windows (self);
+}
+
+static void
+end_demo (BgptApplication *self)
+{
+  if (self->demo_mode == NULL)
+    return;
+
+  g_clear_object (&self->settings);
+  self->settings = g_steal_pointer (&self->user_settings);
+  g_clear_object (&self->incidents);
+  self->incidents = g_steal_pointer (&self->user_incidents);
+  g_clear_object (&self->demo_mode);
+  on_accounts_changed (self);
+  self->checked_once = FALSE;
+}
+
+static void
+start_demo_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  start_demo (BGPT_APPLICATION (user_data));
+}
+
+static void
+stop_demo_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+
+  if (self->demo_mode == NULL)
+    return;
+
+  end_demo (self);
+  /* Started with --demo, the app watched nothing real until now. */
+  if (self->background == NULL)
+    self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
+                                            self->secrets, self->incidents);
+  replace_windows (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
+    present_setup_wizard (self, NULL);
+}
+
+BgptDemoMode *
+bgpt_application_get_demo_mode (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->demo_mode;
+}
+
+static void
+on_wizard_finished (BgptApplication *self,
+                    const char      *account_id)
+{
+  /* A new or changed account deserves an answer now. */
+  bgpt_application_check_now (self);
+}
+
+static void
+present_wizard (BgptApplication *self,
+                const char      *account_id)
+{
+  BgptSetupWizard *wizard;
+
+  wizard = bgpt_setup_wizard_new (self->accounts, self->secrets, account_id);
+  gtk_window_set_transient_for (GTK_WINDOW (wizard), GTK_WINDOW (ensure_window (self)));
+  gtk_window_set_modal (GTK_WINDOW (wizard), TRUE);
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (on_wizard_finished), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+edit_account_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  const char *account_id = g_variant_get_string (parameter, NULL);
+  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+
+  if (*account_id == '\0')
+    account_id = account_ids[0];
+
+  present_wizard (self, account_id);
+}
+
+static void
+add_account_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  present_wizard (BGPT_APPLICATION (user_data), NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+
+  bgpt_preferences_present (GTK_WINDOW (ensure_window (self)), self->settings);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
 {
   GtkApplication *application = user_data;
   static const char *developers[] = { "ByteGPT Monitor developers", NULL };
@@ -66,22 +709,48 @@ bgpt_application_about_action (GSimpleAction *action,
 }
 
 static void
-bgpt_application_quit_action (GSimpleAction *action,
-                              GVariant      *parameter,
-                              gpointer       user_data)
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
 
 static const GActionEntry app_actions[] = {
-  { "about", bgpt_application_about_action },
-  { "quit", bgpt_application_quit_action },
+  { "check-now", check_now_action },
+  { "open-uri", open_uri_action, "s" },
+  { "show-incident", show_incident_action, "s" },
+  { "copy-details", copy_details_action, "s" },
+  { "edit-secret", edit_secret_action, "s" },
+  { "edit-account", edit_account_action, "s" },
+  { "add-account", add_account_action },
+  { "start-demo", start_demo_action },
+  { "stop-demo", stop_demo_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
 };
+
+static void
+on_incidents_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(BgptApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A bad file was moved aside; the window says so (load-error). */
+  if (!bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, &error))
+    g_warning ("%s", error->message);
+}
 
 static void
 bgpt_application_startup (GApplication *application)
 {
+  BgptApplication *self = BGPT_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *check_accels[] = { "F5", "<Control>r", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (bgpt_application_parent_class)->startup (application);
 
@@ -89,24 +758,93 @@ bgpt_application_startup (GApplication *application)
                                    app_actions, G_N_ELEMENTS (app_actions),
                                    application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.check-now", check_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.preferences", preferences_accels);
+
+  self->accounts = bgpt_account_store_new ();
+  self->settings = g_object_ref (bgpt_account_store_get_settings (self->accounts));
+  self->board = bgpt_check_board_new ();
+  self->checker = bgpt_checker_new (NULL);
+  self->secrets = bgpt_secret_store_new ();
+
+  g_signal_connect_object (self->settings, "changed::accounts", G_CALLBACK (on_accounts_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_accounts_changed (self);
+
+  /* Reading the history happens on a worker thread; nothing here touches
+   * the network or the keyring before the window's first frame. */
+  self->incidents = bgpt_incident_store_new (NULL);
+  bgpt_incident_store_load_async (self->incidents, NULL, on_incidents_loaded, g_object_ref (self));
+
+  /* A demo is a process of its own: it does not watch the real accounts. */
+  if (!self->demo_requested)
+    self->background = bgpt_background_new (application, self->settings, self->accounts,
+                                            self->secrets, self->incidents);
+}
+
+static void
+bgpt_application_shutdown (GApplication *application)
+{
+  BgptApplication *self = BGPT_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (self->round_cancellable != NULL)
+    g_cancellable_cancel (self->round_cancellable);
+  end_demo (self);
+  if (self->background != NULL)
+    bgpt_background_stop (self->background);
+  if (self->incidents != NULL && !bgpt_incident_store_flush (self->incidents, &error) && error != NULL)
+    g_warning ("%s", error->message);
+
+  G_APPLICATION_CLASS (bgpt_application_parent_class)->shutdown (application);
+}
+
+static void
+bgpt_application_dispose (GObject *object)
+{
+  BgptApplication *self = BGPT_APPLICATION (object);
+
+  g_clear_object (&self->round_cancellable);
+  g_clear_object (&self->background);
+  g_clear_object (&self->demo_mode);
+  g_clear_object (&self->user_settings);
+  g_clear_object (&self->user_incidents);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->board);
+  g_clear_object (&self->incidents);
+  g_clear_object (&self->checker);
+  g_clear_object (&self->secrets);
+
+  G_OBJECT_CLASS (bgpt_application_parent_class)->dispose (object);
 }
 
 static void
 bgpt_application_class_init (BgptApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   bgpt_register_resource ();
 
+  object_class->dispose = bgpt_application_dispose;
   app_class->handle_local_options = bgpt_application_handle_local_options;
   app_class->startup = bgpt_application_startup;
+  app_class->shutdown = bgpt_application_shutdown;
   app_class->activate = bgpt_application_activate;
+
+  /* Every account of a round of checks is done (or the round was empty). */
+  signals[CHECKS_FINISHED] =
+    g_signal_new ("checks-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 bgpt_application_init (BgptApplication *self)
 {
   bgpt_cli_add_main_options (G_APPLICATION (self));
+  bgpt_demo_mode_add_option (G_APPLICATION (self));
+  bgpt_background_add_option (G_APPLICATION (self));
 }
 
 BgptApplication *
@@ -119,4 +857,57 @@ bgpt_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", RESOURCE_BASE_PATH,
                        NULL);
+}
+
+GSettings *
+bgpt_application_get_settings (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+BgptCheckBoard *
+bgpt_application_get_check_board (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->board;
+}
+
+BgptMonitor *
+bgpt_application_get_monitor (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->background != NULL ? bgpt_background_get_monitor (self->background) : NULL;
+}
+
+BgptIncidentStore *
+bgpt_application_get_incident_store (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->incidents;
+}
+
+BgptAccountStore *
+bgpt_application_get_account_store (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->accounts;
+}
+
+char *
+bgpt_application_dup_account_name (BgptApplication *self,
+                                   const char      *account_id)
+{
+  BgptAccount *account;
+
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  if (self->demo_mode != NULL && g_str_equal (account_id, BGPT_DEMO_ACCOUNT_ID))
+    return g_strdup (bgpt_demo_get_config (bgpt_demo_mode_get_demo (self->demo_mode))->display_name);
+
+  account = self->accounts != NULL ? bgpt_account_store_lookup (self->accounts, account_id) : NULL;
+  if (account == NULL)
+    return g_strdup (account_id);
+  return bgpt_account_dup_title (account);
 }

@@ -7,12 +7,43 @@
 
 #include <adwaita.h>
 
+#include "bgpt-account-store.h"
+#include "bgpt-check-board.h"
+#include "bgpt-demo-mode.h"
+#include "bgpt-incident-store.h"
+#include "bgpt-monitor.h"
+
 G_BEGIN_DECLS
 
 #define BGPT_TYPE_APPLICATION (bgpt_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (BgptApplication, bgpt_application, BGPT, APPLICATION, AdwApplication)
 
-BgptApplication *bgpt_application_new (void);
+BgptApplication   *bgpt_application_new                (void);
+
+/* Valid from GApplication::startup on. */
+GSettings         *bgpt_application_get_settings       (BgptApplication *self);
+BgptAccountStore  *bgpt_application_get_account_store  (BgptApplication *self);
+BgptCheckBoard    *bgpt_application_get_check_board    (BgptApplication *self);
+BgptIncidentStore *bgpt_application_get_incident_store (BgptApplication *self);
+/* The monitor of the stored accounts; NULL in a demo process. */
+BgptMonitor       *bgpt_application_get_monitor        (BgptApplication *self);
+
+/* The account's display name, else its id (transfer full). */
+char              *bgpt_application_dup_account_name   (BgptApplication *self,
+                                                        const char      *account_id);
+
+/* Checks every stored account now (app.check-now): the board shows the
+ * results, failures become or update incidents, successes resolve them.
+ * A round already running is restarted. */
+void               bgpt_application_check_now          (BgptApplication *self);
+/* Like check_now, but only the first time: the window calls it once its
+ * first frame is on screen. */
+void               bgpt_application_check_once         (BgptApplication *self);
+/* Emitted as ::round-finished when every account of a round is done. */
+gboolean           bgpt_application_is_checking        (BgptApplication *self);
+
+/* The demo session while the demo plays (app.start-demo, --demo), else NULL. */
+BgptDemoMode      *bgpt_application_get_demo_mode      (BgptApplication *self);
 
 G_END_DECLS

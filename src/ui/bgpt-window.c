@@ -9,34 +9,386 @@
 
 #include <glib/gi18n.h>
 
+#include "bgpt-check-board.h"
+#include "bgpt-check-row.h"
+#include "bgpt-incidents-view.h"
 #include "bgpt-window.h"
+
+/* How often "há 2 minutos" is brought up to date. */
+#define REFRESH_INTERVAL_S 30
 
 struct _BgptWindow
 {
-  AdwApplicationWindow parent_instance;
+  AdwApplicationWindow  parent_instance;
 
-  AdwStatusPage *empty_page;
+  BgptCheckBoard       *board;
+  BgptIncidentStore    *store;
+  guint                 refresh_source;
+  gulong                after_paint_handler;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *incidents_page;
+  BgptIncidentsView    *incidents_view;
+  GtkStack             *status_stack;
+  GtkBox               *accounts_box;
+  GtkImage             *summary_icon;
+  GtkLabel             *summary_label;
 };
 
 G_DEFINE_FINAL_TYPE (BgptWindow, bgpt_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static BgptApplication *
+get_application (BgptWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return BGPT_IS_APPLICATION (application) ? BGPT_APPLICATION (application) : NULL;
+}
+
+static void
+update_summary (BgptWindow *self)
+{
+  guint n_problems = bgpt_check_board_count_state (self->board, BGPT_CHECK_ITEM_PROBLEM);
+  guint n_checking = bgpt_check_board_count_state (self->board, BGPT_CHECK_ITEM_CHECKING);
+  guint n_ok = bgpt_check_board_count_state (self->board, BGPT_CHECK_ITEM_OK);
+  const char *icon;
+  const char *css;
+  g_autofree char *text = NULL;
+
+  if (n_problems > 0)
+    {
+      icon = "dialog-error-symbolic";
+      css = "status-problem";
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u connection has a problem",
+                                           "%u connections have problems",
+                                           n_problems),
+                              n_problems);
+    }
+  else if (n_checking > 0)
+    {
+      icon = "emblem-synchronizing-symbolic";
+      css = "status-unknown";
+      text = g_strdup (_("Checking the connections…"));
+    }
+  else if (n_ok > 0)
+    {
+      icon = "emblem-ok-symbolic";
+      css = "status-ok";
+      text = g_strdup (_("All connections are working"));
+    }
+  else
+    {
+      icon = "dialog-question-symbolic";
+      css = "status-unknown";
+      text = g_strdup (_("Not checked yet"));
+    }
+
+  gtk_image_set_from_icon_name (self->summary_icon, icon);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "status-problem");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "status-ok");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_icon), "status-unknown");
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_icon), css);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+static void
+on_board_item_changed (BgptWindow *self)
+{
+  update_summary (self);
+}
+
+static void
+rebuild_accounts (BgptWindow *self)
+{
+  BgptApplication *application = get_application (self);
+  GListModel *model = G_LIST_MODEL (self->board);
+  guint n_items = g_list_model_get_n_items (model);
+  AdwPreferencesGroup *group = NULL;
+  g_autofree char *group_account = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box))) != NULL)
+    gtk_box_remove (self->accounts_box, child);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
+      const char *account_id = bgpt_check_item_get_account_id (item);
+
+      if (group == NULL || g_strcmp0 (group_account, account_id) != 0)
+        {
+          g_autofree char *name = NULL;
+          g_autofree char *edit_label = NULL;
+          GtkWidget *edit;
+
+          if (application != NULL)
+            name = bgpt_application_dup_account_name (application, account_id);
+
+          group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+          adw_preferences_group_set_title (group, name != NULL ? name : account_id);
+
+          edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
+          gtk_widget_add_css_class (edit, "flat");
+          gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
+          /* Translators: %s is an account name */
+          edit_label = g_strdup_printf (_("Edit Account “%s”"), name != NULL ? name : account_id);
+          gtk_widget_set_tooltip_text (edit, edit_label);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (edit),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label,
+                                          -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "app.edit-account");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", account_id);
+          adw_preferences_group_set_header_suffix (group, edit);
+
+          gtk_box_append (self->accounts_box, GTK_WIDGET (group));
+          g_free (group_account);
+          group_account = g_strdup (account_id);
+        }
+
+      adw_preferences_group_add (group, bgpt_check_row_new (item));
+      g_signal_connect_object (item, "changed", G_CALLBACK (on_board_item_changed), self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_stack_set_visible_child_name (self->status_stack, n_items > 0 ? "accounts" : "empty");
+  update_summary (self);
+}
+
+static void
+on_board_items_changed (BgptWindow *self)
+{
+  rebuild_accounts (self);
+}
+
+static void
+update_badge (BgptWindow *self)
+{
+  guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
+
+  adw_view_stack_page_set_badge_number (self->incidents_page, n_unread);
+  adw_view_stack_page_set_needs_attention (self->incidents_page, n_unread > 0);
+}
+
+static void
+on_visible_child_changed (BgptWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "incidents") == 0)
+    bgpt_incidents_view_populate (self->incidents_view);
+}
+
+static gboolean
+refresh_times (gpointer user_data)
+{
+  BgptWindow *self = user_data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->board)); i++)
+    {
+      g_autoptr(BgptCheckItem) item = g_list_model_get_item (G_LIST_MODEL (self->board), i);
+
+      g_signal_emit_by_name (item, "changed");
+    }
+  bgpt_incidents_view_update (self->incidents_view);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+account_name_func (const char *account_id,
+                   gpointer    user_data)
+{
+  BgptWindow *self = user_data;
+  BgptApplication *application = get_application (self);
+
+  return application != NULL ? bgpt_application_dup_account_name (application, account_id) : NULL;
+}
+
+static gboolean
+start_first_check (gpointer user_data)
+{
+  BgptWindow *self = user_data;
+  BgptApplication *application = get_application (self);
+
+  if (application != NULL)
+    bgpt_application_check_once (application);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                BgptWindow    *self)
+{
+  g_clear_signal_handler (&self->after_paint_handler, frame_clock);
+  /* The first frame is on screen: only now may the checks start. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, start_first_check, g_object_ref (self), g_object_unref);
+}
+
+static void
+bgpt_window_map (GtkWidget *widget)
+{
+  BgptWindow *self = BGPT_WINDOW (widget);
+  GdkFrameClock *frame_clock;
+
+  GTK_WIDGET_CLASS (bgpt_window_parent_class)->map (widget);
+
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  if (frame_clock != NULL && self->after_paint_handler == 0)
+    self->after_paint_handler = g_signal_connect (frame_clock, "after-paint",
+                                                  G_CALLBACK (on_after_paint), self);
+
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add_seconds (REFRESH_INTERVAL_S, refresh_times, self);
+}
+
+static void
+bgpt_window_unmap (GtkWidget *widget)
+{
+  BgptWindow *self = BGPT_WINDOW (widget);
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
+
+  if (frame_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_handler, frame_clock);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  GTK_WIDGET_CLASS (bgpt_window_parent_class)->unmap (widget);
+}
+
+static void
+attach_application (BgptWindow *self)
+{
+  BgptApplication *application = get_application (self);
+
+  /* GtkWindow:application is not a construct property: it arrives after
+   * constructed(), and may be unset in tests. */
+  if (application == NULL || self->store != NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->board, on_board_items_changed, self);
+  g_set_object (&self->board, bgpt_application_get_check_board (application));
+  self->store = g_object_ref (bgpt_application_get_incident_store (application));
+
+  /* "Modo demonstração" under the header bar, with the way out. */
+  if (bgpt_application_get_demo_mode (application) != NULL)
+    {
+      GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
+
+      gtk_box_insert_child_after (GTK_BOX (content),
+                                  bgpt_demo_mode_create_bar (bgpt_application_get_demo_mode (application)),
+                                  gtk_widget_get_first_child (content));
+    }
+
+  g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (bgpt_application_get_account_store (application), "changed",
+                           G_CALLBACK (rebuild_accounts), self, G_CONNECT_SWAPPED);
+  rebuild_accounts (self);
+
+  bgpt_incidents_view_set_store (self->incidents_view, self->store);
+  g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_badge), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
+                           G_CONNECT_SWAPPED);
+  update_badge (self);
+}
+
+static void
+bgpt_window_dispose (GObject *object)
+{
+  BgptWindow *self = BGPT_WINDOW (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_object (&self->board);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (bgpt_window_parent_class)->dispose (object);
+}
+
 static void
 bgpt_window_class_init (BgptWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = bgpt_window_dispose;
+  widget_class->map = bgpt_window_map;
+  widget_class->unmap = bgpt_window_unmap;
+
+  g_type_ensure (BGPT_TYPE_INCIDENTS_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, BgptWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_page);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_view);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, status_stack);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, accounts_box);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_icon);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_label);
 }
 
 static void
 bgpt_window_init (BgptWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_child_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::application", G_CALLBACK (attach_application), NULL);
+
+  self->board = bgpt_check_board_new ();
+  g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
+                           G_CONNECT_SWAPPED);
+  bgpt_incidents_view_set_account_name_func (self->incidents_view, account_name_func, self);
+  rebuild_accounts (self);
+  update_badge (self);
 }
 
 BgptWindow *
 bgpt_window_new (BgptApplication *application)
 {
   return g_object_new (BGPT_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+bgpt_window_show_toast (BgptWindow *self,
+                        const char *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (BGPT_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+bgpt_window_set_view (BgptWindow *self,
+                      const char *name)
+{
+  g_return_if_fail (BGPT_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+gboolean
+bgpt_window_show_incident (BgptWindow *self,
+                           const char *incident_id)
+{
+  g_return_val_if_fail (BGPT_IS_WINDOW (self), FALSE);
+
+  bgpt_window_set_view (self, "incidents");
+  return bgpt_incidents_view_reveal (self->incidents_view, incident_id);
+}
+
+BgptIncidentsView *
+bgpt_window_get_incidents_view (BgptWindow *self)
+{
+  g_return_val_if_fail (BGPT_IS_WINDOW (self), NULL);
+  return self->incidents_view;
+}
+
+GtkWidget *
+bgpt_window_get_accounts_box (BgptWindow *self)
+{
+  g_return_val_if_fail (BGPT_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->accounts_box);
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "bgpt-application.h"
+#include "bgpt-incidents-view.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BgptWindow, bgpt_window, BGPT, WINDOW, AdwApplicationWindow)
 
-BgptWindow *bgpt_window_new (BgptApplication *application);
+BgptWindow        *bgpt_window_new                 (BgptApplication *application);
+void               bgpt_window_show_toast          (BgptWindow      *self,
+                                                    const char      *text);
+/* Switches to Notificações and opens the incident's row. */
+gboolean           bgpt_window_show_incident       (BgptWindow      *self,
+                                                    const char      *incident_id);
+/* "status" or "incidents". */
+void               bgpt_window_set_view            (BgptWindow      *self,
+                                                    const char      *name);
+BgptIncidentsView *bgpt_window_get_incidents_view  (BgptWindow      *self);
+/* The box that holds one AdwPreferencesGroup of check rows per account. */
+GtkWidget         *bgpt_window_get_accounts_box    (BgptWindow      *self);
 
 G_END_DECLS

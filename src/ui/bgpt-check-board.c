@@ -1,0 +1,502 @@
+/* bgpt-check-board.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-check-board"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bgpt-check-board.h"
+
+static const char * const board_checks[] = {
+  BGPT_CHECK_KOMMO_ACCOUNT,
+  BGPT_CHECK_OPENAI_KEY,
+  BGPT_CHECK_OPENAI_MODEL,
+  BGPT_CHECK_OPENAI_ASSISTANT,
+};
+
+/* g_set_str() is newer than GLib 2.74. */
+static gboolean
+set_string (char       **target,
+            const char  *value)
+{
+  if (g_strcmp0 (*target, value) == 0)
+    return FALSE;
+  g_free (*target);
+  *target = g_strdup (value);
+  return TRUE;
+}
+
+/* BgptCheckItem */
+
+struct _BgptCheckItem
+{
+  GObject             parent_instance;
+
+  char               *account_id;
+  char               *account_name;
+  char               *check;
+  BgptCheckItemState  state;
+  char               *subject;
+  BgptDiagnosis      *diagnosis;
+  GDateTime          *checked_at;
+  char               *incident_id;
+};
+
+G_DEFINE_FINAL_TYPE (BgptCheckItem, bgpt_check_item, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (BgptCheckItemState, bgpt_check_item_state,
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_NOT_CONFIGURED, "not-configured"),
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_CHECKING, "checking"),
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_OK, "ok"),
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_PROBLEM, "problem"),
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_UNKNOWN, "unknown"))
+
+/* Every change is announced at once through "changed" rather than property
+ * by property, so a row repaints once per result. */
+enum {
+  ITEM_CHANGED,
+  N_ITEM_SIGNALS
+};
+
+static guint item_signals[N_ITEM_SIGNALS];
+
+static void
+bgpt_check_item_finalize (GObject *object)
+{
+  BgptCheckItem *self = BGPT_CHECK_ITEM (object);
+
+  g_free (self->account_id);
+  g_free (self->account_name);
+  g_free (self->check);
+  g_free (self->subject);
+  g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
+  g_free (self->incident_id);
+
+  G_OBJECT_CLASS (bgpt_check_item_parent_class)->finalize (object);
+}
+
+static void
+bgpt_check_item_class_init (BgptCheckItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bgpt_check_item_finalize;
+
+  item_signals[ITEM_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+bgpt_check_item_init (BgptCheckItem *self)
+{
+}
+
+static BgptCheckItem *
+bgpt_check_item_new (const char *account_id,
+                     const char *check)
+{
+  BgptCheckItem *self = g_object_new (BGPT_TYPE_CHECK_ITEM, NULL);
+
+  self->account_id = g_strdup (account_id);
+  self->check = g_strdup (check);
+  self->state = BGPT_CHECK_ITEM_UNKNOWN;
+  return self;
+}
+
+static void
+bgpt_check_item_changed (BgptCheckItem *self)
+{
+  g_signal_emit (self, item_signals[ITEM_CHANGED], 0);
+}
+
+const char *
+bgpt_check_item_get_account_id (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->account_id;
+}
+
+const char *
+bgpt_check_item_get_account_name (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->account_name != NULL ? self->account_name : self->account_id;
+}
+
+const char *
+bgpt_check_item_get_check (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->check;
+}
+
+BgptCheckItemState
+bgpt_check_item_get_state (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), BGPT_CHECK_ITEM_UNKNOWN);
+  return self->state;
+}
+
+const char *
+bgpt_check_item_get_subject (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->subject;
+}
+
+const BgptDiagnosis *
+bgpt_check_item_get_diagnosis (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->diagnosis;
+}
+
+GDateTime *
+bgpt_check_item_get_checked_at (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->checked_at;
+}
+
+const char *
+bgpt_check_item_get_incident_id (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->incident_id;
+}
+
+void
+bgpt_check_item_set_incident_id (BgptCheckItem *self,
+                                 const char    *incident_id)
+{
+  g_return_if_fail (BGPT_IS_CHECK_ITEM (self));
+
+  if (set_string (&self->incident_id, incident_id))
+    bgpt_check_item_changed (self);
+}
+
+/* BgptCheckBoard */
+
+struct _BgptCheckBoard
+{
+  GObject    parent_instance;
+
+  GPtrArray *items;
+};
+
+static void bgpt_check_board_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BgptCheckBoard, bgpt_check_board, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      bgpt_check_board_list_model_init))
+
+static GType
+bgpt_check_board_get_item_type (GListModel *model)
+{
+  return BGPT_TYPE_CHECK_ITEM;
+}
+
+static guint
+bgpt_check_board_get_n_items (GListModel *model)
+{
+  return BGPT_CHECK_BOARD (model)->items->len;
+}
+
+static gpointer
+bgpt_check_board_get_item (GListModel *model,
+                           guint       position)
+{
+  BgptCheckBoard *self = BGPT_CHECK_BOARD (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+bgpt_check_board_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bgpt_check_board_get_item_type;
+  iface->get_n_items = bgpt_check_board_get_n_items;
+  iface->get_item = bgpt_check_board_get_item;
+}
+
+static void
+bgpt_check_board_finalize (GObject *object)
+{
+  BgptCheckBoard *self = BGPT_CHECK_BOARD (object);
+
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bgpt_check_board_parent_class)->finalize (object);
+}
+
+static void
+bgpt_check_board_class_init (BgptCheckBoardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bgpt_check_board_finalize;
+}
+
+static void
+bgpt_check_board_init (BgptCheckBoard *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+BgptCheckBoard *
+bgpt_check_board_new (void)
+{
+  return g_object_new (BGPT_TYPE_CHECK_BOARD, NULL);
+}
+
+void
+bgpt_check_board_set_accounts (BgptCheckBoard     *self,
+                               const char * const *account_ids)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint old_len;
+
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; account_ids != NULL && account_ids[i] != NULL; i++)
+    {
+      for (guint j = 0; j < G_N_ELEMENTS (board_checks); j++)
+        {
+          BgptCheckItem *item = bgpt_check_board_lookup (self, account_ids[i], board_checks[j]);
+
+          if (item == NULL)
+            item = bgpt_check_item_new (account_ids[i], board_checks[j]);
+          else
+            g_object_ref (item);
+          g_ptr_array_add (items, item);
+        }
+    }
+
+  old_len = self->items->len;
+  g_ptr_array_unref (self->items);
+  self->items = g_steal_pointer (&items);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
+}
+
+BgptCheckItem *
+bgpt_check_board_lookup (BgptCheckBoard *self,
+                         const char     *account_id,
+                         const char     *check)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_BOARD (self), NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (item->account_id, account_id) == 0 &&
+          g_strcmp0 (item->check, check) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+static gboolean
+is_set (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+void
+bgpt_check_board_begin (BgptCheckBoard        *self,
+                        const BgptCheckConfig *config)
+{
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+  g_return_if_fail (config != NULL);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+      gboolean configured = FALSE;
+      const char *subject = NULL;
+      g_autofree char *masked = NULL;
+
+      if (g_strcmp0 (item->account_id, config->account_id) != 0)
+        continue;
+
+      if (g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
+        {
+          configured = is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
+          /* Keep the name Kommo returned last time until a new one arrives. */
+          subject = item->state == BGPT_CHECK_ITEM_OK && item->subject != NULL
+                    ? item->subject : config->kommo_subdomain;
+        }
+      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_KEY))
+        {
+          configured = is_set (config->openai_api_key) || config->keyring_unavailable;
+          subject = masked = bgpt_mask_secret (config->openai_api_key);
+        }
+      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_MODEL))
+        {
+          configured = is_set (config->model);
+          subject = config->model;
+        }
+      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_ASSISTANT))
+        {
+          configured = is_set (config->assistant_id);
+          subject = config->assistant_id;
+        }
+
+      set_string (&item->account_name,
+                 is_set (config->display_name) ? config->display_name : NULL);
+      set_string (&item->subject, is_set (subject) ? subject : NULL);
+      item->state = configured ? BGPT_CHECK_ITEM_CHECKING : BGPT_CHECK_ITEM_NOT_CONFIGURED;
+      if (!configured)
+        {
+          g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
+          g_clear_pointer (&item->incident_id, g_free);
+        }
+      bgpt_check_item_changed (item);
+    }
+}
+
+void
+bgpt_check_board_mark_checking (BgptCheckBoard *self,
+                                const char     *account_id)
+{
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (item->account_id, account_id) == 0 &&
+          item->state != BGPT_CHECK_ITEM_NOT_CONFIGURED &&
+          item->state != BGPT_CHECK_ITEM_CHECKING)
+        {
+          item->state = BGPT_CHECK_ITEM_CHECKING;
+          bgpt_check_item_changed (item);
+        }
+    }
+}
+
+void
+bgpt_check_board_skip (BgptCheckBoard *self,
+                       const char     *account_id,
+                       const char     *check)
+{
+  BgptCheckItem *item;
+
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+
+  item = bgpt_check_board_lookup (self, account_id, check);
+  if (item == NULL || item->state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    return;
+
+  item->state = BGPT_CHECK_ITEM_NOT_CONFIGURED;
+  g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
+  g_clear_pointer (&item->incident_id, g_free);
+  bgpt_check_item_changed (item);
+}
+
+void
+bgpt_check_board_record (BgptCheckBoard      *self,
+                         const char          *account_id,
+                         const BgptDiagnosis *diagnosis,
+                         GDateTime           *checked_at)
+{
+  BgptCheckItem *item;
+
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+  g_return_if_fail (diagnosis != NULL);
+
+  item = bgpt_check_board_lookup (self, account_id, diagnosis->check);
+  if (item == NULL)
+    return;
+
+  g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
+  item->diagnosis = bgpt_diagnosis_copy (diagnosis);
+  g_clear_pointer (&item->checked_at, g_date_time_unref);
+  item->checked_at = checked_at != NULL ? g_date_time_ref (checked_at) : g_date_time_new_now_local ();
+
+  if (bgpt_diagnosis_is_ok (diagnosis))
+    {
+      item->state = BGPT_CHECK_ITEM_OK;
+      g_clear_pointer (&item->incident_id, g_free);
+      /* The key's subject stays masked: the model list is not a name. */
+      if (is_set (diagnosis->subject) &&
+          g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
+        set_string (&item->subject, diagnosis->subject);
+    }
+  else
+    {
+      item->state = BGPT_CHECK_ITEM_PROBLEM;
+    }
+
+  bgpt_check_item_changed (item);
+}
+
+void
+bgpt_check_board_abandon (BgptCheckBoard *self,
+                          const char     *account_id)
+{
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+
+      if ((account_id == NULL || g_strcmp0 (item->account_id, account_id) == 0) &&
+          item->state == BGPT_CHECK_ITEM_CHECKING)
+        {
+          item->state = BGPT_CHECK_ITEM_UNKNOWN;
+          bgpt_check_item_changed (item);
+        }
+    }
+}
+
+gboolean
+bgpt_check_board_is_checking (BgptCheckBoard *self)
+{
+  return bgpt_check_board_count_state (self, BGPT_CHECK_ITEM_CHECKING) > 0;
+}
+
+guint
+bgpt_check_board_count_state (BgptCheckBoard     *self,
+                              BgptCheckItemState  state)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (BGPT_IS_CHECK_BOARD (self), 0);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->state == state)
+        n++;
+    }
+  return n;
+}
+
+char *
+bgpt_mask_secret (const char *key)
+{
+  gsize len;
+
+  if (key == NULL || *key == '\0')
+    return NULL;
+
+  len = strlen (key);
+  /* A short secret would be given away by its last four characters. */
+  if (len < 12)
+    return g_strdup ("…");
+
+  if (g_str_has_prefix (key, "sk-"))
+    return g_strdup_printf ("sk-…%s", key + len - 4);
+  return g_strdup_printf ("…%s", key + len - 4);
+}

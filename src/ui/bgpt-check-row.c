@@ -1,0 +1,170 @@
+/* bgpt-check-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-check-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bgpt-check-row.h"
+#include "bgpt-format.h"
+
+struct _BgptCheckRow
+{
+  AdwActionRow   parent_instance;
+
+  BgptCheckItem *item;
+  const char    *state_css;
+
+  GtkSpinner    *spinner;
+  GtkImage      *state_icon;
+  GtkLabel      *state_label;
+  GtkButton     *incident_button;
+};
+
+G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_ACTION_ROW)
+
+static char *
+build_subtitle (BgptCheckItem *item)
+{
+  const BgptDiagnosis *diagnosis = bgpt_check_item_get_diagnosis (item);
+  BgptCheckItemState state = bgpt_check_item_get_state (item);
+  const char *subject = bgpt_check_item_get_subject (item);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) facts = g_ptr_array_new_with_free_func (g_free);
+
+  if (subject != NULL)
+    g_ptr_array_add (lines, g_markup_escape_text (subject, -1));
+
+  if (state == BGPT_CHECK_ITEM_PROBLEM && diagnosis != NULL && diagnosis->error_id != NULL)
+    g_ptr_array_add (lines, g_markup_printf_escaped ("<b>%s</b>",
+                                                     bgpt_catalog_title (diagnosis->error_id)));
+  else if (state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    g_ptr_array_add (lines, g_strdup (_("Not set up for this account")));
+
+  if (bgpt_check_item_get_checked_at (item) != NULL && state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    {
+      g_autofree char *when = bgpt_format_relative_time (bgpt_check_item_get_checked_at (item), NULL);
+
+      /* Translators: %s is a relative time such as "2 minutes ago" */
+      g_ptr_array_add (facts, g_markup_printf_escaped (_("Checked %s"), when));
+      if (diagnosis != NULL && diagnosis->elapsed_ms > 0)
+        {
+          g_autofree char *latency = bgpt_format_latency (diagnosis->elapsed_ms);
+
+          g_ptr_array_add (facts, g_markup_escape_text (latency, -1));
+        }
+    }
+
+  if (facts->len > 0)
+    {
+      g_ptr_array_add (facts, NULL);
+      g_ptr_array_add (lines, g_strjoinv (" · ", (char **) facts->pdata));
+    }
+
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+void
+bgpt_check_row_update (BgptCheckRow *self)
+{
+  BgptCheckItemState state;
+  const char *incident_id;
+  const char *state_text;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (BGPT_IS_CHECK_ROW (self));
+
+  if (self->item == NULL)
+    return;
+
+  state = bgpt_check_item_get_state (self->item);
+  state_text = bgpt_format_state_label (state);
+
+  subtitle = build_subtitle (self->item);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+
+  gtk_image_set_from_icon_name (self->state_icon, bgpt_format_state_icon (state));
+  gtk_widget_set_visible (GTK_WIDGET (self->state_icon), state != BGPT_CHECK_ITEM_CHECKING);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == BGPT_CHECK_ITEM_CHECKING);
+  gtk_spinner_set_spinning (self->spinner, state == BGPT_CHECK_ITEM_CHECKING);
+  gtk_label_set_label (self->state_label, state_text);
+
+  if (self->state_css != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+  self->state_css = bgpt_format_state_css (state);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+
+  incident_id = bgpt_check_item_get_incident_id (self->item);
+  gtk_widget_set_visible (GTK_WIDGET (self->incident_button),
+                          state == BGPT_CHECK_ITEM_PROBLEM && incident_id != NULL);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->incident_button), "s",
+                                    incident_id != NULL ? incident_id : "");
+}
+
+static void
+on_item_changed (BgptCheckRow  *self,
+                 BgptCheckItem *item)
+{
+  bgpt_check_row_update (self);
+}
+
+static void
+bgpt_check_row_dispose (GObject *object)
+{
+  BgptCheckRow *self = BGPT_CHECK_ROW (object);
+
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, on_item_changed, self);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (bgpt_check_row_parent_class)->dispose (object);
+}
+
+static void
+bgpt_check_row_class_init (BgptCheckRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bgpt_check_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, incident_button);
+}
+
+static void
+bgpt_check_row_init (BgptCheckRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+bgpt_check_row_new (BgptCheckItem *item)
+{
+  BgptCheckRow *self;
+
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (item), NULL);
+
+  self = g_object_new (BGPT_TYPE_CHECK_ROW,
+                       "title", bgpt_format_check_title (bgpt_check_item_get_check (item)),
+                       NULL);
+  self->item = g_object_ref (item);
+  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
+  bgpt_check_row_update (self);
+  return GTK_WIDGET (self);
+}
+
+BgptCheckItem *
+bgpt_check_row_get_item (BgptCheckRow *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ROW (self), NULL);
+  return self->item;
+}

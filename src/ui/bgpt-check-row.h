@@ -1,0 +1,23 @@
+/* bgpt-check-row.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "bgpt-check-board.h"
+
+G_BEGIN_DECLS
+
+#define BGPT_TYPE_CHECK_ROW (bgpt_check_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, BGPT, CHECK_ROW, AdwActionRow)
+
+GtkWidget     *bgpt_check_row_new      (BgptCheckItem *item);
+BgptCheckItem *bgpt_check_row_get_item (BgptCheckRow  *self);
+/* Repaints the row, e.g. so that "há 2 minutos" stays true. */
+void           bgpt_check_row_update   (BgptCheckRow  *self);
+
+G_END_DECLS

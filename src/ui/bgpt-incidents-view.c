@@ -1,0 +1,290 @@
+/* bgpt-incidents-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bgpt-incidents-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bgpt-incident-row.h"
+#include "bgpt-incidents-view.h"
+
+/* Rows are made a page at a time: a long history opens at once and the
+ * rest comes with "Show Older Incidents". */
+#define PAGE_SIZE 100
+
+struct _BgptIncidentsView
+{
+  AdwBin               parent_instance;
+
+  BgptIncidentStore   *store;
+  GtkSliceListModel   *slice;
+  GHashTable          *expanded_ids;
+  BgptAccountNameFunc  account_name_func;
+  gpointer             account_name_data;
+  gboolean             populated;
+
+  GtkStack            *stack;
+  GtkListBox          *list_box;
+  GtkButton           *more_button;
+};
+
+G_DEFINE_FINAL_TYPE (BgptIncidentsView, bgpt_incidents_view, ADW_TYPE_BIN)
+
+static void
+update_state (BgptIncidentsView *self)
+{
+  guint n_items = self->store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  guint n_open = self->store != NULL ? bgpt_incident_store_get_n_open (self->store) : 0;
+  guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
+  guint shown = self->slice != NULL ? gtk_slice_list_model_get_size (self->slice) : 0;
+
+  gtk_stack_set_visible_child_name (self->stack, n_items > 0 ? "list" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incidents.mark-all-read", n_unread > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "incidents.clear-resolved", n_items > n_open);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_button), self->populated && n_items > shown);
+}
+
+static void
+on_row_expanded (BgptIncidentsView *self,
+                 GParamSpec        *pspec,
+                 BgptIncidentRow   *row)
+{
+  BgptIncident *incident = bgpt_incident_row_get_incident (row);
+
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    {
+      g_hash_table_add (self->expanded_ids, g_strdup (bgpt_incident_get_id (incident)));
+      if (!bgpt_incident_get_read (incident))
+        bgpt_incident_store_mark_read (self->store, incident);
+    }
+  else
+    {
+      g_hash_table_remove (self->expanded_ids, bgpt_incident_get_id (incident));
+    }
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  BgptIncidentsView *self = user_data;
+  BgptIncident *incident = item;
+  g_autofree char *account_name = NULL;
+  GtkWidget *row;
+
+  if (self->account_name_func != NULL)
+    account_name = self->account_name_func (bgpt_incident_get_account_id (incident),
+                                            self->account_name_data);
+
+  row = bgpt_incident_row_new (incident, account_name);
+  /* A repeat replaces the row; keep it open if it was. */
+  if (g_hash_table_contains (self->expanded_ids, bgpt_incident_get_id (incident)))
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_row_expanded), self, G_CONNECT_SWAPPED);
+  return row;
+}
+
+static void
+on_store_items_changed (BgptIncidentsView *self)
+{
+  update_state (self);
+}
+
+void
+bgpt_incidents_view_populate (BgptIncidentsView *self)
+{
+  g_return_if_fail (BGPT_IS_INCIDENTS_VIEW (self));
+
+  if (self->populated || self->store == NULL)
+    return;
+
+  self->populated = TRUE;
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->store)), 0, PAGE_SIZE);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->slice), create_row, self, NULL);
+  update_state (self);
+}
+
+void
+bgpt_incidents_view_set_store (BgptIncidentsView *self,
+                               BgptIncidentStore *store)
+{
+  g_return_if_fail (BGPT_IS_INCIDENTS_VIEW (self));
+  g_return_if_fail (store == NULL || BGPT_IS_INCIDENT_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, on_store_items_changed, self);
+  gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->slice);
+  g_set_object (&self->store, store);
+  self->populated = FALSE;
+
+  if (store != NULL)
+    g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_items_changed), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  update_state (self);
+}
+
+BgptIncidentStore *
+bgpt_incidents_view_get_store (BgptIncidentsView *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENTS_VIEW (self), NULL);
+  return self->store;
+}
+
+void
+bgpt_incidents_view_set_account_name_func (BgptIncidentsView   *self,
+                                           BgptAccountNameFunc  func,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (BGPT_IS_INCIDENTS_VIEW (self));
+
+  self->account_name_func = func;
+  self->account_name_data = user_data;
+}
+
+static guint
+find_position (BgptIncidentsView *self,
+               const char        *incident_id)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(BgptIncident) incident = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (g_strcmp0 (bgpt_incident_get_id (incident), incident_id) == 0)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+gboolean
+bgpt_incidents_view_reveal (BgptIncidentsView *self,
+                            const char        *incident_id)
+{
+  GtkListBoxRow *row;
+  guint position;
+
+  g_return_val_if_fail (BGPT_IS_INCIDENTS_VIEW (self), FALSE);
+
+  if (self->store == NULL || incident_id == NULL)
+    return FALSE;
+
+  bgpt_incidents_view_populate (self);
+
+  position = find_position (self, incident_id);
+  if (position == G_MAXUINT)
+    return FALSE;
+
+  if (position >= gtk_slice_list_model_get_size (self->slice))
+    gtk_slice_list_model_set_size (self->slice, position + 1);
+  update_state (self);
+
+  row = gtk_list_box_get_row_at_index (self->list_box, position);
+  if (row == NULL)
+    return FALSE;
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  return TRUE;
+}
+
+void
+bgpt_incidents_view_update (BgptIncidentsView *self)
+{
+  g_return_if_fail (BGPT_IS_INCIDENTS_VIEW (self));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (BGPT_IS_INCIDENT_ROW (child))
+      bgpt_incident_row_update (BGPT_INCIDENT_ROW (child));
+}
+
+GtkListBox *
+bgpt_incidents_view_get_list_box (BgptIncidentsView *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENTS_VIEW (self), NULL);
+  return self->list_box;
+}
+
+static void
+mark_all_read_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (widget);
+
+  bgpt_incident_store_mark_all_read (self->store);
+  update_state (self);
+}
+
+static void
+clear_resolved_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (widget);
+
+  bgpt_incident_store_clear_resolved (self->store);
+  update_state (self);
+}
+
+static void
+show_more_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (widget);
+
+  gtk_slice_list_model_set_size (self->slice, gtk_slice_list_model_get_size (self->slice) + PAGE_SIZE);
+  update_state (self);
+}
+
+static void
+bgpt_incidents_view_dispose (GObject *object)
+{
+  BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (object);
+
+  if (self->list_box != NULL)
+    gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->slice);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->expanded_ids, g_hash_table_unref);
+
+  G_OBJECT_CLASS (bgpt_incidents_view_parent_class)->dispose (object);
+}
+
+static void
+bgpt_incidents_view_class_init (BgptIncidentsViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bgpt_incidents_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-incidents-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, list_box);
+  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, more_button);
+
+  gtk_widget_class_install_action (widget_class, "incidents.mark-all-read", NULL, mark_all_read_action);
+  gtk_widget_class_install_action (widget_class, "incidents.clear-resolved", NULL, clear_resolved_action);
+  gtk_widget_class_install_action (widget_class, "incidents.show-more", NULL, show_more_action);
+}
+
+static void
+bgpt_incidents_view_init (BgptIncidentsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->expanded_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  update_state (self);
+}
