@@ -1,0 +1,148 @@
+/* test-ui-actions.c: the application installs every action that the error
+ * catalog's remediations and the notifications name.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bgpt-catalog.h"
+#include "ui/bgpt-application.h"
+#include "ui/bgpt-remediation.h"
+
+static BgptApplication *app;
+
+static void
+test_catalog_actions (void)
+{
+  const char * const *names = bgpt_catalog_action_names ();
+
+  g_assert_nonnull (names);
+  g_assert_nonnull (names[0]);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_assert_true (g_str_has_prefix (names[i], "app."));
+      if (!g_action_group_has_action (G_ACTION_GROUP (app), names[i] + strlen ("app.")))
+        g_error ("The catalog names %s but the application has no such action", names[i]);
+    }
+}
+
+static void
+test_window_actions (void)
+{
+  static const char * const names[] = {
+    "check-now", "open-uri", "show-incident", "copy-details", "edit-secret",
+    "edit-account", "add-account", "preferences", "about", "quit",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), names[i]));
+}
+
+/* Every step's remediation resolves to an installed action whose parameter
+ * type matches the target the window and the notifications will give it. */
+static void
+test_every_remediation_resolves (void)
+{
+  gsize n_entries = 0;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+  guint n_checked = 0;
+
+  g_assert_cmpuint (n_entries, >, 0);
+
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      for (guint j = 0; j < bgpt_catalog_entry_n_steps (&entries[i]); j++)
+        {
+          const char *remediation = entries[i].steps[j].remediation;
+          g_autofree char *action_name = NULL;
+          g_autoptr(GVariant) target = NULL;
+          const GVariantType *parameter_type;
+
+          g_assert_true (bgpt_remediation_resolve (remediation, "default", "incident-1",
+                                                   &action_name, &target));
+          g_assert_true (g_str_has_prefix (action_name, "app."));
+          g_assert_true (g_action_group_query_action (G_ACTION_GROUP (app), action_name + 4,
+                                                      NULL, &parameter_type, NULL, NULL, NULL));
+          if (parameter_type == NULL)
+            g_assert_null (target);
+          else
+            g_assert_true (target != NULL && g_variant_is_of_type (target, parameter_type));
+          n_checked++;
+        }
+    }
+
+  g_assert_cmpuint (n_checked, >, 10);
+}
+
+static void
+test_resolve_targets (void)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *account = NULL;
+
+  g_assert_true (bgpt_remediation_resolve ("https://platform.openai.com/api-keys", "default", NULL, &name, &target));
+  g_assert_cmpstr (name, ==, "app.open-uri");
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "https://platform.openai.com/api-keys");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&target, g_variant_unref);
+
+  g_assert_true (bgpt_remediation_resolve ("app.edit-secret::openai-api-key", "loja-2", NULL, &name, &target));
+  g_assert_cmpstr (name, ==, "app.edit-secret");
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "openai-api-key:loja-2");
+  g_assert_true (bgpt_remediation_parse_secret_target (g_variant_get_string (target, NULL), &kind, &account));
+  g_assert_cmpstr (kind, ==, "openai-api-key");
+  g_assert_cmpstr (account, ==, "loja-2");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&target, g_variant_unref);
+
+  g_assert_true (bgpt_remediation_resolve ("app.copy-details", "default", "abc", &name, &target));
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "abc");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&target, g_variant_unref);
+
+  g_assert_true (bgpt_remediation_resolve ("app.check-now", "default", "abc", &name, &target));
+  g_assert_cmpstr (name, ==, "app.check-now");
+  g_assert_null (target);
+  g_clear_pointer (&name, g_free);
+
+  /* Neither a web page nor an app action: refused. */
+  g_assert_false (bgpt_remediation_resolve ("file:///etc/passwd", "default", NULL, &name, &target));
+  g_assert_false (bgpt_remediation_resolve ("win.close", "default", NULL, &name, &target));
+  g_assert_false (bgpt_remediation_resolve ("http://example.com", "default", NULL, &name, &target));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *state = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  state = g_dir_make_tmp ("bgpt-test-actions-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+
+  app = bgpt_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/actions/catalog", test_catalog_actions);
+  g_test_add_func ("/actions/window", test_window_actions);
+  g_test_add_func ("/actions/every-remediation-resolves", test_every_remediation_resolves);
+  g_test_add_func ("/actions/resolve-targets", test_resolve_targets);
+
+  status = g_test_run ();
+  g_object_unref (app);
+  return status;
+}
