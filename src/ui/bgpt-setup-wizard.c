@@ -1478,8 +1478,6 @@ bgpt_setup_wizard_init (BgptSetupWizard *self)
   self->models = gtk_string_list_new (NULL);
 
   gtk_drop_down_set_model (self->models_dropdown, G_LIST_MODEL (self->models));
-  gtk_drop_down_set_expression (self->models_dropdown,
-                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
   g_signal_connect_object (self->models_dropdown, "notify::selected", G_CALLBACK (on_model_chosen), self,
                            G_CONNECT_SWAPPED);
   /* GTK 4.8 names the drop-down's own button after its class; a screen
