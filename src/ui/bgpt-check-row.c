@@ -51,7 +51,7 @@ build_subtitle (BgptCheckItem *item)
 
       /* Translators: %s is a relative time such as "2 minutes ago" */
       g_ptr_array_add (facts, g_markup_printf_escaped (_("Checked %s"), when));
-      if (diagnosis != NULL && diagnosis->elapsed_ms > 0)
+      if (diagnosis != NULL && diagnosis->elapsed_ms >= 0)
         {
           g_autofree char *latency = bgpt_format_latency (diagnosis->elapsed_ms);
 

@@ -16,6 +16,118 @@
  * rest comes with "Show Older Incidents". */
 #define PAGE_SIZE 100
 
+/* The store announces an update in place as "1 removed, 1 added" of the
+ * same object; a list box would then rebuild the row and lose its focus and
+ * its expansion. This mirror passes on only real insertions and removals:
+ * rows follow their incident's ::notify for the rest. */
+#define BGPT_TYPE_STABLE_LIST (bgpt_stable_list_get_type ())
+G_DECLARE_FINAL_TYPE (BgptStableList, bgpt_stable_list, BGPT, STABLE_LIST, GObject)
+
+struct _BgptStableList
+{
+  GObject     parent_instance;
+
+  GListModel *model;
+  GPtrArray  *items;
+};
+
+static void bgpt_stable_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BgptStableList, bgpt_stable_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, bgpt_stable_list_model_init))
+
+static GType
+bgpt_stable_list_get_item_type (GListModel *model)
+{
+  return g_list_model_get_item_type (BGPT_STABLE_LIST (model)->model);
+}
+
+static guint
+bgpt_stable_list_get_n_items (GListModel *model)
+{
+  return BGPT_STABLE_LIST (model)->items->len;
+}
+
+static gpointer
+bgpt_stable_list_get_item (GListModel *model,
+                           guint       position)
+{
+  BgptStableList *self = BGPT_STABLE_LIST (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+bgpt_stable_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = bgpt_stable_list_get_item_type;
+  iface->get_n_items = bgpt_stable_list_get_n_items;
+  iface->get_item = bgpt_stable_list_get_item;
+}
+
+static void
+on_source_items_changed (BgptStableList *self,
+                         guint           position,
+                         guint           removed,
+                         guint           added,
+                         GListModel     *model)
+{
+  gboolean same = removed == added;
+
+  for (guint i = 0; same && i < added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, position + i);
+
+      same = position + i < self->items->len && g_ptr_array_index (self->items, position + i) == item;
+    }
+  if (same)
+    return;
+
+  g_ptr_array_remove_range (self->items, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (self->items, position + i, g_list_model_get_item (model, position + i));
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+static void
+bgpt_stable_list_finalize (GObject *object)
+{
+  BgptStableList *self = BGPT_STABLE_LIST (object);
+
+  g_signal_handlers_disconnect_by_func (self->model, on_source_items_changed, self);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bgpt_stable_list_parent_class)->finalize (object);
+}
+
+static void
+bgpt_stable_list_class_init (BgptStableListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bgpt_stable_list_finalize;
+}
+
+static void
+bgpt_stable_list_init (BgptStableList *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static BgptStableList *
+bgpt_stable_list_new (GListModel *model)
+{
+  BgptStableList *self = g_object_new (BGPT_TYPE_STABLE_LIST, NULL);
+  guint n_items = g_list_model_get_n_items (model);
+
+  self->model = g_object_ref (model);
+  for (guint i = 0; i < n_items; i++)
+    g_ptr_array_add (self->items, g_list_model_get_item (model, i));
+  g_signal_connect_swapped (model, "items-changed", G_CALLBACK (on_source_items_changed), self);
+  return self;
+}
+
 struct _BgptIncidentsView
 {
   AdwBin               parent_instance;
@@ -103,7 +215,8 @@ bgpt_incidents_view_populate (BgptIncidentsView *self)
     return;
 
   self->populated = TRUE;
-  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->store)), 0, PAGE_SIZE);
+  self->slice = gtk_slice_list_model_new (G_LIST_MODEL (bgpt_stable_list_new (G_LIST_MODEL (self->store))),
+                                          0, PAGE_SIZE);
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->slice), create_row, self, NULL);
   update_state (self);
 }
@@ -126,8 +239,14 @@ bgpt_incidents_view_set_store (BgptIncidentsView *self,
   self->populated = FALSE;
 
   if (store != NULL)
-    g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_items_changed), self,
-                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    {
+      g_signal_connect_object (store, "items-changed", G_CALLBACK (on_store_items_changed), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      g_signal_connect_object (store, "notify::n-open", G_CALLBACK (on_store_items_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "notify::n-unread", G_CALLBACK (on_store_items_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
   update_state (self);
 }
 

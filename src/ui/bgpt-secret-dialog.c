@@ -106,6 +106,9 @@ on_response (AdwMessageDialog *dialog,
 
   /* Don't leave the secret in the entry's buffer. */
   gtk_editable_set_text (entry, "");
+  /* GTK 4.8's password entry mishandles losing the focus while its window
+   * is being destroyed: let it go first. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
 }
 
 GtkWidget *

@@ -1,0 +1,704 @@
+/* test-window.c: the main window against the simulator and a real keyring.
+ *
+ * Runs inside tests/keyring-session.sh --keyfile-settings under Xvfb: a
+ * stored account points at the in-process simulator on loopback, whose
+ * OpenAI side refuses the stored key. The real application checks it after
+ * the window's first frame; the test reads the window in pt_BR, opens the
+ * incident, presses its one-click fixes (the link is caught by a throwaway
+ * x-scheme-handler/https handler), replaces the key and sees the row
+ * recover. Then the Notificações view with 500 stored incidents.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bgpt-account-store.h"
+#include "bgpt-catalog.h"
+#include "bgpt-incident-store.h"
+#include "bgpt-secret-store.h"
+#include "bgpt-simulator.h"
+#include "ui/bgpt-application.h"
+#include "ui/bgpt-check-row.h"
+#include "ui/bgpt-incident-row.h"
+#include "ui/bgpt-incidents-view.h"
+#include "ui/bgpt-window.h"
+
+#define OLD_KEY   "sk-proj-test0000old0000key0000abcdWXYZ"
+#define NEW_KEY   "sk-proj-test1111new1111key1111efghQRST"
+#define TOKEN     "kommo-test-token-0123456789abcdef"
+#define KEYS_URI  "https://platform.openai.com/api-keys"
+
+static BgptApplication *app;
+static BgptWindow *window;
+static BgptSimulator *simulator;
+static char *opened_log;
+static guint n_rounds;
+static GPtrArray *activations;
+
+/* Helpers */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timed_out (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add_seconds (30, timed_out, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (expired)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (source);
+}
+
+static gboolean
+rounds_reached (gpointer data)
+{
+  return n_rounds >= GPOINTER_TO_UINT (data);
+}
+
+static void
+on_checks_finished (BgptApplication *application)
+{
+  n_rounds++;
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_type_is_a (G_OBJECT_TYPE (child), type))
+        g_ptr_array_add (found, child);
+      collect (child, type, found);
+    }
+}
+
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  return found;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *label = gtk_label_get_label (g_ptr_array_index (labels, i));
+
+      if (label != NULL && strstr (label, text) != NULL)
+        return g_ptr_array_index (labels, i);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action_name,
+             const char *target)
+{
+  g_autoptr(GPtrArray) buttons = find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkActionable *button = g_ptr_array_index (buttons, i);
+      GVariant *value = gtk_actionable_get_action_target_value (button);
+
+      if (g_strcmp0 (gtk_actionable_get_action_name (button), action_name) != 0)
+        continue;
+      if (target == NULL ||
+          (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) &&
+           g_str_equal (g_variant_get_string (value, NULL), target)))
+        return GTK_WIDGET (button);
+    }
+  return NULL;
+}
+
+static BgptCheckRow *
+find_check_row (const char *check)
+{
+  g_autoptr(GPtrArray) rows = find_all (bgpt_window_get_accounts_box (window), BGPT_TYPE_CHECK_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      BgptCheckItem *item = bgpt_check_row_get_item (g_ptr_array_index (rows, i));
+
+      if (g_str_equal (bgpt_check_item_get_check (item), check))
+        return g_ptr_array_index (rows, i);
+    }
+  return NULL;
+}
+
+/* The row of the incident that the key check raised. */
+static char *key_incident_id;
+
+static BgptIncidentRow *
+find_key_incident_row (void)
+{
+  GtkListBox *list = bgpt_incidents_view_get_list_box (bgpt_window_get_incidents_view (window));
+  g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      BgptIncident *incident = bgpt_incident_row_get_incident (g_ptr_array_index (rows, i));
+
+      if (g_strcmp0 (bgpt_incident_get_id (incident), key_incident_id) == 0)
+        return g_ptr_array_index (rows, i);
+    }
+  return NULL;
+}
+
+static void
+on_action_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  g_ptr_array_add (activations,
+                   g_strdup_printf ("%s(%s)", g_action_get_name (G_ACTION (action)),
+                                    parameter != NULL ? g_variant_get_string (parameter, NULL) : ""));
+}
+
+/* What a pointer click does (GtkWidget::activate would press the button
+ * for a moment first and click later). */
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* On screen, e.g. once an expander row has opened. */
+  wait_until (widget_mapped, button, "the button to be on screen");
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+activation_seen (gpointer data)
+{
+  for (guint i = 0; i < activations->len; i++)
+    if (g_str_equal (g_ptr_array_index (activations, i), data))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+uri_opened (gpointer data)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (opened_log, &contents, NULL, NULL) && strstr (contents, data) != NULL;
+}
+
+/* Setup */
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+store_secret (BgptSecretStore *secrets,
+              BgptSecretKind   kind,
+              const char      *secret)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bgpt_secret_store_store_async (secrets, "default", kind, secret, NULL, on_async_done, &result);
+  wait_until (result_ready, &result, "the keyring to store a secret");
+  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+lookup_secret (BgptSecretStore *secrets,
+               BgptSecretKind   kind)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  bgpt_secret_store_lookup_async (secrets, "default", kind, NULL, on_async_done, &result);
+  wait_until (result_ready, &result, "the keyring to look a secret up");
+  secret = bgpt_secret_store_lookup_finish (secrets, result, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+/* A throwaway "web browser": the default https handler of this session
+ * writes the address it is given to a file. */
+static void
+install_https_handler (void)
+{
+  const char *data_home = g_get_user_data_dir ();
+  const char *config_home = g_get_user_config_dir ();
+  g_autofree char *applications = g_build_filename (data_home, "applications", NULL);
+  g_autofree char *desktop_path = g_build_filename (applications, "bgpt-test-browser.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
+  g_autofree char *script_path = g_build_filename (data_home, "test-browser.sh", NULL);
+  g_autofree char *desktop = NULL;
+  g_autofree char *script = NULL;
+  g_autoptr(GError) error = NULL;
+
+  opened_log = g_build_filename (g_get_user_cache_dir (), "opened-uris.txt", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+
+  script = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", opened_log);
+  g_file_set_contents (script_path, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script_path, 0700), ==, 0);
+  desktop = g_strdup_printf ("[Desktop Entry]\n"
+                             "Type=Application\n"
+                             "Name=Test Browser\n"
+                             "Exec=%s %%u\n"
+                             "MimeType=x-scheme-handler/https;\n"
+                             "NoDisplay=true\n",
+                             script_path);
+  g_file_set_contents (desktop_path, desktop, -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (mimeapps,
+                       "[Default Applications]\nx-scheme-handler/https=bgpt-test-browser.desktop\n",
+                       -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+set_up_account (void)
+{
+  g_autoptr(BgptAccountStore) accounts = bgpt_account_store_new ();
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autofree char *openai_base_url = bgpt_simulator_dup_openai_base_url (simulator);
+  g_autoptr(GError) error = NULL;
+  BgptAccount *account;
+
+  account = bgpt_account_store_add (accounts, "default", "Loja Teste", &error);
+  g_assert_no_error (error);
+  bgpt_account_set_kommo_subdomain (account, "lojateste");
+  bgpt_account_set_kommo_base_url (account, bgpt_simulator_get_base_url (simulator));
+  bgpt_account_set_openai_base_url (account, openai_base_url);
+  bgpt_account_set_model (account, "gpt-4.1-mini");
+
+  store_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY, OLD_KEY);
+  store_secret (secrets, BGPT_SECRET_KIND_KOMMO_TOKEN, TOKEN);
+  g_settings_sync ();
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  return BGPT_IS_WINDOW (active) && gtk_widget_get_mapped (GTK_WIDGET (active));
+}
+
+/* Tests */
+
+static void
+test_first_check (void)
+{
+  BgptCheckRow *kommo_row;
+  BgptCheckRow *key_row;
+  const char *subtitle;
+
+  /* The window checks once, after its first frame: every account and check. */
+  wait_until (rounds_reached, GUINT_TO_POINTER (1), "the first round of checks");
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "kommo.account"), >=, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), >=, 1);
+
+  kommo_row = find_check_row ("kommo.account");
+  key_row = find_check_row ("openai.key");
+  g_assert_nonnull (kommo_row);
+  g_assert_nonnull (key_row);
+  g_assert_nonnull (find_check_row ("openai.model"));
+  g_assert_nonnull (find_check_row ("openai.assistant"));
+
+  /* pt_BR titles and states, state in words beside the icon. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (kommo_row)), ==, "Conta do Kommo");
+  g_assert_nonnull (find_label (GTK_WIDGET (kommo_row), "Funcionando"));
+  g_assert_nonnull (find_label (GTK_WIDGET (key_row), "Problema"));
+  g_assert_nonnull (find_label (GTK_WIDGET (find_check_row ("openai.assistant")), "Não configurado"));
+
+  /* The name Kommo returned. */
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (kommo_row));
+  g_assert_nonnull (strstr (subtitle, "Acme Atendimento"));
+  g_assert_nonnull (strstr (subtitle, "Verificado agora mesmo"));
+  g_assert_nonnull (strstr (subtitle, " ms"));
+
+  /* The key: masked to its last four characters, the seed title. */
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row));
+  g_assert_nonnull (strstr (subtitle, "sk-…WXYZ"));
+  g_assert_null (strstr (subtitle, "abcdWXYZ"));
+  g_assert_null (strstr (subtitle, OLD_KEY));
+  g_assert_nonnull (strstr (subtitle, "Falha na Autenticação da API"));
+  key_incident_id = g_strdup (bgpt_check_item_get_incident_id (bgpt_check_row_get_item (key_row)));
+  g_assert_nonnull (key_incident_id);
+  g_assert_nonnull (find_button (GTK_WIDGET (key_row), "app.show-incident", key_incident_id));
+  g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (key_row), "app.show-incident", NULL)));
+
+  /* The summary and the badge. */
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "conexões com problema"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), >=, 1);
+}
+
+static void
+test_view_titles (void)
+{
+  g_autoptr(GPtrArray) stacks = find_all (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+  AdwViewStack *stack;
+  AdwViewStackPage *page;
+
+  g_assert_cmpuint (stacks->len, ==, 1);
+  stack = g_ptr_array_index (stacks, 0);
+  page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "incidents"));
+  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "Notificações");
+  g_assert_true (adw_view_stack_page_get_needs_attention (page));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), >=, 1);
+  page = adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "status"));
+  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "Status");
+}
+
+static void
+test_show_incident (void)
+{
+  BgptCheckRow *key_row = find_check_row ("openai.key");
+  GtkWidget *button = find_button (GTK_WIDGET (key_row), "app.show-incident", NULL);
+
+  click (button);
+  g_assert_cmpuint (activations->len, >, 0);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (activations, activations->len - 1), "show-incident("));
+}
+
+static gboolean
+incident_row_expanded (gpointer data)
+{
+  BgptIncidentRow *row = find_key_incident_row ();
+
+  return row != NULL && adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row));
+}
+
+static void
+test_incident_row (void)
+{
+  const BgptCatalogEntry *entry = bgpt_catalog_lookup ("openai.auth");
+  BgptIncidentRow *row;
+  BgptIncident *incident;
+
+  /* The Status row's button opened Notificações at the incident. */
+  wait_until (incident_row_expanded, NULL, "the incident row to be open");
+  row = find_key_incident_row ();
+  incident = bgpt_incident_row_get_incident (row);
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "OpenAI · Loja Teste"));
+  /* Opening it marked it read. */
+  g_assert_true (bgpt_incident_get_read (incident));
+
+  /* Cause, numbered steps each with its button, the exchange's details. */
+  g_assert_nonnull (find_label (GTK_WIDGET (row), bgpt_catalog_entry_cause (entry)));
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "Como resolver"));
+  for (guint i = 0; i < bgpt_catalog_entry_n_steps (entry); i++)
+    {
+      g_autofree char *numbered = g_strdup_printf ("%u. ", i + 1);
+      g_autoptr(GPtrArray) buttons = find_all (GTK_WIDGET (row), GTK_TYPE_BUTTON);
+      gboolean found = FALSE;
+
+      g_assert_nonnull (find_label (GTK_WIDGET (row), numbered));
+      for (guint j = 0; j < buttons->len; j++)
+        if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, j)),
+                       g_dgettext (GETTEXT_PACKAGE, entry->steps[i].button_label)) == 0)
+          found = TRUE;
+      g_assert_true (found);
+    }
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "Status HTTP"));
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "401"));
+  g_assert_nonnull (bgpt_incident_get_request_id (incident));
+  g_assert_nonnull (find_label (GTK_WIDGET (row), bgpt_incident_get_request_id (incident)));
+  g_assert_nonnull (find_button (GTK_WIDGET (row), "incident.copy-request-id", NULL));
+  /* The API's own message, without the key it may have echoed. */
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "Mensagem da API"));
+  g_assert_null (find_label (GTK_WIDGET (row), OLD_KEY));
+}
+
+static void
+test_open_keys_page (void)
+{
+  BgptIncidentRow *row = find_key_incident_row ();
+  GtkWidget *button = find_button (GTK_WIDGET (row), "app.open-uri", KEYS_URI);
+
+  g_assert_nonnull (button);
+  click (button);
+  wait_until (activation_seen, (gpointer) "open-uri(" KEYS_URI ")", "app.open-uri");
+  wait_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
+}
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*(char **) user_data == NULL)
+    *(char **) user_data = g_strdup ("");
+}
+
+static gboolean
+text_ready (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+test_copy_details (void)
+{
+  BgptIncidentRow *row = find_key_incident_row ();
+  BgptIncident *incident = bgpt_incident_row_get_incident (row);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  g_autofree char *text = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "copy-details",
+                                  g_variant_new_string (bgpt_incident_get_id (incident)));
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
+  wait_until (text_ready, &text, "the clipboard");
+  g_assert_nonnull (strstr (text, bgpt_incident_get_request_id (incident)));
+  g_assert_null (strstr (text, OLD_KEY));
+  g_assert_null (strstr (text, TOKEN));
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+key_row_ok (gpointer data)
+{
+  BgptCheckRow *row = find_check_row ("openai.key");
+
+  return bgpt_check_item_get_state (bgpt_check_row_get_item (row)) == BGPT_CHECK_ITEM_OK;
+}
+
+static void
+test_replace_key (void)
+{
+  BgptIncidentRow *row = find_key_incident_row ();
+  BgptIncident *incident = bgpt_incident_row_get_incident (row);
+  GtkWidget *button = find_button (GTK_WIDGET (row), "app.edit-secret", "openai-api-key:default");
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autofree char *stored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  AdwMessageDialog *dialog;
+  guint rounds = n_rounds;
+
+  g_assert_nonnull (button);
+  click (button);
+  wait_until (dialog_shown, NULL, "the key dialog");
+  dialog = ADW_MESSAGE_DIALOG (find_message_dialog ());
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Substituir a chave da API da OpenAI");
+
+  entries = find_all (GTK_WIDGET (dialog), GTK_TYPE_PASSWORD_ENTRY);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "save"));
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), NEW_KEY);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  /* Stored, re-checked at once, and the row recovers by itself. */
+  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the re-check after the fix");
+  wait_until (key_row_ok, NULL, "the key row to show that the key works");
+  stored = lookup_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY);
+  g_assert_cmpstr (stored, ==, NEW_KEY);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_check_row ("openai.key"))), "sk-…QRST"));
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (find_check_row ("openai.key")),
+                                                       "app.show-incident", NULL)));
+}
+
+/* 500 stored incidents: the view opens a page of rows, shows more on
+ * demand and can reveal an old one. */
+static void
+test_many_incidents (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bgpt-test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "incidents.json", NULL);
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BgptIncidentsView *view;
+  GtkWidget *toplevel;
+  GtkListBox *list;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *old_id = NULL;
+  gint64 start, elapsed;
+
+  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
+  wait_until (result_ready, &result, "the incident store to load");
+  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("loja-%03u", i);
+      g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new ("openai.key", "openai.auth");
+
+      diagnosis->http_status = 401;
+      diagnosis->request_id = g_strdup_printf ("req_%u", i);
+      bgpt_incident_store_report (store, account, diagnosis);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 500);
+  {
+    g_autoptr(BgptIncident) old = g_list_model_get_item (G_LIST_MODEL (store), 450);
+    old_id = g_strdup (bgpt_incident_get_id (old));
+  }
+
+  toplevel = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (toplevel), 360, 600);
+  view = g_object_new (BGPT_TYPE_INCIDENTS_VIEW, NULL);
+  gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (view));
+  bgpt_incidents_view_set_store (view, store);
+  gtk_window_present (GTK_WINDOW (toplevel));
+
+  start = g_get_monotonic_time ();
+  bgpt_incidents_view_populate (view);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("500 incidents: first page of rows in %" G_GINT64_FORMAT " ms", elapsed / 1000);
+
+  list = bgpt_incidents_view_get_list_box (view);
+  rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
+  g_assert_cmpuint (rows->len, ==, 100);
+  g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (view), "incidents.show-more", NULL)));
+
+  gtk_widget_activate_action (GTK_WIDGET (view), "incidents.show-more", NULL);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
+  g_assert_cmpuint (rows->len, ==, 200);
+
+  /* An old incident, from a notification: revealed and opened. */
+  g_assert_true (bgpt_incidents_view_reveal (view, old_id));
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (gtk_list_box_get_row_at_index (list, 450))));
+
+  /* Mark all read, clear resolved (none resolved yet: nothing goes). */
+  g_assert_true (bgpt_incident_store_get_n_unread (store) > 0);
+  gtk_widget_activate_action (GTK_WIDGET (view), "incidents.mark-all-read", NULL);
+  g_assert_cmpuint (bgpt_incident_store_get_n_unread (store), ==, 0);
+  bgpt_incident_store_resolve (store, "loja-000", "openai.key");
+  gtk_widget_activate_action (GTK_WIDGET (view), "incidents.clear-resolved", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 499);
+
+  gtk_window_destroy (GTK_WINDOW (toplevel));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  GAction *action;
+  int status;
+
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  /* gtk_test_init asks for en_US.UTF-8, which is not generated here. */
+  setlocale (LC_ALL, "C.UTF-8");
+
+  install_https_handler ();
+  activations = g_ptr_array_new_with_free_func (g_free);
+
+  simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+  bgpt_simulator_set_refused_credential (simulator, OLD_KEY);
+  set_up_account ();
+
+  app = bgpt_application_new ();
+  setlocale (LC_ALL, "C.UTF-8");
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (app, "checks-finished", G_CALLBACK (on_checks_finished), NULL);
+  for (const char * const *name = (const char * const[]) { "open-uri", "show-incident", "edit-secret", "copy-details", NULL };
+       *name != NULL; name++)
+    {
+      action = g_action_map_lookup_action (G_ACTION_MAP (app), *name);
+      g_signal_connect (action, "activate", G_CALLBACK (on_action_activated), NULL);
+    }
+
+  g_application_activate (G_APPLICATION (app));
+  wait_until (window_shown, NULL, "the window");
+  window = BGPT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  g_test_add_func ("/window/first-check", test_first_check);
+  g_test_add_func ("/window/view-titles", test_view_titles);
+  g_test_add_func ("/window/show-incident", test_show_incident);
+  g_test_add_func ("/window/incident-row", test_incident_row);
+  g_test_add_func ("/window/open-keys-page", test_open_keys_page);
+  g_test_add_func ("/window/copy-details", test_copy_details);
+  g_test_add_func ("/window/replace-key", test_replace_key);
+  g_test_add_func ("/incidents/500", test_many_incidents);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_clear_object (&simulator);
+  return status;
+}
