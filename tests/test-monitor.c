@@ -114,6 +114,21 @@ test_network_set_available (TestNetwork *self,
   g_signal_emit_by_name (self, "network-changed", available);
 }
 
+/* The store saves from a worker thread that holds it for a moment. */
+static void
+assert_store_finalized (BgptIncidentStore *incidents)
+{
+  gpointer weak = incidents;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (incidents), &weak);
+  bgpt_incident_store_flush (incidents, NULL);
+  g_object_unref (incidents);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (weak);
+}
+
 /* ---- fixture ---- */
 
 typedef struct
@@ -251,8 +266,7 @@ fixture_tear_down (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_assert_finalize_object (fixture->monitor);
   g_assert_finalize_object (fixture->network);
-  bgpt_incident_store_flush (fixture->incidents, NULL);
-  g_assert_finalize_object (fixture->incidents);
+  assert_store_finalized (fixture->incidents);
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_settings_reset (fixture->settings, keys[i]);
   g_clear_object (&fixture->settings);

@@ -24,7 +24,10 @@
 /* A rate-limited check without Retry-After backs off from this, doubling. */
 #define RATE_LIMIT_MIN_BACKOFF_S 60
 #define RATE_LIMIT_MAX_BACKOFF_S 3600
-#define DEFAULT_MAX_CONCURRENT 8
+/* Accounts in flight at once: their checks run concurrently, so a round of
+ * 100 accounts takes about 7 times one account's; more would open dozens of
+ * connections in one burst (bench/bench-monitor.c). */
+#define DEFAULT_MAX_CONCURRENT 16
 
 G_DEFINE_ENUM_TYPE (BgptMonitorState, bgpt_monitor_state,
                     G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_UNKNOWN, "unknown"),
@@ -53,6 +56,7 @@ struct _BgptMonitorCheck
 
   /* Scheduling, owned by the monitor; times are monotonic. */
   Account          *account;        /* borrowed back pointer */
+  gboolean          deep;           /* the billable quota check */
   GCancellable     *cancellable;    /* non-NULL while in flight */
   gint64            due;
   gint64            not_before;     /* Retry-After and rate-limit back-off */
@@ -176,6 +180,7 @@ bgpt_monitor_check_new (Account    *account,
   self->account = account;
   self->account_id = g_strdup (account_id);
   self->check = g_strdup (check);
+  self->deep = g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA);
   return self;
 }
 
@@ -294,6 +299,7 @@ struct _Account
   BgptCheckConfig *config;
   GPtrArray       *checks;     /* BgptMonitorCheck, in check order */
   guint            in_flight;  /* checks running now */
+  guint            slot;       /* while in flight: its HTTP session in the pool */
 };
 
 struct _BgptMonitor
@@ -307,6 +313,7 @@ struct _BgptMonitor
   gboolean                 online;
 
   GPtrArray               *accounts;        /* Account, in order */
+  GHashTable              *account_index;   /* id -> Account */
   guint                    n_items;
 
   gboolean                 running;
@@ -325,7 +332,10 @@ struct _BgptMonitor
   BgptMonitorRunFunc       run_func;
   BgptMonitorRunFinishFunc run_finish_func;
   gpointer                 run_data;
-  BgptHttp                *http;
+  /* One session per account in flight: libsoup caps the connections of a
+   * session, and accounts must not queue behind each other's requests. */
+  GPtrArray               *http_pool;       /* BgptHttp or NULL, by slot */
+  GArray                  *slot_used;       /* gboolean, by slot */
 };
 
 enum {
@@ -354,6 +364,13 @@ static void check_done (BgptMonitor *self, BgptMonitorCheck *check);
 G_DEFINE_FINAL_TYPE_WITH_CODE (BgptMonitor, bgpt_monitor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       bgpt_monitor_list_model_init))
+
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
 
 static gboolean
 is_set (const char *text)
@@ -443,19 +460,13 @@ wanted_checks (BgptMonitor           *self,
   return checks;
 }
 
-static gboolean
-is_deep (BgptMonitorCheck *check)
-{
-  return g_str_equal (check->check, BGPT_CHECK_OPENAI_QUOTA);
-}
-
 /* When @check may run next, at the earliest. */
 static gint64
 effective_due (BgptMonitorCheck *check)
 {
   gint64 due = MAX (check->due, check->not_before);
 
-  if (is_deep (check) && check->last_started != 0)
+  if (check->deep && check->last_started != 0)
     due = MAX (due, check->last_started + (gint64) DEEP_CHECK_MIN_INTERVAL_S * USEC_PER_SEC);
   return due;
 }
@@ -750,21 +761,52 @@ run_data_free (RunData *data)
 }
 
 static void
+account_enter_flight (BgptMonitor *self,
+                      Account     *account)
+{
+  guint slot;
+
+  if (account->in_flight++ > 0)
+    return;
+
+  self->accounts_in_flight++;
+  for (slot = 0; slot < self->slot_used->len; slot++)
+    if (!g_array_index (self->slot_used, gboolean, slot))
+      break;
+  if (slot == self->slot_used->len)
+    {
+      gboolean used = FALSE;
+
+      g_array_append_val (self->slot_used, used);
+      g_ptr_array_add (self->http_pool, NULL);
+    }
+  g_array_index (self->slot_used, gboolean, slot) = TRUE;
+  account->slot = slot;
+}
+
+static void
+account_leave_flight (BgptMonitor *self,
+                      Account     *account,
+                      gboolean     all)
+{
+  g_assert (account->in_flight > 0);
+
+  account->in_flight = all ? 0 : account->in_flight - 1;
+  if (account->in_flight > 0)
+    return;
+
+  g_assert (self->accounts_in_flight > 0);
+  self->accounts_in_flight--;
+  g_array_index (self->slot_used, gboolean, account->slot) = FALSE;
+}
+
+static void
 check_done (BgptMonitor      *self,
             BgptMonitorCheck *check)
 {
-  Account *account = check->account;
-
   g_clear_object (&check->cancellable);
-  if (account != NULL)
-    {
-      g_assert (account->in_flight > 0);
-      if (--account->in_flight == 0)
-        {
-          g_assert (self->accounts_in_flight > 0);
-          self->accounts_in_flight--;
-        }
-    }
+  if (check->account != NULL)
+    account_leave_flight (self, check->account, FALSE);
 }
 
 static void
@@ -824,8 +866,7 @@ start_check (BgptMonitor      *self,
 
   g_assert (check->cancellable == NULL);
 
-  if (account->in_flight++ == 0)
-    self->accounts_in_flight++;
+  account_enter_flight (self, account);
 
   check->cancellable = g_cancellable_new ();
   check->last_started = g_get_monotonic_time ();
@@ -854,12 +895,18 @@ account_next_due (Account *account)
   return next;
 }
 
-static gint
-compare_due (gconstpointer a,
-             gconstpointer b)
+typedef struct
 {
-  gint64 due_a = account_next_due (*(Account **) a);
-  gint64 due_b = account_next_due (*(Account **) b);
+  gint64   due;
+  Account *account;
+} Pending;
+
+static gint
+compare_pending (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 due_a = ((const Pending *) a)->due;
+  gint64 due_b = ((const Pending *) b)->due;
 
   return due_a < due_b ? -1 : due_a > due_b ? 1 : 0;
 }
@@ -880,7 +927,7 @@ on_timer (gpointer user_data)
 static void
 schedule (BgptMonitor *self)
 {
-  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GArray) order = NULL;
   gint64 now = g_get_monotonic_time ();
   gint64 next = G_MAXINT64;
 
@@ -893,15 +940,30 @@ schedule (BgptMonitor *self)
   if (!self->running || !self->online)
     return;
 
-  order = g_ptr_array_copy (self->accounts, NULL, NULL);
-  g_ptr_array_set_free_func (order, NULL);
-  g_ptr_array_sort (order, compare_due);
+  order = g_array_sized_new (FALSE, FALSE, sizeof (Pending), self->accounts->len);
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Pending pending = { 0, g_ptr_array_index (self->accounts, i) };
+
+      pending.due = account_next_due (pending.account);
+      if (pending.due != G_MAXINT64)
+        g_array_append_val (order, pending);
+    }
+  g_array_sort (order, compare_pending);
 
   for (guint i = 0; i < order->len; i++)
     {
-      Account *account = g_ptr_array_index (order, i);
+      Pending *pending = &g_array_index (order, Pending, i);
+      Account *account = pending->account;
       gboolean may_start = account->in_flight > 0 ||
                            self->accounts_in_flight < self->max_concurrent;
+
+      /* Sorted: nothing after this one is due either. */
+      if (pending->due > now + DUE_SLACK_US)
+        {
+          next = MIN (next, pending->due);
+          break;
+        }
 
       for (guint j = 0; j < account->checks->len; j++)
         {
@@ -1062,6 +1124,8 @@ default_run (const BgptCheckConfig *config,
   /* No source object: a check in flight must not keep the monitor alive. */
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   const char *secret;
+  Account *account;
+  BgptHttp *http;
   guint index;
 
   g_task_set_source_tag (task, default_run);
@@ -1080,10 +1144,16 @@ default_run (const BgptCheckConfig *config,
       return;
     }
 
-  if (self->http == NULL)
-    self->http = bgpt_http_new ();
-  bgpt_http_set_timeout (self->http, timeout_s);
-  check_table[index].start (self->http, config, cancellable, on_default_run,
+  account = g_hash_table_lookup (self->account_index, config->account_id);
+  g_assert (account != NULL && account->in_flight > 0);
+  http = g_ptr_array_index (self->http_pool, account->slot);
+  if (http == NULL)
+    {
+      http = bgpt_http_new ();
+      g_ptr_array_index (self->http_pool, account->slot) = http;
+    }
+  bgpt_http_set_timeout (http, timeout_s);
+  check_table[index].start (http, config, cancellable, on_default_run,
                             g_steal_pointer (&task));
 }
 
@@ -1145,6 +1215,8 @@ bgpt_monitor_dispose (GObject *object)
   g_clear_signal_handler (&self->network_handler, self->network_monitor);
   g_clear_object (&self->network_monitor);
   g_clear_handle_id (&self->network_debounce_id, g_source_remove);
+  if (self->account_index != NULL)
+    g_hash_table_remove_all (self->account_index);
   if (self->accounts != NULL)
     g_ptr_array_set_size (self->accounts, 0);
   self->n_items = 0;
@@ -1152,7 +1224,8 @@ bgpt_monitor_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->incidents);
-  g_clear_object (&self->http);
+  if (self->http_pool != NULL)
+    g_ptr_array_set_size (self->http_pool, 0);
 
   G_OBJECT_CLASS (bgpt_monitor_parent_class)->dispose (object);
 }
@@ -1163,6 +1236,9 @@ bgpt_monitor_finalize (GObject *object)
   BgptMonitor *self = BGPT_MONITOR (object);
 
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->account_index, g_hash_table_unref);
+  g_clear_pointer (&self->http_pool, g_ptr_array_unref);
+  g_clear_pointer (&self->slot_used, g_array_unref);
 
   G_OBJECT_CLASS (bgpt_monitor_parent_class)->finalize (object);
 }
@@ -1232,8 +1308,11 @@ static void
 bgpt_monitor_init (BgptMonitor *self)
 {
   self->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) account_free);
+  self->account_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->online = TRUE;
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
+  self->http_pool = g_ptr_array_new_with_free_func (unref_if_set);
+  self->slot_used = g_array_new (FALSE, TRUE, sizeof (gboolean));
   self->run_func = default_run;
   self->run_finish_func = default_run_finish;
   self->run_data = self;
@@ -1275,6 +1354,7 @@ bgpt_monitor_set_account (BgptMonitor           *self,
       account->id = g_strdup (config->account_id);
       account->checks = g_ptr_array_new_with_free_func (g_object_unref);
       g_ptr_array_add (self->accounts, account);
+      g_hash_table_insert (self->account_index, account->id, account);
     }
   g_clear_pointer (&account->config, bgpt_check_config_free);
   account->config = bgpt_check_config_copy (config);
@@ -1299,11 +1379,7 @@ bgpt_monitor_remove_account (BgptMonitor *self,
 
   n = account->checks->len;
   if (account->in_flight > 0)
-    {
-      g_assert (self->accounts_in_flight > 0);
-      self->accounts_in_flight--;
-      account->in_flight = 0;
-    }
+    account_leave_flight (self, account, TRUE);
   /* Nothing watches its checks any more: their incidents resolve. */
   for (guint i = 0; i < account->checks->len && self->incidents != NULL; i++)
     {
@@ -1312,6 +1388,7 @@ bgpt_monitor_remove_account (BgptMonitor *self,
       if (check->incident_id != NULL)
         bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
     }
+  g_hash_table_remove (self->account_index, account->id);
   g_ptr_array_remove (self->accounts, account);
   self->n_items -= n;
   g_list_model_items_changed (G_LIST_MODEL (self), position, n, 0);

@@ -82,7 +82,7 @@ void             bgpt_monitor_set_network_monitor (BgptMonitor           *self,
 GNetworkMonitor *bgpt_monitor_get_network_monitor (BgptMonitor           *self);
 gboolean         bgpt_monitor_get_online          (BgptMonitor           *self);
 
-/* How many accounts have checks in flight at the same time (default 8). */
+/* How many accounts have checks in flight at the same time (default 16). */
 void             bgpt_monitor_set_max_concurrent  (BgptMonitor           *self,
                                                    guint                  max_accounts);
 
