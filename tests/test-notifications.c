@@ -1,0 +1,538 @@
+/* test-notifications.c: the desktop notifications the monitor raises, as a
+ * notification server on a private session bus receives them.
+ *
+ * A private bus (GTestDBus, a real dbus-daemon), a stand-in
+ * org.freedesktop.Notifications (notification-server.py) that logs every
+ * call, GNOTIFICATION_BACKEND=freedesktop, and a plain GApplication.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "bgpt-i18n.h"
+#include "bgpt-incident-store.h"
+#include "bgpt-monitor.h"
+#include "ui/bgpt-notifier.h"
+#include "bgpt-simulator.h"
+
+#define KEY "sk-test-notify-0123456789abcdef"
+#define TOKEN "kommo-test-token-notify-0123456789"
+
+static GTestDBus    *bus;
+static GSubprocess  *server;
+static char         *log_path;
+static GApplication *application;
+
+/* ---- the server's log ---- */
+
+typedef struct
+{
+  char   *call;
+  guint   id;
+  guint   replaces_id;
+  char   *summary;
+  char   *body;
+  GStrv   actions;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_free (call->call);
+  g_free (call->summary);
+  g_free (call->body);
+  g_strfreev (call->actions);
+  g_free (call);
+}
+
+static GPtrArray *
+read_calls (void)
+{
+  GPtrArray *calls = g_ptr_array_new_with_free_func ((GDestroyNotify) call_free);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (log_path, &text, NULL, NULL))
+    return calls;
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *object;
+      Call *call;
+
+      if (*lines[i] == '\0')
+        continue;
+      json_parser_load_from_data (parser, lines[i], -1, &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+
+      call = g_new0 (Call, 1);
+      call->call = g_strdup (json_object_get_string_member (object, "call"));
+      call->id = json_object_get_int_member (object, "id");
+      if (g_str_equal (call->call, "Notify"))
+        {
+          JsonArray *actions = json_object_get_array_member (object, "actions");
+          GStrvBuilder *builder = g_strv_builder_new ();
+
+          call->replaces_id = json_object_get_int_member (object, "replaces_id");
+          call->summary = g_strdup (json_object_get_string_member (object, "summary"));
+          call->body = g_strdup (json_object_get_string_member (object, "body"));
+          for (guint j = 0; j < json_array_get_length (actions); j++)
+            g_strv_builder_add (builder, json_array_get_string_element (actions, j));
+          call->actions = g_strv_builder_end (builder);
+          g_strv_builder_unref (builder);
+        }
+      g_ptr_array_add (calls, call);
+    }
+  return calls;
+}
+
+static guint
+count_calls (const char *name)
+{
+  g_autoptr(GPtrArray) calls = read_calls ();
+  guint n = 0;
+
+  for (guint i = 0; i < calls->len; i++)
+    if (g_str_equal (((Call *) g_ptr_array_index (calls, i))->call, name))
+      n++;
+  return n;
+}
+
+static void
+clear_log (void)
+{
+  g_assert_true (g_file_set_contents (log_path, "", 0, NULL));
+}
+
+static void run_for (guint ms);
+
+/* The store saves from a worker thread that holds it for a moment. */
+static void
+assert_store_finalized (BgptIncidentStore *incidents)
+{
+  gpointer weak = incidents;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (incidents), &weak);
+  bgpt_incident_store_flush (incidents, NULL);
+  g_object_unref (incidents);
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (weak);
+}
+
+/* ---- fixture ---- */
+
+typedef struct
+{
+  BgptSimulator     *simulator;
+  GSettings         *settings;
+  BgptIncidentStore *incidents;
+  BgptMonitor       *monitor;
+  BgptNotifier      *notifier;
+  char              *directory;
+} Fixture;
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, NULL));
+  *done = TRUE;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptCheckConfig) config = bgpt_check_config_new ("default");
+  g_autofree char *path = NULL;
+  gboolean loaded = FALSE;
+
+  fixture->simulator = bgpt_simulator_new (&error);
+  g_assert_no_error (error);
+
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_uint (fixture->settings, "check-interval", 1);
+  g_settings_set_uint (fixture->settings, "retry-interval", 1);
+  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
+  g_settings_set_uint (fixture->settings, "success-threshold", 1);
+  g_settings_set_uint (fixture->settings, "reminder-interval", 0);
+  g_settings_set_uint (fixture->settings, "timeout", 5);
+
+  fixture->directory = g_dir_make_tmp ("bgpt-test-notifications-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->directory, "incidents.json", NULL);
+  fixture->incidents = bgpt_incident_store_new (path);
+  bgpt_incident_store_load_async (fixture->incidents, NULL, on_loaded, &loaded);
+  while (!loaded)
+    g_main_context_iteration (NULL, TRUE);
+
+  fixture->monitor = bgpt_monitor_new (fixture->settings, fixture->incidents);
+  fixture->notifier = bgpt_notifier_new (application, fixture->monitor, fixture->settings);
+  bgpt_notifier_set_gather_delay (fixture->notifier, 300);
+
+  config->display_name = g_strdup ("Loja Centro");
+  config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
+  config->kommo_token = g_strdup (TOKEN);
+  config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+  config->openai_api_key = g_strdup (KEY);
+  config->model = g_strdup ("gpt-4.1-mini");
+  bgpt_monitor_set_account (fixture->monitor, config);
+
+  clear_log ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char * const keys[] = { "check-interval", "retry-interval", "failure-threshold",
+                                "success-threshold", "reminder-interval", "timeout",
+                                "notifications", "notify-resolved" };
+  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
+
+  bgpt_monitor_stop (fixture->monitor);
+  /* GLib 2.74's freedesktop backend crashes when the bus goes away under
+   * notifications it still tracks: leave none behind. */
+  bgpt_notifier_withdraw_all (fixture->notifier);
+  run_for (200);
+  g_assert_finalize_object (fixture->notifier);
+  g_assert_finalize_object (fixture->monitor);
+  assert_store_finalized (fixture->incidents);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->simulator);
+  g_remove (path);
+  g_rmdir (fixture->directory);
+  g_free (fixture->directory);
+}
+
+/* ---- waiting ---- */
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_deadline, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs the main loop until the server has seen @n calls named @name. */
+static void
+wait_for_calls (const char *name,
+                guint       n,
+                guint       ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (count_calls (name) < n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %u %s call(s); saw %u", n, name, count_calls (name));
+      run_for (50);
+    }
+}
+
+static gboolean
+strv_has (GStrv        strv,
+          const char  *prefix)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (g_str_has_prefix (strv[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- tests ---- */
+
+static void
+test_one_problem_one_notification (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  Call *notify;
+  guint notify_id;
+  BgptIncident *incident;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  /* Down after 2 failures, about a second in; then it persists for five
+   * more rounds. */
+  wait_for_calls ("Notify", 1, 6000);
+  run_for (5000);
+
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  notify = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (notify->call, ==, "Notify");
+  g_assert_cmpuint (notify->replaces_id, ==, 0);
+  /* The seed title, in pt_BR, and the account. */
+  g_assert_cmpstr (notify->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (notify->body, "Loja Centro"));
+  /* Buttons: open the incident, retry, and the first step's fix. */
+  g_assert_true (strv_has (notify->actions, "app.show-incident"));
+  g_assert_true (strv_has (notify->actions, "app.check-now"));
+  g_assert_true (strv_has (notify->actions, "app.edit-secret"));
+  notify_id = notify->id;
+
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_nonnull (incident);
+  g_assert_cmpuint (bgpt_incident_get_count (incident), >=, 4);
+
+  /* Recovery withdraws it, and a short "resolved" notice follows. */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  wait_for_calls ("CloseNotification", 1, 5000);
+  wait_for_calls ("Notify", 2, 3000);
+  run_for (1500);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 3);
+  g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 1))->call, ==, "CloseNotification");
+  g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, notify_id);
+  notify = g_ptr_array_index (calls, 2);
+  g_assert_cmpstr (notify->call, ==, "Notify");
+  g_assert_cmpstr (notify->summary, ==, "Resolvido: Falha na Autenticação da API");
+  g_assert_false (bgpt_incident_is_open (incident));
+}
+
+static void
+test_three_problems_one_summary (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  Call *notify;
+  guint summary_id;
+
+  g_settings_set_boolean (fixture->settings, "notify-resolved", FALSE);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_for_calls ("Notify", 1, 6000);
+  run_for (4000);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 3);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
+
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  notify = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (notify->summary, ==, "3 conexões do ByteGPT com problemas");
+  g_assert_nonnull (strstr (notify->body, "Limite de Quota Excedido (Loja Centro)"));
+  summary_id = notify->id;
+
+  /* Everything recovers: the summary is withdrawn and nothing else sent. */
+  bgpt_simulator_reset (fixture->simulator);
+  wait_for_calls ("CloseNotification", 1, 5000);
+  run_for (2000);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 2);
+  g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, summary_id);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);
+}
+
+static void
+test_silenced_incident_is_quiet (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  BgptIncident *incident;
+  guint count;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->monitor);
+  wait_for_calls ("Notify", 1, 6000);
+
+  /* Silenced for an hour: the notification goes away and stays away while
+   * the checks go on. */
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->incidents, incident,
+                               g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC);
+  wait_for_calls ("CloseNotification", 1, 3000);
+  count = bgpt_incident_get_count (incident);
+  run_for (3000);
+  g_assert_cmpuint (bgpt_incident_get_count (incident), >, count);
+  g_assert_cmpuint (count_calls ("Notify"), ==, 1);
+
+  /* Lifting the silence brings it back. */
+  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_NONE);
+  wait_for_calls ("Notify", 2, 3000);
+}
+
+static void
+test_disabled_sends_nothing (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_settings_set_boolean (fixture->settings, "notifications", FALSE);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+  run_for (4000);
+
+  /* The store still records everything. */
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (count_calls ("Notify"), ==, 0);
+
+  /* Turned on with a problem open: it is shown. */
+  g_settings_set_boolean (fixture->settings, "notifications", TRUE);
+  wait_for_calls ("Notify", 1, 3000);
+}
+
+static void
+test_reminders (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+
+  g_settings_set_uint (fixture->settings, "reminder-interval", 3);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+  wait_for_calls ("Notify", 1, 6000);
+
+  /* Over 7.5 s with a 3-second reminder: two reminders, each replacing the
+   * notification in place. */
+  run_for (7500);
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 3);
+  for (guint i = 1; i < calls->len; i++)
+    {
+      Call *call = g_ptr_array_index (calls, i);
+
+      g_assert_cmpstr (call->call, ==, "Notify");
+      g_assert_cmpuint (call->replaces_id, ==, ((Call *) g_ptr_array_index (calls, 0))->id);
+      g_assert_cmpuint (call->id, ==, ((Call *) g_ptr_array_index (calls, 0))->id);
+    }
+}
+
+static void
+test_send_test_notification (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+
+  g_settings_set_boolean (fixture->settings, "notifications", FALSE);
+  bgpt_notifier_send_test (fixture->notifier);
+  wait_for_calls ("Notify", 1, 3000);
+  calls = read_calls ();
+  g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 0))->summary, ==, "Notificação de teste");
+}
+
+/* ---- the bus, the server and the application ---- */
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests",
+                                              "notification-server.py", NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
+                             "/usr/bin/python3", script, log_path, NULL);
+  g_assert_no_error (error);
+
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  while (!name_has_owner (connection, "org.freedesktop.Notifications"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = NULL;
+  int status;
+
+  /* The titles under test are the pt_BR ones. */
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  setlocale (LC_ALL, "C.UTF-8");
+  bgpt_i18n_init ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  directory = g_dir_make_tmp ("bgpt-notification-log-XXXXXX", &error);
+  g_assert_no_error (error);
+  log_path = g_build_filename (directory, "calls.jsonl", NULL);
+
+  /* A private bus of our own, whatever bus the test runs in. */
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (bus);
+  start_server ();
+
+  application = g_application_new ("io.github.bytegpt.Monitor.TestNotifications",
+                                   G_APPLICATION_DEFAULT_FLAGS);
+  g_application_register (application, NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/notifications/one-problem", test_one_problem_one_notification);
+  ADD ("/notifications/summary", test_three_problems_one_summary);
+  ADD ("/notifications/silenced", test_silenced_incident_is_quiet);
+  ADD ("/notifications/disabled", test_disabled_sends_nothing);
+  ADD ("/notifications/reminders", test_reminders);
+  ADD ("/notifications/test-button", test_send_test_notification);
+
+  status = g_test_run ();
+
+  g_clear_object (&application);
+  /* Closing its standard input ends the server. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+  g_test_dbus_down (bus);
+  g_clear_object (&bus);
+  g_remove (log_path);
+  g_rmdir (directory);
+  g_free (log_path);
+  return status;
+}
