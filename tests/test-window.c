@@ -326,6 +326,33 @@ set_up_account (void)
   g_settings_sync ();
 }
 
+/* Nothing may reach the network before the window's first frame. */
+static int requests_at_first_frame = -1;
+
+static void
+on_first_after_paint (GdkFrameClock *frame_clock,
+                      gpointer       user_data)
+{
+  if (requests_at_first_frame < 0)
+    requests_at_first_frame = bgpt_simulator_count_requests (simulator, NULL);
+  g_signal_handlers_disconnect_by_func (frame_clock, on_first_after_paint, user_data);
+}
+
+static void
+on_window_realized (GtkWidget *widget)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
+                    G_CALLBACK (on_first_after_paint), NULL);
+}
+
+static void
+on_window_added (GtkApplication *application,
+                 GtkWindow      *added)
+{
+  if (BGPT_IS_WINDOW (added))
+    g_signal_connect (added, "realize", G_CALLBACK (on_window_realized), NULL);
+}
+
 static gboolean
 window_shown (gpointer data)
 {
@@ -345,6 +372,7 @@ test_first_check (void)
 
   /* The window checks once, after its first frame: every account and check. */
   wait_until (rounds_reached, GUINT_TO_POINTER (1), "the first round of checks");
+  g_assert_cmpint (requests_at_first_frame, ==, 0);
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "kommo.account"), >=, 1);
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), >=, 1);
 
@@ -682,6 +710,7 @@ main (int   argc,
       g_signal_connect (action, "activate", G_CALLBACK (on_action_activated), NULL);
     }
 
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
   g_application_activate (G_APPLICATION (app));
   wait_until (window_shown, NULL, "the window");
   window = BGPT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));

@@ -82,6 +82,7 @@ bgpt_application_handle_local_options (GApplication *application,
 
 static void present_setup_wizard (BgptApplication *self,
                                   const char      *account_id);
+static void ensure_background    (BgptApplication *self);
 static void start_demo           (BgptApplication *self);
 
 static void
@@ -99,7 +100,10 @@ bgpt_application_activate (GApplication *application)
 
   /* --background: monitoring only, the window comes when launched again. */
   if (bgpt_background_take_hidden_start (application))
-    return;
+    {
+      ensure_background (self);
+      return;
+    }
 
   if (window == NULL)
     window = GTK_WINDOW (bgpt_window_new (self));
@@ -311,13 +315,28 @@ bgpt_application_check_now (BgptApplication *self)
     }
 }
 
+/* The monitor of the stored accounts, with its notifications; never in a
+ * demo process, which watches nothing real. */
+static void
+ensure_background (BgptApplication *self)
+{
+  if (self->background != NULL || self->demo_mode != NULL || self->demo_requested)
+    return;
+
+  self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
+                                          self->secrets, self->incidents);
+}
+
 void
 bgpt_application_check_once (BgptApplication *self)
 {
   g_return_if_fail (BGPT_IS_APPLICATION (self));
 
-  if (!self->checked_once)
-    bgpt_application_check_now (self);
+  if (self->checked_once)
+    return;
+
+  ensure_background (self);
+  bgpt_application_check_now (self);
 }
 
 gboolean
@@ -776,10 +795,9 @@ bgpt_application_startup (GApplication *application)
   self->incidents = bgpt_incident_store_new (NULL);
   bgpt_incident_store_load_async (self->incidents, NULL, on_incidents_loaded, g_object_ref (self));
 
-  /* A demo is a process of its own: it does not watch the real accounts. */
-  if (!self->demo_requested)
-    self->background = bgpt_background_new (application, self->settings, self->accounts,
-                                            self->secrets, self->incidents);
+  /* The monitor starts once the window's first frame is on screen
+   * (bgpt_application_check_once), or at once for a start without a window
+   * (--background): its keyring reads must not delay the first frame. */
 }
 
 static void
