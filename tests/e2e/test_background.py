@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Closing the window keeps the monitor running, driven through AT-SPI.
+
+The built app starts with one stored account (keyfile settings, its secrets
+in a real keyring) whose OpenAI key the simulator refuses, 1-second
+intervals and a threshold of several failures, and a stand-in
+org.freedesktop.Notifications (notification-server.py) on the session bus.
+The test closes the window with its title bar button, as a person would,
+then checks that the process is still there, that the incident is notified
+afterwards, that launching the app again brings a window back, and that
+app.quit over D-Bus ends it.
+
+    keyring-session.sh --keyfile-settings -- /usr/bin/python3 test_background.py BUILD_ROOT
+
+Prints TAP. Needs Debian's python3-pyatspi and python3-dbus, so run it with
+/usr/bin/python3 under a display (xvfb-run -a).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyatspi
+
+OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ebackground7a1c'
+KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ebackground.kommo.42'
+ACCOUNT_PATH = '/io/github/bytegpt/Monitor/accounts/default/'
+SEED_TITLE = 'Falha na Autenticação da API'
+FAILURES_BEFORE_ALERT = 6
+WAIT_SECONDS = 30
+
+tests_run = 0
+failed = False
+
+
+def tap(ok, description, diagnostic=None):
+    global tests_run, failed
+    tests_run += 1
+    print(('ok' if ok else 'not ok'), tests_run, '-', description, flush=True)
+    if not ok:
+        failed = True
+        if diagnostic:
+            for line in str(diagnostic).splitlines():
+                print('#', line, flush=True)
+
+
+def bail(reason):
+    print('Bail out!', reason, flush=True)
+    sys.exit(1)
+
+
+def poll(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # the tree changes under our feet while the app works
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def children(accessible):
+    for i in range(accessible.childCount):
+        child = accessible.getChildAtIndex(i)
+        if child is not None:
+            yield child
+
+
+def walk(accessible):
+    yield accessible
+    for child in children(accessible):
+        yield from walk(child)
+
+
+def find_app(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.get_process_id() == pid:
+            return app
+    return None
+
+
+def main_window(pid):
+    app = find_app(pid)
+    if app is None:
+        return None
+    for window in children(app):
+        if window.getRoleName() in ('frame', 'window') and window.name.startswith('ByteGPT'):
+            return window
+    return None
+
+
+def close_button(window):
+    # The title bar's close button, named by GTK in the user's language.
+    for accessible in walk(window):
+        if accessible.getRoleName() == 'push button' and accessible.name in ('Fechar', 'Close'):
+            return accessible
+    return None
+
+
+def click(accessible):
+    action = accessible.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == 'click':
+            action.doAction(i)
+            return True
+    return False
+
+
+def notify_calls(log_path):
+    try:
+        with open(log_path, encoding='utf-8') as log:
+            return [json.loads(line) for line in log if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def run(command, env, stdin=None):
+    return subprocess.run(command, env=env, input=stdin, text=True, check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def name_has_owner(name, env):
+    result = subprocess.run(['gdbus', 'call', '--session', '--dest', 'org.freedesktop.DBus',
+                             '--object-path', '/org/freedesktop/DBus',
+                             '--method', 'org.freedesktop.DBus.NameHasOwner', name],
+                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return '(true,)' in result.stdout
+
+
+def main():
+    if len(sys.argv) != 2:
+        bail('usage: test_background.py BUILD_ROOT')
+    build_root = os.path.abspath(sys.argv[1])
+    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    app_binary = os.path.join(build_root, 'src', 'bytegpt-monitor')
+
+    env = dict(os.environ)
+    env.update({
+        'LANG': 'C.UTF-8',
+        'LANGUAGE': 'pt_BR',
+        'GSK_RENDERER': 'cairo',
+        'GNOTIFICATION_BACKEND': 'freedesktop',
+        'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
+        'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
+    })
+    for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
+        env.pop(name, None)
+    if env.get('GSETTINGS_BACKEND') != 'keyfile':
+        bail('run me through keyring-session.sh --keyfile-settings')
+
+    workdir = tempfile.mkdtemp(prefix='bgpt-e2e-background-')
+    log_path = os.path.join(workdir, 'notifications.jsonl')
+    processes = []
+    try:
+        server = subprocess.Popen(['/usr/bin/python3', os.path.join(source_root, 'tests', 'notification-server.py'),
+                                   log_path], stdin=subprocess.PIPE, env=env)
+        processes.append(server)
+        if not poll(lambda: name_has_owner('org.freedesktop.Notifications', env), 10):
+            bail('the stand-in notification server did not start')
+
+        simulator = subprocess.Popen([os.path.join(build_root, 'bench', 'bench-simulator'),
+                                      'openai.key=invalid-key'],
+                                     stdout=subprocess.PIPE, text=True, env=env)
+        processes.append(simulator)
+        base_url = simulator.stdout.readline().strip()
+        if not base_url.startswith('http://127.0.0.1:'):
+            bail('the simulator did not start')
+
+        account = 'io.github.bytegpt.Monitor.Account:' + ACCOUNT_PATH
+        run(['gsettings', 'set', 'io.github.bytegpt.Monitor', 'accounts', "['default']"], env)
+        run(['gsettings', 'set', account, 'display-name', 'Loja Centro'], env)
+        run(['gsettings', 'set', account, 'kommo-base-url', base_url], env)
+        run(['gsettings', 'set', account, 'openai-base-url', base_url + '/v1'], env)
+        for key, value in (('check-interval', '1'), ('retry-interval', '1'),
+                           ('failure-threshold', str(FAILURES_BEFORE_ALERT)),
+                           ('success-threshold', '1'), ('reminder-interval', '0')):
+            run(['gsettings', 'set', 'io.github.bytegpt.Monitor', key, value], env)
+        run(['gsettings', 'set', 'io.github.bytegpt.Monitor', 'run-in-background', 'true'], env)
+        run([app_binary, '--store-secret=openai-api-key', '--account=default'], env, OPENAI_KEY)
+        run([app_binary, '--store-secret=kommo-token', '--account=default'], env, KOMMO_TOKEN)
+
+        app_process = subprocess.Popen([app_binary], env=env)
+        processes.append(app_process)
+        started = time.monotonic()
+        window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
+        if window is None:
+            bail('the main window never showed on the accessibility bus')
+        tap(True, 'the window opens')
+
+        button = poll(lambda: close_button(window), 10)
+        if button is None:
+            bail('no close button in the title bar')
+        notified_before_close = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
+        click(button)
+        closed_at = time.monotonic()
+        gone = poll(lambda: main_window(app_process.pid) is None, 10)
+        tap(bool(gone), 'the close button closes the window')
+        tap(not notified_before_close,
+            f'nothing was notified before the close ({FAILURES_BEFORE_ALERT} failures are needed)',
+            notified_before_close)
+
+        time.sleep(1)
+        tap(app_process.poll() is None, 'the process keeps running with the window closed')
+
+        def notified():
+            calls = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
+            return calls if calls else None
+        calls = poll(notified, WAIT_SECONDS)
+        tap(calls is not None and calls[0]['summary'] == SEED_TITLE,
+            'the incident is notified with the window closed, with its pt_BR title', calls)
+        tap(calls is not None and 'Loja Centro' in calls[0]['body'],
+            'the notification names the account', calls)
+        tap(calls is not None and closed_at - started < FAILURES_BEFORE_ALERT,
+            'the window was closed before the alert was due, so the checks after it raised it',
+            f'closed {closed_at - started:.1f} s after the start')
+        time.sleep(3)
+        repeats = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
+        tap(len(repeats) == 1, 'the problem goes on, the notification is not repeated', repeats)
+
+        # Launching again brings the window back in the running process.
+        subprocess.run([app_binary], env=env, timeout=30)
+        back = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
+        tap(back is not None, 'launching the app again brings its window back')
+        tap(app_process.poll() is None, 'in the same process')
+
+        subprocess.run(['gdbus', 'call', '--session', '--dest', 'io.github.bytegpt.Monitor',
+                        '--object-path', '/io/github/bytegpt/Monitor',
+                        '--method', 'org.gtk.Actions.Activate', 'quit', '[]', '{}'],
+                       env=env, stdout=subprocess.DEVNULL, timeout=10)
+        try:
+            app_process.wait(10)
+            ended = True
+        except subprocess.TimeoutExpired:
+            ended = False
+        tap(ended, 'app.quit over D-Bus ends it')
+
+        print(f'1..{tests_run}', flush=True)
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                if process.stdin is not None:
+                    process.stdin.close()
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        try:
+            os.remove(log_path)
+        except FileNotFoundError:
+            pass
+        os.rmdir(workdir)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()
