@@ -1,0 +1,506 @@
+/* test-demo-window.c: the app in demo mode, as a person sees it.
+ *
+ * The real application runs with --demo under Xvfb, inside
+ * tests/keyring-session.sh --no-keyring --keyfile-settings (a throwaway
+ * home, no Secret Service, no network needed), with a stand-in desktop
+ * notification server on the private bus. The script plays at twenty times
+ * the pace until every seed title is in the window's panel, in pt_BR; then a
+ * failure notifies and resolves on its own, the "replace the key" fix is
+ * used, and the demo is left. The user's files must come out unchanged.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "ui/bgpt-application.h"
+#include "ui/bgpt-demo-mode.h"
+#include "ui/bgpt-window.h"
+#include "core/bgpt-catalog.h"
+
+static const char * const seed_titles[] = {
+  "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão",
+  "Falha na Autenticação da API",
+  "Assistant ID Inválido",
+  "Limite de Quota Excedido",
+  "Erro de Conexão",
+  "Resposta Inesperada da OpenAI",
+};
+
+static char *log_path;
+static GSubprocess *server;
+
+/* Helpers */
+
+static void
+snapshot_directory (GHashTable *files,
+                    const char *root,
+                    const char *relative)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child_relative = g_build_filename (relative, name, NULL);
+      g_autofree char *child = g_build_filename (root, child_relative, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      /* The graphics stack's shader cache is nobody's data. */
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK) || g_str_equal (child_relative, ".cache"))
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        snapshot_directory (files, root, child_relative);
+      else if (g_file_get_contents (child, &contents, &length, NULL))
+        g_hash_table_insert (files, g_steal_pointer (&child_relative),
+                             g_bytes_new_take (g_steal_pointer (&contents), length));
+    }
+}
+
+static GHashTable *
+snapshot_home (void)
+{
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_bytes_unref);
+
+  snapshot_directory (files, g_getenv ("BGPT_TEST_HOME"), "");
+  return files;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop (the application's own, from inside it) until
+ * @condition holds. */
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          guint       timeout_s,
+          const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (timeout_s, on_timeout, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+  else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    g_ptr_array_add (labels, (gpointer) gtk_button_get_label (GTK_BUTTON (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (root, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (labels, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static BgptWindow *
+find_window (GApplication *application)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    if (BGPT_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* The titles of the incident rows in the Notificações panel. */
+static GPtrArray *
+panel_titles (BgptWindow *window)
+{
+  GtkListBox *list_box = bgpt_incidents_view_get_list_box (bgpt_window_get_incidents_view (window));
+  GPtrArray *titles = g_ptr_array_new ();
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_PREFERENCES_ROW (row))
+      g_ptr_array_add (titles, (gpointer) adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  return titles;
+}
+
+typedef struct
+{
+  GApplication *application;
+} Run;
+
+static gboolean
+panel_has_every_seed_title (gpointer data)
+{
+  BgptWindow *window = find_window (((Run *) data)->application);
+  g_autoptr(GPtrArray) titles = NULL;
+
+  if (window == NULL)
+    return FALSE;
+  titles = panel_titles (window);
+  for (guint i = 0; i < G_N_ELEMENTS (seed_titles); i++)
+    if (!g_ptr_array_find_with_equal_func (titles, seed_titles[i], g_str_equal, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* The stand-in notification server's log: one JSON object per call. */
+static JsonArray *
+read_notifications (void)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *calls = json_array_new ();
+
+  if (!g_file_get_contents (log_path, &contents, NULL, NULL))
+    return calls;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], NULL);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        json_array_add_object_element (calls, json_object_ref (json_node_get_object (node)));
+    }
+  return calls;
+}
+
+/* How many calls the server has logged so far: later checks look only at
+ * what came after. */
+static guint calls_seen;
+
+static guint
+count_notification_calls (void)
+{
+  g_autoptr(JsonArray) calls = read_notifications ();
+
+  return json_array_get_length (calls);
+}
+
+/* The id of the last notification titled @summary since calls_seen, or 0. */
+static gint64
+notified (const char *summary)
+{
+  g_autoptr(JsonArray) calls = read_notifications ();
+  gint64 id = 0;
+
+  for (guint i = calls_seen; i < json_array_get_length (calls); i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+
+      if (g_str_equal (json_object_get_string_member (call, "call"), "Notify") &&
+          g_strcmp0 (json_object_get_string_member (call, "summary"), summary) == 0)
+        id = json_object_get_int_member (call, "id");
+    }
+  return id;
+}
+
+static gboolean
+closed (gint64 id)
+{
+  g_autoptr(JsonArray) calls = read_notifications ();
+
+  for (guint i = calls_seen; i < json_array_get_length (calls); i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+
+      if (g_str_equal (json_object_get_string_member (call, "call"), "CloseNotification") &&
+          json_object_get_int_member (call, "id") == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+healthy_now (gpointer data)
+{
+  BgptDemo *demo = data;
+
+  return bgpt_demo_get_phase (bgpt_demo_get_phase_index (demo))->error_id == NULL &&
+         bgpt_monitor_count_down (bgpt_demo_get_monitor (demo)) == 0;
+}
+
+static gboolean
+assistant_notified (gpointer data)
+{
+  return notified (seed_titles[2]) != 0;
+}
+
+static gboolean
+assistant_withdrawn (gpointer data)
+{
+  gint64 id = notified (seed_titles[2]);
+
+  return id != 0 && closed (id);
+}
+
+typedef struct
+{
+  BgptCheckBoard     *board;
+  const char         *check;
+  BgptCheckItemState  state;
+  const char         *error_id;
+} ItemWait;
+
+static gboolean
+item_reached (gpointer data)
+{
+  ItemWait *wait = data;
+  BgptCheckItem *item = bgpt_check_board_lookup (wait->board, BGPT_DEMO_ACCOUNT_ID, wait->check);
+  const BgptDiagnosis *diagnosis;
+
+  if (item == NULL || bgpt_check_item_get_state (item) != wait->state)
+    return FALSE;
+  diagnosis = bgpt_check_item_get_diagnosis (item);
+  return wait->error_id == NULL ||
+         (diagnosis != NULL && g_strcmp0 (diagnosis->error_id, wait->error_id) == 0);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The scenario, run from inside the application's main loop */
+
+static gboolean
+play (gpointer user_data)
+{
+  Run *run = user_data;
+  BgptApplication *application = BGPT_APPLICATION (run->application);
+  BgptCheckBoard *board = bgpt_application_get_check_board (application);
+  g_autofree char *user_history = bgpt_incident_store_get_default_path ();
+  BgptDemoMode *demo_mode;
+  BgptDemo *demo;
+  BgptWindow *window;
+  AdwMessageDialog *dialog;
+  g_autofree char *old_key = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  /* --demo: straight into the demo, as a process of its own. */
+  demo_mode = bgpt_application_get_demo_mode (application);
+  g_assert_nonnull (demo_mode);
+  demo = bgpt_demo_mode_get_demo (demo_mode);
+  g_assert_true (bgpt_demo_is_running (demo));
+  g_assert_true (g_application_get_flags (run->application) & G_APPLICATION_NON_UNIQUE);
+  g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), !=,
+                   user_history);
+
+  window = find_window (run->application);
+  g_assert_nonnull (window);
+  g_assert_true (has_label (GTK_WIDGET (window), "Modo demonstração"));
+  g_assert_true (has_label (GTK_WIDGET (window), "Sair da _demonstração"));
+  g_assert_true (has_label (GTK_WIDGET (window), "Conta de demonstração"));
+
+  /* Every seed title reaches the panel, in pt_BR. */
+  bgpt_window_set_view (window, "incidents");
+  wait_for (panel_has_every_seed_title, run, 90, "every seed title in the panel");
+  g_test_message ("every seed title in the panel after %.1f s", (g_get_monotonic_time () - started) / 1e6);
+
+  /* At a person's pace: one failure notifies and then resolves on its own. */
+  bgpt_demo_set_speed (demo, 1.0);
+  bgpt_demo_set_loop (demo, TRUE);
+  wait_for (healthy_now, demo, 30, "the end of the last failure");
+  calls_seen = count_notification_calls ();
+  bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.assistant"));
+  wait_for (assistant_notified, NULL, 30, "the assistant notification");
+  g_assert_cmpint (bgpt_demo_get_phase_index (demo), ==, bgpt_demo_find_phase ("openai.assistant"));
+  wait_for (assistant_withdrawn, NULL, 60, "the assistant notification to be withdrawn");
+  /* Withdrawn because the healthy period after it resolved it. */
+  g_assert_cmpstr (bgpt_demo_get_phase (bgpt_demo_get_phase_index (demo))->name, ==, "healthy");
+
+  /* The one-click fix: replace the key, inside the demo. */
+  {
+    ItemWait down = { board, "openai.key", BGPT_CHECK_ITEM_PROBLEM, "openai.auth" };
+    ItemWait ok = { board, "openai.key", BGPT_CHECK_ITEM_OK, NULL };
+
+    bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.auth"));
+    wait_for (item_reached, &down, 30, "the refused key on the board");
+    old_key = g_strdup (bgpt_demo_get_config (demo)->openai_api_key);
+
+    g_action_group_activate_action (G_ACTION_GROUP (application), "edit-secret",
+                                    g_variant_new_string ("openai-api-key"));
+    dialog = find_message_dialog ();
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "save");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+
+    wait_for (item_reached, &ok, 30, "the new key to pass");
+    g_assert_cmpstr (bgpt_demo_get_config (demo)->openai_api_key, !=, old_key);
+    g_assert_cmpstr (bgpt_demo_get_phase (bgpt_demo_get_phase_index (demo))->name, ==, "openai.auth");
+  }
+
+  /* The way out: back to the user's own (empty) setup. */
+  g_action_group_activate_action (G_ACTION_GROUP (application), "stop-demo", NULL);
+  g_assert_null (bgpt_application_get_demo_mode (application));
+  g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), ==,
+                   user_history);
+  window = find_window (run->application);
+  g_assert_nonnull (window);
+  g_assert_false (has_label (GTK_WIDGET (window), "Modo demonstração"));
+  g_assert_null (bgpt_check_board_lookup (board, BGPT_DEMO_ACCOUNT_ID, "openai.key"));
+  /* With no account of its own the app offers the demo again. */
+  g_assert_true (has_label (GTK_WIDGET (window), "_Experimentar sem conta"));
+
+  g_application_quit (run->application);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_activate (GApplication *application,
+             Run          *run)
+{
+  static gboolean once;
+
+  if (!once)
+    {
+      once = TRUE;
+      g_idle_add (play, run);
+    }
+}
+
+static void
+test_demo_window (void)
+{
+  g_autoptr(GHashTable) before = snapshot_home ();
+  g_autoptr(GHashTable) after = NULL;
+  char *argv[] = { (char *) "bytegpt-monitor", (char *) "--demo", NULL };
+  BgptApplication *application;
+  Run run = { NULL };
+  GHashTableIter iter;
+  gpointer path, bytes;
+  int status;
+
+  g_setenv (BGPT_DEMO_SPEED_ENV, "20", TRUE);
+  application = bgpt_application_new ();
+  run.application = G_APPLICATION (application);
+  g_signal_connect_after (application, "activate", G_CALLBACK (on_activate), &run);
+
+  status = g_application_run (G_APPLICATION (application), 2, argv);
+  g_assert_cmpint (status, ==, 0);
+  g_object_unref (application);
+
+  /* The user's home is byte for byte as before. */
+  after = snapshot_home ();
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &path, &bytes))
+    {
+      GBytes *now = g_hash_table_lookup (after, path);
+
+      g_assert_nonnull (now);
+      g_assert_true (g_bytes_equal (bytes, now));
+    }
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    if (!g_hash_table_contains (before, path))
+      g_error ("The demo left %s in the user's home", (const char *) path);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *script = NULL;
+  gint64 deadline;
+  int status;
+
+  /* GTK sets the locale from the environment when the app starts. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  /* The private bus has no accessibility bus: the panel is read directly. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("BGPT_TEST_HOME") == NULL)
+    {
+      g_printerr ("Run me inside tests/keyring-session.sh --no-keyring --keyfile-settings\n");
+      return 1;
+    }
+
+  /* Outside the home, so that the home holds only the user's data. */
+  directory = g_dir_make_tmp ("bgpt-demo-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  log_path = g_build_filename (directory, "notifications.log", NULL);
+  script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests", "notification-server.py", NULL);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
+                             "/usr/bin/python3", script, log_path, NULL);
+  g_assert_no_error (error);
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!name_has_owner (connection, "org.freedesktop.Notifications"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+
+  g_test_add_func ("/demo-window/whole-demo", test_demo_window);
+  status = g_test_run ();
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
+  g_subprocess_wait (server, NULL, NULL);
+  g_clear_object (&server);
+  g_remove (log_path);
+  g_rmdir (directory);
+  g_free (log_path);
+  return status;
+}
