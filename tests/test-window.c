@@ -601,6 +601,16 @@ test_replace_key (void)
                                                        "app.show-incident", NULL)));
 }
 
+static GtkListBox *many_list;
+
+static gboolean
+list_has_rows (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (many_list), BGPT_TYPE_INCIDENT_ROW);
+
+  return rows->len == GPOINTER_TO_UINT (data);
+}
+
 /* 500 stored incidents: the view opens a page of rows, shows more on
  * demand and can reveal an old one. */
 static void
@@ -616,7 +626,6 @@ test_many_incidents (void)
   GtkListBox *list;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *old_id = NULL;
-  gint64 start, elapsed;
 
   bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
   wait_until (result_ready, &result, "the incident store to load");
@@ -643,23 +652,24 @@ test_many_incidents (void)
   gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (view));
   bgpt_incidents_view_set_store (view, store);
   gtk_window_present (GTK_WINDOW (toplevel));
+  wait_until (widget_mapped, view, "the incidents view");
 
-  start = g_get_monotonic_time ();
+  /* A window's worth at first, the rest of the page after that frame. */
+  many_list = bgpt_incidents_view_get_list_box (view);
   bgpt_incidents_view_populate (view);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  elapsed = g_get_monotonic_time () - start;
-  g_test_message ("500 incidents: first page of rows in %" G_GINT64_FORMAT " ms", elapsed / 1000);
-
   list = bgpt_incidents_view_get_list_box (view);
   rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
-  g_assert_cmpuint (rows->len, ==, 100);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_assert_cmpuint (rows->len, <=, 10);
+  wait_until (list_has_rows, GUINT_TO_POINTER (50), "a page of incident rows");
   g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (view), "incidents.show-more", NULL)));
+  /* Newest first. */
+  g_assert_true (bgpt_incident_row_get_incident (BGPT_INCIDENT_ROW (gtk_list_box_get_row_at_index (list, 0))) ==
+                 g_list_model_get_item (G_LIST_MODEL (store), 0));
+  g_object_unref (g_list_model_get_item (G_LIST_MODEL (store), 0));
 
   gtk_widget_activate_action (GTK_WIDGET (view), "incidents.show-more", NULL);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-  rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
-  g_assert_cmpuint (rows->len, ==, 200);
+  wait_until (list_has_rows, GUINT_TO_POINTER (100), "the next page of incident rows");
 
   /* An old incident, from a notification: revealed and opened. */
   g_assert_true (bgpt_incidents_view_reveal (view, old_id));

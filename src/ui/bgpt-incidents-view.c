@@ -12,9 +12,13 @@
 #include "bgpt-incident-row.h"
 #include "bgpt-incidents-view.h"
 
-/* Rows are made a page at a time: a long history opens at once and the
- * rest comes with "Show Older Incidents". */
-#define PAGE_SIZE 100
+/* An expander row costs a few milliseconds to make and lay out. The view
+ * opens with what fills a window, adds the rest of a page in the idle time
+ * after that frame, and older pages come with "Show Older Incidents": a
+ * long history opens as fast as a short one. */
+#define FIRST_ROWS 8
+#define ROWS_PER_IDLE 8
+#define PAGE_SIZE 50
 
 /* The store announces an update in place as "1 removed, 1 added" of the
  * same object; a list box would then rebuild the row and lose its focus and
@@ -138,6 +142,8 @@ struct _BgptIncidentsView
   BgptAccountNameFunc  account_name_func;
   gpointer             account_name_data;
   gboolean             populated;
+  guint                target_size;
+  guint                grow_source;
 
   GtkStack            *stack;
   GtkListBox          *list_box;
@@ -152,7 +158,7 @@ update_state (BgptIncidentsView *self)
   guint n_items = self->store != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
   guint n_open = self->store != NULL ? bgpt_incident_store_get_n_open (self->store) : 0;
   guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
-  guint shown = self->slice != NULL ? gtk_slice_list_model_get_size (self->slice) : 0;
+  guint shown = self->target_size;
 
   gtk_stack_set_visible_child_name (self->stack, n_items > 0 ? "list" : "empty");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "incidents.mark-all-read", n_unread > 0);
@@ -206,6 +212,52 @@ on_store_items_changed (BgptIncidentsView *self)
   update_state (self);
 }
 
+static gboolean
+grow_rows (gpointer user_data)
+{
+  BgptIncidentsView *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+
+  if (size < self->target_size)
+    gtk_slice_list_model_set_size (self->slice, MIN (size + ROWS_PER_IDLE, self->target_size));
+  if (gtk_slice_list_model_get_size (self->slice) < self->target_size)
+    return G_SOURCE_CONTINUE;
+
+  self->grow_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_after_paint (GdkFrameClock     *frame_clock,
+                BgptIncidentsView *self)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, on_after_paint, self);
+  self->grow_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, grow_rows, self, NULL);
+}
+
+static void
+grow_to (BgptIncidentsView *self,
+         guint              target_size)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  self->target_size = MAX (self->target_size, target_size);
+  if (self->grow_source == 0 && gtk_slice_list_model_get_size (self->slice) < self->target_size)
+    {
+      /* Idle time comes before the frame too: wait for this frame first. */
+      if (frame_clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          g_signal_handlers_disconnect_by_func (frame_clock, on_after_paint, self);
+          g_signal_connect (frame_clock, "after-paint", G_CALLBACK (on_after_paint), self);
+        }
+      else
+        {
+          self->grow_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, grow_rows, self, NULL);
+        }
+    }
+  update_state (self);
+}
+
 void
 bgpt_incidents_view_populate (BgptIncidentsView *self)
 {
@@ -216,9 +268,9 @@ bgpt_incidents_view_populate (BgptIncidentsView *self)
 
   self->populated = TRUE;
   self->slice = gtk_slice_list_model_new (G_LIST_MODEL (bgpt_stable_list_new (G_LIST_MODEL (self->store))),
-                                          0, PAGE_SIZE);
+                                          0, FIRST_ROWS);
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->slice), create_row, self, NULL);
-  update_state (self);
+  grow_to (self, PAGE_SIZE);
 }
 
 void
@@ -234,9 +286,11 @@ bgpt_incidents_view_set_store (BgptIncidentsView *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, on_store_items_changed, self);
   gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+  g_clear_handle_id (&self->grow_source, g_source_remove);
   g_clear_object (&self->slice);
   g_set_object (&self->store, store);
   self->populated = FALSE;
+  self->target_size = 0;
 
   if (store != NULL)
     {
@@ -304,7 +358,7 @@ bgpt_incidents_view_reveal (BgptIncidentsView *self,
 
   if (position >= gtk_slice_list_model_get_size (self->slice))
     gtk_slice_list_model_set_size (self->slice, position + 1);
-  update_state (self);
+  grow_to (self, position + 1);
 
   row = gtk_list_box_get_row_at_index (self->list_box, position);
   if (row == NULL)
@@ -363,8 +417,7 @@ show_more_action (GtkWidget  *widget,
 {
   BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (widget);
 
-  gtk_slice_list_model_set_size (self->slice, gtk_slice_list_model_get_size (self->slice) + PAGE_SIZE);
-  update_state (self);
+  grow_to (self, self->target_size + PAGE_SIZE);
 }
 
 static void
@@ -372,6 +425,9 @@ bgpt_incidents_view_dispose (GObject *object)
 {
   BgptIncidentsView *self = BGPT_INCIDENTS_VIEW (object);
 
+  g_clear_handle_id (&self->grow_source, g_source_remove);
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)), on_after_paint, self);
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   g_clear_object (&self->slice);
