@@ -18,6 +18,7 @@ typedef struct
   BgptSecretStore  *secrets;
   GCancellable     *cancellable;
   gulong            changed_id;
+  gboolean          check_when_loaded;
 } Follower;
 
 static void
@@ -38,6 +39,7 @@ on_configs_loaded (GObject      *source,
                    gpointer      user_data)
 {
   BgptMonitor *monitor = user_data;
+  Follower *follower = g_object_get_data (G_OBJECT (monitor), FOLLOWER_KEY);
   g_autoptr(GPtrArray) configs = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) watched = NULL;
@@ -66,6 +68,11 @@ on_configs_loaded (GObject      *source,
   for (guint j = 0; j < configs->len; j++)
     bgpt_monitor_set_account (monitor, g_ptr_array_index (configs, j));
 
+  if (follower != NULL && follower->check_when_loaded)
+    {
+      follower->check_when_loaded = FALSE;
+      bgpt_monitor_check_now (monitor, NULL);
+    }
   g_object_unref (monitor);
 }
 
@@ -119,6 +126,11 @@ bgpt_monitor_reload_accounts (BgptMonitor *monitor)
   g_return_if_fail (BGPT_IS_MONITOR (monitor));
 
   follower = g_object_get_data (G_OBJECT (monitor), FOLLOWER_KEY);
-  if (follower != NULL)
-    follower_load (follower);
+  if (follower == NULL)
+    {
+      bgpt_monitor_check_now (monitor, NULL);
+      return;
+    }
+  follower->check_when_loaded = TRUE;
+  follower_load (follower);
 }

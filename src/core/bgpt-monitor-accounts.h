@@ -19,8 +19,9 @@ void bgpt_monitor_follow_accounts (BgptMonitor      *monitor,
                                    BgptAccountStore *accounts,
                                    BgptSecretStore  *secrets);
 
-/* Loads the inputs again, for changes the store does not announce: a
- * secret replaced in the keyring. Does nothing when not following. */
+/* "Check now" after a fix: loads the inputs again (the store does not
+ * announce a secret replaced in the keyring), then makes every check due
+ * (bgpt_monitor_check_now()). Without following, only the latter. */
 void bgpt_monitor_reload_accounts (BgptMonitor      *monitor);
 
 G_END_DECLS

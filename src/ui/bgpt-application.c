@@ -11,6 +11,7 @@
 
 #include "bgpt-application.h"
 #include "bgpt-background.h"
+#include "bgpt-monitor-accounts.h"
 #include "bgpt-checker.h"
 #include "bgpt-demo-mode.h"
 #include "bgpt-account-store.h"
@@ -277,9 +278,10 @@ bgpt_application_check_now (BgptApplication *self)
 
   self->checked_once = TRUE;
 
-  /* The monitor's state machine decides what notifies: let it look too. */
+  /* The monitor's state machine decides what notifies: let it look too,
+   * with the secrets as they are now (a fix may have replaced one). */
   if (self->background != NULL)
-    bgpt_monitor_check_now (bgpt_background_get_monitor (self->background), NULL);
+    bgpt_monitor_reload_accounts (bgpt_background_get_monitor (self->background));
 
   if (self->demo_mode != NULL)
     {

@@ -192,7 +192,10 @@ def main():
         started = time.monotonic()
         window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
         if window is None:
-            bail('the main window never showed on the accessibility bus')
+            app = find_app(app_process.pid)
+            seen = [(w.getRoleName(), w.name) for w in children(app)] if app is not None else None
+            bail(f'the main window never showed on the accessibility bus (the app shows {seen}, '
+                 f'running: {app_process.poll() is None})')
         tap(True, 'the window opens')
 
         button = poll(lambda: close_button(window), 10)
