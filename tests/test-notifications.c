@@ -386,6 +386,30 @@ test_silenced_incident_is_quiet (Fixture       *fixture,
 }
 
 static void
+test_silenced_until_resolved (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  BgptIncident *incident;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+  wait_for_calls ("Notify", 1, 6000);
+
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
+  wait_for_calls ("CloseNotification", 1, 3000);
+
+  /* Fixed: whoever silenced it hears nothing, not even "resolved". */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  g_object_ref (incident);
+  while (bgpt_incident_is_open (incident))
+    run_for (100);
+  run_for (1500);
+  g_assert_cmpuint (count_calls ("Notify"), ==, 1);
+  g_object_unref (incident);
+}
+
+static void
 test_disabled_sends_nothing (Fixture       *fixture,
                              gconstpointer  data)
 {
@@ -518,6 +542,7 @@ main (int   argc,
   ADD ("/notifications/one-problem", test_one_problem_one_notification);
   ADD ("/notifications/summary", test_three_problems_one_summary);
   ADD ("/notifications/silenced", test_silenced_incident_is_quiet);
+  ADD ("/notifications/silenced-until-resolved", test_silenced_until_resolved);
   ADD ("/notifications/disabled", test_disabled_sends_nothing);
   ADD ("/notifications/reminders", test_reminders);
   ADD ("/notifications/test-button", test_send_test_notification);

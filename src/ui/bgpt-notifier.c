@@ -30,6 +30,8 @@ typedef struct
   gboolean          shown;
   char             *shown_signature;  /* what was sent, to resend only on change */
   gint64            shown_at;         /* real time, for reminders */
+  gboolean          silenced;         /* as last seen: a silence "until
+                                       * resolved" ends with the resolution */
 } Alert;
 
 struct _BgptNotifier
@@ -352,7 +354,8 @@ update (BgptNotifier *self)
     {
       Alert *alert = g_ptr_array_index (self->alerts, i);
 
-      if (enabled && !alert_is_silenced (alert, now))
+      alert->silenced = alert_is_silenced (alert, now);
+      if (enabled && !alert->silenced)
         g_ptr_array_add (visible, alert);
     }
 
@@ -456,6 +459,16 @@ on_incident_silenced (BgptIncident *incident,
                       GParamSpec   *pspec,
                       BgptNotifier *self)
 {
+  gint64 now = g_get_real_time ();
+
+  for (guint i = 0; i < self->alerts->len; i++)
+    {
+      Alert *alert = g_ptr_array_index (self->alerts, i);
+
+      if (alert->incident == incident)
+        alert->silenced = alert_is_silenced (alert, now);
+    }
+
   queue_update (self);
 }
 
@@ -512,7 +525,7 @@ on_incident_resolved (BgptMonitor      *monitor,
   if (alert == NULL)
     return;
 
-  was_silenced = alert_is_silenced (alert, g_get_real_time ());
+  was_silenced = alert->silenced || alert_is_silenced (alert, g_get_real_time ());
   if (alert->shown)
     withdraw (self, alert->notification_id);
   if (alert->incident != NULL)
