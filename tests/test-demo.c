@@ -417,8 +417,9 @@ test_replace_secret (void)
   const BgptCheckConfig *config;
 
   g_assert_no_error (error);
-  /* A person's pace: each step lasts long enough to fix it. */
-  bgpt_demo_set_speed (demo, 1.0);
+  /* So slow that no step moves on by itself while the secret is replaced:
+   * only the fix can make the check pass. */
+  bgpt_demo_set_speed (demo, 0.05);
 
   replace_and_recover (demo, "openai.auth", "openai.key", BGPT_SECRET_KIND_OPENAI_API_KEY,
                        "sk-demo-replaced-by-hand-0001");
