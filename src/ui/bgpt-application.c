@@ -278,16 +278,17 @@ bgpt_application_check_now (BgptApplication *self)
 
   self->checked_once = TRUE;
 
-  /* The monitor's state machine decides what notifies: let it look too,
-   * with the secrets as they are now (a fix may have replaced one). */
-  if (self->background != NULL)
-    bgpt_monitor_reload_accounts (bgpt_background_get_monitor (self->background));
-
+  /* The demo checks only its own account, and never reads the keyring. */
   if (self->demo_mode != NULL)
     {
       bgpt_demo_mode_check_now (self->demo_mode);
       return;
     }
+
+  /* The monitor's state machine decides what notifies: let it look too,
+   * with the secrets as they are now (a fix may have replaced one). */
+  if (self->background != NULL)
+    bgpt_monitor_reload_accounts (bgpt_background_get_monitor (self->background));
 
   if (self->round_cancellable != NULL)
     g_cancellable_cancel (self->round_cancellable);
