@@ -187,15 +187,19 @@ def main():
         run([app_binary, '--store-secret=openai-api-key', '--account=default'], env, OPENAI_KEY)
         run([app_binary, '--store-secret=kommo-token', '--account=default'], env, KOMMO_TOKEN)
 
-        app_process = subprocess.Popen([app_binary], env=env)
+        app_log = open(os.path.join(workdir, 'app.log'), 'w+', encoding='utf-8')
+        app_process = subprocess.Popen([app_binary], env=env, stderr=app_log)
         processes.append(app_process)
         started = time.monotonic()
         window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
         if window is None:
             app = find_app(app_process.pid)
             seen = [(w.getRoleName(), w.name) for w in children(app)] if app is not None else None
+            app_log.seek(0)
+            for line in app_log.read().splitlines()[-20:]:
+                print('#', line, flush=True)
             bail(f'the main window never showed on the accessibility bus (the app shows {seen}, '
-                 f'running: {app_process.poll() is None})')
+                 f'exit status: {app_process.poll()})')
         tap(True, 'the window opens')
 
         button = poll(lambda: close_button(window), 10)
@@ -256,10 +260,11 @@ def main():
                     process.wait(10)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        try:
-            os.remove(log_path)
-        except FileNotFoundError:
-            pass
+        for name in (log_path, os.path.join(workdir, 'app.log')):
+            try:
+                os.remove(name)
+            except FileNotFoundError:
+                pass
         os.rmdir(workdir)
     sys.exit(1 if failed else 0)
 
