@@ -24,6 +24,8 @@
 /* A rate-limited check without Retry-After backs off from this, doubling. */
 #define RATE_LIMIT_MIN_BACKOFF_S 60
 #define RATE_LIMIT_MAX_BACKOFF_S 3600
+/* A Retry-After beyond a day is a server's mistake, not a reason to stop. */
+#define RETRY_AFTER_MAX_S (24 * 3600)
 /* Accounts in flight at once: their checks run concurrently, so a round of
  * 100 accounts takes about 7 times one account's; more would open dozens of
  * connections in one burst (bench/bench-monitor.c). */
@@ -502,6 +504,7 @@ account_sync_checks (BgptMonitor *self,
   g_autoptr(GPtrArray) old = g_steal_pointer (&account->checks);
   guint old_len = old->len;
   gint64 now = g_get_monotonic_time ();
+  gboolean same = old_len == wanted->len;
 
   account->checks = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < wanted->len; i++)
@@ -516,6 +519,7 @@ account_sync_checks (BgptMonitor *self,
           if (candidate != NULL && g_str_equal (candidate->check, name))
             {
               check = g_steal_pointer (&old->pdata[j]);
+              same = same && i == j;
               break;
             }
         }
@@ -523,6 +527,7 @@ account_sync_checks (BgptMonitor *self,
         {
           BgptIncident *open = NULL;
 
+          same = FALSE;
           check = bgpt_monitor_check_new (account, account->id, name);
           check->due = now;
           /* Left open by an earlier run: only successes resolve it. */
@@ -559,7 +564,8 @@ account_sync_checks (BgptMonitor *self,
   old->len = 0;
 
   self->n_items = self->n_items - old_len + account->checks->len;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, old_len, account->checks->len);
+  if (!same)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, old_len, account->checks->len);
 }
 
 static void
@@ -592,11 +598,9 @@ on_settings_changed (GSettings   *settings,
       for (guint i = 0; i < self->accounts->len; i++)
         {
           Account *account = g_ptr_array_index (self->accounts, i);
-          guint n = account->checks->len;
 
           account_sync_checks (self, account, position, FALSE);
           position += account->checks->len;
-          (void) n;
         }
     }
   else if (g_str_equal (key, "check-interval") || g_str_equal (key, "retry-interval"))
@@ -735,7 +739,7 @@ record_result (BgptMonitor         *self,
                         RATE_LIMIT_MAX_BACKOFF_S);
         }
       if (diagnosis->retry_after_s >= 0)
-        wait_s = MAX (wait_s, diagnosis->retry_after_s);
+        wait_s = MAX (wait_s, MIN (diagnosis->retry_after_s, RETRY_AFTER_MAX_S));
     }
 
   check->due = now + (gint64) interval_after_result (self, check) * USEC_PER_SEC;
