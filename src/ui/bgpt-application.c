@@ -801,6 +801,10 @@ bgpt_application_startup (GApplication *application)
   /* The monitor starts once the window's first frame is on screen
    * (bgpt_application_check_once), or at once for a start without a window
    * (--background): its keyring reads must not delay the first frame. */
+
+  /* Started by D-Bus (--gapplication-service): no activation, no window. */
+  if (g_application_get_flags (application) & G_APPLICATION_IS_SERVICE)
+    ensure_background (self);
 }
 
 static void
