@@ -19,6 +19,7 @@
 #include "core/bgpt-demo.h"
 #include "core/bgpt-i18n.h"
 #include "core/bgpt-secret-store.h"
+#include "core/bgpt-status-page.h"
 #include "core/bgpt-validation.h"
 
 #define USER_KEY "sk-user-own-key-DoNotTouch0123456789"
@@ -435,6 +436,45 @@ test_replace_secret (void)
   g_assert_finalize_object (g_steal_pointer (&demo));
 }
 
+/* status.openai.com, as the demo plays it */
+
+static BgptStatusIndicator
+read_status_page (BgptDemo *demo)
+{
+  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (bgpt_demo_get_status_page_url (demo));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BgptStatusReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bgpt_status_page_get_status_async (page, NULL, on_async_done, &result);
+  wait_for (result_arrived, &result, 20, "the status page");
+  report = bgpt_status_page_get_status_finish (page, result, &error);
+  g_assert_no_error (error);
+  return report->indicator;
+}
+
+static void
+test_status_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptDemo) demo = bgpt_demo_new (&error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (bgpt_demo_get_status_page_url (demo), "http://127.0.0.1:"));
+  bgpt_demo_set_speed (demo, 0.05);
+
+  /* An outage while the connection drops, all clear when healthy. */
+  bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.connection"));
+  g_assert_cmpint (read_status_page (demo), ==, BGPT_STATUS_INDICATOR_MAJOR);
+  bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.timeout"));
+  g_assert_cmpint (read_status_page (demo), ==, BGPT_STATUS_INDICATOR_MINOR);
+  bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("healthy"));
+  g_assert_cmpint (read_status_page (demo), ==, BGPT_STATUS_INDICATOR_NONE);
+
+  bgpt_demo_stop (demo);
+  g_assert_finalize_object (g_steal_pointer (&demo));
+}
+
 /* The user's data */
 
 static void
@@ -508,6 +548,7 @@ main (int   argc,
 
   g_test_add_func ("/demo/script", test_script);
   g_test_add_func ("/demo/replace-secret", test_replace_secret);
+  g_test_add_func ("/demo/status-page", test_status_page);
   g_test_add_func ("/demo/user-data-untouched", test_user_data_untouched);
 
   status = g_test_run ();

@@ -44,6 +44,9 @@ typedef struct
   const char    *endpoint;
   BgptScenario   scenario;
   Effect         effect;
+  /* What status.openai.com says meanwhile (NULL: all operational). */
+  const char    *status_indicator;
+  const char    *status_description;
   /* At speed 1: a step lasts at least min_ms (time to read about it) and
    * moves on once its incident is open (or, healthy, once every incident
    * has resolved), at the latest after max_ms. */
@@ -53,7 +56,7 @@ typedef struct
 
 #define HEALTHY(min)                                                           \
   { { "healthy", NULL, N_("Everything works: Kommo and OpenAI answer in time") }, \
-    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_NONE, (min), 12000 }
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_NONE, NULL, NULL, (min), 12000 }
 
 /* Every failure the seed article documents, then Kommo's, each followed by
  * a healthy period in which its incident resolves on its own. The Kommo rate
@@ -62,41 +65,48 @@ static const Step script[] = {
   HEALTHY (4000),
   { { "openai.timeout", "openai.timeout",
       N_("OpenAI is slow: its answers arrive after the time limit") },
-    TARGET_OPENAI, NULL, BGPT_SCENARIO_OK, EFFECT_SLOW, 8000, 20000 },
+    TARGET_OPENAI, NULL, BGPT_SCENARIO_OK, EFFECT_SLOW,
+    "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
   { { "openai.auth", "openai.auth",
       N_("OpenAI refuses the API key, as it does with a revoked key. Replace the key to fix it: any new key works in the demo") },
-    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_OPENAI_KEY, 15000, 30000 },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_OPENAI_KEY, NULL, NULL, 15000, 30000 },
   HEALTHY (4000),
   { { "openai.assistant", "openai.assistant",
       N_("OpenAI does not find the configured assistant") },
-    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_SCENARIO_NOT_FOUND, EFFECT_NONE, 8000, 20000 },
+    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_SCENARIO_NOT_FOUND, EFFECT_NONE,
+    NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
   /* Played on the key check: the billable deep check runs at most once an
    * hour, and the demo never turns it on. */
   { { "openai.quota", "openai.quota",
       N_("The OpenAI account is out of credit: its requests are refused") },
-    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_KEY, BGPT_SCENARIO_QUOTA_EXCEEDED, EFFECT_NONE, 8000, 20000 },
+    TARGET_ENDPOINT, BGPT_CHECK_OPENAI_KEY, BGPT_SCENARIO_QUOTA_EXCEEDED, EFFECT_NONE,
+    NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
   { { "openai.connection", "openai.connection",
       N_("The connection to OpenAI drops before any answer") },
-    TARGET_OPENAI, NULL, BGPT_SCENARIO_RESET, EFFECT_NONE, 8000, 20000 },
+    TARGET_OPENAI, NULL, BGPT_SCENARIO_RESET, EFFECT_NONE,
+    "major", "Partial System Outage", 8000, 20000 },
   HEALTHY (4000),
   { { "openai.unexpected", "openai.unexpected",
       N_("A proxy in front of OpenAI answers with an error page") },
-    TARGET_OPENAI, NULL, BGPT_SCENARIO_BAD_GATEWAY, EFFECT_NONE, 8000, 20000 },
+    TARGET_OPENAI, NULL, BGPT_SCENARIO_BAD_GATEWAY, EFFECT_NONE,
+    "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
   { { "kommo.auth", "kommo.auth",
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
-    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_KOMMO_TOKEN, 15000, 30000 },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_KOMMO_TOKEN, NULL, NULL, 15000, 30000 },
   HEALTHY (4000),
   { { "kommo.payment", "kommo.payment",
       N_("The Kommo account’s paid period has ended") },
-    TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_PAYMENT_REQUIRED, EFFECT_NONE, 8000, 20000 },
+    TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_PAYMENT_REQUIRED, EFFECT_NONE,
+    NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
   { { "kommo.rate-limit", "kommo.rate-limit",
       N_("Kommo asks to slow down: too many requests") },
-    TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_RATE_LIMITED, EFFECT_NONE, 8000, 20000 },
+    TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_RATE_LIMITED, EFFECT_NONE,
+    NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
 };
 
@@ -406,6 +416,7 @@ set_scenario (BgptDemo    *self,
   bgpt_simulator_set_scenario (simulator, NULL, BGPT_SCENARIO_OK);
   bgpt_simulator_set_delay (simulator, NULL, 0);
   bgpt_simulator_set_refused_credential (simulator, NULL);
+  bgpt_simulator_set_status_page (simulator, step->status_indicator, step->status_description);
 
   switch (step->target)
     {
@@ -609,6 +620,13 @@ bgpt_demo_get_monitor (BgptDemo *self)
 {
   g_return_val_if_fail (BGPT_IS_DEMO (self), NULL);
   return self->monitor;
+}
+
+const char *
+bgpt_demo_get_status_page_url (BgptDemo *self)
+{
+  g_return_val_if_fail (BGPT_IS_DEMO (self), NULL);
+  return bgpt_simulator_get_base_url (self->simulator);
 }
 
 const BgptCheckConfig *

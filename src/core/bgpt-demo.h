@@ -72,6 +72,9 @@ BgptSimulator         *bgpt_demo_get_simulator      (BgptDemo       *self);
 GSettings             *bgpt_demo_get_settings       (BgptDemo       *self);
 BgptIncidentStore     *bgpt_demo_get_incident_store (BgptDemo       *self);
 BgptMonitor           *bgpt_demo_get_monitor        (BgptDemo       *self);
+/* The base URL of the demo's status.openai.com, for bgpt_status_page_new():
+ * what it says follows the failure being played. */
+const char            *bgpt_demo_get_status_page_url (BgptDemo      *self);
 /* The demo account's inputs, its demo secrets included. */
 const BgptCheckConfig *bgpt_demo_get_config         (BgptDemo       *self);
 

@@ -83,6 +83,8 @@ struct _BgptSimulator
   guint           port;
   char           *redirect_target;
   char           *refused_credential;
+  char           *status_indicator;
+  char           *status_description;
   EndpointScript  scripts[N_ENDPOINTS];
   GPtrArray      *requests;
   /* Messages held back (delays, stalls); released on dispose. */
@@ -732,6 +734,20 @@ server_callback (SoupServer        *server,
     request->body = g_strndup (request_body->data, request_body->length);
   g_ptr_array_add (self->requests, request);
 
+  if (endpoint < 0 && g_str_equal (path, "/api/v2/status.json"))
+    {
+      g_autofree char *indicator = json_quote (self->status_indicator != NULL ? self->status_indicator : "none");
+      g_autofree char *description = json_quote (self->status_description != NULL
+                                                 ? self->status_description : "All Systems Operational");
+
+      set_json (message, SOUP_STATUS_OK,
+                g_strdup_printf ("{\"page\":{\"id\":\"sim\",\"name\":\"OpenAI\","
+                                 "\"url\":\"https://status.openai.com\"},"
+                                 "\"status\":{\"indicator\":%s,\"description\":%s}}",
+                                 indicator, description));
+      return;
+    }
+
   if (endpoint < 0)
     {
       set_body (message, 404, "text/plain", "Not Found");
@@ -858,6 +874,19 @@ bgpt_simulator_set_refused_credential (BgptSimulator *self,
 }
 
 void
+bgpt_simulator_set_status_page (BgptSimulator *self,
+                                const char    *indicator,
+                                const char    *description)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  g_free (self->status_indicator);
+  self->status_indicator = g_strdup (indicator);
+  g_free (self->status_description);
+  self->status_description = g_strdup (description);
+}
+
+void
 bgpt_simulator_reset (BgptSimulator *self)
 {
   g_return_if_fail (BGPT_IS_SIMULATOR (self));
@@ -866,6 +895,7 @@ bgpt_simulator_reset (BgptSimulator *self)
     script_clear (&self->scripts[i]);
   g_clear_pointer (&self->redirect_target, g_free);
   bgpt_simulator_set_refused_credential (self, NULL);
+  bgpt_simulator_set_status_page (self, NULL, NULL);
   bgpt_simulator_clear_requests (self);
 }
 
@@ -1032,6 +1062,8 @@ bgpt_simulator_finalize (GObject *object)
   g_free (self->base_url);
   g_free (self->redirect_target);
   bgpt_simulator_set_refused_credential (self, NULL);
+  g_free (self->status_indicator);
+  g_free (self->status_description);
 
   G_OBJECT_CLASS (bgpt_simulator_parent_class)->finalize (object);
 }
