@@ -652,6 +652,16 @@ bgpt_application_get_demo_mode (BgptApplication *self)
   return self->demo_mode;
 }
 
+const char *
+bgpt_application_get_status_page_url (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+
+  if (self->demo_mode == NULL)
+    return NULL;
+  return bgpt_demo_get_status_page_url (bgpt_demo_mode_get_demo (self->demo_mode));
+}
+
 static void
 on_wizard_finished (BgptApplication *self,
                     const char      *account_id)

@@ -45,5 +45,8 @@ gboolean           bgpt_application_is_checking        (BgptApplication *self);
 
 /* The demo session while the demo plays (app.start-demo, --demo), else NULL. */
 BgptDemoMode      *bgpt_application_get_demo_mode      (BgptApplication *self);
+/* Where to read status.openai.com (bgpt_status_page_new()): the demo's own
+ * page while the demo plays, else NULL for the real one. */
+const char        *bgpt_application_get_status_page_url (BgptApplication *self);
 
 G_END_DECLS
