@@ -47,7 +47,7 @@ test_entry_written_and_removed (void)
   g_autoptr(GKeyFile) entry = g_key_file_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *exec = NULL;
-  const char *validate;
+  g_autofree char *validate = NULL;
 
   g_assert_cmpstr (path, ==, expected);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -61,7 +61,7 @@ test_entry_written_and_removed (void)
   g_assert_true (g_key_file_get_boolean (entry, "Desktop Entry", "X-GNOME-Autostart-enabled", NULL));
 
   /* The entry is one the desktop accepts. */
-  validate = g_find_program_in_path ("desktop-file-validate") != NULL ? "desktop-file-validate" : NULL;
+  validate = g_find_program_in_path ("desktop-file-validate");
   if (validate != NULL)
     {
       const char *argv[] = { validate, path, NULL };

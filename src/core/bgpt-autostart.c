@@ -100,6 +100,8 @@ static void
 write_entry (GTask *task)
 {
   g_task_run_in_thread (task, write_entry_thread);
+  /* The thread holds its own reference; this one was handed to us. */
+  g_object_unref (task);
 }
 
 #if HAVE_LIBPORTAL
