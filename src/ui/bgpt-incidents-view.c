@@ -145,7 +145,8 @@ struct _BgptIncidentsView
   guint                target_size;
   guint                grow_source;
 
-  GtkStack            *stack;
+  GtkWidget           *empty_page;
+  GtkWidget           *scrolled_window;
   GtkListBox          *list_box;
   GtkButton           *more_button;
 };
@@ -160,7 +161,10 @@ update_state (BgptIncidentsView *self)
   guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
   guint shown = self->target_size;
 
-  gtk_stack_set_visible_child_name (self->stack, n_items > 0 ? "list" : "empty");
+  /* Visibility rather than a GtkStack: GTK 4.8 does not tell assistive
+   * technologies when a stack shows another page. */
+  gtk_widget_set_visible (self->scrolled_window, n_items > 0);
+  gtk_widget_set_visible (self->empty_page, n_items == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "incidents.mark-all-read", n_unread > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "incidents.clear-resolved", n_items > n_open);
   gtk_widget_set_visible (GTK_WIDGET (self->more_button), self->populated && n_items > shown);
@@ -446,7 +450,8 @@ bgpt_incidents_view_class_init (BgptIncidentsViewClass *klass)
   object_class->dispose = bgpt_incidents_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-incidents-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, list_box);
   gtk_widget_class_bind_template_child (widget_class, BgptIncidentsView, more_button);
 

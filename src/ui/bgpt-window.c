@@ -30,7 +30,8 @@ struct _BgptWindow
   AdwViewStack         *view_stack;
   AdwViewStackPage     *incidents_page;
   BgptIncidentsView    *incidents_view;
-  GtkStack             *status_stack;
+  GtkWidget            *empty_page;
+  GtkWidget            *accounts_page;
   GtkBox               *accounts_box;
   GtkImage             *summary_icon;
   GtkLabel             *summary_label;
@@ -151,7 +152,10 @@ rebuild_accounts (BgptWindow *self)
       g_signal_connect_object (item, "changed", G_CALLBACK (on_board_item_changed), self, G_CONNECT_SWAPPED);
     }
 
-  gtk_stack_set_visible_child_name (self->status_stack, n_items > 0 ? "accounts" : "empty");
+  /* Visibility rather than a GtkStack: GTK 4.8 does not tell assistive
+   * technologies when a stack shows another page. */
+  gtk_widget_set_visible (self->accounts_page, n_items > 0);
+  gtk_widget_set_visible (self->empty_page, n_items == 0);
   update_summary (self);
 }
 
@@ -319,7 +323,8 @@ bgpt_window_class_init (BgptWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_page);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_view);
-  gtk_widget_class_bind_template_child (widget_class, BgptWindow, status_stack);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, accounts_page);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, accounts_box);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_label);
