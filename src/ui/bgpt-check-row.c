@@ -27,6 +27,24 @@ struct _BgptCheckRow
 
 G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_ACTION_ROW)
 
+/* Why a check is not run, in the user's terms. */
+static const char *
+not_configured_reason (BgptCheckItem *item)
+{
+  const char *check = bgpt_check_item_get_check (item);
+  gboolean has_subject = bgpt_check_item_get_subject (item) != NULL;
+
+  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
+    return has_subject ? _("No Kommo token in the keyring") : _("No Kommo subdomain set");
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
+    return _("No API key in the keyring");
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
+    return has_subject ? _("Needs the OpenAI API key") : _("No model set");
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
+    return has_subject ? _("Needs the OpenAI API key") : _("No Assistant ID set");
+  return _("Not set up for this account");
+}
+
 static char *
 build_subtitle (BgptCheckItem *item)
 {
@@ -43,7 +61,7 @@ build_subtitle (BgptCheckItem *item)
     g_ptr_array_add (lines, g_markup_printf_escaped ("<b>%s</b>",
                                                      bgpt_catalog_title (diagnosis->error_id)));
   else if (state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
-    g_ptr_array_add (lines, g_strdup (_("Not set up for this account")));
+    g_ptr_array_add (lines, g_markup_escape_text (not_configured_reason (item), -1));
 
   if (bgpt_check_item_get_checked_at (item) != NULL && state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
     {
