@@ -22,6 +22,7 @@
 #include "bgpt-incident-store.h"
 #include "bgpt-secret-store.h"
 #include "bgpt-simulator.h"
+#include "bgpt-status-page.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-incident-row.h"
@@ -686,6 +687,83 @@ test_many_incidents (void)
   gtk_window_destroy (GTK_WINDOW (toplevel));
 }
 
+static void
+serve_status (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  static const char body[] =
+    "{\"page\":{\"name\":\"OpenAI\"},"
+    "\"status\":{\"indicator\":\"minor\",\"description\":\"Partially Degraded Service\"}}";
+
+  (*(guint *) user_data)++;
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static gboolean
+provider_status_shown (gpointer data)
+{
+  return find_label (data, "Segundo o status.openai.com:") != NULL;
+}
+
+/* A timeout incident shows what status.openai.com says, read from a
+ * stand-in on loopback, without holding the row up. */
+static void
+test_provider_status (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bgpt-test-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "incidents.json", NULL);
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(BgptStatusPage) status_page = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new ("openai.key", "openai.timeout");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *base_url = NULL;
+  BgptIncidentsView *view;
+  GtkListBoxRow *row;
+  GtkWidget *toplevel;
+  GtkWidget *label;
+  guint n_requests = 0;
+
+  soup_server_add_handler (server, "/api/v2/status.json", serve_status, &n_requests, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  status_page = bgpt_status_page_new (base_url);
+
+  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
+  wait_until (result_ready, &result, "the incident store to load");
+  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
+  bgpt_incident_store_report (store, "default", diagnosis);
+
+  toplevel = gtk_window_new ();
+  view = g_object_new (BGPT_TYPE_INCIDENTS_VIEW, NULL);
+  bgpt_incidents_view_set_status_page (view, status_page);
+  bgpt_incidents_view_set_store (view, store);
+  gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (toplevel));
+  bgpt_incidents_view_populate (view);
+
+  row = gtk_list_box_get_row_at_index (bgpt_incidents_view_get_list_box (view), 0);
+  g_assert_true (BGPT_IS_INCIDENT_ROW (row));
+  g_assert_cmpuint (n_requests, ==, 0);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  wait_until (provider_status_shown, row, "what status.openai.com says");
+  label = find_label (GTK_WIDGET (row), "Segundo o status.openai.com:");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
+                            bgpt_status_indicator_describe (BGPT_STATUS_INDICATOR_MINOR)));
+  g_assert_cmpuint (n_requests, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (toplevel));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -733,6 +811,7 @@ main (int   argc,
   g_test_add_func ("/window/copy-details", test_copy_details);
   g_test_add_func ("/window/replace-key", test_replace_key);
   g_test_add_func ("/incidents/500", test_many_incidents);
+  g_test_add_func ("/incidents/provider-status", test_provider_status);
 
   status = g_test_run ();
 

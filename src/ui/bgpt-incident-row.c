@@ -30,8 +30,7 @@ struct _BgptIncidentRow
   GtkBox         *provider_box;
   GtkImage       *provider_icon;
   GtkLabel       *provider_label;
-  char           *provider_indicator;
-  char           *provider_description;
+  BgptStatusReport *provider_status;
 };
 
 G_DEFINE_FINAL_TYPE (BgptIncidentRow, bgpt_incident_row, ADW_TYPE_EXPANDER_ROW)
@@ -116,20 +115,31 @@ update_provider_status (BgptIncidentRow *self)
   if (self->provider_box == NULL)
     return;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->provider_box), self->provider_description != NULL);
-  if (self->provider_description == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->provider_box), self->provider_status != NULL);
+  if (self->provider_status == NULL)
     return;
 
-  if (g_strcmp0 (self->provider_indicator, "none") == 0)
-    icon = "emblem-ok-symbolic";
-  else if (g_strcmp0 (self->provider_indicator, "minor") == 0)
-    icon = "dialog-warning-symbolic";
-  else if (g_strcmp0 (self->provider_indicator, "major") == 0 ||
-           g_strcmp0 (self->provider_indicator, "critical") == 0)
-    icon = "dialog-error-symbolic";
+  switch (self->provider_status->indicator)
+    {
+    case BGPT_STATUS_INDICATOR_NONE:
+      icon = "emblem-ok-symbolic";
+      break;
+    case BGPT_STATUS_INDICATOR_MINOR:
+    case BGPT_STATUS_INDICATOR_MAINTENANCE:
+      icon = "dialog-warning-symbolic";
+      break;
+    case BGPT_STATUS_INDICATOR_MAJOR:
+    case BGPT_STATUS_INDICATOR_CRITICAL:
+      icon = "dialog-error-symbolic";
+      break;
+    case BGPT_STATUS_INDICATOR_UNKNOWN:
+    default:
+      break;
+    }
 
-  /* Translators: %s is what status.openai.com says, e.g. "All Systems Operational" */
-  text = g_strdup_printf (_("status.openai.com says: %s"), self->provider_description);
+  /* Translators: %s is what status.openai.com says now, e.g. "All systems operational" */
+  text = g_strdup_printf (_("status.openai.com says: %s"),
+                          bgpt_status_indicator_describe (self->provider_status->indicator));
   gtk_image_set_from_icon_name (self->provider_icon, icon);
   gtk_label_set_label (self->provider_label, text);
 }
@@ -351,8 +361,7 @@ bgpt_incident_row_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->incident, on_incident_notify, self);
   g_clear_object (&self->incident);
   g_clear_pointer (&self->account_name, g_free);
-  g_clear_pointer (&self->provider_indicator, g_free);
-  g_clear_pointer (&self->provider_description, g_free);
+  g_clear_pointer (&self->provider_status, bgpt_status_report_free);
 
   G_OBJECT_CLASS (bgpt_incident_row_parent_class)->dispose (object);
 }
@@ -405,16 +414,14 @@ bgpt_incident_row_get_incident (BgptIncidentRow *self)
 }
 
 void
-bgpt_incident_row_set_provider_status (BgptIncidentRow *self,
-                                       const char      *indicator,
-                                       const char      *description)
+bgpt_incident_row_set_provider_status (BgptIncidentRow        *self,
+                                       const BgptStatusReport *report)
 {
   g_return_if_fail (BGPT_IS_INCIDENT_ROW (self));
 
-  g_free (self->provider_indicator);
-  self->provider_indicator = g_strdup (indicator);
-  g_free (self->provider_description);
-  self->provider_description = g_strdup (description);
+  g_clear_pointer (&self->provider_status, bgpt_status_report_free);
+  if (report != NULL)
+    self->provider_status = bgpt_status_report_copy (report);
   update_provider_status (self);
 }
 

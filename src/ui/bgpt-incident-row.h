@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "bgpt-incident.h"
+#include "bgpt-status-page.h"
 
 G_BEGIN_DECLS
 
@@ -25,9 +26,8 @@ BgptIncident *bgpt_incident_row_get_incident        (BgptIncidentRow *self);
 void          bgpt_incident_row_update              (BgptIncidentRow *self);
 /* What status.openai.com says now, shown for timeout, connection and
  * unexpected-response incidents; NULL hides it. */
-void          bgpt_incident_row_set_provider_status (BgptIncidentRow *self,
-                                                     const char      *indicator,
-                                                     const char      *description);
+void          bgpt_incident_row_set_provider_status (BgptIncidentRow        *self,
+                                                     const BgptStatusReport *report);
 /* Whether status.openai.com is worth asking about this incident. */
 gboolean      bgpt_incident_row_wants_provider_status (BgptIncidentRow *self);
 

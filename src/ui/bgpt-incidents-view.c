@@ -137,6 +137,8 @@ struct _BgptIncidentsView
   AdwBin               parent_instance;
 
   BgptIncidentStore   *store;
+  BgptStatusPage      *status_page;
+  GCancellable        *cancellable;
   GtkSliceListModel   *slice;
   GHashTable          *expanded_ids;
   BgptAccountNameFunc  account_name_func;
@@ -171,6 +173,39 @@ update_state (BgptIncidentsView *self)
 }
 
 static void
+on_status_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(BgptIncidentRow) row = user_data;
+  g_autoptr(BgptStatusReport) report = NULL;
+
+  report = bgpt_status_page_get_status_finish (BGPT_STATUS_PAGE (source), result, NULL);
+  if (report != NULL)
+    bgpt_incident_row_set_provider_status (row, report);
+}
+
+/* The status page is a hint next to the diagnosis: show what is cached at
+ * once and never wait for it. */
+static void
+show_provider_status (BgptIncidentsView *self,
+                      BgptIncidentRow   *row)
+{
+  const BgptStatusReport *cached;
+
+  if (!bgpt_incident_row_wants_provider_status (row))
+    return;
+
+  if (self->status_page == NULL)
+    self->status_page = bgpt_status_page_new (NULL);
+
+  cached = bgpt_status_page_get_report (self->status_page);
+  if (cached != NULL)
+    bgpt_incident_row_set_provider_status (row, cached);
+  bgpt_status_page_get_status_async (self->status_page, self->cancellable, on_status_read, g_object_ref (row));
+}
+
+static void
 on_row_expanded (BgptIncidentsView *self,
                  GParamSpec        *pspec,
                  BgptIncidentRow   *row)
@@ -180,6 +215,7 @@ on_row_expanded (BgptIncidentsView *self,
   if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
     {
       g_hash_table_add (self->expanded_ids, g_strdup (bgpt_incident_get_id (incident)));
+      show_provider_status (self, row);
       if (!bgpt_incident_get_read (incident))
         bgpt_incident_store_mark_read (self->store, incident);
     }
@@ -385,6 +421,16 @@ bgpt_incidents_view_update (BgptIncidentsView *self)
       bgpt_incident_row_update (BGPT_INCIDENT_ROW (child));
 }
 
+void
+bgpt_incidents_view_set_status_page (BgptIncidentsView *self,
+                                     BgptStatusPage    *status_page)
+{
+  g_return_if_fail (BGPT_IS_INCIDENTS_VIEW (self));
+  g_return_if_fail (status_page == NULL || BGPT_IS_STATUS_PAGE (status_page));
+
+  g_set_object (&self->status_page, status_page);
+}
+
 GtkListBox *
 bgpt_incidents_view_get_list_box (BgptIncidentsView *self)
 {
@@ -434,6 +480,9 @@ bgpt_incidents_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)), on_after_paint, self);
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->status_page);
   g_clear_object (&self->slice);
   g_clear_object (&self->store);
   g_clear_pointer (&self->expanded_ids, g_hash_table_unref);
@@ -466,5 +515,6 @@ bgpt_incidents_view_init (BgptIncidentsView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->expanded_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
   update_state (self);
 }

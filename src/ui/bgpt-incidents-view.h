@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "bgpt-incident-store.h"
+#include "bgpt-status-page.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,10 @@ BgptIncidentStore *bgpt_incidents_view_get_store        (BgptIncidentsView  *sel
 void               bgpt_incidents_view_set_account_name_func (BgptIncidentsView   *self,
                                                               BgptAccountNameFunc  func,
                                                               gpointer             user_data);
+/* Where timeout, connection and unexpected-response incidents read what
+ * status.openai.com says (NULL: the real page, made when first needed). */
+void               bgpt_incidents_view_set_status_page  (BgptIncidentsView  *self,
+                                                         BgptStatusPage     *status_page);
 /* Creates the rows. Called when the view is first shown, so that a long
  * history costs nothing at start-up. */
 void               bgpt_incidents_view_populate         (BgptIncidentsView  *self);
