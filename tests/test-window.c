@@ -412,6 +412,19 @@ test_first_check (void)
   g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), >=, 1);
 }
 
+static gboolean
+load_error_toast_shown (gpointer data)
+{
+  return find_label (GTK_WIDGET (window), ".corrupt-") != NULL;
+}
+
+/* The history file was damaged: moved aside, and the window says where. */
+static void
+test_load_error (void)
+{
+  wait_until (load_error_toast_shown, NULL, "the toast about the damaged history");
+}
+
 static void
 test_view_titles (void)
 {
@@ -778,6 +791,13 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
 
   install_https_handler ();
+  {
+    g_autofree char *state = g_build_filename (g_get_user_state_dir (), "bytegpt-monitor", NULL);
+    g_autofree char *history = g_build_filename (state, "incidents.json", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (state, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (history, "{\"version\":1,\"incidents\":[", -1, NULL));
+  }
   activations = g_ptr_array_new_with_free_func (g_free);
 
   simulator = bgpt_simulator_new (&error);
@@ -805,6 +825,7 @@ main (int   argc,
 
   g_test_add_func ("/window/first-check", test_first_check);
   g_test_add_func ("/window/view-titles", test_view_titles);
+  g_test_add_func ("/window/load-error", test_load_error);
   g_test_add_func ("/window/show-incident", test_show_incident);
   g_test_add_func ("/window/incident-row", test_incident_row);
   g_test_add_func ("/window/open-keys-page", test_open_keys_page);

@@ -771,9 +771,9 @@ on_incidents_loaded (GObject      *source,
   g_autoptr(BgptApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* A bad file was moved aside; the window says so (load-error). */
+  /* A bad file was moved aside, not lost; the window says so (load-error). */
   if (!bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, &error))
-    g_warning ("%s", error->message);
+    g_message ("%s", error->message);
 }
 
 static void

@@ -256,6 +256,22 @@ bgpt_window_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (bgpt_window_parent_class)->unmap (widget);
 }
 
+/* A history file that could not be read was moved aside: say so, and
+ * where, until the user has read it. */
+static void
+on_load_error_changed (BgptWindow *self)
+{
+  const char *message = bgpt_incident_store_get_load_error (self->store);
+  AdwToast *toast;
+
+  if (message == NULL)
+    return;
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 attach_application (BgptWindow *self)
 {
@@ -291,7 +307,10 @@ attach_application (BgptWindow *self)
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::load-error", G_CALLBACK (on_load_error_changed), self,
+                           G_CONNECT_SWAPPED);
   update_badge (self);
+  on_load_error_changed (self);
 }
 
 static void
