@@ -418,6 +418,8 @@ open_uri_action (GSimpleAction *action,
   if (window != NULL)
     {
       context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (window))));
+      /* Once per window, however many links it opens. */
+      g_signal_handlers_disconnect_by_func (window, on_window_active, self);
       g_signal_connect_object (window, "notify::is-active", G_CALLBACK (on_window_active), self,
                                G_CONNECT_SWAPPED);
     }
