@@ -504,6 +504,47 @@ test_incident_row (void)
   g_assert_null (find_label (GTK_WIDGET (row), OLD_KEY));
 }
 
+/* The layout holds at 360 px: no view asks for more, with the account's
+ * rows and an open incident in it. */
+static void
+test_narrow (void)
+{
+  int minimum = 0;
+
+  bgpt_window_set_view (window, "status");
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+
+  bgpt_window_set_view (window, "incidents");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_key_incident_row ())));
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+}
+
+/* Tab reaches the incident's one-click fixes from its row. */
+static void
+test_keyboard (void)
+{
+  BgptIncidentRow *row = find_key_incident_row ();
+  GtkWidget *keys_button = find_button (GTK_WIDGET (row), "app.open-uri", KEYS_URI);
+  GtkWidget *edit_button = find_button (GTK_WIDGET (row), "app.edit-secret", "openai-api-key:default");
+  gboolean reached_edit = FALSE;
+  gboolean reached_keys = FALSE;
+
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  for (int i = 0; i < 40 && !(reached_edit && reached_keys); i++)
+    {
+      GtkWidget *focus;
+
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      reached_edit |= focus == edit_button;
+      reached_keys |= focus == keys_button;
+    }
+  g_assert_true (reached_edit);
+  g_assert_true (reached_keys);
+}
+
 static void
 test_open_keys_page (void)
 {
@@ -828,6 +869,8 @@ main (int   argc,
   g_test_add_func ("/window/load-error", test_load_error);
   g_test_add_func ("/window/show-incident", test_show_incident);
   g_test_add_func ("/window/incident-row", test_incident_row);
+  g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/keyboard", test_keyboard);
   g_test_add_func ("/window/open-keys-page", test_open_keys_page);
   g_test_add_func ("/window/copy-details", test_copy_details);
   g_test_add_func ("/window/replace-key", test_replace_key);
