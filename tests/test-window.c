@@ -41,6 +41,97 @@ static char *opened_log;
 static guint n_rounds;
 static GPtrArray *activations;
 
+/* A network monitor the test switches on and off. */
+
+#define TEST_TYPE_NETWORK (test_network_get_type ())
+G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
+
+struct _TestNetwork
+{
+  GObject  parent_instance;
+  gboolean available;
+};
+
+static void test_network_initable_init (GInitableIface *iface);
+static void test_network_monitor_init (GNetworkMonitorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_network_initable_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_network_monitor_init))
+
+enum { NETWORK_PROP_0, NETWORK_PROP_AVAILABLE, NETWORK_PROP_METERED, NETWORK_PROP_CONNECTIVITY };
+
+static gboolean
+test_network_initable_init_func (GInitable     *initable,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  return TRUE;
+}
+
+static void
+test_network_initable_init (GInitableIface *iface)
+{
+  iface->init = test_network_initable_init_func;
+}
+
+static void
+test_network_monitor_init (GNetworkMonitorInterface *iface)
+{
+}
+
+static void
+test_network_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TestNetwork *self = TEST_NETWORK (object);
+
+  switch (prop_id)
+    {
+    case NETWORK_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case NETWORK_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case NETWORK_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_network_class_init (TestNetworkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_network_get_property;
+  g_object_class_override_property (object_class, NETWORK_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, NETWORK_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, NETWORK_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+test_network_init (TestNetwork *self)
+{
+  self->available = TRUE;
+}
+
+static void
+test_network_set_available (TestNetwork *self,
+                            gboolean     available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
+
+static TestNetwork *network;
+
 /* Helpers */
 
 typedef gboolean (*Condition) (gpointer data);
@@ -666,6 +757,42 @@ list_has_rows (gpointer data)
   return rows->len == GPOINTER_TO_UINT (data);
 }
 
+static gboolean
+offline_shown (gpointer data)
+{
+  return find_label (GTK_WIDGET (window), "Sem conexão de rede") != NULL;
+}
+
+/* The network goes away: checks pause and every check says why; it comes
+ * back: the window checks again at once. */
+static void
+test_offline (void)
+{
+  BgptCheckRow *key_row = find_check_row ("openai.key");
+  guint rounds = n_rounds;
+  guint requests;
+
+  bgpt_window_set_view (window, "status");
+  test_network_set_available (network, FALSE);
+  wait_until (offline_shown, NULL, "the window to say the network is down");
+  g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (key_row)), ==, BGPT_CHECK_ITEM_UNKNOWN);
+  g_assert_nonnull (find_label (GTK_WIDGET (key_row), "Desconhecido"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)), "Sem rede"));
+
+  /* Verificar agora does nothing on the wire while offline. */
+  requests = bgpt_simulator_count_requests (simulator, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
+  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the paused round");
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), ==, requests);
+  g_assert_true (offline_shown (NULL));
+
+  test_network_set_available (network, TRUE);
+  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 2), "the round when the network is back");
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), >, requests);
+  wait_until (key_row_ok, NULL, "the key row to show the key works again");
+  g_assert_false (offline_shown (NULL));
+}
+
 /* 500 stored incidents: the view opens a page of rows, shows more on
  * demand and can reveal an old one. */
 static void
@@ -852,6 +979,8 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_signal_connect (app, "checks-finished", G_CALLBACK (on_checks_finished), NULL);
+  network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  bgpt_application_set_network_monitor (app, G_NETWORK_MONITOR (network));
   for (const char * const *name = (const char * const[]) { "open-uri", "show-incident", "edit-secret", "copy-details", NULL };
        *name != NULL; name++)
     {
@@ -874,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/window/open-keys-page", test_open_keys_page);
   g_test_add_func ("/window/copy-details", test_copy_details);
   g_test_add_func ("/window/replace-key", test_replace_key);
+  g_test_add_func ("/window/offline", test_offline);
   g_test_add_func ("/incidents/500", test_many_incidents);
   g_test_add_func ("/incidents/provider-status", test_provider_status);
 

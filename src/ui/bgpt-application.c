@@ -37,6 +37,7 @@ struct _BgptApplication
   BgptChecker       *checker;
   BgptSecretStore   *secrets;
   BgptBackground    *background;
+  GNetworkMonitor   *network;
   GCancellable      *round_cancellable;
   guint              pending_accounts;
   gboolean           checked_once;
@@ -295,8 +296,12 @@ bgpt_application_check_now (BgptApplication *self)
   g_clear_object (&self->round_cancellable);
   self->pending_accounts = 0;
 
+  /* Offline, checks pause (the monitor does the same) and resume when the
+   * network comes back. */
+  bgpt_check_board_set_offline (self->board, !g_network_monitor_get_network_available (self->network));
+
   account_ids = g_settings_get_strv (bgpt_account_store_get_settings (self->accounts), "accounts");
-  if (account_ids[0] == NULL)
+  if (account_ids[0] == NULL || bgpt_check_board_get_offline (self->board))
     {
       g_signal_emit (self, signals[CHECKS_FINISHED], 0);
       return;
@@ -328,6 +333,44 @@ ensure_background (BgptApplication *self)
 
   self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
                                           self->secrets, self->incidents);
+  bgpt_monitor_set_network_monitor (bgpt_background_get_monitor (self->background), self->network);
+}
+
+static void
+on_network_changed (BgptApplication *self,
+                    gboolean         available)
+{
+  gboolean was_offline = bgpt_check_board_get_offline (self->board);
+
+  if (!available && !was_offline)
+    {
+      if (self->round_cancellable != NULL)
+        g_cancellable_cancel (self->round_cancellable);
+      bgpt_check_board_set_offline (self->board, TRUE);
+    }
+  else if (available && was_offline && self->checked_once)
+    {
+      bgpt_application_check_now (self);
+    }
+}
+
+void
+bgpt_application_set_network_monitor (BgptApplication *self,
+                                      GNetworkMonitor *network_monitor)
+{
+  g_return_if_fail (BGPT_IS_APPLICATION (self));
+  g_return_if_fail (network_monitor == NULL || G_IS_NETWORK_MONITOR (network_monitor));
+
+  if (network_monitor == NULL)
+    network_monitor = g_network_monitor_get_default ();
+
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_func (self->network, on_network_changed, self);
+  g_set_object (&self->network, network_monitor);
+  g_signal_connect_object (network_monitor, "network-changed", G_CALLBACK (on_network_changed), self,
+                           G_CONNECT_SWAPPED);
+  if (self->background != NULL)
+    bgpt_monitor_set_network_monitor (bgpt_background_get_monitor (self->background), network_monitor);
 }
 
 void
@@ -800,6 +843,7 @@ bgpt_application_startup (GApplication *application)
   self->board = bgpt_check_board_new ();
   self->checker = bgpt_checker_new (NULL);
   self->secrets = bgpt_secret_store_new ();
+  bgpt_application_set_network_monitor (self, NULL);
 
   g_signal_connect_object (self->settings, "changed::accounts", G_CALLBACK (on_accounts_changed), self,
                            G_CONNECT_SWAPPED);
@@ -852,6 +896,7 @@ bgpt_application_dispose (GObject *object)
   g_clear_object (&self->incidents);
   g_clear_object (&self->checker);
   g_clear_object (&self->secrets);
+  g_clear_object (&self->network);
 
   G_OBJECT_CLASS (bgpt_application_parent_class)->dispose (object);
 }

@@ -40,7 +40,12 @@ void               bgpt_application_check_now          (BgptApplication *self);
 /* Like check_now, but only the first time: the window calls it once its
  * first frame is on screen. */
 void               bgpt_application_check_once         (BgptApplication *self);
-/* Emitted as ::round-finished when every account of a round is done. */
+/* Where the application learns that the network went away (checks pause,
+ * and resume when it is back); NULL: g_network_monitor_get_default(). The
+ * background monitor follows the same one. */
+void               bgpt_application_set_network_monitor (BgptApplication *self,
+                                                         GNetworkMonitor *network_monitor);
+/* ::checks-finished is emitted when every account of a round is done. */
 gboolean           bgpt_application_is_checking        (BgptApplication *self);
 
 /* The demo session while the demo plays (app.start-demo, --demo), else NULL. */

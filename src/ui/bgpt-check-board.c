@@ -44,6 +44,7 @@ struct _BgptCheckItem
   BgptDiagnosis      *diagnosis;
   GDateTime          *checked_at;
   char               *incident_id;
+  gboolean            offline;
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckItem, bgpt_check_item, G_TYPE_OBJECT)
@@ -171,6 +172,13 @@ bgpt_check_item_get_incident_id (BgptCheckItem *self)
   return self->incident_id;
 }
 
+gboolean
+bgpt_check_item_get_offline (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), FALSE);
+  return self->offline;
+}
+
 void
 bgpt_check_item_set_incident_id (BgptCheckItem *self,
                                  const char    *incident_id)
@@ -188,6 +196,7 @@ struct _BgptCheckBoard
   GObject    parent_instance;
 
   GPtrArray *items;
+  gboolean   offline;
 };
 
 static void bgpt_check_board_list_model_init (GListModelInterface *iface);
@@ -355,6 +364,7 @@ bgpt_check_board_begin (BgptCheckBoard        *self,
                  is_set (config->display_name) ? config->display_name : NULL);
       set_string (&item->subject, is_set (subject) ? subject : NULL);
       item->state = configured ? BGPT_CHECK_ITEM_CHECKING : BGPT_CHECK_ITEM_NOT_CONFIGURED;
+      item->offline = FALSE;
       if (!configured)
         {
           g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
@@ -422,6 +432,7 @@ bgpt_check_board_record (BgptCheckBoard      *self,
   item->diagnosis = bgpt_diagnosis_copy (diagnosis);
   g_clear_pointer (&item->checked_at, g_date_time_unref);
   item->checked_at = checked_at != NULL ? g_date_time_ref (checked_at) : g_date_time_new_now_local ();
+  item->offline = FALSE;
 
   if (bgpt_diagnosis_is_ok (diagnosis))
     {
@@ -457,6 +468,35 @@ bgpt_check_board_abandon (BgptCheckBoard *self,
           bgpt_check_item_changed (item);
         }
     }
+}
+
+void
+bgpt_check_board_set_offline (BgptCheckBoard *self,
+                              gboolean        offline)
+{
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+
+  self->offline = !!offline;
+  if (!self->offline)
+    return;
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+
+      if (item->state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
+        continue;
+      item->state = BGPT_CHECK_ITEM_UNKNOWN;
+      item->offline = TRUE;
+      bgpt_check_item_changed (item);
+    }
+}
+
+gboolean
+bgpt_check_board_get_offline (BgptCheckBoard *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_BOARD (self), FALSE);
+  return self->offline;
 }
 
 gboolean

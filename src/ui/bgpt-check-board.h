@@ -41,6 +41,8 @@ const char          *bgpt_check_item_get_subject     (BgptCheckItem *self);
 const BgptDiagnosis *bgpt_check_item_get_diagnosis   (BgptCheckItem *self);
 GDateTime           *bgpt_check_item_get_checked_at  (BgptCheckItem *self);
 const char          *bgpt_check_item_get_incident_id (BgptCheckItem *self);
+/* UNKNOWN because the network is down, not because of the check. */
+gboolean             bgpt_check_item_get_offline     (BgptCheckItem *self);
 void                 bgpt_check_item_set_incident_id (BgptCheckItem *self,
                                                       const char    *incident_id);
 
@@ -73,6 +75,11 @@ void                 bgpt_check_board_record         (BgptCheckBoard        *sel
 /* The round could not run (offline, cancelled): CHECKING becomes UNKNOWN. */
 void                 bgpt_check_board_abandon        (BgptCheckBoard        *self,
                                                       const char            *account_id);
+/* While the network is down checks pause: every configured check shows
+ * UNKNOWN, keeping its last diagnosis, until a new round. */
+void                 bgpt_check_board_set_offline    (BgptCheckBoard        *self,
+                                                      gboolean               offline);
+gboolean             bgpt_check_board_get_offline    (BgptCheckBoard        *self);
 gboolean             bgpt_check_board_is_checking    (BgptCheckBoard        *self);
 guint                bgpt_check_board_count_state    (BgptCheckBoard        *self,
                                                       BgptCheckItemState     state);

@@ -62,6 +62,8 @@ build_subtitle (BgptCheckItem *item)
                                                      bgpt_catalog_title (diagnosis->error_id)));
   else if (state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
     g_ptr_array_add (lines, g_markup_escape_text (not_configured_reason (item), -1));
+  else if (state == BGPT_CHECK_ITEM_UNKNOWN && bgpt_check_item_get_offline (item))
+    g_ptr_array_add (lines, g_markup_escape_text (_("No network: checks wait for it to come back"), -1));
 
   if (bgpt_check_item_get_checked_at (item) != NULL && state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
     {

@@ -57,7 +57,13 @@ update_summary (BgptWindow *self)
   const char *css;
   g_autofree char *text = NULL;
 
-  if (n_problems > 0)
+  if (bgpt_check_board_get_offline (self->board))
+    {
+      icon = "network-offline-symbolic";
+      css = "status-unknown";
+      text = g_strdup (_("No network connection: checks are paused"));
+    }
+  else if (n_problems > 0)
     {
       icon = "dialog-error-symbolic";
       css = "status-problem";
