@@ -16,7 +16,7 @@
  * opens with what fills a window, adds the rest of a page in the idle time
  * after that frame, and older pages come with "Show Older Incidents": a
  * long history opens as fast as a short one. */
-#define FIRST_ROWS 8
+#define FIRST_ROWS 6
 #define ROWS_PER_IDLE 8
 #define PAGE_SIZE 50
 
