@@ -106,6 +106,12 @@ write_session_conf() {
 EOF
 }
 
+# Services the bus starts (the accessibility bus and its registry, which says
+# "SpiRegistry daemon is running…") inherit the bus daemon's stdout. Only
+# CMD's output belongs on ours (a test's TAP), so the session runs with its
+# stdout on stderr and CMD gets the original back from fd 3.
+exec 3>&1
+
 status=0
 if [ "$keyring" = yes ]; then
   # gnome-keyring asks gcr-prompter for passwords. Ours either fails at once
@@ -129,7 +135,7 @@ if [ "$keyring" = yes ]; then
   # DESIGN.md's recipe. The daemon forks before it owns its bus name, so
   # wait for the name instead of racing it.
   dbus-run-session --config-file="$base/session.conf" -- sh -c '
-    eval "$(printf test | gnome-keyring-daemon --unlock --components=secrets)"
+    eval "$(printf test | gnome-keyring-daemon --unlock --components=secrets 3>&-)"
     tries=0
     until gdbus call --session --dest org.freedesktop.DBus \
             --object-path /org/freedesktop/DBus \
@@ -142,12 +148,13 @@ if [ "$keyring" = yes ]; then
       fi
       sleep 0.1
     done
-    exec "$@"' sh "$@" || status=$?
+    exec "$@" >&3 3>&-' sh "$@" >&2 || status=$?
 else
   # The system session config lists /usr/share/dbus-1/services, from where
   # gnome-keyring would be auto-started. This one lists no service at all.
   write_session_conf ""
-  dbus-run-session --config-file="$base/session.conf" -- "$@" || status=$?
+  dbus-run-session --config-file="$base/session.conf" -- \
+    sh -c 'exec "$@" >&3 3>&-' sh "$@" >&2 || status=$?
 fi
 
 exit $status
