@@ -4,12 +4,14 @@
 
 The built app starts with one stored account (keyfile settings, its secrets
 in a real keyring) whose OpenAI key the simulator refuses, 1-second
-intervals and a threshold of several failures, and a stand-in
-org.freedesktop.Notifications (notification-server.py) on the session bus.
-The test closes the window with its title bar button, as a person would,
-then checks that the process is still there, that the incident is notified
-afterwards, that launching the app again brings a window back, and that
-app.quit over D-Bus ends it.
+intervals and a threshold no run reaches while the window is open, and a
+stand-in org.freedesktop.Notifications (notification-server.py) on the
+session bus. The test closes the window with its title bar button, as a
+person would, then lowers the threshold (gsettings, read by the running app
+through the keyfile) and checks that the process is still there, that the
+incident is notified afterwards, that launching the app again brings a
+window back, and that app.quit over D-Bus ends it. Nothing depends on how
+fast the app starts: a sanitizer build is several times slower.
 
     keyring-session.sh --keyfile-settings -- /usr/bin/python3 test_background.py BUILD_ROOT
 
@@ -31,7 +33,10 @@ OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ebackground7a1c'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ebackground.kommo.42'
 ACCOUNT_PATH = '/io/github/bytegpt/Monitor/accounts/default/'
 SEED_TITLE = 'Falha na Autenticação da API'
-FAILURES_BEFORE_ALERT = 6
+FAILURES_BEFORE_ALERT = 3
+# The schema's maximum: at 1-second intervals, a window that took a minute
+# and a half to show would still be closed before any alert.
+FAILURES_WHILE_OPEN = 100
 WAIT_SECONDS = 30
 
 tests_run = 0
@@ -180,7 +185,7 @@ def main():
         run(['gsettings', 'set', account, 'kommo-base-url', base_url], env)
         run(['gsettings', 'set', account, 'openai-base-url', base_url + '/v1'], env)
         for key, value in (('check-interval', '1'), ('retry-interval', '1'),
-                           ('failure-threshold', str(FAILURES_BEFORE_ALERT)),
+                           ('failure-threshold', str(FAILURES_WHILE_OPEN)),
                            ('success-threshold', '1'), ('reminder-interval', '0')):
             run(['gsettings', 'set', 'io.github.bytegpt.Monitor', key, value], env)
         run(['gsettings', 'set', 'io.github.bytegpt.Monitor', 'run-in-background', 'true'], env)
@@ -190,7 +195,6 @@ def main():
         app_log = open(os.path.join(workdir, 'app.log'), 'w+', encoding='utf-8')
         app_process = subprocess.Popen([app_binary], env=env, stderr=app_log)
         processes.append(app_process)
-        started = time.monotonic()
         window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
         if window is None:
             app = find_app(app_process.pid)
@@ -205,17 +209,19 @@ def main():
         button = poll(lambda: close_button(window), 10)
         if button is None:
             bail('no close button in the title bar')
-        notified_before_close = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
         click(button)
-        closed_at = time.monotonic()
         gone = poll(lambda: main_window(app_process.pid) is None, 10)
         tap(bool(gone), 'the close button closes the window')
+        notified_before_close = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
         tap(not notified_before_close,
-            f'nothing was notified before the close ({FAILURES_BEFORE_ALERT} failures are needed)',
+            f'nothing was notified before the close ({FAILURES_WHILE_OPEN} failures were needed)',
             notified_before_close)
 
         time.sleep(1)
         tap(app_process.poll() is None, 'the process keeps running with the window closed')
+        # From now on the failing checks of the background app raise the alert.
+        run(['gsettings', 'set', 'io.github.bytegpt.Monitor', 'failure-threshold',
+             str(FAILURES_BEFORE_ALERT)], env)
 
         def notified():
             calls = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
@@ -225,9 +231,6 @@ def main():
             'the incident is notified with the window closed, with its pt_BR title', calls)
         tap(calls is not None and 'Loja Centro' in calls[0]['body'],
             'the notification names the account', calls)
-        tap(calls is not None and closed_at - started < FAILURES_BEFORE_ALERT,
-            'the window was closed before the alert was due, so the checks after it raised it',
-            f'closed {closed_at - started:.1f} s after the start')
         time.sleep(3)
         repeats = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
         tap(len(repeats) == 1, 'the problem goes on, the notification is not repeated', repeats)
