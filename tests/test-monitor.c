@@ -145,6 +145,8 @@ typedef struct
   guint              max_in_flight;
   guint              raised;
   guint              resolved;
+  GPtrArray         *resolved_checks; /* check names, in order */
+  gboolean           resolved_closed; /* every incident told resolved was closed */
   GArray            *key_started_at;  /* gint64, monotonic, openai.key only */
 } Fixture;
 
@@ -181,6 +183,9 @@ static void
 on_resolved (BgptMonitor *monitor, BgptMonitorCheck *check, BgptIncident *incident, Fixture *fixture)
 {
   fixture->resolved++;
+  g_ptr_array_add (fixture->resolved_checks, g_strdup (bgpt_monitor_check_get_check (check)));
+  if (incident == NULL || bgpt_incident_is_open (incident))
+    fixture->resolved_closed = FALSE;
 }
 
 static void
@@ -240,6 +245,8 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->network = g_object_new (TEST_TYPE_NETWORK, NULL);
   fixture->key_started_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fixture->resolved_checks = g_ptr_array_new_with_free_func (g_free);
+  fixture->resolved_closed = TRUE;
 
   fixture->monitor = bgpt_monitor_new (fixture->settings, fixture->incidents);
   bgpt_monitor_set_network_monitor (fixture->monitor, G_NETWORK_MONITOR (fixture->network));
@@ -272,6 +279,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->simulator);
   g_array_unref (fixture->key_started_at);
+  g_ptr_array_unref (fixture->resolved_checks);
   g_remove (path);
   g_rmdir (fixture->directory);
   g_free (fixture->directory);
@@ -662,6 +670,65 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
   g_assert_false (bgpt_incident_is_open (incident));
 }
 
+static gboolean
+three_checks_down (Fixture *fixture)
+{
+  const char * const names[] = { "openai.key", "openai.model", "openai.quota" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->monitor, "default", names[i]);
+
+      if (check == NULL || bgpt_monitor_check_get_state (check) != BGPT_MONITOR_STATE_DOWN)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A check that goes away while down (deep check off, model cleared, account
+ * removed) resolves its incident, and says so: the notifier withdraws on
+ * incident-resolved only. */
+static void
+test_unwatched_check_resolves (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
+  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
+  config->model = g_strdup ("gpt-4.1-mini");
+  bgpt_monitor_set_account (fixture->monitor, config);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, three_checks_down, 8000, "three incidents");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
+  g_assert_cmpuint (fixture->resolved, ==, 0);
+
+  g_settings_set_boolean (fixture->settings, "deep-check", FALSE);
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.quota"));
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 0), ==, "openai.quota");
+  g_assert_null (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.quota"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 2);
+
+  g_clear_pointer (&config->model, g_free);
+  bgpt_monitor_set_account (fixture->monitor, config);
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.model"));
+  g_assert_cmpuint (fixture->resolved, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.model");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+
+  bgpt_monitor_remove_account (fixture->monitor, "default");
+  g_assert_cmpuint (fixture->resolved, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "openai.key");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_true (fixture->resolved_closed);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);
+}
+
 static void
 test_threshold_changed_mid_run (Fixture       *fixture,
                                 gconstpointer  data)
@@ -752,6 +819,7 @@ main (int   argc,
   ADD ("/monitor/one-in-flight", test_one_check_in_flight);
   ADD ("/monitor/deep-check-hourly", test_deep_check_hourly);
   ADD ("/monitor/silenced", test_silenced_incident_is_still_checked);
+  ADD ("/monitor/unwatched-resolves", test_unwatched_check_resolves);
   ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
   ADD ("/monitor/interval-live", test_interval_changed_mid_run);
   ADD ("/monitor/concurrency", test_concurrency_is_bounded);

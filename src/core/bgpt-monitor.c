@@ -492,6 +492,24 @@ interval_after_result (BgptMonitor      *self,
     }
 }
 
+/* A check that stops being watched (removed, or no longer wanted) while
+ * down: its incident resolves, and listeners hear of it like of any other
+ * resolution, or the notifier would keep showing it. */
+static void
+resolve_unwatched (BgptMonitor      *self,
+                   BgptMonitorCheck *check)
+{
+  g_autoptr(BgptIncident) incident = NULL;
+
+  if (self->incidents != NULL)
+    incident = bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
+  if (incident != NULL)
+    g_object_ref (incident);
+  check_set_incident_id (check, NULL);
+  g_debug ("%s %s is no longer watched; its incident is resolved", check->account_id, check->check);
+  g_signal_emit (self, signals[INCIDENT_RESOLVED], 0, check, incident);
+}
+
 /* Rebuilds an account's checks from its inputs and the deep-check setting,
  * keeping the state of the checks that stay. */
 static void
@@ -502,6 +520,7 @@ account_sync_checks (BgptMonitor *self,
 {
   g_autoptr(GPtrArray) wanted = wanted_checks (self, account->config);
   g_autoptr(GPtrArray) old = g_steal_pointer (&account->checks);
+  g_autoptr(GPtrArray) unwatched = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_len = old->len;
   gint64 now = g_get_monotonic_time ();
   gboolean same = old_len == wanted->len;
@@ -557,8 +576,8 @@ account_sync_checks (BgptMonitor *self,
           check_done (self, gone);
         }
       gone->account = NULL;
-      if (gone->incident_id != NULL && self->incidents != NULL)
-        bgpt_incident_store_resolve (self->incidents, gone->account_id, gone->check);
+      if (gone->incident_id != NULL)
+        g_ptr_array_add (unwatched, g_object_ref (gone));
       g_object_unref (gone);
     }
   old->len = 0;
@@ -566,6 +585,10 @@ account_sync_checks (BgptMonitor *self,
   self->n_items = self->n_items - old_len + account->checks->len;
   if (!same)
     g_list_model_items_changed (G_LIST_MODEL (self), position, old_len, account->checks->len);
+
+  /* Told once the model holds its new checks, so that listeners see it whole. */
+  for (guint j = 0; j < unwatched->len; j++)
+    resolve_unwatched (self, g_ptr_array_index (unwatched, j));
 }
 
 static void
@@ -1384,13 +1407,14 @@ bgpt_monitor_remove_account (BgptMonitor *self,
   n = account->checks->len;
   if (account->in_flight > 0)
     account_leave_flight (self, account, TRUE);
-  /* Nothing watches its checks any more: their incidents resolve. */
-  for (guint i = 0; i < account->checks->len && self->incidents != NULL; i++)
+  /* Nothing watches its checks any more: their incidents resolve, told
+   * while the account (and its name) is still there. */
+  for (guint i = 0; i < account->checks->len; i++)
     {
       BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
 
       if (check->incident_id != NULL)
-        bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
+        resolve_unwatched (self, check);
     }
   g_hash_table_remove (self->account_index, account->id);
   g_ptr_array_remove (self->accounts, account);
