@@ -26,10 +26,11 @@
 #define RATE_LIMIT_MAX_BACKOFF_S 3600
 /* A Retry-After beyond a day is a server's mistake, not a reason to stop. */
 #define RETRY_AFTER_MAX_S (24 * 3600)
-/* Accounts in flight at once: their checks run concurrently, so a round of
- * 100 accounts takes about 7 times one account's; more would open dozens of
- * connections in one burst (bench/bench-monitor.c). */
-#define DEFAULT_MAX_CONCURRENT 16
+/* Accounts in flight at once: their checks run concurrently on the
+ * account's own session, so at most 4 sockets each, 256 in all, well under
+ * the usual limit of 1024 descriptors. 64 lets a round of 100 accounts take
+ * about twice one account's (bench/bench-monitor.c). */
+#define DEFAULT_MAX_CONCURRENT 64
 
 G_DEFINE_ENUM_TYPE (BgptMonitorState, bgpt_monitor_state,
                     G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_UNKNOWN, "unknown"),
@@ -65,6 +66,7 @@ struct _BgptMonitorCheck
   gint64            last_started;
   gint64            last_finished;
   guint             rate_limited;   /* consecutive rate-limit answers */
+  gboolean          confirm;        /* the user asked: the next result is definitive */
 };
 
 enum {
@@ -716,7 +718,11 @@ record_result (BgptMonitor         *self,
 {
   gint64 now = g_get_monotonic_time ();
   gint64 wait_s = 0;
+  /* A check the user asked for is answered at once: no threshold, since
+   * someone is looking and the answer is definitive. */
+  gboolean confirm = check->confirm;
 
+  check->confirm = FALSE;
   check->last_finished = now;
   check_set_result (check, diagnosis, g_get_real_time ());
 
@@ -724,7 +730,11 @@ record_result (BgptMonitor         *self,
     {
       check->rate_limited = 0;
       check_set_counts (check, 0, check->successes + 1);
-      if (check->incident_id != NULL)
+      if (check->incident_id != NULL && confirm)
+        {
+          resolve_incident (self, check);
+        }
+      else if (check->incident_id != NULL)
         {
           check_set_state (check, BGPT_MONITOR_STATE_DOWN);
           evaluate_thresholds (self, check);
@@ -737,7 +747,11 @@ record_result (BgptMonitor         *self,
   else
     {
       check_set_counts (check, check->failures + 1, 0);
-      if (check->incident_id != NULL)
+      if (check->incident_id == NULL && confirm)
+        {
+          raise_incident (self, check);
+        }
+      else if (check->incident_id != NULL)
         {
           BgptIncident *incident = NULL;
 
@@ -1518,6 +1532,36 @@ bgpt_monitor_check_now (BgptMonitor *self,
         }
     }
   schedule (self);
+}
+
+void
+bgpt_monitor_confirm_now (BgptMonitor *self,
+                          const char  *account_id)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      Account *account = g_ptr_array_index (self->accounts, i);
+
+      if (account_id != NULL && g_strcmp0 (account->id, account_id) != 0)
+        continue;
+      for (guint j = 0; j < account->checks->len; j++)
+        ((BgptMonitorCheck *) g_ptr_array_index (account->checks, j))->confirm = TRUE;
+    }
+  bgpt_monitor_check_now (self, account_id);
+}
+
+const BgptCheckConfig *
+bgpt_monitor_get_account_config (BgptMonitor *self,
+                                 const char  *account_id)
+{
+  Account *account;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+
+  account = find_account (self, account_id, NULL);
+  return account != NULL ? account->config : NULL;
 }
 
 void

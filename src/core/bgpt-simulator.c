@@ -16,6 +16,8 @@
 
 #define HUGE_CHUNK_SIZE (64 * 1024)
 #define STALL_BODY_LENGTH 4096
+/* Above the monitor's burst: 64 accounts in flight, 4 connections each. */
+#define LISTEN_BACKLOG 512
 
 static const struct
 {
@@ -994,7 +996,9 @@ simulator_listen (BgptSimulator    *self,
         GError          **error)
 {
   g_autoslist(GUri) uris = NULL;
-  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  SoupServerListenOptions options = 0;
 
   if (certificate != NULL)
     {
@@ -1003,7 +1007,19 @@ simulator_listen (BgptSimulator    *self,
     }
 
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, options, error))
+
+  /* Our own socket for a deeper listen backlog than GSocketListener's 10:
+   * a monitor round opens a few hundred connections in one burst, and
+   * connections beyond the backlog wait for the SYN to be retried (1 s). */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->server, socket, options, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->server);
