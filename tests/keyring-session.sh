@@ -6,7 +6,7 @@
 # user's keyring or settings.
 #
 #   keyring-session.sh [--no-keyring] [--hung-prompter] [--keyfile-settings]
-#                      [--keep-home DIR] -- CMD [ARGS…]
+#                      [--locking] [--keep-home DIR] -- CMD [ARGS…]
 #
 #   --no-keyring        no Secret Service at all: the session bus has no
 #                       service files, so nothing can be auto-started
@@ -15,6 +15,9 @@
 #                       so no test ever waits for a window on the display
 #   --keyfile-settings  GSETTINGS_BACKEND=keyfile, stored under the home, so
 #                       settings persist across processes like in real use
+#   --locking           CMD locks the collection and has it unlocked: under
+#                       LeakSanitizer, libsecret's leak in doing so is
+#                       suppressed too (lsan-libsecret-locking.supp)
 #   --keep-home DIR     use DIR as the home and keep it afterwards (to scan
 #                       it, or to share one keyring between several runs)
 #
@@ -23,19 +26,21 @@
 set -eu
 
 usage() {
-  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--keep-home DIR] -- CMD [ARGS…]" >&2
+  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--locking] [--keep-home DIR] -- CMD [ARGS…]" >&2
   exit 99
 }
 
 keyring=yes
 prompter=dismiss
 keyfile=no
+locking=no
 keep_home=
 while [ $# -gt 0 ]; do
   case $1 in
     --no-keyring) keyring=no; shift ;;
     --hung-prompter) prompter=hang; shift ;;
     --keyfile-settings) keyfile=yes; shift ;;
+    --locking) locking=yes; shift ;;
     --keep-home) [ $# -ge 2 ] || usage; keep_home=$2; shift 2 ;;
     --keep-home=*) keep_home=${1#--keep-home=}; shift ;;
     --) shift; break ;;
@@ -81,6 +86,9 @@ case "${LSAN_OPTIONS:-}" in
   *suppressions=*)
     suppressions=$(printf '%s\n' "$LSAN_OPTIONS" | tr ':' '\n' | sed -n 's/^suppressions=//p')
     cat "$suppressions" "$(dirname "$0")/lsan-keyring.supp" >"$base/lsan.supp"
+    if [ "$locking" = yes ]; then
+      cat "$(dirname "$0")/lsan-libsecret-locking.supp" >>"$base/lsan.supp"
+    fi
     LSAN_OPTIONS=$(printf '%s' "$LSAN_OPTIONS" | sed "s|suppressions=[^:]*|suppressions=$base/lsan.supp|")
     export LSAN_OPTIONS
     ;;

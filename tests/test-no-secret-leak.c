@@ -63,6 +63,7 @@ harness_path (void)
 
 static int
 run_in_session (gboolean     no_keyring,
+                gboolean     locking,
                 char       **out,
                 char       **err,
                 const char  *first_arg,
@@ -77,6 +78,8 @@ run_in_session (gboolean     no_keyring,
   g_ptr_array_add (argv, harness_path ());
   if (no_keyring)
     g_ptr_array_add (argv, g_strdup ("--no-keyring"));
+  if (locking)
+    g_ptr_array_add (argv, g_strdup ("--locking"));
   g_ptr_array_add (argv, g_strdup ("--keyfile-settings"));
   g_ptr_array_add (argv, g_strdup ("--keep-home"));
   g_ptr_array_add (argv, g_strdup (test_home));
@@ -114,7 +117,8 @@ test_run_suite (void)
       int status;
 
       g_test_message ("running %s %s", suite[i].program, suite[i].mode != NULL ? suite[i].mode : "");
-      status = run_in_session (suite[i].no_keyring, &out, &step_err, program, suite[i].mode, NULL);
+      status = run_in_session (suite[i].no_keyring, g_strcmp0 (suite[i].mode, "--locked") == 0,
+                               &out, &step_err, program, suite[i].mode, NULL);
       if (status != 0)
         g_error ("%s %s failed (%d):\n%s\n%s", suite[i].program,
                  suite[i].mode != NULL ? suite[i].mode : "", status, out, step_err);
@@ -126,7 +130,7 @@ test_run_suite (void)
 
   /* The scan below only means something if secrets were really stored:
    * one is still in the keyring, and a new session still finds it. */
-  g_assert_cmpint (run_in_session (FALSE, &stored, &err, "secret-tool", "lookup",
+  g_assert_cmpint (run_in_session (FALSE, FALSE, &stored, &err, "secret-tool", "lookup",
                                    "account", "stays", "kind", "kommo-token", NULL), ==, 0);
   g_assert_true (g_strcmp0 (stored, TEST_CLI_KOMMO_TOKEN) == 0);
 }

@@ -202,6 +202,7 @@ test_label (void)
   g_autoptr(BgptSecretStore) store = bgpt_secret_store_new ();
   g_autoptr(GError) error = NULL;
   GList *items;
+  char *label;
 
   g_assert_true (store_secret (store, "label-test", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_KOMMO_TOKEN, &error));
   g_assert_no_error (error);
@@ -210,12 +211,18 @@ test_label (void)
 
   items = search_items ("label-test", "kommo-token");
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_cmpstr (secret_item_get_label (items->data), ==, "ByteGPT Monitor: Kommo token (label-test)");
+  /* secret_item_get_label() hands back a copy. */
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "ByteGPT Monitor: Kommo token (label-test)");
+  g_free (label);
   g_list_free_full (items, g_object_unref);
 
   items = search_items ("label-test", "openai-api-key");
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_cmpstr (secret_item_get_label (items->data), ==, "ByteGPT Monitor: OpenAI API key (label-test)");
+  /* secret_item_get_label() hands back a copy. */
+  label = secret_item_get_label (items->data);
+  g_assert_cmpstr (label, ==, "ByteGPT Monitor: OpenAI API key (label-test)");
+  g_free (label);
   g_list_free_full (items, g_object_unref);
 
   g_assert_true (clear_account (store, "label-test", &error));
