@@ -415,6 +415,88 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC / 2);
 }
 
+/* What the environment says about proxies, for a fresh process only: GIO's
+ * proxy resolver may read it once. */
+static void
+set_proxy_environment (const char *proxy)
+{
+  const char * const names[] = { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                 "all_proxy", "ALL_PROXY" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_setenv (names[i], proxy, TRUE);
+  g_setenv ("no_proxy", "", TRUE);
+  g_setenv ("NO_PROXY", "", TRUE);
+}
+
+/* A proxy that would refuse every connection: loopback goes direct. */
+static void
+test_loopback_bypasses_proxy (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BgptSimulator) simulator = NULL;
+      g_autoptr(BgptHttp) http = NULL;
+      g_autoptr(BgptHttpResponse) response = NULL;
+      g_autofree char *url = NULL;
+      g_autofree char *localhost_url = NULL;
+
+      set_proxy_environment (proxy);
+      simulator = bgpt_simulator_new (&error);
+      g_assert_no_error (error);
+      http = bgpt_http_new ();
+      url = models_url (simulator);
+      response = send_get (http, url);
+      g_assert_no_error (response->error);
+      g_assert_cmpuint (response->status, ==, 200);
+      g_clear_pointer (&response, bgpt_http_response_free);
+
+      localhost_url = g_strdup_printf ("http://localhost:%u/v1/models", bgpt_simulator_get_port (simulator));
+      response = send_get (http, localhost_url);
+      g_assert_no_error (response->error);
+      g_assert_cmpuint (response->status, ==, 200);
+      g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), ==, 2);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+}
+
+/* Other hosts still go through the proxy the system names: here the
+ * simulator, which sees the tunnel asked for. */
+static void
+test_remote_host_uses_proxy (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BgptSimulator) simulator = bgpt_simulator_new (&error);
+      g_autoptr(BgptHttp) http = NULL;
+      g_autoptr(BgptHttpResponse) response = NULL;
+      const BgptSimulatorRequest *request;
+
+      g_assert_no_error (error);
+      set_proxy_environment (bgpt_simulator_get_base_url (simulator));
+      http = bgpt_http_new ();
+      /* .invalid never resolves: only the proxy can take it further. */
+      response = send_get (http, "https://api.bytegpt-monitor-test.invalid/v1/models");
+      /* The simulator refuses the tunnel (404), which libsoup reports as
+       * the answer: it never reached the host. */
+      g_assert_cmpuint (response->status, !=, 200);
+      g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), ==, 1);
+      request = bgpt_simulator_get_request (simulator, 0);
+      g_assert_cmpstr (request->method, ==, "CONNECT");
+      g_assert_false (request->has_authorization);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +522,8 @@ main (int   argc,
               fixture_set_up, test_dropped_connection, fixture_tear_down);
   g_test_add ("/http/echoed-secret", Fixture, NULL, fixture_set_up, test_echoed_secret, fixture_tear_down);
   g_test_add ("/http/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  g_test_add_func ("/http/loopback-bypasses-proxy", test_loopback_bypasses_proxy);
+  g_test_add_func ("/http/remote-host-uses-proxy", test_remote_host_uses_proxy);
 
   return g_test_run ();
 }

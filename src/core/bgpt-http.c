@@ -36,6 +36,146 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* ---- loopback never through a proxy ---- */
+
+/* The system's proxy resolver for every host but loopback, which is always
+ * direct: a proxy cannot reach our own machine's ports (the simulator, the
+ * demo), and http_proxy without no_proxy would send them there. */
+#define BGPT_TYPE_LOOPBACK_DIRECT (bgpt_loopback_direct_get_type ())
+G_DECLARE_FINAL_TYPE (BgptLoopbackDirect, bgpt_loopback_direct, BGPT, LOOPBACK_DIRECT, GObject)
+
+struct _BgptLoopbackDirect
+{
+  GObject         parent_instance;
+  GProxyResolver *system;
+};
+
+static void bgpt_loopback_direct_iface_init (GProxyResolverInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BgptLoopbackDirect, bgpt_loopback_direct, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_PROXY_RESOLVER,
+                                                      bgpt_loopback_direct_iface_init))
+
+static gboolean
+is_loopback_uri (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host = parsed != NULL ? g_uri_get_host (parsed) : NULL;
+
+  if (host == NULL)
+    return FALSE;
+  /* RFC 6761: localhost names are loopback, without asking a resolver. */
+  if (g_ascii_strcasecmp (host, "localhost") == 0 ||
+      (strlen (host) > 10 && g_ascii_strcasecmp (host + strlen (host) - 10, ".localhost") == 0))
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static char **
+direct (void)
+{
+  char **proxies = g_new0 (char *, 2);
+
+  proxies[0] = g_strdup ("direct://");
+  return proxies;
+}
+
+static gboolean
+bgpt_loopback_direct_is_supported (GProxyResolver *resolver)
+{
+  return TRUE;
+}
+
+static char **
+bgpt_loopback_direct_lookup (GProxyResolver  *resolver,
+                             const char      *uri,
+                             GCancellable    *cancellable,
+                             GError         **error)
+{
+  BgptLoopbackDirect *self = BGPT_LOOPBACK_DIRECT (resolver);
+
+  if (is_loopback_uri (uri))
+    return direct ();
+  return g_proxy_resolver_lookup (self->system, uri, cancellable, error);
+}
+
+static void
+on_system_lookup (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char **proxies = g_proxy_resolver_lookup_finish (G_PROXY_RESOLVER (source), result, &error);
+
+  if (proxies == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, proxies, (GDestroyNotify) g_strfreev);
+}
+
+static void
+bgpt_loopback_direct_lookup_async (GProxyResolver      *resolver,
+                                   const char          *uri,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  BgptLoopbackDirect *self = BGPT_LOOPBACK_DIRECT (resolver);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bgpt_loopback_direct_lookup_async);
+  if (is_loopback_uri (uri))
+    g_task_return_pointer (task, direct (), (GDestroyNotify) g_strfreev);
+  else
+    g_proxy_resolver_lookup_async (self->system, uri, cancellable, on_system_lookup,
+                                   g_steal_pointer (&task));
+}
+
+static char **
+bgpt_loopback_direct_lookup_finish (GProxyResolver  *resolver,
+                                    GAsyncResult    *result,
+                                    GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, resolver), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+bgpt_loopback_direct_iface_init (GProxyResolverInterface *iface)
+{
+  iface->is_supported = bgpt_loopback_direct_is_supported;
+  iface->lookup = bgpt_loopback_direct_lookup;
+  iface->lookup_async = bgpt_loopback_direct_lookup_async;
+  iface->lookup_finish = bgpt_loopback_direct_lookup_finish;
+}
+
+static void
+bgpt_loopback_direct_finalize (GObject *object)
+{
+  BgptLoopbackDirect *self = BGPT_LOOPBACK_DIRECT (object);
+
+  g_clear_object (&self->system);
+  G_OBJECT_CLASS (bgpt_loopback_direct_parent_class)->finalize (object);
+}
+
+static void
+bgpt_loopback_direct_class_init (BgptLoopbackDirectClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bgpt_loopback_direct_finalize;
+}
+
+static void
+bgpt_loopback_direct_init (BgptLoopbackDirect *self)
+{
+  self->system = g_object_ref (g_proxy_resolver_get_default ());
+}
+
+/* ---- responses ---- */
+
 BgptHttpResponse *
 bgpt_http_response_copy (const BgptHttpResponse *response)
 {
@@ -562,10 +702,13 @@ bgpt_http_class_init (BgptHttpClass *klass)
 static void
 bgpt_http_init (BgptHttp *self)
 {
+  g_autoptr(GProxyResolver) proxy_resolver = g_object_new (BGPT_TYPE_LOOPBACK_DIRECT, NULL);
+
   self->timeout_s = BGPT_HTTP_DEFAULT_TIMEOUT_S;
   /* The checks of one account go to the same host at the same time. */
   self->session = soup_session_new_with_options ("user-agent", "ByteGPT-Monitor/" PACKAGE_VERSION,
                                                  "max-conns-per-host", 8,
+                                                 "proxy-resolver", proxy_resolver,
                                                  NULL);
 }
 
