@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bgpt-simulator.h"
+#include "bgpt-test-utils.h"
 
 #define TEST_KEY   "sk-proj-CliKey0123456789abcdefXYZ"
 #define TEST_TOKEN "kommo-CliToken0123456789abcdef"
@@ -410,7 +411,7 @@ test_timeout (Fixture       *fixture,
 
   g_assert_cmpint (fixture->exit_status, ==, 2);
   g_assert_cmpint (fixture->elapsed_ms, >=, 1000);
-  g_assert_cmpint (fixture->elapsed_ms, <, 2500);
+  g_assert_cmpint (fixture->elapsed_ms, <, bgpt_test_scaled_ms (2500));
   object = parse_json (fixture, parser);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (find_check (object, "openai.key"), "error"), "id"),
                    ==, "openai.timeout");
