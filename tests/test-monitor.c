@@ -506,6 +506,84 @@ test_resolution_after_threshold (Fixture       *fixture,
   g_object_unref (incident);
 }
 
+/* A check the user asked for is definitive: its failure is an incident at
+ * once and its success resolves it; background checks keep the thresholds,
+ * and only the threshold announces the incident to listeners (the desktop
+ * notifier). */
+static void
+test_user_check_confirms_at_once (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  BgptIncident *incident;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  /* In the background, a first failure is not an incident (threshold 3). */
+  wait_until (fixture, key_failed_once, 5000, "a first background failure");
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
+  g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+
+  /* The user asks: the very next failure is the incident. */
+  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  wait_until (fixture, key_failed_twice, 5000, "the user's check");
+  g_assert_cmpuint (key_failures (fixture), ==, 2);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_nonnull (incident);
+  g_object_ref (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.auth");
+  g_assert_cmpstr (bgpt_monitor_check_get_incident_id (key_check (fixture)), ==,
+                   bgpt_incident_get_id (incident));
+  /* Not announced yet: the healthy Kommo check was asked too and is not. */
+  g_assert_cmpuint (fixture->raised, ==, 0);
+  g_assert_null (bgpt_monitor_check_get_incident_id (bgpt_monitor_lookup (fixture->monitor, "default",
+                                                                          "kommo.account")));
+
+  /* The background checks go on to the threshold: the same incident is
+   * announced, no new one. */
+  wait_until (fixture, key_is_down, 5000, "the third failure");
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+  g_assert_true (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (bgpt_incident_get_count (incident), ==, 2);
+
+  /* Fixed, and the user checks: resolved at the first success
+   * (success-threshold 2 would need two in the background). */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  wait_until (fixture, key_succeeded_once, 5000, "the user's check after the fix");
+  g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 1);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_OK);
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_object_unref (incident);
+}
+
+/* A user's failure raised quietly is announced when a threshold lowered
+ * live is reached, without another failure. */
+static void
+test_user_incident_announced_at_threshold (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_settings_set_uint (fixture->settings, "failure-threshold", 10);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+
+  wait_until (fixture, key_failed_twice, 5000, "two failures");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (fixture->raised, ==, 0);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+}
+
 static void
 test_offline_suppresses_checks (Fixture       *fixture,
                                 gconstpointer  data)
@@ -812,6 +890,8 @@ main (int   argc,
   ADD ("/monitor/checks", test_watches_the_configured_checks);
   ADD ("/monitor/confirmation", test_confirmation_after_threshold);
   ADD ("/monitor/resolution", test_resolution_after_threshold);
+  ADD ("/monitor/user-check", test_user_check_confirms_at_once);
+  ADD ("/monitor/user-incident-announced", test_user_incident_announced_at_threshold);
   ADD ("/monitor/offline", test_offline_suppresses_checks);
   ADD ("/monitor/offline-debounced", test_network_flap_is_debounced);
   ADD ("/monitor/retry-after", test_retry_after_is_honoured);

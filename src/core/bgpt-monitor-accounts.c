@@ -71,7 +71,7 @@ on_configs_loaded (GObject      *source,
   if (follower != NULL && follower->check_when_loaded)
     {
       follower->check_when_loaded = FALSE;
-      bgpt_monitor_check_now (monitor, NULL);
+      bgpt_monitor_confirm_now (monitor, NULL);
     }
   g_object_unref (monitor);
 }
@@ -128,7 +128,7 @@ bgpt_monitor_reload_accounts (BgptMonitor *monitor)
   follower = g_object_get_data (G_OBJECT (monitor), FOLLOWER_KEY);
   if (follower == NULL)
     {
-      bgpt_monitor_check_now (monitor, NULL);
+      bgpt_monitor_confirm_now (monitor, NULL);
       return;
     }
   follower->check_when_loaded = TRUE;

@@ -20,8 +20,9 @@ void bgpt_monitor_follow_accounts (BgptMonitor      *monitor,
                                    BgptSecretStore  *secrets);
 
 /* "Check now" after a fix: loads the inputs again (the store does not
- * announce a secret replaced in the keyring), then makes every check due
- * (bgpt_monitor_check_now()). Without following, only the latter. */
+ * announce a secret replaced in the keyring), then checks every account as
+ * the user asked for it (bgpt_monitor_confirm_now()). Without following,
+ * only the latter. */
 void bgpt_monitor_reload_accounts (BgptMonitor      *monitor);
 
 G_END_DECLS

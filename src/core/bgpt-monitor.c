@@ -67,6 +67,7 @@ struct _BgptMonitorCheck
   gint64            last_finished;
   guint             rate_limited;   /* consecutive rate-limit answers */
   gboolean          confirm;        /* the user asked: the next result is definitive */
+  gboolean          quiet;          /* its incident is not announced yet (see record_result) */
 };
 
 enum {
@@ -223,6 +224,8 @@ check_set_incident_id (BgptMonitorCheck *self,
     return;
   g_free (self->incident_id);
   self->incident_id = g_strdup (incident_id);
+  if (incident_id == NULL)
+    self->quiet = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_INCIDENT_ID]);
 }
 
@@ -691,10 +694,34 @@ resolve_incident (BgptMonitor      *self,
   g_clear_object (&incident);
 }
 
+/* A user's check raised the incident at once; now the threshold confirms
+ * it too, and listeners (the desktop notifier) hear of it. */
+static void
+announce_incident (BgptMonitor      *self,
+                   BgptMonitorCheck *check,
+                   BgptIncident     *incident)
+{
+  check->quiet = FALSE;
+  check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+  g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
+  g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+}
+
 static void
 evaluate_thresholds (BgptMonitor      *self,
                      BgptMonitorCheck *check)
 {
+  if (check->quiet && check->incident_id != NULL && check->failures > 0 &&
+      check->failures >= self->failure_threshold && check->diagnosis != NULL &&
+      !bgpt_diagnosis_is_ok (check->diagnosis))
+    {
+      announce_incident (self, check,
+                         self->incidents != NULL
+                         ? bgpt_incident_store_find_open (self->incidents, check->account_id, check->check)
+                         : NULL);
+      return;
+    }
+
   if (check->incident_id == NULL && check->failures > 0 &&
       check->failures >= self->failure_threshold && check->diagnosis != NULL &&
       !bgpt_diagnosis_is_ok (check->diagnosis))
@@ -747,9 +774,22 @@ record_result (BgptMonitor         *self,
   else
     {
       check_set_counts (check, check->failures + 1, 0);
-      if (check->incident_id == NULL && confirm)
+      if ((check->incident_id == NULL && confirm && check->failures < self->failure_threshold) ||
+          (check->incident_id != NULL && check->quiet))
         {
-          raise_incident (self, check);
+          BgptIncident *incident = NULL;
+
+          /* The user asked and is looking: the incident is raised (or
+           * updated) at once for the window, while the desktop is told only
+           * once the threshold confirms it, as for a background check. */
+          if (self->incidents != NULL)
+            incident = bgpt_incident_store_report (self->incidents, check->account_id, diagnosis);
+          check->quiet = TRUE;
+          check_set_incident_id (check, incident != NULL ? bgpt_incident_get_id (incident) : check->check);
+          if (check->failures >= self->failure_threshold)
+            announce_incident (self, check, incident);
+          else
+            check_set_state (check, BGPT_MONITOR_STATE_FAILING);
         }
       else if (check->incident_id != NULL)
         {

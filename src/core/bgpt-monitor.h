@@ -76,6 +76,18 @@ gboolean         bgpt_monitor_is_running          (BgptMonitor           *self);
 void             bgpt_monitor_check_now           (BgptMonitor           *self,
                                                    const char            *account_id);
 
+/* Like bgpt_monitor_check_now(), for a check the user asked for ("Check
+ * now", the window's first check): the next result of each check is
+ * definitive. A failure raises (or updates) its incident at once and a
+ * success resolves it, whatever the thresholds; background checks keep
+ * them. Offline, the checks stay marked until they can run. */
+void             bgpt_monitor_confirm_now         (BgptMonitor           *self,
+                                                   const char            *account_id);
+/* The inputs the account is watched with (secrets included: never show
+ * them), or NULL when it is not watched. */
+const BgptCheckConfig *bgpt_monitor_get_account_config (BgptMonitor      *self,
+                                                        const char       *account_id);
+
 /* NULL: g_network_monitor_get_default(). */
 void             bgpt_monitor_set_network_monitor (BgptMonitor           *self,
                                                    GNetworkMonitor       *network_monitor);
