@@ -12,7 +12,6 @@
 #include "bgpt-application.h"
 #include "bgpt-background.h"
 #include "bgpt-monitor-accounts.h"
-#include "bgpt-checker.h"
 #include "bgpt-demo-mode.h"
 #include "bgpt-account-store.h"
 #include "bgpt-i18n.h"
@@ -21,7 +20,6 @@
 #include "bgpt-resources.h"
 #include "bgpt-secret-dialog.h"
 #include "bgpt-secret-store.h"
-#include "bgpt-setup-wizard.h"
 #include "bgpt-setup-wizard.h"
 #include "bgpt-window.h"
 #include "cli/bgpt-cli.h"
@@ -34,14 +32,16 @@ struct _BgptApplication
   BgptAccountStore  *accounts;
   BgptCheckBoard    *board;
   BgptIncidentStore *incidents;
-  BgptChecker       *checker;
   BgptSecretStore   *secrets;
   BgptBackground    *background;
   GNetworkMonitor   *network;
-  GCancellable      *round_cancellable;
-  guint              pending_accounts;
-  gboolean           checked_once;
   gboolean           recheck_when_active;
+
+  /* A round the user asked for: over once the monitor has nothing in
+   * flight (::checks-finished). */
+  gboolean           round_pending;
+  gboolean           round_started;
+  guint              round_idle_id;
 
   /* While the demo plays: its session, and the user's own settings and
    * history, put back when it ends. */
@@ -151,133 +151,118 @@ show_toast (BgptApplication *self,
     g_message ("%s", text);
 }
 
-/* The round of checks */
+/* Checking: the monitor of the stored accounts runs every check; the
+ * application only asks it, and tells when a round the user asked for is
+ * over. */
 
-typedef struct
+static BgptMonitor *
+get_monitor (BgptApplication *self)
 {
-  BgptApplication *self;
-  GCancellable    *cancellable;
-  char            *account_id;
-} AccountCheck;
-
-static void
-account_check_free (AccountCheck *check)
-{
-  g_clear_object (&check->self);
-  g_clear_object (&check->cancellable);
-  g_free (check->account_id);
-  g_free (check);
+  return self->background != NULL ? bgpt_background_get_monitor (self->background) : NULL;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountCheck, account_check_free)
+static void
+finish_round (BgptApplication *self)
+{
+  g_clear_handle_id (&self->round_idle_id, g_source_remove);
+  if (!self->round_pending)
+    return;
+  self->round_pending = FALSE;
+  self->round_started = FALSE;
+  g_signal_emit (self, signals[CHECKS_FINISHED], 0);
+}
+
+static gboolean
+monitor_is_checking (BgptMonitor *monitor)
+{
+  GListModel *model = G_LIST_MODEL (monitor);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BgptMonitorCheck) check = g_list_model_get_item (model, i);
+
+      if (bgpt_monitor_check_get_state (check) == BGPT_MONITOR_STATE_CHECKING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+on_round_idle (gpointer user_data)
+{
+  BgptApplication *self = user_data;
+  BgptMonitor *monitor = get_monitor (self);
+
+  self->round_idle_id = 0;
+  if (monitor == NULL || !monitor_is_checking (monitor))
+    finish_round (self);
+  return G_SOURCE_REMOVE;
+}
 
 static void
-account_check_done (AccountCheck *check)
+on_monitor_check_started (BgptApplication *self)
 {
-  BgptApplication *self = check->self;
+  if (self->round_pending)
+    self->round_started = TRUE;
+}
 
-  bgpt_check_board_abandon (self->board, check->account_id);
+static void
+on_monitor_check_finished (BgptApplication *self)
+{
+  /* Once the monitor has started what is due next. */
+  if (self->round_pending && self->round_started && self->round_idle_id == 0)
+    self->round_idle_id = g_idle_add (on_round_idle, self);
+}
 
-  /* A superseded round no longer counts. */
-  if (check->cancellable != self->round_cancellable)
+static void
+on_monitor_online (BgptApplication *self,
+                   GParamSpec      *pspec,
+                   BgptMonitor     *monitor)
+{
+  /* Offline, checks pause: the round ends there. Back online, the monitor
+   * checks every account again once the network has settled. */
+  if (!bgpt_monitor_get_online (monitor))
+    {
+      finish_round (self);
+    }
+  else
+    {
+      self->round_pending = TRUE;
+      self->round_started = FALSE;
+    }
+}
+
+/* The monitor of the stored accounts, with its notifications; never in a
+ * demo process, which watches nothing real. The Status board shows what it
+ * knows. */
+static void
+ensure_background (BgptApplication *self)
+{
+  BgptMonitor *monitor;
+
+  if (self->background != NULL || self->demo_mode != NULL || self->demo_requested)
     return;
 
-  g_assert (self->pending_accounts > 0);
-  if (--self->pending_accounts == 0)
-    {
-      g_clear_object (&self->round_cancellable);
-      g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-    }
-}
-
-static void
-on_checker_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(AccountCheck) check = user_data;
-  BgptApplication *self = check->self;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = NULL;
-
-  results = bgpt_checker_run_finish (BGPT_CHECKER (source), result, &error);
-  if (results == NULL || g_cancellable_is_cancelled (check->cancellable))
-    {
-      account_check_done (check);
-      return;
-    }
-
-  now = g_date_time_new_now_local ();
-  for (guint i = 0; i < results->len; i++)
-    {
-      BgptCheckResult *check_result = g_ptr_array_index (results, i);
-      BgptCheckItem *item = bgpt_check_board_lookup (self->board, check->account_id, check_result->check);
-
-      if (check_result->status == BGPT_CHECK_STATUS_SKIPPED || check_result->diagnosis == NULL)
-        {
-          bgpt_check_board_skip (self->board, check->account_id, check_result->check);
-          continue;
-        }
-
-      bgpt_check_board_record (self->board, check->account_id, check_result->diagnosis, now);
-
-      if (bgpt_diagnosis_is_ok (check_result->diagnosis))
-        {
-          bgpt_incident_store_resolve (self->incidents, check->account_id, check_result->check);
-        }
-      else
-        {
-          BgptIncident *incident = bgpt_incident_store_report (self->incidents, check->account_id,
-                                                               check_result->diagnosis);
-
-          if (item != NULL && incident != NULL)
-            bgpt_check_item_set_incident_id (item, bgpt_incident_get_id (incident));
-        }
-    }
-
-  account_check_done (check);
-}
-
-static void
-on_config_loaded (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(AccountCheck) check = user_data;
-  BgptApplication *self = check->self;
-  g_autoptr(BgptCheckConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-  BgptCheckerFlags flags = BGPT_CHECKER_FLAGS_NONE;
-  GCancellable *cancellable;
-
-  config = bgpt_account_store_load_check_config_finish (BGPT_ACCOUNT_STORE (source), result, &error);
-  if (config == NULL || g_cancellable_is_cancelled (check->cancellable))
-    {
-      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not load account %s: %s", check->account_id, error->message);
-      account_check_done (check);
-      return;
-    }
-
-  bgpt_check_board_begin (self->board, config);
-
-  if (g_settings_get_boolean (self->settings, "deep-check"))
-    flags |= BGPT_CHECKER_FLAGS_DEEP;
-  bgpt_checker_set_timeout (self->checker, g_settings_get_uint (self->settings, "timeout"));
-  cancellable = check->cancellable;
-  bgpt_checker_run_async (self->checker, config, flags, cancellable,
-                          on_checker_done, g_steal_pointer (&check));
+  self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
+                                          self->secrets, self->incidents);
+  monitor = bgpt_background_get_monitor (self->background);
+  bgpt_monitor_set_network_monitor (monitor, self->network);
+  g_signal_connect_object (monitor, "check-started", G_CALLBACK (on_monitor_check_started), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (monitor, "check-finished", G_CALLBACK (on_monitor_check_finished), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
+                           G_CONNECT_SWAPPED);
+  bgpt_check_board_follow_monitor (self->board, monitor);
 }
 
 void
 bgpt_application_check_now (BgptApplication *self)
 {
   g_auto(GStrv) account_ids = NULL;
+  BgptMonitor *monitor;
 
   g_return_if_fail (BGPT_IS_APPLICATION (self));
-
-  self->checked_once = TRUE;
 
   /* The demo checks only its own account, and never reads the keyring. */
   if (self->demo_mode != NULL)
@@ -286,72 +271,22 @@ bgpt_application_check_now (BgptApplication *self)
       return;
     }
 
-  /* The monitor's state machine decides what notifies: let it look too,
-   * with the secrets as they are now (a fix may have replaced one). */
-  if (self->background != NULL)
-    bgpt_monitor_reload_accounts (bgpt_background_get_monitor (self->background));
-
-  if (self->round_cancellable != NULL)
-    g_cancellable_cancel (self->round_cancellable);
-  g_clear_object (&self->round_cancellable);
-  self->pending_accounts = 0;
-
-  /* Offline, checks pause (the monitor does the same) and resume when the
-   * network comes back. */
-  bgpt_check_board_set_offline (self->board, !g_network_monitor_get_network_available (self->network));
-
-  account_ids = g_settings_get_strv (bgpt_account_store_get_settings (self->accounts), "accounts");
-  if (account_ids[0] == NULL || bgpt_check_board_get_offline (self->board))
-    {
-      g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-      return;
-    }
-
-  self->round_cancellable = g_cancellable_new ();
-  for (guint i = 0; account_ids[i] != NULL; i++)
-    {
-      AccountCheck *check = g_new0 (AccountCheck, 1);
-
-      check->self = g_object_ref (self);
-      check->cancellable = g_object_ref (self->round_cancellable);
-      check->account_id = g_strdup (account_ids[i]);
-      self->pending_accounts++;
-
-      bgpt_check_board_mark_checking (self->board, account_ids[i]);
-      bgpt_account_store_load_check_config_async (self->accounts, account_ids[i], self->secrets,
-                                                  check->cancellable, on_config_loaded, check);
-    }
-}
-
-/* The monitor of the stored accounts, with its notifications; never in a
- * demo process, which watches nothing real. */
-static void
-ensure_background (BgptApplication *self)
-{
-  if (self->background != NULL || self->demo_mode != NULL || self->demo_requested)
+  ensure_background (self);
+  monitor = get_monitor (self);
+  if (monitor == NULL)
     return;
 
-  self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
-                                          self->secrets, self->incidents);
-  bgpt_monitor_set_network_monitor (bgpt_background_get_monitor (self->background), self->network);
-}
+  self->round_pending = TRUE;
+  self->round_started = FALSE;
+  /* With the secrets as they are now (a fix may have replaced one), and
+   * as the user's own check: a failure is an incident at once. */
+  bgpt_monitor_reload_accounts (monitor);
 
-static void
-on_network_changed (BgptApplication *self,
-                    gboolean         available)
-{
-  gboolean was_offline = bgpt_check_board_get_offline (self->board);
-
-  if (!available && !was_offline)
-    {
-      if (self->round_cancellable != NULL)
-        g_cancellable_cancel (self->round_cancellable);
-      bgpt_check_board_set_offline (self->board, TRUE);
-    }
-  else if (available && was_offline && self->checked_once)
-    {
-      bgpt_application_check_now (self);
-    }
+  /* Offline, checks pause until the network comes back; nothing to check
+   * is over at once. */
+  account_ids = g_settings_get_strv (bgpt_account_store_get_settings (self->accounts), "accounts");
+  if (account_ids[0] == NULL || !bgpt_monitor_get_online (monitor))
+    finish_round (self);
 }
 
 void
@@ -364,32 +299,9 @@ bgpt_application_set_network_monitor (BgptApplication *self,
   if (network_monitor == NULL)
     network_monitor = g_network_monitor_get_default ();
 
-  if (self->network != NULL)
-    g_signal_handlers_disconnect_by_func (self->network, on_network_changed, self);
   g_set_object (&self->network, network_monitor);
-  g_signal_connect_object (network_monitor, "network-changed", G_CALLBACK (on_network_changed), self,
-                           G_CONNECT_SWAPPED);
   if (self->background != NULL)
-    bgpt_monitor_set_network_monitor (bgpt_background_get_monitor (self->background), network_monitor);
-}
-
-void
-bgpt_application_check_once (BgptApplication *self)
-{
-  g_return_if_fail (BGPT_IS_APPLICATION (self));
-
-  if (self->checked_once)
-    return;
-
-  ensure_background (self);
-  bgpt_application_check_now (self);
-}
-
-gboolean
-bgpt_application_is_checking (BgptApplication *self)
-{
-  g_return_val_if_fail (BGPT_IS_APPLICATION (self), FALSE);
-  return self->round_cancellable != NULL;
+    bgpt_monitor_set_network_monitor (get_monitor (self), network_monitor);
 }
 
 static void
@@ -635,8 +547,6 @@ start_demo (BgptApplication *self)
       return;
     }
 
-  if (self->round_cancellable != NULL)
-    g_cancellable_cancel (self->round_cancellable);
   self->demo_mode = demo_mode;
   demo = bgpt_demo_mode_get_demo (demo_mode);
   self->user_settings = g_steal_pointer (&self->settings);
@@ -659,7 +569,8 @@ end_demo (BgptApplication *self)
   self->incidents = g_steal_pointer (&self->user_incidents);
   g_clear_object (&self->demo_mode);
   on_accounts_changed (self);
-  self->checked_once = FALSE;
+  if (self->background != NULL)
+    bgpt_check_board_follow_monitor (self->board, get_monitor (self));
 }
 
 static void
@@ -682,9 +593,7 @@ stop_demo_action (GSimpleAction *action,
 
   end_demo (self);
   /* Started with --demo, the app watched nothing real until now. */
-  if (self->background == NULL)
-    self->background = bgpt_background_new (G_APPLICATION (self), self->settings, self->accounts,
-                                            self->secrets, self->incidents);
+  ensure_background (self);
   replace_windows (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) == 0)
     present_setup_wizard (self, NULL);
@@ -841,7 +750,6 @@ bgpt_application_startup (GApplication *application)
   self->accounts = bgpt_account_store_new ();
   self->settings = g_object_ref (bgpt_account_store_get_settings (self->accounts));
   self->board = bgpt_check_board_new ();
-  self->checker = bgpt_checker_new (NULL);
   self->secrets = bgpt_secret_store_new ();
   bgpt_application_set_network_monitor (self, NULL);
 
@@ -854,8 +762,8 @@ bgpt_application_startup (GApplication *application)
   self->incidents = bgpt_incident_store_new (NULL);
   bgpt_incident_store_load_async (self->incidents, NULL, on_incidents_loaded, g_object_ref (self));
 
-  /* The monitor starts once the window's first frame is on screen
-   * (bgpt_application_check_once), or at once for a start without a window
+  /* The monitor starts once the window's first frame is on screen (its
+   * first check, bgpt_application_check_now), or at once for a start without a window
    * (--background): its keyring reads must not delay the first frame. */
 
   /* Started by D-Bus (--gapplication-service): no activation, no window. */
@@ -869,8 +777,7 @@ bgpt_application_shutdown (GApplication *application)
   BgptApplication *self = BGPT_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
-  if (self->round_cancellable != NULL)
-    g_cancellable_cancel (self->round_cancellable);
+  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   end_demo (self);
   if (self->background != NULL)
     bgpt_background_stop (self->background);
@@ -885,7 +792,7 @@ bgpt_application_dispose (GObject *object)
 {
   BgptApplication *self = BGPT_APPLICATION (object);
 
-  g_clear_object (&self->round_cancellable);
+  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   g_clear_object (&self->background);
   g_clear_object (&self->demo_mode);
   g_clear_object (&self->user_settings);
@@ -894,7 +801,6 @@ bgpt_application_dispose (GObject *object)
   g_clear_object (&self->accounts);
   g_clear_object (&self->board);
   g_clear_object (&self->incidents);
-  g_clear_object (&self->checker);
   g_clear_object (&self->secrets);
   g_clear_object (&self->network);
 
@@ -915,7 +821,8 @@ bgpt_application_class_init (BgptApplicationClass *klass)
   app_class->shutdown = bgpt_application_shutdown;
   app_class->activate = bgpt_application_activate;
 
-  /* Every account of a round of checks is done (or the round was empty). */
+  /* A round of checks the user asked for is done: the monitor has nothing
+   * in flight any more (or the round was empty, or the network is down). */
   signals[CHECKS_FINISHED] =
     g_signal_new ("checks-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -33,20 +33,17 @@ BgptMonitor       *bgpt_application_get_monitor        (BgptApplication *self);
 char              *bgpt_application_dup_account_name   (BgptApplication *self,
                                                         const char      *account_id);
 
-/* Checks every stored account now (app.check-now): the board shows the
- * results, failures become or update incidents, successes resolve them.
- * A round already running is restarted. */
+/* Checks every stored account now, as the user's own check (app.check-now,
+ * the window's first frame): the monitor loads the accounts again and
+ * checks them; a failure is an incident at once, a success resolves it
+ * (bgpt_monitor_confirm_now()). Starts the monitor if it was not running.
+ * ::checks-finished is emitted when the monitor has nothing in flight any
+ * more, at once when offline or without accounts. */
 void               bgpt_application_check_now          (BgptApplication *self);
-/* Like check_now, but only the first time: the window calls it once its
- * first frame is on screen. */
-void               bgpt_application_check_once         (BgptApplication *self);
-/* Where the application learns that the network went away (checks pause,
- * and resume when it is back); NULL: g_network_monitor_get_default(). The
- * background monitor follows the same one. */
+/* Where the monitor learns that the network went away (checks pause, and
+ * resume when it is back); NULL: g_network_monitor_get_default(). */
 void               bgpt_application_set_network_monitor (BgptApplication *self,
                                                          GNetworkMonitor *network_monitor);
-/* ::checks-finished is emitted when every account of a round is done. */
-gboolean           bgpt_application_is_checking        (BgptApplication *self);
 
 /* The demo session while the demo plays (app.start-demo, --demo), else NULL. */
 BgptDemoMode      *bgpt_application_get_demo_mode      (BgptApplication *self);

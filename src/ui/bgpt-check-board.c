@@ -179,25 +179,18 @@ bgpt_check_item_get_offline (BgptCheckItem *self)
   return self->offline;
 }
 
-void
-bgpt_check_item_set_incident_id (BgptCheckItem *self,
-                                 const char    *incident_id)
-{
-  g_return_if_fail (BGPT_IS_CHECK_ITEM (self));
-
-  if (set_string (&self->incident_id, incident_id))
-    bgpt_check_item_changed (self);
-}
-
 /* BgptCheckBoard */
 
 struct _BgptCheckBoard
 {
-  GObject    parent_instance;
+  GObject      parent_instance;
 
-  GPtrArray *items;
-  gboolean   offline;
+  GPtrArray   *items;
+  gboolean     offline;
+  BgptMonitor *monitor;
 };
+
+static void sync_all (BgptCheckBoard *self);
 
 static void bgpt_check_board_list_model_init (GListModelInterface *iface);
 
@@ -241,6 +234,9 @@ bgpt_check_board_finalize (GObject *object)
 {
   BgptCheckBoard *self = BGPT_CHECK_BOARD (object);
 
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   g_clear_pointer (&self->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bgpt_check_board_parent_class)->finalize (object);
@@ -293,6 +289,7 @@ bgpt_check_board_set_accounts (BgptCheckBoard     *self,
   old_len = self->items->len;
   g_ptr_array_unref (self->items);
   self->items = g_steal_pointer (&items);
+  sync_all (self);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
 }
 
@@ -320,176 +317,200 @@ is_set (const char *text)
   return text != NULL && *text != '\0';
 }
 
-void
-bgpt_check_board_begin (BgptCheckBoard        *self,
-                        const BgptCheckConfig *config)
+/* Following a monitor */
+
+/* Sets the item's account name and subject from the account's inputs;
+ * TRUE if they call for the check. */
+static gboolean
+item_apply_config (BgptCheckItem         *item,
+                   const BgptCheckConfig *config,
+                   const BgptDiagnosis   *diagnosis)
 {
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-  g_return_if_fail (config != NULL);
+  gboolean configured = FALSE;
+  const char *subject = NULL;
+  g_autofree char *masked = NULL;
 
-  for (guint i = 0; i < self->items->len; i++)
+  if (g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
     {
-      BgptCheckItem *item = g_ptr_array_index (self->items, i);
-      gboolean configured = FALSE;
-      const char *subject = NULL;
-      g_autofree char *masked = NULL;
+      configured = is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
+      /* The name Kommo returned last; the key's subject stays masked, the
+       * model list is not a name. */
+      subject = diagnosis != NULL && bgpt_diagnosis_is_ok (diagnosis) && is_set (diagnosis->subject)
+                ? diagnosis->subject : config->kommo_subdomain;
+    }
+  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_KEY))
+    {
+      configured = is_set (config->openai_api_key) || config->keyring_unavailable;
+      subject = masked = bgpt_mask_secret (config->openai_api_key);
+    }
+  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_MODEL))
+    {
+      configured = is_set (config->model);
+      subject = config->model;
+    }
+  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_ASSISTANT))
+    {
+      configured = is_set (config->assistant_id);
+      subject = config->assistant_id;
+    }
 
-      if (g_strcmp0 (item->account_id, config->account_id) != 0)
-        continue;
+  set_string (&item->account_name, is_set (config->display_name) ? config->display_name : NULL);
+  set_string (&item->subject, is_set (subject) ? subject : NULL);
+  return configured;
+}
 
-      if (g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
-        {
-          configured = is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
-          /* Keep the name Kommo returned last time until a new one arrives. */
-          subject = item->state == BGPT_CHECK_ITEM_OK && item->subject != NULL
-                    ? item->subject : config->kommo_subdomain;
-        }
-      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_KEY))
-        {
-          configured = is_set (config->openai_api_key) || config->keyring_unavailable;
-          subject = masked = bgpt_mask_secret (config->openai_api_key);
-        }
-      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_MODEL))
-        {
-          configured = is_set (config->model);
-          subject = config->model;
-        }
-      else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_ASSISTANT))
-        {
-          configured = is_set (config->assistant_id);
-          subject = config->assistant_id;
-        }
+static BgptCheckItemState
+state_from_monitor (BgptMonitorCheck *check)
+{
+  const BgptDiagnosis *diagnosis = bgpt_monitor_check_get_diagnosis (check);
 
-      set_string (&item->account_name,
-                 is_set (config->display_name) ? config->display_name : NULL);
-      set_string (&item->subject, is_set (subject) ? subject : NULL);
-      item->state = configured ? BGPT_CHECK_ITEM_CHECKING : BGPT_CHECK_ITEM_NOT_CONFIGURED;
+  switch (bgpt_monitor_check_get_state (check))
+    {
+    case BGPT_MONITOR_STATE_CHECKING:
+      return BGPT_CHECK_ITEM_CHECKING;
+    case BGPT_MONITOR_STATE_OK:
+    case BGPT_MONITOR_STATE_FAILING:
+    case BGPT_MONITOR_STATE_DOWN:
+      /* The latest answer, confirmed or not: down but answering again is a
+       * recovery on its way. */
+      if (diagnosis != NULL)
+        return bgpt_diagnosis_is_ok (diagnosis) ? BGPT_CHECK_ITEM_OK : BGPT_CHECK_ITEM_PROBLEM;
+      return BGPT_CHECK_ITEM_UNKNOWN;
+    case BGPT_MONITOR_STATE_UNKNOWN:
+    default:
+      return BGPT_CHECK_ITEM_UNKNOWN;
+    }
+}
+
+/* The item as the monitor sees its check. */
+static void
+sync_item (BgptCheckBoard *self,
+           BgptCheckItem  *item)
+{
+  const BgptCheckConfig *config = bgpt_monitor_get_account_config (self->monitor, item->account_id);
+  BgptMonitorCheck *check;
+  const BgptDiagnosis *diagnosis;
+  gint64 checked_at;
+
+  /* Its inputs are still being read: nothing is known yet. */
+  if (config == NULL)
+    return;
+
+  check = bgpt_monitor_lookup (self->monitor, item->account_id, item->check);
+  diagnosis = check != NULL ? bgpt_monitor_check_get_diagnosis (check) : NULL;
+
+  if (!item_apply_config (item, config, diagnosis) || check == NULL)
+    {
+      /* Skipped: an input is missing. */
+      item->state = BGPT_CHECK_ITEM_NOT_CONFIGURED;
       item->offline = FALSE;
-      if (!configured)
-        {
-          g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
-          g_clear_pointer (&item->incident_id, g_free);
-        }
-      bgpt_check_item_changed (item);
-    }
-}
-
-void
-bgpt_check_board_mark_checking (BgptCheckBoard *self,
-                                const char     *account_id)
-{
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      BgptCheckItem *item = g_ptr_array_index (self->items, i);
-
-      if (g_strcmp0 (item->account_id, account_id) == 0 &&
-          item->state != BGPT_CHECK_ITEM_NOT_CONFIGURED &&
-          item->state != BGPT_CHECK_ITEM_CHECKING)
-        {
-          item->state = BGPT_CHECK_ITEM_CHECKING;
-          bgpt_check_item_changed (item);
-        }
-    }
-}
-
-void
-bgpt_check_board_skip (BgptCheckBoard *self,
-                       const char     *account_id,
-                       const char     *check)
-{
-  BgptCheckItem *item;
-
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-
-  item = bgpt_check_board_lookup (self, account_id, check);
-  if (item == NULL || item->state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
-    return;
-
-  item->state = BGPT_CHECK_ITEM_NOT_CONFIGURED;
-  g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
-  g_clear_pointer (&item->incident_id, g_free);
-  bgpt_check_item_changed (item);
-}
-
-void
-bgpt_check_board_record (BgptCheckBoard      *self,
-                         const char          *account_id,
-                         const BgptDiagnosis *diagnosis,
-                         GDateTime           *checked_at)
-{
-  BgptCheckItem *item;
-
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-  g_return_if_fail (diagnosis != NULL);
-
-  item = bgpt_check_board_lookup (self, account_id, diagnosis->check);
-  if (item == NULL)
-    return;
-
-  g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
-  item->diagnosis = bgpt_diagnosis_copy (diagnosis);
-  g_clear_pointer (&item->checked_at, g_date_time_unref);
-  item->checked_at = checked_at != NULL ? g_date_time_ref (checked_at) : g_date_time_new_now_local ();
-  item->offline = FALSE;
-
-  if (bgpt_diagnosis_is_ok (diagnosis))
-    {
-      item->state = BGPT_CHECK_ITEM_OK;
+      g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
+      g_clear_pointer (&item->checked_at, g_date_time_unref);
       g_clear_pointer (&item->incident_id, g_free);
-      /* The key's subject stays masked: the model list is not a name. */
-      if (is_set (diagnosis->subject) &&
-          g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
-        set_string (&item->subject, diagnosis->subject);
-    }
-  else
-    {
-      item->state = BGPT_CHECK_ITEM_PROBLEM;
+      bgpt_check_item_changed (item);
+      return;
     }
 
+  item->state = state_from_monitor (check);
+  item->offline = item->state == BGPT_CHECK_ITEM_UNKNOWN && !bgpt_monitor_get_online (self->monitor);
+  if (diagnosis != NULL && diagnosis != item->diagnosis)
+    {
+      g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
+      item->diagnosis = bgpt_diagnosis_copy (diagnosis);
+    }
+  checked_at = bgpt_monitor_check_get_checked_at (check);
+  g_clear_pointer (&item->checked_at, g_date_time_unref);
+  if (checked_at != 0)
+    item->checked_at = g_date_time_new_from_unix_local (checked_at / G_USEC_PER_SEC);
+  set_string (&item->incident_id, bgpt_monitor_check_get_incident_id (check));
   bgpt_check_item_changed (item);
 }
 
-void
-bgpt_check_board_abandon (BgptCheckBoard *self,
-                          const char     *account_id)
+static void
+sync_all (BgptCheckBoard *self)
 {
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      BgptCheckItem *item = g_ptr_array_index (self->items, i);
-
-      if ((account_id == NULL || g_strcmp0 (item->account_id, account_id) == 0) &&
-          item->state == BGPT_CHECK_ITEM_CHECKING)
-        {
-          item->state = BGPT_CHECK_ITEM_UNKNOWN;
-          bgpt_check_item_changed (item);
-        }
-    }
-}
-
-void
-bgpt_check_board_set_offline (BgptCheckBoard *self,
-                              gboolean        offline)
-{
-  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
-
-  self->offline = !!offline;
-  if (!self->offline)
+  if (self->monitor == NULL)
     return;
 
   for (guint i = 0; i < self->items->len; i++)
-    {
-      BgptCheckItem *item = g_ptr_array_index (self->items, i);
+    sync_item (self, g_ptr_array_index (self->items, i));
+}
 
-      if (item->state == BGPT_CHECK_ITEM_NOT_CONFIGURED)
-        continue;
-      item->state = BGPT_CHECK_ITEM_UNKNOWN;
-      item->offline = TRUE;
-      bgpt_check_item_changed (item);
-    }
+static void
+on_monitor_check (BgptCheckBoard   *self,
+                  BgptMonitorCheck *check)
+{
+  BgptCheckItem *item = bgpt_check_board_lookup (self, bgpt_monitor_check_get_account_id (check),
+                                                 bgpt_monitor_check_get_check (check));
+
+  if (item != NULL)
+    sync_item (self, item);
+}
+
+static void
+on_monitor_check_signal (BgptMonitor      *monitor,
+                         BgptMonitorCheck *check,
+                         BgptCheckBoard   *self)
+{
+  on_monitor_check (self, check);
+}
+
+static void
+on_monitor_incident_signal (BgptMonitor      *monitor,
+                            BgptMonitorCheck *check,
+                            BgptIncident     *incident,
+                            BgptCheckBoard   *self)
+{
+  on_monitor_check (self, check);
+}
+
+static void
+on_monitor_items_changed (BgptCheckBoard *self)
+{
+  sync_all (self);
+}
+
+static void
+on_monitor_online (BgptCheckBoard *self)
+{
+  self->offline = !bgpt_monitor_get_online (self->monitor);
+  sync_all (self);
+}
+
+void
+bgpt_check_board_follow_monitor (BgptCheckBoard *self,
+                                 BgptMonitor    *monitor)
+{
+  g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
+  g_return_if_fail (monitor == NULL || BGPT_IS_MONITOR (monitor));
+
+  if (self->monitor == monitor)
+    return;
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  self->offline = FALSE;
+  if (monitor == NULL)
+    return;
+
+  g_signal_connect_object (monitor, "check-started", G_CALLBACK (on_monitor_check_signal), self, 0);
+  g_signal_connect_object (monitor, "check-finished", G_CALLBACK (on_monitor_check_signal), self, 0);
+  g_signal_connect_object (monitor, "incident-raised", G_CALLBACK (on_monitor_incident_signal), self, 0);
+  g_signal_connect_object (monitor, "incident-updated", G_CALLBACK (on_monitor_incident_signal), self, 0);
+  g_signal_connect_object (monitor, "incident-resolved", G_CALLBACK (on_monitor_incident_signal), self, 0);
+  g_signal_connect_object (monitor, "items-changed", G_CALLBACK (on_monitor_items_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
+                           G_CONNECT_SWAPPED);
+  on_monitor_online (self);
+}
+
+BgptMonitor *
+bgpt_check_board_get_monitor (BgptCheckBoard *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_BOARD (self), NULL);
+  return self->monitor;
 }
 
 gboolean
@@ -497,12 +518,6 @@ bgpt_check_board_get_offline (BgptCheckBoard *self)
 {
   g_return_val_if_fail (BGPT_IS_CHECK_BOARD (self), FALSE);
   return self->offline;
-}
-
-gboolean
-bgpt_check_board_is_checking (BgptCheckBoard *self)
-{
-  return bgpt_check_board_count_state (self, BGPT_CHECK_ITEM_CHECKING) > 0;
 }
 
 guint

@@ -9,6 +9,7 @@
 
 #include "bgpt-check-config.h"
 #include "bgpt-diagnosis.h"
+#include "bgpt-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -43,44 +44,25 @@ GDateTime           *bgpt_check_item_get_checked_at  (BgptCheckItem *self);
 const char          *bgpt_check_item_get_incident_id (BgptCheckItem *self);
 /* UNKNOWN because the network is down, not because of the check. */
 gboolean             bgpt_check_item_get_offline     (BgptCheckItem *self);
-void                 bgpt_check_item_set_incident_id (BgptCheckItem *self,
-                                                      const char    *incident_id);
 
 /* A GListModel of BgptCheckItem, account by account in the order of the
- * `accounts` setting, each with the checks in a fixed order. Whoever runs
- * the checks (the window today, the monitor later) feeds it; the Status
- * view only observes it. */
+ * `accounts` setting, each with the checks in a fixed order. It shows what
+ * the monitor it follows knows: the monitor runs the checks, the board and
+ * the Status view only observe. */
 BgptCheckBoard      *bgpt_check_board_new            (void);
 void                 bgpt_check_board_set_accounts   (BgptCheckBoard        *self,
                                                       const char * const    *account_ids);
 BgptCheckItem       *bgpt_check_board_lookup         (BgptCheckBoard        *self,
                                                       const char            *account_id,
                                                       const char            *check);
-/* The account's inputs are being read: every check that was configured
- * shows as CHECKING. */
-void                 bgpt_check_board_mark_checking  (BgptCheckBoard        *self,
-                                                      const char            *account_id);
-/* The checker skipped @check: its inputs are missing. */
-void                 bgpt_check_board_skip           (BgptCheckBoard        *self,
-                                                      const char            *account_id,
-                                                      const char            *check);
-/* A round starts: checks with their inputs become CHECKING, the others
- * NOT_CONFIGURED. */
-void                 bgpt_check_board_begin          (BgptCheckBoard        *self,
-                                                      const BgptCheckConfig *config);
-void                 bgpt_check_board_record         (BgptCheckBoard        *self,
-                                                      const char            *account_id,
-                                                      const BgptDiagnosis   *diagnosis,
-                                                      GDateTime             *checked_at);
-/* The round could not run (offline, cancelled): CHECKING becomes UNKNOWN. */
-void                 bgpt_check_board_abandon        (BgptCheckBoard        *self,
-                                                      const char            *account_id);
-/* While the network is down checks pause: every configured check shows
- * UNKNOWN, keeping its last diagnosis, until a new round. */
-void                 bgpt_check_board_set_offline    (BgptCheckBoard        *self,
-                                                      gboolean               offline);
+/* Follows @monitor (NULL: none) from now on: each item shows its check's
+ * state, latest diagnosis and open incident, a check the monitor skips
+ * (an input is missing) shows NOT_CONFIGURED, and while the monitor is
+ * offline every check shows UNKNOWN, keeping its last diagnosis. */
+void                 bgpt_check_board_follow_monitor (BgptCheckBoard        *self,
+                                                      BgptMonitor           *monitor);
+BgptMonitor         *bgpt_check_board_get_monitor    (BgptCheckBoard        *self);
 gboolean             bgpt_check_board_get_offline    (BgptCheckBoard        *self);
-gboolean             bgpt_check_board_is_checking    (BgptCheckBoard        *self);
 guint                bgpt_check_board_count_state    (BgptCheckBoard        *self,
                                                       BgptCheckItemState     state);
 

@@ -58,25 +58,6 @@ toast (BgptDemoMode *self,
     bgpt_window_show_toast (BGPT_WINDOW (window), text);
 }
 
-static void
-on_check_finished (BgptDemoMode     *self,
-                   BgptMonitorCheck *check,
-                   BgptMonitor      *monitor)
-{
-  const BgptDiagnosis *diagnosis = bgpt_monitor_check_get_diagnosis (check);
-  const char *incident_id = bgpt_monitor_check_get_incident_id (check);
-  BgptCheckItem *item;
-
-  if (diagnosis == NULL)
-    return;
-
-  bgpt_check_board_record (self->board, bgpt_monitor_check_get_account_id (check), diagnosis, NULL);
-  item = bgpt_check_board_lookup (self->board, bgpt_monitor_check_get_account_id (check),
-                                  bgpt_monitor_check_get_check (check));
-  if (item != NULL && incident_id != NULL)
-    bgpt_check_item_set_incident_id (item, incident_id);
-}
-
 void
 bgpt_demo_mode_check_now (BgptDemoMode *self)
 {
@@ -118,7 +99,6 @@ on_secret_response (AdwMessageDialog *dialog,
         }
       else
         {
-          bgpt_check_board_begin (self->board, bgpt_demo_get_config (self->demo));
           toast (self, edit->kind == BGPT_SECRET_KIND_OPENAI_API_KEY
                        ? _("Demo key replaced. Checking again…")
                        : _("Demo token replaced. Checking again…"));
@@ -280,9 +260,7 @@ bgpt_demo_mode_new (GApplication    *application,
   self->board = g_object_ref (board);
 
   bgpt_check_board_set_accounts (board, accounts);
-  bgpt_check_board_begin (board, bgpt_demo_get_config (demo));
-  g_signal_connect_object (bgpt_demo_get_monitor (demo), "check-finished",
-                           G_CALLBACK (on_check_finished), self, G_CONNECT_SWAPPED);
+  bgpt_check_board_follow_monitor (board, bgpt_demo_get_monitor (demo));
 
   self->notifier = bgpt_notifier_new (application, bgpt_demo_get_monitor (demo),
                                       bgpt_demo_get_settings (demo));
@@ -301,10 +279,7 @@ bgpt_demo_mode_dispose (GObject *object)
   BgptDemoMode *self = BGPT_DEMO_MODE (object);
 
   if (self->demo != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (bgpt_demo_get_monitor (self->demo), self);
-      bgpt_demo_stop (self->demo);
-    }
+    bgpt_demo_stop (self->demo);
 
   /* The demo's problems are over: its notifications go with it. */
   if (self->notifier != NULL && self->application != NULL)
@@ -320,6 +295,9 @@ bgpt_demo_mode_dispose (GObject *object)
     {
       static const char * const none[] = { NULL };
 
+      if (self->demo != NULL &&
+          bgpt_check_board_get_monitor (self->board) == bgpt_demo_get_monitor (self->demo))
+        bgpt_check_board_follow_monitor (self->board, NULL);
       bgpt_check_board_set_accounts (self->board, none);
     }
   g_clear_object (&self->board);

@@ -219,7 +219,7 @@ start_first_check (gpointer user_data)
   BgptApplication *application = get_application (self);
 
   if (application != NULL)
-    bgpt_application_check_once (application);
+    bgpt_application_check_now (application);
   return G_SOURCE_REMOVE;
 }
 
