@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <json-glib/json-glib.h>
@@ -381,6 +382,44 @@ drop_connection_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A stalled client that gave up closes its end; the paused message never
+ * notices, so the connection (and its descriptor) would stay until the
+ * simulator goes. */
+static gboolean
+stalled_client_cb (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      user_data)
+{
+  Hold *hold = user_data;
+  char byte;
+  gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n > 0)
+    {
+      /* Another request on a connection whose answer is pending: not
+       * expected from an HTTP/1.1 client; stop watching rather than spin. */
+      hold->source_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return drop_connection_cb (hold);
+}
+
+static void
+watch_stalled_client (Hold *hold)
+{
+  GSocket *socket = soup_server_message_get_socket (hold->message);
+  g_autoptr(GSource) source = NULL;
+
+  if (socket == NULL)
+    return;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (stalled_client_cb), hold, NULL);
+  g_clear_handle_id (&hold->source_id, g_source_remove);
+  hold->source_id = g_source_attach (source, NULL);
+}
+
 static void answer (Hold *hold);
 
 static gboolean
@@ -625,6 +664,7 @@ answer (Hold *hold)
     {
     case BGPT_SCENARIO_STALL_HEADERS:
       /* Held until the client gives up or the simulator goes away. */
+      watch_stalled_client (hold);
       return;
 
     case BGPT_SCENARIO_STALL_BODY:
@@ -634,6 +674,7 @@ answer (Hold *hold)
       soup_message_body_append (soup_server_message_get_response_body (message), SOUP_MEMORY_STATIC,
                                 "{\"object\": \"list\", \"data\": [", strlen ("{\"object\": \"list\", \"data\": ["));
       unpause (message);
+      watch_stalled_client (hold);
       return;
 
     case BGPT_SCENARIO_HUGE_BODY:
