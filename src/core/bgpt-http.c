@@ -717,3 +717,66 @@ bgpt_http_new (void)
 {
   return g_object_new (BGPT_TYPE_HTTP, NULL);
 }
+
+char *
+bgpt_http_trim_base_url (const char *base_url)
+{
+  gsize length = strlen (base_url);
+
+  while (length > 0 && base_url[length - 1] == '/')
+    length--;
+  return g_strndup (base_url, length);
+}
+
+void
+bgpt_http_task_return_local (GTask                 *task,
+                             const char            *check,
+                             const char            *error_id,
+                             const char            *detail,
+                             const BgptCheckConfig *config)
+{
+  g_autofree const char **secrets = bgpt_check_config_secrets (config);
+  BgptDiagnosis *diagnosis = bgpt_diagnosis_new (check, error_id);
+
+  diagnosis->detail = bgpt_scrub (detail, secrets);
+  g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
+}
+
+static void
+task_send_check_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BgptDiagnosis *diagnosis;
+  GError *error = NULL;
+
+  diagnosis = bgpt_http_diagnose_finish (BGPT_HTTP (object), result, &error);
+  if (diagnosis == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
+}
+
+void
+bgpt_http_task_send_check (GTask                 *task,
+                           BgptHttp              *http,
+                           SoupMessage           *message,
+                           const char            *token,
+                           BgptService            service,
+                           const char            *check,
+                           const char            *expected_id,
+                           const BgptCheckConfig *config)
+{
+  g_autofree const char **secrets = bgpt_check_config_secrets (config);
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Authorization", authorization);
+  /* The header keeps its own copy: don't leave one more behind in the heap. */
+  explicit_bzero (authorization, strlen (authorization));
+
+  bgpt_http_diagnose_async (http, message, service, check, expected_id, secrets,
+                            g_task_get_cancellable (task),
+                            task_send_check_cb, g_object_ref (task));
+}

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "bgpt-check-config.h"
 #include "bgpt-diagnosis.h"
 
 G_BEGIN_DECLS
@@ -80,5 +81,23 @@ BgptDiagnosis    *bgpt_http_diagnose_finish (BgptHttp            *self,
 /* Helpers for the clients. */
 char            **bgpt_http_copy_secrets   (const char * const  *secrets);
 void              bgpt_http_free_secrets   (char               **secrets);
+char             *bgpt_http_trim_base_url  (const char          *base_url);
+/* Completes @task with a diagnosis made without any request (invalid or
+ * missing input); @detail is scrubbed of @config's secrets. */
+void              bgpt_http_task_return_local (GTask                 *task,
+                                               const char            *check,
+                                               const char            *error_id,
+                                               const char            *detail,
+                                               const BgptCheckConfig *config);
+/* Sends @message with "Authorization: Bearer @token" and completes @task,
+ * with its cancellable, with the diagnosis of the exchange. */
+void              bgpt_http_task_send_check   (GTask                 *task,
+                                               BgptHttp              *http,
+                                               SoupMessage           *message,
+                                               const char            *token,
+                                               BgptService            service,
+                                               const char            *check,
+                                               const char            *expected_id,
+                                               const BgptCheckConfig *config);
 
 G_END_DECLS

@@ -18,45 +18,11 @@ char *
 bgpt_openai_base_url (const BgptCheckConfig *config)
 {
   const char *base_url = config->openai_base_url;
-  gsize length;
 
   if (base_url == NULL || *base_url == '\0')
     base_url = BGPT_OPENAI_DEFAULT_BASE_URL;
 
-  length = strlen (base_url);
-  while (length > 0 && base_url[length - 1] == '/')
-    length--;
-  return g_strndup (base_url, length);
-}
-
-static void
-return_local_diagnosis (GTask                 *task,
-                        const char            *check,
-                        const char            *error_id,
-                        const char            *detail,
-                        const BgptCheckConfig *config)
-{
-  g_autofree const char **secrets = bgpt_check_config_secrets (config);
-  BgptDiagnosis *diagnosis = bgpt_diagnosis_new (check, error_id);
-
-  diagnosis->detail = bgpt_scrub (detail, secrets);
-  g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
-}
-
-static void
-diagnose_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  BgptDiagnosis *diagnosis;
-  GError *error = NULL;
-
-  diagnosis = bgpt_http_diagnose_finish (BGPT_HTTP (object), result, &error);
-  if (diagnosis == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
+  return bgpt_http_trim_base_url (base_url);
 }
 
 /* Checks what every OpenAI request needs, then sends it. @path follows
@@ -74,22 +40,20 @@ send_check (GTask                 *task,
   g_autoptr(SoupMessage) message = NULL;
   g_autofree char *base_url = bgpt_openai_base_url (config);
   g_autofree char *url = NULL;
-  g_autofree char *authorization = NULL;
-  g_autofree const char **secrets = NULL;
   g_autoptr(GError) error = NULL;
   SoupMessageHeaders *headers;
 
   if (config->openai_api_key == NULL || *config->openai_api_key == '\0')
     {
-      return_local_diagnosis (task, check, "openai.auth",
-                              _("No OpenAI API key is set."), config);
+      bgpt_http_task_return_local (task, check, "openai.auth",
+                                   _("No OpenAI API key is set."), config);
       return;
     }
 
   if (!bgpt_validate_secret (config->openai_api_key, &error) ||
       !bgpt_validate_base_url (base_url, &error))
     {
-      return_local_diagnosis (task, check, "config.invalid", error->message, config);
+      bgpt_http_task_return_local (task, check, "config.invalid", error->message, config);
       return;
     }
 
@@ -97,25 +61,20 @@ send_check (GTask                 *task,
   message = soup_message_new (method, url);
   if (message == NULL)
     {
-      return_local_diagnosis (task, check, "config.invalid",
-                              _("The OpenAI base URL is not a valid address."), config);
+      bgpt_http_task_return_local (task, check, "config.invalid",
+                                   _("The OpenAI base URL is not a valid address."), config);
       return;
     }
 
   headers = soup_message_get_request_headers (message);
-  authorization = g_strconcat ("Bearer ", config->openai_api_key, NULL);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  explicit_bzero (authorization, strlen (authorization));
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
     soup_message_headers_replace (headers, "OpenAI-Beta", "assistants=v2");
   if (json_body != NULL)
     soup_message_set_request_body_from_bytes (message, "application/json", json_body);
 
-  secrets = bgpt_check_config_secrets (config);
-  bgpt_http_diagnose_async (http, message, BGPT_SERVICE_OPENAI, check, expected_id,
-                            secrets, g_task_get_cancellable (task),
-                            diagnose_cb, g_object_ref (task));
+  bgpt_http_task_send_check (task, http, message, config->openai_api_key,
+                             BGPT_SERVICE_OPENAI, check, expected_id, config);
 }
 
 static GTask *
@@ -166,8 +125,8 @@ bgpt_openai_check_model_async (BgptHttp              *http,
 
   if (!bgpt_validate_model (config->model, &error))
     {
-      return_local_diagnosis (task, BGPT_CHECK_OPENAI_MODEL, "config.invalid",
-                              error->message, config);
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, "config.invalid",
+                                   error->message, config);
       return;
     }
 
@@ -195,8 +154,8 @@ bgpt_openai_check_assistant_async (BgptHttp              *http,
 
   if (!bgpt_validate_assistant_id (config->assistant_id, &error))
     {
-      return_local_diagnosis (task, BGPT_CHECK_OPENAI_ASSISTANT, "openai.assistant",
-                              error->message, config);
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, "openai.assistant",
+                                   error->message, config);
       return;
     }
 
@@ -230,8 +189,8 @@ bgpt_openai_check_quota_async (BgptHttp              *http,
     model = BGPT_OPENAI_QUOTA_DEFAULT_MODEL;
   else if (!bgpt_validate_model (model, &error))
     {
-      return_local_diagnosis (task, BGPT_CHECK_OPENAI_QUOTA, "config.invalid",
-                              error->message, config);
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, "config.invalid",
+                                   error->message, config);
       return;
     }
 
