@@ -454,17 +454,38 @@ read_status_page (BgptDemo *demo)
 }
 
 static void
+on_phase_entered (GObject    *demo,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
 test_status_page (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BgptDemo) demo = bgpt_demo_new (&error);
+  gboolean entered = FALSE;
+  gulong handler;
 
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (bgpt_demo_get_status_page_url (demo), "http://127.0.0.1:"));
   bgpt_demo_set_speed (demo, 0.05);
 
-  /* An outage while the connection drops, all clear when healthy. */
+  /* An outage while the connection drops, all clear when healthy. A demo
+   * that is not running yet enters its first step only once its history is
+   * loaded: until then the status page still says all clear. */
+  handler = g_signal_connect (demo, "notify::phase-index", G_CALLBACK (on_phase_entered), &entered);
   bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.connection"));
+  wait_for (flag_set, &entered, 20, "the first step");
+  g_signal_handler_disconnect (demo, handler);
   g_assert_cmpint (read_status_page (demo), ==, BGPT_STATUS_INDICATOR_MAJOR);
   bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.timeout"));
   g_assert_cmpint (read_status_page (demo), ==, BGPT_STATUS_INDICATOR_MINOR);
