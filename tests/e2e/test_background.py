@@ -21,13 +21,14 @@ Prints TAP. Needs Debian's python3-pyatspi and python3-dbus, so run it with
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-import pyatspi
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_harness import (bail, children, click, connect_accessibility_bus, find_app, finish, plan, poll,  # noqa: E402
+                         session_env, spawn, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ebackground7a1c'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ebackground.kommo.42'
@@ -38,58 +39,6 @@ FAILURES_BEFORE_ALERT = 3
 # and a half to show would still be closed before any alert.
 FAILURES_WHILE_OPEN = 100
 WAIT_SECONDS = 30
-
-tests_run = 0
-failed = False
-
-
-def tap(ok, description, diagnostic=None):
-    global tests_run, failed
-    tests_run += 1
-    print(('ok' if ok else 'not ok'), tests_run, '-', description, flush=True)
-    if not ok:
-        failed = True
-        if diagnostic:
-            for line in str(diagnostic).splitlines():
-                print('#', line, flush=True)
-
-
-def bail(reason):
-    print('Bail out!', reason, flush=True)
-    sys.exit(1)
-
-
-def poll(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except Exception:  # the tree changes under our feet while the app works
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    return None
-
-
-def children(accessible):
-    for i in range(accessible.childCount):
-        child = accessible.getChildAtIndex(i)
-        if child is not None:
-            yield child
-
-
-def walk(accessible):
-    yield accessible
-    for child in children(accessible):
-        yield from walk(child)
-
-
-def find_app(pid):
-    for app in pyatspi.Registry.getDesktop(0):
-        if app is not None and app.get_process_id() == pid:
-            return app
-    return None
 
 
 def main_window(pid):
@@ -108,15 +57,6 @@ def close_button(window):
         if accessible.getRoleName() == 'push button' and accessible.name in ('Fechar', 'Close'):
             return accessible
     return None
-
-
-def click(accessible):
-    action = accessible.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) == 'click':
-            action.doAction(i)
-            return True
-    return False
 
 
 def notify_calls(log_path):
@@ -147,37 +87,18 @@ def main():
     source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     app_binary = os.path.join(build_root, 'src', 'bytegpt-monitor')
 
-    env = dict(os.environ)
-    env.update({
-        'LANG': 'C.UTF-8',
-        'LANGUAGE': 'pt_BR',
-        'GSK_RENDERER': 'cairo',
-        'GNOTIFICATION_BACKEND': 'freedesktop',
-        'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
-        'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
-    })
-    for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
-        env.pop(name, None)
-    if env.get('GSETTINGS_BACKEND') != 'keyfile':
-        bail('run me through keyring-session.sh --keyfile-settings')
+    env = session_env(build_root, {'GNOTIFICATION_BACKEND': 'freedesktop'})
+    connect_accessibility_bus(env)
 
     workdir = tempfile.mkdtemp(prefix='bgpt-e2e-background-')
     log_path = os.path.join(workdir, 'notifications.jsonl')
-    processes = []
     try:
-        server = subprocess.Popen(['/usr/bin/python3', os.path.join(source_root, 'tests', 'notification-server.py'),
-                                   log_path], stdin=subprocess.PIPE, env=env)
-        processes.append(server)
+        spawn(['/usr/bin/python3', os.path.join(source_root, 'tests', 'notification-server.py'), log_path],
+              stdin=subprocess.PIPE, env=env)
         if not poll(lambda: name_has_owner('org.freedesktop.Notifications', env), 10):
             bail('the stand-in notification server did not start')
 
-        simulator = subprocess.Popen([os.path.join(build_root, 'bench', 'bench-simulator'),
-                                      'openai.key=invalid-key'],
-                                     stdout=subprocess.PIPE, text=True, env=env)
-        processes.append(simulator)
-        base_url = simulator.stdout.readline().strip()
-        if not base_url.startswith('http://127.0.0.1:'):
-            bail('the simulator did not start')
+        _, base_url = start_simulator(build_root, env, ['openai.key=invalid-key'])
 
         account = 'io.github.bytegpt.Monitor.Account:' + ACCOUNT_PATH
         run(['gsettings', 'set', 'io.github.bytegpt.Monitor', 'accounts', "['default']"], env)
@@ -193,8 +114,7 @@ def main():
         run([app_binary, '--store-secret=kommo-token', '--account=default'], env, KOMMO_TOKEN)
 
         app_log = open(os.path.join(workdir, 'app.log'), 'w+', encoding='utf-8')
-        app_process = subprocess.Popen([app_binary], env=env, stderr=app_log)
-        processes.append(app_process)
+        app_process, _ = start_app(build_root, env, WAIT_SECONDS, log=app_log)
         window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
         if window is None:
             app = find_app(app_process.pid)
@@ -252,24 +172,16 @@ def main():
             ended = False
         tap(ended, 'app.quit over D-Bus ends it')
 
-        print(f'1..{tests_run}', flush=True)
+        plan()
     finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                if process.stdin is not None:
-                    process.stdin.close()
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_all()
         for name in (log_path, os.path.join(workdir, 'app.log')):
             try:
                 os.remove(name)
             except FileNotFoundError:
                 pass
         os.rmdir(workdir)
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == '__main__':

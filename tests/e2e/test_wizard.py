@@ -20,90 +20,21 @@ Prints TAP. Needs Debian's python3-pyatspi, so run it with /usr/bin/python3.
 
 import ctypes
 import os
-import signal
 import subprocess
 import sys
 import time
 
-import pyatspi
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_harness import (bail, click, connect_accessibility_bus, find_window, finish, has_state, need, plan,  # noqa: E402
+                         poll, push_button, session_env, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewizard5c1a7f3d9b'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ekommo.8d2e.41fa'
 WIZARD_TITLE = 'Configurar conta'
 WAIT_SECONDS = 30
 
-tests_run = 0
-failed = False
-
-
-def tap(ok, description, diagnostic=None):
-    global tests_run, failed
-    tests_run += 1
-    print(('ok' if ok else 'not ok'), tests_run, '-', description, flush=True)
-    if not ok:
-        failed = True
-        if diagnostic:
-            for line in str(diagnostic).splitlines():
-                print('#', line, flush=True)
-
-
-def bail(reason):
-    print('Bail out!', reason, flush=True)
-    sys.exit(1)
-
-
-def poll(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except Exception:  # the tree changes under our feet while the app works
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    return None
-
-
-def wait_for(what, predicate, seconds=WAIT_SECONDS):
-    value = poll(predicate, seconds)
-    if not value:
-        bail(f'waited {seconds} s for {what}')
-    return value
-
 
 # The accessibility tree
-
-def children(accessible):
-    for i in range(accessible.childCount):
-        child = accessible.getChildAtIndex(i)
-        if child is not None:
-            yield child
-
-
-def walk(accessible):
-    yield accessible
-    for child in children(accessible):
-        yield from walk(child)
-
-
-def state(accessible, name):
-    return accessible.getState().contains(getattr(pyatspi, name))
-
-
-def find_app(pid):
-    for app in pyatspi.Registry.getDesktop(0):
-        if app is not None and app.get_process_id() == pid:
-            return app
-    return None
-
-
-def find_window(app, title):
-    for window in children(app):
-        if window.name == title:
-            return window
-    return None
-
 
 def stack_page(window, title):
     """The page of the wizard's stack named @title (GtkStackPage's title)."""
@@ -122,24 +53,9 @@ def find(root, role, name, exact=True):
     return None
 
 
-def button(root, label):
-    # GTK 4.8 names a mnemonic button "_Label Label": match the plain label.
-    for accessible in walk(root):
-        if accessible.getRoleName() == 'push button' and \
-                (accessible.name == label or accessible.name.endswith(' ' + label)):
-            return accessible
-    return None
-
-
 def press(root, label):
-    target = wait_for(f'a sensitive “{label}” button',
-                      lambda: (lambda b: b if b is not None and state(b, 'STATE_SENSITIVE') else None)(button(root, label)))
-    action = target.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) == 'click':
-            action.doAction(i)
-            return
-    bail(f'“{label}” has no click action')
+    click(need(f'a sensitive “{label}” button',
+               lambda: (lambda b: b if b is not None and has_state(b, 'STATE_SENSITIVE') else None)(push_button(root, label))))
 
 
 def type_into(root, label, text):
@@ -162,7 +78,7 @@ def wait_label(root, prefix):
         for a in walk(root):
             if a.getRoleName() in ('label', 'text', 'push button'):
                 print('#', a.getRoleName(), repr(a.name), flush=True)
-    return wait_for(f'a label “{prefix}…”', lambda: label_starting(root, prefix))
+    return need(f'a label “{prefix}…”', lambda: label_starting(root, prefix))
 
 
 def inside_entry_row(accessible):
@@ -193,7 +109,7 @@ def unlabelled(page):
 def go(window, label, step):
     """Presses @label and waits until the wizard shows @step."""
     press(window, label)
-    wait_for(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(window))
+    need(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(window))
 
 
 def subtitle(window):
@@ -241,46 +157,24 @@ def main():
         bail('usage: test_wizard.py [--screenshots DIR] BUILD_ROOT')
     build_root = os.path.abspath(args[0])
 
-    env = dict(os.environ)
-    env.update({
-        'LANG': 'C.UTF-8',
-        'LANGUAGE': 'pt_BR',
-        'GSK_RENDERER': 'cairo',
-        'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
-        'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
-    })
-    for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
-        env.pop(name, None)
-    if env.get('GSETTINGS_BACKEND') != 'keyfile':
-        bail('run me through keyring-session.sh --keyfile-settings')
+    env = session_env(build_root)
+    connect_accessibility_bus(env)
 
     scenarios = ['openai.assistant=assistants-shut-down'] if screenshots else []
-    simulator = subprocess.Popen([os.path.join(build_root, 'bench', 'bench-simulator')] + scenarios,
-                                 stdout=subprocess.PIPE, text=True, env=env)
-    base_url = simulator.stdout.readline().strip()
-    if not base_url.startswith('http://127.0.0.1:'):
-        bail('the simulator did not start')
-
-    app_process = subprocess.Popen([os.path.join(build_root, 'src', 'bytegpt-monitor')], env=env)
     screen = Screen(screenshots) if screenshots else None
     try:
-        run(app_process, base_url, env, screen)
-        print(f'1..{tests_run}', flush=True)
+        _, base_url = start_simulator(build_root, env, scenarios)
+        _, app = start_app(build_root, env, WAIT_SECONDS)
+        run(app, base_url, env, screen)
+        plan()
     finally:
-        for process in (app_process, simulator):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-    sys.exit(1 if failed else 0)
+        stop_all()
+    finish()
 
 
-def run(app_process, base_url, env, screen):
+def run(app, base_url, env, screen):
     nameless = []
-    app = wait_for('the app on the accessibility bus', lambda: find_app(app_process.pid))
-    wizard = wait_for('the wizard window', lambda: find_window(app, WIZARD_TITLE))
+    wizard = need('the wizard window', lambda: find_window(app, WIZARD_TITLE))
     tap(True, 'a first run shows the setup wizard')
     tap(subtitle(wizard) == ['Passo 1 de 6'], 'it starts at step 1 of 6, in pt_BR', subtitle(wizard))
     nameless += unlabelled(wizard)
@@ -289,9 +183,9 @@ def run(app_process, base_url, env, screen):
 
     # Kommo
     press(wizard, 'Próximo')
-    page = wait_for('the Kommo step', lambda: stack_page(wizard, 'Kommo'))
+    page = need('the Kommo step', lambda: stack_page(wizard, 'Kommo'))
     # The state reaches the bus a moment after the page changes.
-    closed = poll(lambda: not state(button(wizard, 'Próximo'), 'STATE_SENSITIVE'), 5)
+    closed = poll(lambda: not has_state(push_button(wizard, 'Próximo'), 'STATE_SENSITIVE'), 5)
     tap(closed, '“Próximo” is closed while the Kommo fields are empty')
     type_into(page, 'Subdomínio ou endereço', 'https://minhaempresa.kommo.com/leads/pipeline/7')
     wait_label(page, 'Conta do Kommo: minhaempresa.kommo.com')
@@ -308,7 +202,7 @@ def run(app_process, base_url, env, screen):
     # OpenAI
     press(wizard, 'Próximo')
     page = stack_page(wizard, 'OpenAI')
-    wait_for('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
+    need('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
     type_into(page, 'Chave de API', '  ' + OPENAI_KEY + '\n')
     type_into(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1')
     press(page, 'Testar conexão')
@@ -322,7 +216,7 @@ def run(app_process, base_url, env, screen):
     # Assistant or model
     press(wizard, 'Próximo')
     page = stack_page(wizard, 'Assistente')
-    wait_for('the assistant step', lambda: 'Passo 4 de 6' in subtitle(wizard))
+    need('the assistant step', lambda: 'Passo 4 de 6' in subtitle(wizard))
     if screen:
         type_into(page, 'Assistant ID', 'asst_abc123DEF456ghi789')
     type_into(page, 'Modelo', 'gpt-4.1-mini')
@@ -339,7 +233,7 @@ def run(app_process, base_url, env, screen):
     # Monitoring
     press(wizard, 'Próximo')
     page = stack_page(wizard, 'Monitoramento')
-    wait_for('the monitoring step', lambda: 'Passo 5 de 6' in subtitle(wizard))
+    need('the monitoring step', lambda: 'Passo 5 de 6' in subtitle(wizard))
     deep = find(page, 'label', 'Envia também à OpenAI', exact=False)
     tap(deep is not None and 'Tem custo' in deep.name and '288 requisições por dia' in deep.name,
         'the deep check states its cost plainly', deep.name if deep else None)
@@ -350,7 +244,7 @@ def run(app_process, base_url, env, screen):
     # Summary
     press(wizard, 'Próximo')
     page = stack_page(wizard, 'Resumo')
-    wait_for('the summary step', lambda: 'Passo 6 de 6' in subtitle(wizard))
+    need('the summary step', lambda: 'Passo 6 de 6' in subtitle(wizard))
     wait_label(page, 'Conectado à conta do Kommo')
     wait_label(page, 'A OpenAI aceitou a chave')
     wait_label(page, 'O modelo “gpt-4.1-mini”')
@@ -371,8 +265,8 @@ def run(app_process, base_url, env, screen):
     tap(not nameless, 'every field, switch and button shown has an accessible name', '\n'.join(nameless))
 
     press(wizard, 'Concluir')
-    wait_for('the wizard to close', lambda: find_window(app, WIZARD_TITLE) is None)
-    main_window = wait_for('the main window', lambda: find_window(app, 'ByteGPT Monitor'))
+    need('the wizard to close', lambda: find_window(app, WIZARD_TITLE) is None)
+    main_window = need('the main window', lambda: find_window(app, 'ByteGPT Monitor'))
     tap(main_window is not None, 'Concluir closes the wizard and shows the main window')
 
     lookup = subprocess.run(['secret-tool', 'lookup', 'account', 'default', 'kind', 'openai-api-key'],

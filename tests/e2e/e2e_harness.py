@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the end-to-end tests share: TAP output, waiting, the accessibility
+tree, the session they run in, and the processes they start.
+
+A test inserts its own directory in sys.path, imports this module, builds
+its environment with session_env(), calls connect_accessibility_bus() before
+anything touches AT-SPI, and stops what it started with stop_all() in a
+finally block. Needs Debian's python3-pyatspi, so run it with /usr/bin/python3.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+pyatspi = None  # imported by connect_accessibility_bus(), once the bus is known
+
+WAIT_SECONDS = 30
+
+_tests_run = 0
+_failed = False
+_processes = []
+
+
+# TAP
+
+def tap(ok, description, diagnostic=None):
+    global _tests_run, _failed
+    _tests_run += 1
+    print('ok' if ok else 'not ok', _tests_run, '-', description, flush=True)
+    if not ok:
+        _failed = True
+        if diagnostic:
+            for line in str(diagnostic).splitlines():
+                print('#', line, flush=True)
+
+
+def bail(reason):
+    print('Bail out!', reason, flush=True)
+    sys.exit(1)
+
+
+def plan(count=None):
+    """Prints the plan: @count up front, or the tests run so far at the end."""
+    print(f'1..{_tests_run if count is None else count}', flush=True)
+
+
+def finish():
+    sys.exit(1 if _failed else 0)
+
+
+# Waiting
+
+def poll(predicate, seconds=WAIT_SECONDS):
+    """Calls @predicate until it gives something true, for at most @seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:  # the tree changes under our feet while the app works
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def need(what, predicate, seconds=WAIT_SECONDS):
+    value = poll(predicate, seconds)
+    if not value:
+        bail(f'waited {seconds} s for {what}')
+    return value
+
+
+# The accessibility tree
+
+def children(accessible):
+    for i in range(accessible.childCount):
+        child = accessible.getChildAtIndex(i)
+        if child is not None:
+            yield child
+
+
+def walk(accessible):
+    """@accessible and everything below it, depth first, in tree order."""
+    stack = [accessible]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(children(node))))
+
+
+def has_state(accessible, name):
+    return accessible.getState().contains(getattr(pyatspi, name))
+
+
+def visible(accessible):
+    # GTK 4.8 sets no SHOWING state; hidden widgets are left out of the tree.
+    return has_state(accessible, 'STATE_VISIBLE')
+
+
+def find_app(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.get_process_id() == pid:
+            return app
+    return None
+
+
+def find_window(app, title):
+    for window in children(app):
+        if window.name == title:
+            return window
+    return None
+
+
+def push_button(root, label, only_visible=False):
+    # GTK 4.8 names a mnemonic button "_Label Label": match the plain label too.
+    for node in walk(root):
+        if node.getRoleName() == 'push button' and (not only_visible or visible(node)):
+            name = node.name or ''
+            if name == label or name.endswith(' ' + label):
+                return node
+    return None
+
+
+def click(accessible):
+    action = accessible.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == 'click':
+            action.doAction(i)
+            return
+    bail(f'“{accessible.name}” cannot be clicked')
+
+
+# The session
+
+def session_env(build_root, extra=None):
+    """The environment for the app and its tools: pt_BR, the build's schemas
+    and catalog, the accessibility bridge on. Bails unless the test runs
+    through keyring-session.sh --keyfile-settings."""
+    env = dict(os.environ)
+    env.update({
+        'LANG': 'C.UTF-8',
+        'LANGUAGE': 'pt_BR',
+        'GSK_RENDERER': 'cairo',
+        'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
+        'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
+    })
+    env.update(extra or {})
+    # The app must talk to the accessibility bus.
+    for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
+        env.pop(name, None)
+    if env.get('GSETTINGS_BACKEND') != 'keyfile' or 'BGPT_TEST_HOME' not in env:
+        bail('run me through keyring-session.sh --keyfile-settings')
+    return env
+
+
+def connect_accessibility_bus(env):
+    """Names this session's accessibility bus to this process and to @env,
+    then imports pyatspi. GTK and libatspi otherwise look for the bus on the
+    X root window first, where a test of another session on the same display
+    may have left its own."""
+    global pyatspi
+    reply = subprocess.run(['dbus-send', '--session', '--print-reply=literal', '--dest=org.a11y.Bus',
+                            '/org/a11y/bus', 'org.a11y.Bus.GetAddress'],
+                           capture_output=True, text=True, env=env)
+    address = reply.stdout.strip()
+    if reply.returncode != 0 or not address:
+        bail(f'no accessibility bus in this session: {reply.stderr.strip()}')
+    os.environ['AT_SPI_BUS_ADDRESS'] = env['AT_SPI_BUS_ADDRESS'] = address
+    import pyatspi as atspi_module
+    pyatspi = atspi_module
+    return pyatspi
+
+
+# Processes
+
+def spawn(argv, **popen_args):
+    """Starts @argv; stop_all() stops it."""
+    process = subprocess.Popen(argv, **popen_args)
+    _processes.append(process)
+    return process
+
+
+def start_simulator(build_root, env, scenarios=()):
+    """bench-simulator with @scenarios; gives the process and its base URL."""
+    simulator = spawn([os.path.join(build_root, 'bench', 'bench-simulator')] + list(scenarios),
+                      stdout=subprocess.PIPE, text=True, env=env)
+    base_url = simulator.stdout.readline().strip()
+    if not base_url.startswith('http://127.0.0.1:'):
+        bail(f'the simulator did not start: it said {base_url!r}')
+    return simulator, base_url
+
+
+def start_app(build_root, env, seconds=WAIT_SECONDS, log=None, attempts=3):
+    """Starts the built app and waits for it on the accessibility bus; gives
+    the process and its application accessible. @log, a file open for
+    reading and writing, takes its stderr and is shown if it never shows."""
+    binary = os.path.join(build_root, 'src', 'bytegpt-monitor')
+    for attempt in range(attempts):
+        process = spawn([binary], env=env, stderr=log)
+        app = poll(lambda: find_app(process.pid) or process.poll() is not None, seconds)
+        if app is not None and app is not True:
+            return process, app
+        if app is None:
+            break
+        # A shared machine's X server can refuse a client for a moment
+        # (another test's Xvfb coming and going): try the start again.
+        print(f'# the app exited with {process.poll()} at start, trying again', flush=True)
+        time.sleep(1)
+    if log is not None:
+        log.flush()
+        log.seek(0)
+        for line in log.read().splitlines()[-20:]:
+            print('#', line, flush=True)
+    bail(f'waited {seconds} s for the app on the accessibility bus (exit status: {process.poll()})')
+
+
+def stop_all():
+    """Stops every process spawn() started, the last one first."""
+    while _processes:
+        process = _processes.pop()
+        if process.poll() is None:
+            if process.stdin is not None:
+                process.stdin.close()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
