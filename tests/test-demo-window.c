@@ -21,6 +21,7 @@
 #include "ui/bgpt-demo-mode.h"
 #include "ui/bgpt-window.h"
 #include "core/bgpt-catalog.h"
+#include "bgpt-test-utils.h"
 
 static const char * const seed_titles[] = {
   "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão",
@@ -333,7 +334,8 @@ play (gpointer user_data)
 
   /* Every seed title reaches the panel, in pt_BR. */
   bgpt_window_set_view (window, "incidents");
-  wait_for (panel_has_every_seed_title, run, 90, "every seed title in the panel");
+  wait_for (panel_has_every_seed_title, run, (guint) (bgpt_test_scaled_ms (90000) / 1000),
+            "every seed title in the panel");
   g_test_message ("every seed title in the panel after %.1f s", (g_get_monotonic_time () - started) / 1e6);
 
   /* At a person's pace: one failure notifies and then resolves on its own. */
@@ -346,7 +348,8 @@ play (gpointer user_data)
   g_test_message ("healthy after %.1f s", (g_get_monotonic_time () - started) / 1e6);
   wait_for (assistant_notified, NULL, 60, "the assistant notification");
   g_test_message ("notified after %.1f s", (g_get_monotonic_time () - started) / 1e6);
-  wait_for (assistant_withdrawn, NULL, 90, "the assistant notification to be withdrawn");
+  wait_for (assistant_withdrawn, NULL, (guint) (bgpt_test_scaled_ms (90000) / 1000),
+            "the assistant notification to be withdrawn");
   g_test_message ("withdrawn after %.1f s", (g_get_monotonic_time () - started) / 1e6);
   /* Withdrawn because the healthy period after it resolved the incident. */
   g_assert_null (bgpt_incident_store_find_open (bgpt_application_get_incident_store (application),

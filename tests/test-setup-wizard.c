@@ -20,6 +20,7 @@
 #include "ui/bgpt-setup-wizard.h"
 #include "bgpt-simulator.h"
 #include "ui/bgpt-wizard-check-view.h"
+#include "bgpt-test-utils.h"
 
 #define WIZARD_OPENAI_KEY   "sk-proj-bgptLEAKCHECKwizard7e1c4a9f2b5d"
 #define WIZARD_OPENAI_KEY_2 "sk-proj-bgptLEAKCHECKwizardnew3b8d1f6a"
@@ -337,7 +338,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->accounts = bgpt_account_store_new ();
   fixture->secrets = bgpt_secret_store_new ();
-  bgpt_secret_store_set_timeout (fixture->secrets, 10);
+  bgpt_secret_store_set_timeout (fixture->secrets, (guint) bgpt_test_scaled_ms (10000) / 1000);
 }
 
 static void

@@ -201,7 +201,8 @@ def run(app, base_url, env, screen):
 
     # OpenAI
     press(wizard, 'Próximo')
-    page = stack_page(wizard, 'OpenAI')
+    # The accessibility tree may answer late while the app is busy: retry.
+    page = need('the OpenAI step page', lambda: stack_page(wizard, 'OpenAI'))
     need('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
     type_into(page, 'Chave de API', '  ' + OPENAI_KEY + '\n')
     type_into(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1')
@@ -215,7 +216,7 @@ def run(app, base_url, env, screen):
 
     # Assistant or model
     press(wizard, 'Próximo')
-    page = stack_page(wizard, 'Assistente')
+    page = need('the Assistente step page', lambda: stack_page(wizard, 'Assistente'))
     need('the assistant step', lambda: 'Passo 4 de 6' in subtitle(wizard))
     if screen:
         type_into(page, 'Assistant ID', 'asst_abc123DEF456ghi789')
@@ -232,7 +233,7 @@ def run(app, base_url, env, screen):
 
     # Monitoring
     press(wizard, 'Próximo')
-    page = stack_page(wizard, 'Monitoramento')
+    page = need('the Monitoramento step page', lambda: stack_page(wizard, 'Monitoramento'))
     need('the monitoring step', lambda: 'Passo 5 de 6' in subtitle(wizard))
     deep = find(page, 'label', 'Envia também à OpenAI', exact=False)
     tap(deep is not None and 'Tem custo' in deep.name and '288 requisições por dia' in deep.name,
@@ -243,7 +244,7 @@ def run(app, base_url, env, screen):
 
     # Summary
     press(wizard, 'Próximo')
-    page = stack_page(wizard, 'Resumo')
+    page = need('the summary step page', lambda: stack_page(wizard, 'Resumo'))
     need('the summary step', lambda: 'Passo 6 de 6' in subtitle(wizard))
     wait_label(page, 'Conectado à conta do Kommo')
     wait_label(page, 'A OpenAI aceitou a chave')
