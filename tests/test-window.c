@@ -21,6 +21,7 @@
 #include "bgpt-catalog.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-secret-store.h"
+#include "bgpt-test-utils.h"
 #include "bgpt-simulator.h"
 #include "bgpt-status-page.h"
 #include "ui/bgpt-application.h"
@@ -149,7 +150,7 @@ wait_until (Condition   condition,
             const char *what)
 {
   gboolean expired = FALSE;
-  guint source = g_timeout_add_seconds (30, timed_out, &expired);
+  guint source = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &expired);
 
   while (!condition (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
