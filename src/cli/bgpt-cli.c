@@ -201,6 +201,7 @@ bgpt_cli_check_main (int    argc,
     return -1;
 
   bgpt_i18n_init ();
+  bgpt_plugin_output_init ();
   context = new_check_context (&line);
   args = g_new0 (char *, argc + 1);
   for (int i = 0; i < argc; i++)

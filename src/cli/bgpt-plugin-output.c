@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -32,10 +33,23 @@ static const struct
   { 0x2026, "..." },
 };
 
+/* The charset of the locale the user chose, before init changes it. */
+static int utf8_locale = -1;
+
+void
+bgpt_plugin_output_init (void)
+{
+  utf8_locale = g_get_charset (NULL);
+  if (!utf8_locale)
+    setlocale (LC_CTYPE, "C.UTF-8");
+}
+
 gboolean
 bgpt_plugin_output_utf8_locale (void)
 {
-  return g_get_charset (NULL);
+  if (utf8_locale < 0)
+    utf8_locale = g_get_charset (NULL);
+  return utf8_locale;
 }
 
 static gboolean

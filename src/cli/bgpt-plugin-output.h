@@ -15,6 +15,12 @@ G_BEGIN_DECLS
  * the first '|'. Text from a server must never add a '|', a line break or
  * a byte the reader's charset cannot show. */
 
+/* Notes the locale's charset for the output, then works in UTF-8 whatever
+ * it is: the libraries' messages (a connection error's words from
+ * strerror, libsoup, glib-networking) then reach the output whole instead
+ * of already turned into '?' by gettext. Call once, after setlocale(). */
+void     bgpt_plugin_output_init    (void);
+
 /* Whether prose may go out as UTF-8: the locale's charset is UTF-8. Under
  * any other charset (LC_ALL=C, as negate and many daemons set it) prose is
  * transliterated to ASCII instead. */
