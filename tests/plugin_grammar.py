@@ -11,9 +11,12 @@ with PERFDATA a space-separated list of
 
 Stricter than an engine: the only '|' is the one on the first line, long
 output carries no performance data, every byte is valid UTF-8, and the
-first line's summary is under 80 characters."""
+first line's summary is under 80 characters.
+
+Also the TAP reporting the plugin tests share."""
 
 import re
+import sys
 
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 UOMS = ("", "s", "ms", "us", "%", "B", "KB", "MB", "TB", "c")
@@ -96,3 +99,22 @@ def parse(raw, ascii_only=False):
         _fail("an empty line in the long output", output)
     return {"state": match["state"], "summary": match["summary"], "perfdata": perf,
             "long_output": long_output}
+
+
+results = []
+
+
+def report(ok, name, detail=""):
+    """One TAP result; a failure's detail follows as comments."""
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {name}")
+    if not ok:
+        for line in str(detail).splitlines()[:80]:
+            print(f"# {line}")
+    sys.stdout.flush()
+
+
+def skip(count, reason):
+    for _ in range(count):
+        results.append(True)
+        print(f"ok {len(results)} # SKIP {reason}")
