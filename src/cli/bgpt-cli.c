@@ -82,9 +82,9 @@ bgpt_cli_handle_options (GVariantDict *options)
   return -1;
 }
 
-/* The command line of --check, parsed here rather than by GApplication:
- * its errors exit 1 with nothing on standard output, and GtkApplication
- * would start GTK first. */
+/* The command line of --check, parsed here rather than by GApplication,
+ * which answers a usage error with exit 1 and nothing on standard output,
+ * and whose GtkApplication would start GTK first. */
 typedef struct
 {
   gboolean  check;
