@@ -74,6 +74,50 @@ test_every_byte (void)
     }
 }
 
+/* Random byte strings: the same promises, and a look-alike for every '|'. */
+static void
+test_random_bytes (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      char in[33];
+      guint length = g_rand_int_range (rand, 0, sizeof in);
+      gint pipes = 0;
+      g_autofree char *utf8 = NULL;
+      g_autofree char *ascii = NULL;
+
+      for (guint i = 0; i < length; i++)
+        {
+          /* Often a '|', never a NUL, and no '?' of its own: any in
+           * the output would be a lost character. */
+          in[i] = g_rand_boolean (rand) && g_rand_boolean (rand) ? '|' : (char) g_rand_int_range (rand, 1, 256);
+          if (in[i] == '?')
+            in[i] = 'x';
+          pipes += in[i] == '|';
+        }
+      in[length] = '\0';
+
+      utf8 = bgpt_plugin_prose (in, FALSE);
+      ascii = bgpt_plugin_prose (in, TRUE);
+      g_assert_true (g_utf8_validate (utf8, -1, NULL));
+      g_assert_null (strchr (utf8, '|'));
+      g_assert_null (strchr (ascii, '|'));
+      g_assert_null (strchr (ascii, '?'));
+      for (const char *p = ascii; *p != '\0'; p++)
+        g_assert_true (*p >= 0x20 && *p <= 0x7e);
+      for (const char *p = utf8; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar character = g_utf8_get_char (p);
+
+          g_assert_true (character >= 0x20 && character != 0x7f && !(character >= 0x80 && character < 0xa0));
+          pipes -= character == 0xa6;
+        }
+      g_assert_cmpint (pipes, <=, 0);
+    }
+}
+
 static void
 test_shorten (void)
 {
@@ -110,6 +154,7 @@ main (int   argc,
 
   g_test_add_func ("/plugin-output/prose", test_prose);
   g_test_add_func ("/plugin-output/every-byte", test_every_byte);
+  g_test_add_func ("/plugin-output/random-bytes", test_random_bytes);
   g_test_add_func ("/plugin-output/shorten", test_shorten);
   g_test_add_func ("/plugin-output/label", test_label);
 
