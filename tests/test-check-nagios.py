@@ -214,13 +214,18 @@ def run_nagios(work, environment):
     try:
         while time.monotonic() < deadline and nagios.poll() is None:
             if not forced and os.path.exists(f"{work}/nagios.cmd"):
-                # Forced checks now, rather than whenever the schedule says.
-                fd = os.open(f"{work}/nagios.cmd", os.O_WRONLY | os.O_NONBLOCK)
-                now = int(time.time())
-                with os.fdopen(fd, "w") as pipe:
-                    for name in names:
-                        pipe.write(f"[{now}] SCHEDULE_FORCED_SVC_CHECK;localhost;{name};{now}\n")
-                forced = True
+                # Forced checks now, rather than whenever the schedule says;
+                # until Nagios reads its command pipe, opening it fails.
+                try:
+                    fd = os.open(f"{work}/nagios.cmd", os.O_WRONLY | os.O_NONBLOCK)
+                except OSError:
+                    fd = None
+                if fd is not None:
+                    now = int(time.time())
+                    with os.fdopen(fd, "w") as pipe:
+                        for name in names:
+                            pipe.write(f"[{now}] SCHEDULE_FORCED_SVC_CHECK;localhost;{name};{now}\n")
+                    forced = True
             status = read_status(f"{work}/status.dat")
             if all(status.get(name, {}).get("has_been_checked") == "1" for name in names):
                 # Keep a copy: Nagios removes status.dat when it stops.

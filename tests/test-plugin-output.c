@@ -126,11 +126,13 @@ test_shorten (void)
   g_autofree char *cut = bgpt_plugin_shorten ("Autenticação da API falhou", 15, FALSE);
   g_autofree char *cut_ascii = bgpt_plugin_shorten ("Autenticacao da API falhou", 15, TRUE);
   g_autofree char *cut_space = bgpt_plugin_shorten ("word and more", 6, FALSE);
+  g_autofree char *long_word = bgpt_plugin_shorten ("a 012345678901234567890123456789", 29, FALSE);
 
   g_assert_cmpstr (short_text, ==, "fits");
   g_assert_cmpstr (exact, ==, "0123456789");
-  g_assert_cmpstr (cut, ==, "Autenticação d…");
-  g_assert_cmpint (g_utf8_strlen (cut, -1), ==, 15);
+  /* Between words, when one ends near enough. */
+  g_assert_cmpstr (cut, ==, "Autenticação…");
+  g_assert_cmpstr (long_word, ==, "a 01234567890123456789012345…");
   g_assert_cmpstr (cut_ascii, ==, "Autenticacao...");
   /* No space left before the ellipsis. */
   g_assert_cmpstr (cut_space, ==, "word…");

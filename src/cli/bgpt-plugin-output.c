@@ -17,6 +17,9 @@
 #define PIPE_LOOK_ALIKE_UTF8  "\xc2\xa6"
 #define PIPE_LOOK_ALIKE_ASCII "/"
 
+/* How much of a word shortening drops to cut between words instead. */
+#define MAX_WORD_CUT_CHARS 20
+
 /* Our own strings' punctuation, which glib's transliteration leaves out. */
 static const struct
 {
@@ -144,6 +147,14 @@ bgpt_plugin_shorten (const char *prose,
     return g_utf8_substring (prose, 0, max_chars);
 
   head = g_utf8_substring (prose, 0, max_chars - ellipsis_chars);
+  /* Cut between words when one ends near enough. */
+  if (prose[strlen (head)] != ' ')
+    {
+      char *space = strrchr (head, ' ');
+
+      if (space != NULL && g_utf8_strlen (space, -1) <= MAX_WORD_CUT_CHARS)
+        *space = '\0';
+    }
   g_strchomp (head);
   return g_strconcat (head, ellipsis, NULL);
 }
