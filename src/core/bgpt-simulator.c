@@ -55,6 +55,7 @@ static const struct
   { BGPT_SCENARIO_HUGE_BODY, "huge-body" },
   { BGPT_SCENARIO_CLOSE, "close" },
   { BGPT_SCENARIO_RESET, "reset" },
+  { BGPT_SCENARIO_HOSTILE_TEXT, "hostile-text" },
 };
 
 static const char * const endpoint_names[] = {
@@ -195,6 +196,18 @@ static const char gateway_timeout_html[] =
   "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
   "<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n"
   "</body>\r\n</html>\r\n";
+
+/* Cloudflare titles its error pages "<host> | 502: Bad gateway"; the rest
+ * forges performance data and carries bytes no text should. */
+static const char hostile_html[] =
+  "<!DOCTYPE html>\r\n<html><head><title>acme.kommo.com | 502: Bad gateway</title></head>\r\n"
+  "<body><h1>Bad gateway</h1>\n<p>Error code 502 | 'forged'=1;2;3;0;9 \"quoted\" a=b</p>\r\n"
+  "<p>tab\there, bell\a, escape\x1b[31mred\x1b[0m, invalid \xff\xfe\xc3( UTF-8</p>\n"
+  "</body></html>\n";
+
+/* The same tricks inside a JSON error, where they arrive escaped. */
+static const char hostile_message[] =
+  "Bad | request: 'quoted' \"double\" a=b\nsecond line\r\n| 'forged'=1s;;;0;1\x01\x1b[0m\xe2\x80\xa8" "end";
 
 static void
 set_body (SoupServerMessage *message,
@@ -634,6 +647,16 @@ set_scenario_response (BgptSimulator     *self,
 
         soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
       }
+      break;
+
+    case BGPT_SCENARIO_HOSTILE_TEXT:
+      soup_message_headers_replace (headers, kommo ? "X-Request-Id" : "x-request-id",
+                                    "req_|'x'=1;\"q\"");
+      if (kommo)
+        set_body (message, 502, "text/html", hostile_html);
+      else
+        set_json (message, 400, openai_error_body (hostile_message, "invalid_request_error",
+                                                   "hostile|code='x'=1"));
       break;
 
     case BGPT_SCENARIO_STALL_HEADERS:

@@ -43,6 +43,9 @@ typedef enum
   BGPT_SCENARIO_HUGE_BODY,               /* 200 with BGPT_SIMULATOR_HUGE_BODY_SIZE bytes, streamed */
   BGPT_SCENARIO_CLOSE,                   /* closes the connection without answering */
   BGPT_SCENARIO_RESET,                   /* resets the connection without answering */
+  BGPT_SCENARIO_HOSTILE_TEXT,            /* text made to break a plugin's output: '|', quotes, '=',
+                                          * line breaks, control characters, invalid UTF-8; a
+                                          * proxy's 502 page (Kommo) or a 400 error (OpenAI) */
 } BgptScenario;
 
 #define BGPT_SIMULATOR_HUGE_BODY_SIZE ((gsize) 64 * 1024 * 1024)
