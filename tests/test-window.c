@@ -1000,7 +1000,10 @@ serve_status (SoupServer        *server,
               gpointer           user_data)
 {
   static const char body[] =
-    "{\"page\":{\"name\":\"OpenAI\"},"
+    "{\"page\":{\"name\":\"OpenAI\"},\"components\":["
+    "{\"id\":\"a\",\"name\":\"APIs\",\"status\":\"degraded_performance\",\"group\":true,\"group_id\":null},"
+    "{\"id\":\"b\",\"name\":\"Responses\",\"status\":\"degraded_performance\",\"group\":false,\"group_id\":\"a\"},"
+    "{\"id\":\"c\",\"name\":\"ChatGPT\",\"status\":\"operational\",\"group\":true,\"group_id\":null}],"
     "\"status\":{\"indicator\":\"minor\",\"description\":\"Partially Degraded Service\"}}";
 
   (*(guint *) user_data)++;
@@ -1011,7 +1014,7 @@ serve_status (SoupServer        *server,
 static gboolean
 provider_status_shown (gpointer data)
 {
-  return find_label (data, "Segundo o status.openai.com:") != NULL;
+  return find_label (data, "A API no status.openai.com:") != NULL;
 }
 
 /* A timeout incident shows what status.openai.com says, read from a
@@ -1035,7 +1038,7 @@ test_provider_status (void)
   GtkWidget *label;
   guint n_requests = 0;
 
-  soup_server_add_handler (server, "/api/v2/status.json", serve_status, &n_requests, NULL);
+  soup_server_add_handler (server, "/api/v2/summary.json", serve_status, &n_requests, NULL);
   soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server);
@@ -1061,7 +1064,7 @@ test_provider_status (void)
   g_assert_cmpuint (n_requests, ==, 0);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   wait_until (provider_status_shown, row, "what status.openai.com says");
-  label = find_label (GTK_WIDGET (row), "Segundo o status.openai.com:");
+  label = find_label (GTK_WIDGET (row), "A API no status.openai.com:");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
                             bgpt_status_indicator_describe (BGPT_STATUS_INDICATOR_MINOR)));
   g_assert_cmpuint (n_requests, ==, 1);

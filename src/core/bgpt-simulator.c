@@ -259,6 +259,50 @@ set_problem (SoupServerMessage *message,
   set_body (message, status, "application/problem+json", body);
 }
 
+/* Statuspage's component state for an overall indicator. */
+static const char *
+component_status (const char *indicator)
+{
+  static const char * const states[][2] = {
+    { "minor", "degraded_performance" },
+    { "major", "partial_outage" },
+    { "critical", "major_outage" },
+    { "maintenance", "under_maintenance" },
+  };
+
+  for (gsize i = 0; indicator != NULL && i < G_N_ELEMENTS (states); i++)
+    {
+      if (g_str_equal (indicator, states[i][0]))
+        return states[i][1];
+    }
+  return "operational";
+}
+
+/* What status.openai.com's summary.json looks like: the API's components
+ * in a group of their own, beside ChatGPT's; the API's follow the set
+ * indicator. */
+static char *
+status_summary (BgptSimulator *self)
+{
+  const char *api = component_status (self->status_indicator);
+  g_autofree char *indicator = json_quote (self->status_indicator != NULL ? self->status_indicator : "none");
+  g_autofree char *description = json_quote (self->status_description != NULL
+                                             ? self->status_description : "All Systems Operational");
+
+  return g_strdup_printf ("{\"page\":{\"id\":\"sim\",\"name\":\"OpenAI\",\"url\":\"https://status.openai.com\"},"
+                          "\"components\":["
+                          "{\"id\":\"grp-api\",\"name\":\"APIs\",\"status\":\"%s\",\"group\":true,\"group_id\":null,"
+                          "\"components\":[\"api-responses\",\"api-chat\"]},"
+                          "{\"id\":\"api-responses\",\"name\":\"Responses\",\"status\":\"%s\",\"group\":false,\"group_id\":\"grp-api\"},"
+                          "{\"id\":\"api-chat\",\"name\":\"Chat Completions\",\"status\":\"%s\",\"group\":false,\"group_id\":\"grp-api\"},"
+                          "{\"id\":\"grp-chatgpt\",\"name\":\"ChatGPT\",\"status\":\"operational\",\"group\":true,\"group_id\":null,"
+                          "\"components\":[\"chatgpt-login\"]},"
+                          "{\"id\":\"chatgpt-login\",\"name\":\"Login\",\"status\":\"operational\",\"group\":false,\"group_id\":\"grp-chatgpt\"}],"
+                          "\"incidents\":[],\"scheduled_maintenances\":[],"
+                          "\"status\":{\"indicator\":%s,\"description\":%s}}",
+                          api, api, api, indicator, description);
+}
+
 static void
 set_ok (SoupServerMessage *message,
         int                endpoint,
@@ -881,17 +925,9 @@ server_callback (SoupServer        *server,
     request->body = g_strndup (request_body->data, request_body->length);
   g_ptr_array_add (self->requests, request);
 
-  if (endpoint < 0 && g_str_equal (path, "/api/v2/status.json"))
+  if (endpoint < 0 && g_str_equal (path, "/api/v2/summary.json"))
     {
-      g_autofree char *indicator = json_quote (self->status_indicator != NULL ? self->status_indicator : "none");
-      g_autofree char *description = json_quote (self->status_description != NULL
-                                                 ? self->status_description : "All Systems Operational");
-
-      set_json (message, SOUP_STATUS_OK,
-                g_strdup_printf ("{\"page\":{\"id\":\"sim\",\"name\":\"OpenAI\","
-                                 "\"url\":\"https://status.openai.com\"},"
-                                 "\"status\":{\"indicator\":%s,\"description\":%s}}",
-                                 indicator, description));
+      set_json (message, SOUP_STATUS_OK, status_summary (self));
       return;
     }
 

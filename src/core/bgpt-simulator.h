@@ -111,8 +111,11 @@ void                        bgpt_simulator_set_redirect_target  (BgptSimulator  
  * credential is answered as scripted. NULL refuses none. */
 void                        bgpt_simulator_set_refused_credential (BgptSimulator *self,
                                                                    const char    *credential);
-/* What GET /api/v2/status.json answers, Statuspage-style, like
- * status.openai.com: NULL, NULL is "none", "All Systems Operational". */
+/* What GET /api/v2/summary.json answers, Statuspage-style, like
+ * status.openai.com: the API's components in the state of @indicator
+ * ("minor": degraded performance, …), ChatGPT's operational, and the page
+ * status @indicator, @description. NULL, NULL is "none", "All Systems
+ * Operational". */
 void                        bgpt_simulator_set_status_page      (BgptSimulator       *self,
                                                                  const char          *indicator,
                                                                  const char          *description);

@@ -214,7 +214,7 @@ bgpt_validate_model (const char  *model,
   if (length == 0)
     {
       g_set_error_literal (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_MODEL,
-                           _("Enter a model name, like gpt-4o-mini."));
+                           _("Enter the name of the model, exactly as ByteGPT uses it."));
       return FALSE;
     }
 
@@ -226,7 +226,7 @@ bgpt_validate_model (const char  *model,
 
   g_set_error_literal (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_MODEL,
                        _("A model name may contain only letters, digits, dots, colons, "
-                         "hyphens and underscores, up to 128 characters, like gpt-4o-mini."));
+                         "hyphens and underscores, up to 128 characters."));
   return FALSE;
 }
 

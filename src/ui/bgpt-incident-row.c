@@ -137,8 +137,9 @@ update_provider_status (BgptIncidentRow *self)
       break;
     }
 
-  /* Translators: %s is what status.openai.com says now, e.g. "All systems operational" */
-  text = g_strdup_printf (_("status.openai.com says: %s"),
+  /* Translators: %s is how the API's components stand on status.openai.com,
+   * e.g. "All systems operational" */
+  text = g_strdup_printf (_("The API on status.openai.com: %s"),
                           bgpt_status_indicator_describe (self->provider_status->indicator));
   gtk_image_set_from_icon_name (self->provider_icon, icon);
   gtk_label_set_label (self->provider_label, text);
