@@ -468,6 +468,14 @@ test_kommo_default_base_url (void)
   g_assert_no_error (error);
   g_assert_cmpstr (url, ==, "https://acme.kommo.com");
 
+  /* A legacy amoCRM account, stored as its whole host. */
+  g_free (config->kommo_subdomain);
+  config->kommo_subdomain = g_strdup ("foo.amocrm.ru");
+  g_clear_pointer (&url, g_free);
+  url = bgpt_kommo_base_url (config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, "https://foo.amocrm.ru");
+
   openai = bgpt_openai_base_url (config);
   g_assert_cmpstr (openai, ==, "https://api.openai.com/v1");
 
