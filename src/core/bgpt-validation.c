@@ -152,23 +152,6 @@ parse_kommo_address (const char  *input,
 }
 
 char *
-bgpt_normalize_kommo_subdomain (const char  *input,
-                                GError     **error)
-{
-  const char *domain = NULL;
-  g_autofree char *subdomain = parse_kommo_address (input, &domain, error);
-
-  if (subdomain == NULL)
-    return NULL;
-
-  /* Settings have always held the bare subdomain for kommo.com: keep that
-   * form, and the whole host only where the domain is another one. */
-  if (domain == KOMMO_DEFAULT_DOMAIN)
-    return g_steal_pointer (&subdomain);
-  return g_strconcat (subdomain, domain, NULL);
-}
-
-char *
 bgpt_kommo_account_host (const char  *input,
                          GError     **error)
 {
@@ -178,6 +161,22 @@ bgpt_kommo_account_host (const char  *input,
   if (subdomain == NULL)
     return NULL;
   return g_strconcat (subdomain, domain, NULL);
+}
+
+char *
+bgpt_normalize_kommo_subdomain (const char  *input,
+                                GError     **error)
+{
+  g_autofree char *host = bgpt_kommo_account_host (input, error);
+
+  if (host == NULL)
+    return NULL;
+
+  /* Settings have always held the bare subdomain for kommo.com: keep that
+   * form, and the whole host only where the domain is another one. */
+  if (g_str_has_suffix (host, KOMMO_DEFAULT_DOMAIN))
+    host[strlen (host) - strlen (KOMMO_DEFAULT_DOMAIN)] = '\0';
+  return g_steal_pointer (&host);
 }
 
 gboolean
