@@ -616,7 +616,8 @@ missing_scopes_from (const char *message)
   return g_strndup (start, end - start);
 }
 
-/* Which of the documented 401s this is; NULL for none of them. */
+/* Which of the documented 401s this is; NULL for none of them. Codes and
+ * messages, and which of them are unconfirmed: docs/providers.md. */
 static const char *
 openai_auth_reason (BgptDiagnosis *diagnosis)
 {
