@@ -299,10 +299,15 @@ build_summary_notification (BgptNotifier *self,
   return g_steal_pointer (&notification);
 }
 
+/* What the notification says depends on the error and its reason: a
+ * change of either updates it. */
 static char *
 alert_signature (Alert *alert)
 {
-  return g_strdup (alert_error_id (alert));
+  const char *reason = NULL;
+  const char *error_id = alert_problem (alert, &reason);
+
+  return g_strconcat (error_id != NULL ? error_id : "", " ", reason != NULL ? reason : "", NULL);
 }
 
 static gboolean
