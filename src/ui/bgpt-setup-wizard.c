@@ -584,11 +584,11 @@ describe_success (const CheckOp       *op,
 static gboolean
 is_assistants_shutdown (const BgptDiagnosis *diagnosis)
 {
-  /* A well-formed ID that OpenAI does not find: since 2026-08-26 that is
-   * every ID, because the Assistants API is gone. */
+  /* Since 2026-08-26 every ID fails, because the Assistants API is gone;
+   * the classifier tells that from an ID the server does not know. */
   return diagnosis != NULL &&
          g_strcmp0 (diagnosis->error_id, "openai.assistant") == 0 &&
-         diagnosis->http_status == 404;
+         g_strcmp0 (diagnosis->reason, "assistants_api_shut_down") == 0;
 }
 
 static void
