@@ -630,7 +630,7 @@ openai_auth_reason (BgptDiagnosis *diagnosis)
       contains_ascii_caseless (message, "has been deactivated"))
     return "account_deactivated";
   if (api_says (diagnosis, "ip_not_authorized") ||
-      (contains_ascii_caseless (message, "ip") &&
+      (contains_ascii_caseless (message, " ip ") &&
        contains_ascii_caseless (message, "not authorized")))
     return "ip_not_authorized";
   if (api_says (diagnosis, "no_organization") ||
