@@ -286,6 +286,71 @@ test_retry_after_json (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 20);
 }
 
+/* Each case the simulator plays, and what `--check --json` says of it. */
+typedef struct
+{
+  const char   *name;
+  const char   *endpoint;
+  BgptScenario  scenario;
+  const char   *error_id;
+  const char   *reason;     /* NULL: "reason" is null */
+  int           exit_status;
+  gboolean      deep;
+  const char   *model;      /* BYTEGPT_MODEL, or NULL */
+} ReasonCase;
+
+static const ReasonCase reason_cases[] = {
+  { "invalid-key", "openai.key", BGPT_SCENARIO_INVALID_KEY, "openai.auth", "invalid_api_key", 2 },
+  { "missing-scope", "openai.key", BGPT_SCENARIO_MISSING_SCOPE, "openai.auth", "missing_scopes", 2 },
+  { "ip-not-authorized", "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED, "openai.auth", "ip_not_authorized", 2 },
+  { "account-deactivated", "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED, "openai.auth", "account_deactivated", 2 },
+  { "mismatched-organization", "openai.key", BGPT_SCENARIO_MISMATCHED_ORGANIZATION, "openai.auth", "organization", 2 },
+  { "quota-exceeded", "openai.quota", BGPT_SCENARIO_QUOTA_EXCEEDED, "openai.quota", "insufficient_quota", 2, TRUE },
+  { "credit-exhausted", "openai.quota", BGPT_SCENARIO_CREDIT_EXHAUSTED, "openai.quota", "credit_balance_exhausted", 2, TRUE },
+  { "billing-not-active", "openai.quota", BGPT_SCENARIO_BILLING_NOT_ACTIVE, "openai.quota", "billing_not_active", 2, TRUE },
+  { "spend-limit", "openai.quota", BGPT_SCENARIO_SPEND_LIMIT, "openai.quota", "organization_spend_limit_exceeded", 2, TRUE },
+  { "slow-down", "openai.quota", BGPT_SCENARIO_SLOW_DOWN, "openai.rate-limit", "slow_down", 1, TRUE },
+  { "slow-down-legacy", "openai.key", BGPT_SCENARIO_SLOW_DOWN_LEGACY, "openai.rate-limit", "slow_down", 1 },
+  { "overloaded", "openai.key", BGPT_SCENARIO_OVERLOADED, "openai.timeout", "server_is_overloaded", 2 },
+  { "cloudflare-timeout", "openai.key", BGPT_SCENARIO_CLOUDFLARE_TIMEOUT, "openai.timeout", NULL, 2 },
+  { "service-unavailable-html", "openai.key", BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML, "openai.unexpected", NULL, 2 },
+  { "assistants-shut-down", "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN, "openai.assistant", "assistants_api_shut_down", 2 },
+  { "assistant-not-found", "openai.assistant", BGPT_SCENARIO_NOT_FOUND, "openai.assistant", "not_found", 2 },
+  { "model-retiring", "openai.model", BGPT_SCENARIO_MODEL_RETIRING, "openai.model-retiring", NULL, 1, FALSE, "gpt-4o-mini" },
+  { "kommo-unknown-subdomain", "kommo.account", BGPT_SCENARIO_UNKNOWN_SUBDOMAIN, "kommo.not-found", NULL, 2 },
+};
+
+static void
+test_reason_json (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const ReasonCase *c = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *check, *error;
+
+  bgpt_simulator_set_scenario (fixture->simulator, c->endpoint, c->scenario);
+  if (c->model != NULL)
+    setenv_child (fixture, "BYTEGPT_MODEL", c->model);
+  g_ptr_array_add (fixture->args, "--json");
+  if (c->deep)
+    g_ptr_array_add (fixture->args, "--deep");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, c->exit_status);
+
+  object = parse_json (fixture, parser);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==,
+                   c->exit_status == 1 ? "warning" : "critical");
+  check = find_check (object, c->endpoint);
+  g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "error");
+  error = json_object_get_object_member (check, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, c->error_id);
+  g_assert_true (json_object_has_member (error, "reason"));
+  if (c->reason != NULL)
+    g_assert_cmpstr (json_object_get_string_member (error, "reason"), ==, c->reason);
+  else
+    g_assert_true (json_object_get_null_member (error, "reason"));
+}
+
 static void
 test_pt_br_titles (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -613,6 +678,13 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/cli-check/usage/%s", usage_errors[i]);
 
       g_test_add (path, Fixture, usage_errors[i], fixture_set_up, test_usage_error, fixture_tear_down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli-check/reason/%s", reason_cases[i].name);
+
+      g_test_add (path, Fixture, &reason_cases[i], fixture_set_up, test_reason_json, fixture_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_inputs); i++)

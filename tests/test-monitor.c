@@ -676,6 +676,29 @@ test_retry_after_is_honoured (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
 }
 
+/* Money problems are not retried at the retry interval: retrying does
+ * not add credit. */
+static void
+test_quota_waits_a_round (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  gint64 gap;
+
+  g_settings_set_uint (fixture->settings, "check-interval", 3);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_BILLING_NOT_ACTIVE);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, 5000, "the first answer");
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.quota");
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->reason, ==, "billing_not_active");
+
+  /* retry-interval is 1 s; the check interval, 3 s, decides. */
+  wait_until (fixture, two_key_runs, 8000, "the next round");
+  gap = g_array_index (fixture->key_started_at, gint64, 1) -
+        g_array_index (fixture->key_started_at, gint64, 0);
+  g_assert_cmpint (gap, >=, 3 * G_USEC_PER_SEC);
+}
+
 static void
 test_rate_limit_backs_off (Fixture       *fixture,
                            gconstpointer  data)
@@ -896,6 +919,7 @@ main (int   argc,
   ADD ("/monitor/offline", test_offline_suppresses_checks);
   ADD ("/monitor/offline-debounced", test_network_flap_is_debounced);
   ADD ("/monitor/retry-after", test_retry_after_is_honoured);
+  ADD ("/monitor/quota-waits-a-round", test_quota_waits_a_round);
   ADD ("/monitor/rate-limit", test_rate_limit_backs_off);
   ADD ("/monitor/one-in-flight", test_one_check_in_flight);
   ADD ("/monitor/deep-check-hourly", test_deep_check_hourly);

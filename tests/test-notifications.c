@@ -341,6 +341,34 @@ test_one_problem_one_notification (Fixture       *fixture,
   g_assert_false (bgpt_incident_is_open (incident));
 }
 
+/* The body gives the first step of the reason OpenAI gave, and a new
+ * reason for the same error updates the notification in place. */
+static void
+test_reason_first_step (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  Call *first, *second;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED);
+  bgpt_monitor_start (fixture->monitor);
+  wait_for_calls ("Notify", 1, 6000);
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED);
+  wait_for_calls ("Notify", 2, 8000);
+
+  calls = read_calls ();
+  first = g_ptr_array_index (calls, 0);
+  second = g_ptr_array_index (calls, 1);
+  g_assert_cmpstr (first->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (first->body, "Adicione o IP público deste computador"));
+  g_assert_false (strv_has (first->actions, "app.edit-secret"));
+  g_assert_cmpstr (second->call, ==, "Notify");
+  g_assert_cmpuint (second->replaces_id, ==, first->id);
+  g_assert_cmpstr (second->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (second->body, "Entre em contato com o suporte da OpenAI"));
+}
+
 static void
 test_three_problems_one_summary (Fixture       *fixture,
                                  gconstpointer  data)
@@ -560,6 +588,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/notifications/one-problem", test_one_problem_one_notification);
+  ADD ("/notifications/reason", test_reason_first_step);
   ADD ("/notifications/summary", test_three_problems_one_summary);
   ADD ("/notifications/silenced", test_silenced_incident_is_quiet);
   ADD ("/notifications/silenced-until-resolved", test_silenced_until_resolved);

