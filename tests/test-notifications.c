@@ -352,10 +352,10 @@ test_reason_first_step (Fixture       *fixture,
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED);
   bgpt_monitor_start (fixture->monitor);
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED);
-  wait_for_calls ("Notify", 2, 8000);
+  wait_for_calls ("Notify", 2);
 
   calls = read_calls ();
   first = g_ptr_array_index (calls, 0);
