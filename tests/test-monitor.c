@@ -751,7 +751,7 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
 static gboolean
 three_checks_down (Fixture *fixture)
 {
-  const char * const names[] = { "openai.key", "openai.model", "openai.quota" };
+  const char * const names[] = { "kommo.account", "openai.assistant", "openai.quota" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -763,9 +763,10 @@ three_checks_down (Fixture *fixture)
   return TRUE;
 }
 
-/* A check that goes away while down (deep check off, model cleared, account
- * removed) resolves its incident, and says so: the notifier withdraws on
- * incident-resolved only. */
+/* A check that goes away while down (deep check off, assistant cleared,
+ * account removed) resolves its incident, and says so: the notifier
+ * withdraws on incident-resolved only. Three root causes, none waiting for
+ * another. */
 static void
 test_unwatched_check_resolves (Fixture       *fixture,
                                gconstpointer  data)
@@ -774,10 +775,10 @@ test_unwatched_check_resolves (Fixture       *fixture,
 
   g_settings_set_uint (fixture->settings, "failure-threshold", 1);
   g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
-  config->model = g_strdup ("gpt-4.1-mini");
+  config->assistant_id = g_strdup ("asst_MonitorUnwatched42");
   bgpt_monitor_set_account (fixture->monitor, config);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_monitor_start (fixture->monitor);
 
@@ -792,16 +793,16 @@ test_unwatched_check_resolves (Fixture       *fixture,
   g_assert_null (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.quota"));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 2);
 
-  g_clear_pointer (&config->model, g_free);
+  g_clear_pointer (&config->assistant_id, g_free);
   bgpt_monitor_set_account (fixture->monitor, config);
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.model"));
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.assistant"));
   g_assert_cmpuint (fixture->resolved, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.model");
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.assistant");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
 
   bgpt_monitor_remove_account (fixture->monitor, "default");
   g_assert_cmpuint (fixture->resolved, ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "openai.key");
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "kommo.account");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
   g_assert_true (fixture->resolved_closed);
   g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);

@@ -18,28 +18,6 @@
 #include "bgpt-http.h"
 #include "bgpt-validation.h"
 
-/* What a check is about, for the per-check lines of the text output. */
-static const struct
-{
-  const char *check;
-  const char *title;
-} check_titles[] = {
-  { BGPT_CHECK_KOMMO_ACCOUNT, N_("Kommo account") },
-  { BGPT_CHECK_OPENAI_KEY, N_("OpenAI API key") },
-  { BGPT_CHECK_OPENAI_MODEL, N_("OpenAI model") },
-  { BGPT_CHECK_OPENAI_ASSISTANT, N_("OpenAI assistant") },
-  { BGPT_CHECK_OPENAI_QUOTA, N_("OpenAI quota (deep check)") },
-};
-
-static const char *
-check_title (const char *check)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (check_titles); i++)
-    if (g_str_equal (check_titles[i].check, check))
-      return _(check_titles[i].title);
-  return check;
-}
-
 /* An environment variable, where an empty one counts as unset. */
 static char *
 dup_env (const char *name)
@@ -246,7 +224,7 @@ append_text (GString   *out,
   g_autofree char *status_word = g_ascii_strup (bgpt_overall_status_to_string (overall), -1);
   g_autoptr(GString) summary = g_string_new (NULL);
   g_autoptr(GString) perfdata = g_string_new (NULL);
-  guint n_ran = 0, n_failed = 0;
+  guint n_ran = 0, n_failed = 0, n_blocked = 0;
 
   for (guint i = 0; i < results->len; i++)
     {
@@ -258,6 +236,12 @@ append_text (GString   *out,
         continue;
 
       n_ran++;
+      /* Not a problem of its own: only root causes are counted and timed. */
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        {
+          n_blocked++;
+          continue;
+        }
       label = several_accounts ? g_strdup_printf ("%s/%s", result->account_id, result->check)
                                : g_strdup (result->check);
       if (result->status == BGPT_CHECK_STATUS_ERROR)
@@ -278,10 +262,15 @@ append_text (GString   *out,
     g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u check passed",
                                               "%u checks passed", n_ran), n_ran);
   else
-    /* Translators: "1 of 3 checks failed: openai.key: Falha na Autenticação da API" */
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u of %u check failed: %s",
-                                              "%u of %u checks failed: %s", n_ran),
+    /* Translators: "1 of 3 checks failed: openai.key: Falha na Autenticação
+     * da API"; the plural follows the number that failed, the first %u */
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u of %u checks failed: %s",
+                                              "%u of %u checks failed: %s", n_failed),
                             n_failed, n_ran, summary->str);
+  if (n_blocked > 0)
+    /* Translators: checks not judged because a check they depend on failed */
+    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, " (%u blocked)", " (%u blocked)",
+                                              n_blocked), n_blocked);
   if (perfdata->len > 0)
     g_string_append_printf (out, " |%s", perfdata->str);
   g_string_append_c (out, '\n');
@@ -300,7 +289,7 @@ append_text (GString   *out,
             g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
 
             g_string_append_printf (out, "%s%s: %s — %s", prefix, result->check, _("OK"),
-                                    check_title (result->check));
+                                    bgpt_check_title (result->check));
             if (diagnosis->subject != NULL)
               g_string_append_printf (out, ": %s", diagnosis->subject);
             g_string_append_printf (out, " (%s s)\n", seconds);
@@ -309,7 +298,7 @@ append_text (GString   *out,
 
         case BGPT_CHECK_STATUS_ERROR:
           g_string_append_printf (out, "%s%s: %s — %s: %s", prefix, result->check, _("ERROR"),
-                                  check_title (result->check),
+                                  bgpt_check_title (result->check),
                                   bgpt_catalog_title (diagnosis->error_id));
           if (diagnosis->http_status != 0)
             g_string_append_printf (out, " (HTTP %u%s%s)", diagnosis->http_status,
@@ -324,10 +313,18 @@ append_text (GString   *out,
           g_string_append_c (out, '\n');
           break;
 
+        case BGPT_CHECK_STATUS_BLOCKED:
+          /* Translators: a check waiting for another, e.g. "openai.model: BLOCKED —
+           * OpenAI model: Waiting for the API key (openai.key)" */
+          g_string_append_printf (out, "%s%s: %s — %s: %s (%s)\n", prefix, result->check, _("BLOCKED"),
+                                  bgpt_check_title (result->check),
+                                  bgpt_check_waiting_text (result->blocked_by), result->blocked_by);
+          break;
+
         case BGPT_CHECK_STATUS_SKIPPED:
         default:
           g_string_append_printf (out, "%s%s: %s — %s\n", prefix, result->check, _("skipped"),
-                                  check_title (result->check));
+                                  bgpt_check_title (result->check));
           break;
         }
     }
@@ -369,9 +366,11 @@ append_json (GString   *out,
       add_nullable_string (builder, "account", result->account_id);
       add_nullable_string (builder, "check", result->check);
       add_nullable_string (builder, "status", bgpt_check_status_to_string (result->status));
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        add_nullable_string (builder, "blocked_by", result->blocked_by);
 
       json_builder_set_member_name (builder, "elapsed_ms");
-      if (result->status == BGPT_CHECK_STATUS_SKIPPED || diagnosis == NULL)
+      if (diagnosis == NULL)
         json_builder_add_null_value (builder);
       else
         json_builder_add_int_value (builder, diagnosis->elapsed_ms);

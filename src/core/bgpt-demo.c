@@ -16,6 +16,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "bgpt-account-store.h"
+#include "bgpt-checks.h"
 #include "bgpt-demo.h"
 #include "bgpt-diagnosis.h"
 #include "bgpt-validation.h"
@@ -108,12 +109,6 @@ static const Step script[] = {
     TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_RATE_LIMITED, EFFECT_NONE,
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
-};
-
-static const char * const openai_endpoints[] = {
-  BGPT_CHECK_OPENAI_KEY,
-  BGPT_CHECK_OPENAI_MODEL,
-  BGPT_CHECK_OPENAI_ASSISTANT,
 };
 
 /* Everything the demo talks to is on loopback: whether the machine is online
@@ -407,11 +402,21 @@ on_check_finished (BgptDemo         *self,
   maybe_advance (self);
 }
 
+/* Every OpenAI endpoint the account calls (the demo never turns on the
+ * billable deep check). */
+static gboolean
+is_openai_endpoint (const BgptCheck *check)
+{
+  return check->service == BGPT_SERVICE_OPENAI && !check->billable;
+}
+
 static void
 set_scenario (BgptDemo    *self,
               const Step  *step)
 {
   BgptSimulator *simulator = self->simulator;
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
 
   bgpt_simulator_set_scenario (simulator, NULL, BGPT_SCENARIO_OK);
   bgpt_simulator_set_delay (simulator, NULL, 0);
@@ -421,8 +426,9 @@ set_scenario (BgptDemo    *self,
   switch (step->target)
     {
     case TARGET_OPENAI:
-      for (guint i = 0; i < G_N_ELEMENTS (openai_endpoints); i++)
-        bgpt_simulator_set_scenario (simulator, openai_endpoints[i], step->scenario);
+      for (gsize i = 0; i < n_checks; i++)
+        if (is_openai_endpoint (&checks[i]))
+          bgpt_simulator_set_scenario (simulator, checks[i].id, step->scenario);
       break;
     case TARGET_ENDPOINT:
       bgpt_simulator_set_scenario (simulator, step->endpoint, step->scenario);
@@ -435,9 +441,10 @@ set_scenario (BgptDemo    *self,
   switch (step->effect)
     {
     case EFFECT_SLOW:
-      for (guint i = 0; i < G_N_ELEMENTS (openai_endpoints); i++)
-        bgpt_simulator_set_delay (simulator, openai_endpoints[i],
-                                  scaled_seconds (self, TIMEOUT_S) * 1000 + SLOW_EXTRA_MS);
+      for (gsize i = 0; i < n_checks; i++)
+        if (is_openai_endpoint (&checks[i]))
+          bgpt_simulator_set_delay (simulator, checks[i].id,
+                                    scaled_seconds (self, TIMEOUT_S) * 1000 + SLOW_EXTRA_MS);
       break;
     case EFFECT_REFUSE_OPENAI_KEY:
       bgpt_simulator_set_refused_credential (simulator, self->config->openai_api_key);

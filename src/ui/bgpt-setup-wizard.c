@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "bgpt-checks.h"
 #include "bgpt-http.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
@@ -587,7 +588,7 @@ is_assistants_shutdown (const BgptDiagnosis *diagnosis)
   /* A well-formed ID that OpenAI does not find: since 2026-08-26 that is
    * every ID, because the Assistants API is gone. */
   return diagnosis != NULL &&
-         g_strcmp0 (diagnosis->error_id, "openai.assistant") == 0 &&
+         g_strcmp0 (diagnosis->error_id, BGPT_DIAGNOSIS_OPENAI_ASSISTANT) == 0 &&
          diagnosis->http_status == 404;
 }
 
@@ -601,10 +602,7 @@ on_check_done (GObject      *source,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autofree char *success_text = NULL;
 
-  if (g_str_equal (op->check, BGPT_CHECK_KOMMO_ACCOUNT))
-    diagnosis = bgpt_kommo_check_account_finish (BGPT_HTTP (source), result, NULL);
-  else
-    diagnosis = bgpt_openai_check_finish (BGPT_HTTP (source), result, NULL);
+  diagnosis = bgpt_check_lookup (op->check)->finish (BGPT_HTTP (source), result, NULL);
 
   /* Cancelled: the view was reset, began another run or is gone. */
   if (diagnosis == NULL)
@@ -658,14 +656,7 @@ run_check (BgptSetupWizard       *self,
 
   bgpt_http_set_timeout (self->http, g_settings_get_uint (self->settings, "timeout"));
 
-  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    bgpt_kommo_check_account_async (self->http, config, cancellable, on_check_done, op);
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
-    bgpt_openai_check_key_async (self->http, config, cancellable, on_check_done, op);
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    bgpt_openai_check_model_async (self->http, config, cancellable, on_check_done, op);
-  else
-    bgpt_openai_check_assistant_async (self->http, config, cancellable, on_check_done, op);
+  bgpt_check_lookup (check)->start (self->http, config, cancellable, on_check_done, op);
 }
 
 static void
