@@ -212,6 +212,19 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The first image under @root with the CSS class @css_class. */
+static GtkWidget *
+find_image (GtkWidget  *root,
+            const char *css_class)
+{
+  g_autoptr(GPtrArray) images = find_all (root, GTK_TYPE_IMAGE);
+
+  for (guint i = 0; i < images->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (images, i), css_class))
+      return g_ptr_array_index (images, i);
+  return NULL;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action_name,
@@ -460,6 +473,7 @@ test_first_check (void)
 {
   BgptCheckRow *kommo_row;
   BgptCheckRow *key_row;
+  BgptCheckRow *model_row;
   const char *subtitle;
 
   /* The window checks once, after its first frame: every account and check,
@@ -499,9 +513,21 @@ test_first_check (void)
   g_assert_nonnull (find_button (GTK_WIDGET (key_row), "app.show-incident", key_incident_id));
   g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (key_row), "app.show-incident", NULL)));
 
-  /* The summary and the badge. */
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "conexões com problema"));
-  g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), >=, 1);
+  /* The model is refused with the same key: it waits for the key, in grey,
+   * with no incident or button of its own. */
+  model_row = find_check_row ("openai.model");
+  g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (model_row)), ==,
+                   BGPT_CHECK_ITEM_BLOCKED);
+  g_assert_nonnull (find_label (GTK_WIDGET (model_row), "Aguardando a chave de API"));
+  g_assert_null (find_label (GTK_WIDGET (model_row), "Falha na Autenticação da API"));
+  g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (model_row), "app.show-incident", NULL)));
+  g_assert_nonnull (find_image (GTK_WIDGET (model_row), "status-unknown"));
+
+  /* The summary and the badge: one problem, one incident. */
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "1 conexão com problema"));
+  g_assert_null (find_label (GTK_WIDGET (window), "conexões com problema"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (bgpt_application_get_incident_store (app)), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), ==, 1);
 }
 
 static gboolean
