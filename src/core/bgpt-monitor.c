@@ -67,6 +67,7 @@ struct _BgptMonitorCheck
   gint64            not_before;     /* Retry-After and rate-limit back-off */
   gint64            last_started;
   gint64            last_finished;
+  gint64            last_not_passed;  /* its latest failed or blocked result */
   guint             rate_limited;   /* consecutive rate-limit answers */
   gboolean          confirm;        /* the user asked: the next result is definitive */
   gboolean          quiet;          /* its incident is not announced yet (see record_result) */
@@ -944,6 +945,44 @@ update_dependents (BgptMonitor *self,
 
 static void release_held (BgptMonitor *self, Account *account);
 
+/* A dependency that did not pass while @check was in flight, though it may
+ * pass now: what @check saw then is no answer of its own. */
+static const char *
+failed_in_flight (BgptMonitorCheck *check)
+{
+  for (guint i = 0; check->info->depends_on[i] != NULL; i++)
+    {
+      BgptMonitorCheck *dependency = account_find_check (check->account, check->info->depends_on[i]);
+
+      if (dependency != NULL && dependency->last_not_passed >= check->last_started)
+        return dependency->check;
+    }
+  return NULL;
+}
+
+/* Checks keep schedules of their own: a dependent may fail on a dependency
+ * that last passed before the dependent was sent. Such a dependency is sent
+ * now, and the failure waits for its answer. Not one that a server asked to
+ * wait. TRUE when a dependency is sent for. */
+static gboolean
+refresh_stale_dependencies (BgptMonitorCheck *check)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean stale = FALSE;
+
+  for (guint i = 0; check->info->depends_on[i] != NULL; i++)
+    {
+      BgptMonitorCheck *dependency = account_find_check (check->account, check->info->depends_on[i]);
+
+      if (dependency == NULL || check_is_busy (dependency) ||
+          dependency->last_finished >= check->last_started || dependency->not_before > now)
+        continue;
+      dependency->due = MIN (dependency->due, now);
+      stale = TRUE;
+    }
+  return stale;
+}
+
 /* An answer is judged once the checks it depends on have answered in the
  * same round: they start together, and either may come back first. */
 static void
@@ -954,7 +993,8 @@ judge_result (BgptMonitor      *self,
   Account *account = check->account;
   const char *blocker;
 
-  if (dependency_in_flight (check))
+  if (dependency_in_flight (check) ||
+      (!bgpt_diagnosis_is_ok (diagnosis) && refresh_stale_dependencies (check)))
     {
       g_clear_pointer (&check->held, bgpt_diagnosis_free);
       check->held = bgpt_diagnosis_copy (diagnosis);
@@ -962,6 +1002,8 @@ judge_result (BgptMonitor      *self,
     }
 
   blocker = check_blocker (check);
+  if (blocker == NULL)
+    blocker = failed_in_flight (check);
   if (blocker != NULL)
     {
       record_blocked (self, check, blocker);
@@ -971,6 +1013,8 @@ judge_result (BgptMonitor      *self,
       check_set_blocked_by (check, NULL);
       record_result (self, check, diagnosis);
     }
+  if (blocker != NULL || !bgpt_diagnosis_is_ok (diagnosis))
+    check->last_not_passed = check->last_finished;
   update_dependents (self, account);
   release_held (self, account);
 }
