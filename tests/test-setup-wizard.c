@@ -660,6 +660,19 @@ test_invalid_inputs (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
 }
 
+/* Whether a label under @widget contains @text. */
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_label_containing (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_failed_checks (Fixture       *fixture,
                     gconstpointer  data)
@@ -679,6 +692,19 @@ test_failed_checks (Fixture       *fixture,
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "kommo_view")), ==,
                    bgpt_catalog_entry_title (not_found));
   g_assert_cmpstr (bgpt_catalog_entry_title (not_found), !=, not_found->title);
+  /* The user's settings are wrong, and nothing says otherwise. */
+  g_assert_false (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")), "do lado do Kommo"));
+  /* Kommo failing on its side is not the user's mistake: the catalog says so. */
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
+  g_assert_cmpstr (bgpt_wizard_check_view_get_diagnosis (view (fixture, "kommo_view"))->error_id, ==,
+                   "kommo.unexpected");
+  g_assert_true (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")),
+                                       "O problema está do lado do Kommo"));
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_NOT_FOUND);
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
   /* A failed test does not hold the user back. */
   g_assert_true (is_enabled (fixture, "next_button"));
   click (fixture, "next_button");

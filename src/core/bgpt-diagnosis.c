@@ -519,12 +519,6 @@ describe_tls_errors (GTlsCertificateFlags flags)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static char *
-make_error_id (BgptService  service,
-               const char  *kind)
-{
-  return g_strconcat (service == BGPT_SERVICE_KOMMO ? "kommo." : "openai.", kind, NULL);
-}
 
 static void
 diagnose_transport (const BgptExchange *exchange,
@@ -532,13 +526,13 @@ diagnose_transport (const BgptExchange *exchange,
 {
   const GError *error = exchange->transport_error;
   g_autofree char *tls_words = NULL;
-  const char *kind = "connection";
+  gboolean kommo = exchange->service == BGPT_SERVICE_KOMMO;
 
   if (error->domain == G_IO_ERROR &&
       (error->code == G_IO_ERROR_TIMED_OUT || error->code == G_IO_ERROR_CANCELLED))
-    kind = "timeout";
-
-  diagnosis->error_id = make_error_id (exchange->service, kind);
+    diagnosis->error_id = g_strdup (kommo ? BGPT_DIAGNOSIS_KOMMO_TIMEOUT : BGPT_DIAGNOSIS_OPENAI_TIMEOUT);
+  else
+    diagnosis->error_id = g_strdup (kommo ? BGPT_DIAGNOSIS_KOMMO_CONNECTION : BGPT_DIAGNOSIS_OPENAI_CONNECTION);
 
   if (exchange->tls_errors != 0)
     tls_words = describe_tls_errors (exchange->tls_errors);
@@ -588,40 +582,40 @@ classify_openai_error (const BgptExchange *exchange,
   switch (status)
     {
     case 401:
-      return "openai.auth";
+      return BGPT_DIAGNOSIS_OPENAI_AUTH;
 
     case 403:
-      return "openai.forbidden";
+      return BGPT_DIAGNOSIS_OPENAI_FORBIDDEN;
 
     case 400:
     case 404:
       if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
-        return "openai.assistant";
+        return BGPT_DIAGNOSIS_OPENAI_ASSISTANT;
       if (status == 404 &&
           (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL) ||
            g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA)))
-        return "openai.model";
-      return "openai.unexpected";
+        return BGPT_DIAGNOSIS_OPENAI_MODEL;
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
 
     case 408:
     case 504:
-      return "openai.timeout";
+      return BGPT_DIAGNOSIS_OPENAI_TIMEOUT;
 
     case 429:
       if (is_quota_term (diagnosis->api_type) || is_quota_term (diagnosis->api_code))
-        return "openai.quota";
-      return "openai.rate-limit";
+        return BGPT_DIAGNOSIS_OPENAI_QUOTA;
+      return BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT;
 
     case 503:
       if (g_strcmp0 (diagnosis->api_code, "server_is_overloaded") == 0 ||
           g_strcmp0 (diagnosis->api_code, "slow_down") == 0 ||
           contains_ascii_caseless (diagnosis->api_message, "overloaded") ||
           contains_ascii_caseless (diagnosis->api_message, "slow down"))
-        return "openai.timeout";
-      return "openai.unexpected";
+        return BGPT_DIAGNOSIS_OPENAI_TIMEOUT;
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
 
     default:
-      return "openai.unexpected";
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
     }
 }
 
@@ -631,20 +625,20 @@ classify_kommo_error (guint status)
   switch (status)
     {
     case 401:
-      return "kommo.auth";
+      return BGPT_DIAGNOSIS_KOMMO_AUTH;
     case 402:
-      return "kommo.payment";
+      return BGPT_DIAGNOSIS_KOMMO_PAYMENT;
     case 403:
-      return "kommo.forbidden";
+      return BGPT_DIAGNOSIS_KOMMO_FORBIDDEN;
     case 404:
-      return "kommo.not-found";
+      return BGPT_DIAGNOSIS_KOMMO_NOT_FOUND;
     case 429:
-      return "kommo.rate-limit";
+      return BGPT_DIAGNOSIS_KOMMO_RATE_LIMIT;
     case 408:
     case 504:
-      return "kommo.timeout";
+      return BGPT_DIAGNOSIS_KOMMO_TIMEOUT;
     default:
-      return "kommo.unexpected";
+      return BGPT_DIAGNOSIS_KOMMO_UNEXPECTED;
     }
 }
 
@@ -824,7 +818,7 @@ diagnose_response (const BgptExchange *exchange,
 {
   const char * const *secrets = exchange->secrets;
   const char *unexpected = exchange->service == BGPT_SERVICE_KOMMO ?
-                           "kommo.unexpected" : "openai.unexpected";
+                           BGPT_DIAGNOSIS_KOMMO_UNEXPECTED : BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
   g_autoptr(JsonObject) body = NULL;
   g_autofree char *text = NULL;
   gsize size = 0;
@@ -910,7 +904,7 @@ bgpt_diagnose (const BgptExchange *exchange)
   if (exchange == NULL)
     {
       g_critical ("%s: no exchange to diagnose", G_STRFUNC);
-      return bgpt_diagnosis_new (NULL, "openai.unexpected");
+      return bgpt_diagnosis_new (NULL, BGPT_DIAGNOSIS_OPENAI_UNEXPECTED);
     }
 
   diagnosis = bgpt_diagnosis_new (exchange->check, NULL);

@@ -45,7 +45,7 @@ send_check (GTask                 *task,
 
   if (config->openai_api_key == NULL || *config->openai_api_key == '\0')
     {
-      bgpt_http_task_return_local (task, check, "openai.auth",
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_OPENAI_AUTH,
                                    _("No OpenAI API key is set."), config);
       return;
     }
@@ -53,7 +53,7 @@ send_check (GTask                 *task,
   if (!bgpt_validate_secret (config->openai_api_key, &error) ||
       !bgpt_validate_base_url (base_url, &error))
     {
-      bgpt_http_task_return_local (task, check, "config.invalid", error->message, config);
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_CONFIG_INVALID, error->message, config);
       return;
     }
 
@@ -61,7 +61,7 @@ send_check (GTask                 *task,
   message = soup_message_new (method, url);
   if (message == NULL)
     {
-      bgpt_http_task_return_local (task, check, "config.invalid",
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    _("The OpenAI base URL is not a valid address."), config);
       return;
     }
@@ -125,7 +125,7 @@ bgpt_openai_check_model_async (BgptHttp              *http,
 
   if (!bgpt_validate_model (config->model, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    error->message, config);
       return;
     }
@@ -154,7 +154,7 @@ bgpt_openai_check_assistant_async (BgptHttp              *http,
 
   if (!bgpt_validate_assistant_id (config->assistant_id, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, "openai.assistant",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_DIAGNOSIS_OPENAI_ASSISTANT,
                                    error->message, config);
       return;
     }
@@ -189,7 +189,7 @@ bgpt_openai_check_quota_async (BgptHttp              *http,
     model = BGPT_OPENAI_QUOTA_DEFAULT_MODEL;
   else if (!bgpt_validate_model (model, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    error->message, config);
       return;
     }

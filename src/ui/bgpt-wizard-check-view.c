@@ -195,6 +195,22 @@ format_detail (const BgptDiagnosis *diagnosis)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* Someone setting up an account reads any failure as a mistake of theirs:
+ * a failure on the provider's side says it is not. NULL for any other. */
+static char *
+provider_side_cause (const BgptCatalogEntry *entry)
+{
+  const char *whose;
+
+  if ((entry->flags & BGPT_CATALOG_FLAGS_ABOUT_PROVIDER) == 0)
+    return NULL;
+  if (entry->service == BGPT_SERVICE_KOMMO)
+    whose = _("The problem is on Kommo’s side: the settings may well be right.");
+  else
+    whose = _("The problem is on OpenAI’s side: the settings may well be right.");
+  return g_strconcat (bgpt_catalog_entry_cause (entry), "\n\n", whose, NULL);
+}
+
 void
 bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
                                       const BgptDiagnosis *diagnosis,
@@ -203,6 +219,7 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
   const BgptCatalogEntry *entry;
   g_autofree char *steps = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *cause = NULL;
 
   g_return_if_fail (BGPT_IS_WIZARD_CHECK_VIEW (self));
   g_return_if_fail (diagnosis != NULL);
@@ -225,7 +242,8 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
     }
 
   show_state (self, BGPT_WIZARD_CHECK_FAILED, bgpt_catalog_entry_title (entry));
-  set_label (self->cause_label, bgpt_catalog_entry_cause (entry));
+  cause = provider_side_cause (entry);
+  set_label (self->cause_label, cause != NULL ? cause : bgpt_catalog_entry_cause (entry));
   steps = format_steps (entry);
   set_label (self->steps_label, steps);
   detail = format_detail (diagnosis);
