@@ -748,6 +748,30 @@ test_failed_checks (Fixture       *fixture,
   g_assert_true (is_enabled (fixture, "finish_button"));
 }
 
+/* The summary tests everything at once: with the key refused, the model
+ * waits for the key instead of failing with the same title. */
+static void
+test_summary_refused_key (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_INVALID_KEY);
+  /* The model's refusal comes back first. */
+  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 300);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+  assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_FAILED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_openai_view")), ==,
+                   "Falha na Autenticação da API");
+  assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_SKIPPED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_model_view")), ==,
+                   "Aguardando a chave de API");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), ==, 1);
+}
+
 static void
 store_secret (const char *kind,
               const char *secret)
@@ -986,6 +1010,7 @@ main (int   argc,
       ADD ("/wizard/happy-path", test_happy_path, NULL);
       ADD ("/wizard/invalid-inputs", test_invalid_inputs, NULL);
       ADD ("/wizard/failed-checks", test_failed_checks, NULL);
+      ADD ("/wizard/summary-refused-key", test_summary_refused_key, NULL);
       ADD ("/wizard/cancel/welcome", test_cancel_at_step, "welcome");
       ADD ("/wizard/cancel/kommo", test_cancel_at_step, "kommo");
       ADD ("/wizard/cancel/openai", test_cancel_at_step, "openai");

@@ -592,6 +592,72 @@ is_assistants_shutdown (const BgptDiagnosis *diagnosis)
          diagnosis->http_status == 404;
 }
 
+/* The summary's view of @check, or NULL when @view is not the summary's. */
+static BgptWizardCheckView *
+summary_view (BgptSetupWizard     *self,
+              BgptWizardCheckView *view,
+              const char          *check)
+{
+  if (view != self->summary_kommo_view && view != self->summary_openai_view &&
+      view != self->summary_assistant_view && view != self->summary_model_view)
+    return NULL;
+  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
+    return self->summary_kommo_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
+    return self->summary_openai_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
+    return self->summary_model_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
+    return self->summary_assistant_view;
+  return NULL;
+}
+
+/* A failure of @op's check while a check it depends on has failed: shown
+ * as waiting for that one. */
+static gboolean
+summary_blocks (BgptSetupWizard *self,
+                const CheckOp   *op)
+{
+  const BgptCheck *check = bgpt_check_lookup (op->check);
+
+  for (guint i = 0; check->depends_on[i] != NULL; i++)
+    {
+      BgptWizardCheckView *dependency = summary_view (self, op->view, check->depends_on[i]);
+
+      if (dependency != NULL && bgpt_wizard_check_view_get_state (dependency) == BGPT_WIZARD_CHECK_FAILED)
+        {
+          bgpt_wizard_check_view_set_skipped (op->view, bgpt_check_waiting_text (check->depends_on[i]));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* @op's check failed: what depends on it and failed too, or has not
+ * answered yet, waits for it. */
+static void
+summary_block_dependents (BgptSetupWizard *self,
+                          const CheckOp   *op)
+{
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
+
+  for (gsize i = 0; i < n_checks; i++)
+    {
+      BgptWizardCheckView *dependent;
+      BgptWizardCheckState state;
+
+      if (!g_strv_contains (checks[i].depends_on, op->check))
+        continue;
+      dependent = summary_view (self, op->view, checks[i].id);
+      if (dependent == NULL)
+        continue;
+      state = bgpt_wizard_check_view_get_state (dependent);
+      if (state == BGPT_WIZARD_CHECK_FAILED || state == BGPT_WIZARD_CHECK_RUNNING)
+        bgpt_wizard_check_view_set_skipped (dependent, bgpt_check_waiting_text (op->check));
+    }
+}
+
 static void
 on_check_done (GObject      *source,
                GAsyncResult *result,
@@ -608,11 +674,17 @@ on_check_done (GObject      *source,
   if (diagnosis == NULL)
     return;
 
+  /* The summary runs every check at once: one that failed because its
+   * dependency failed waits for it, as on the Status board. */
+  if (!bgpt_diagnosis_is_ok (diagnosis) && summary_blocks (self, op))
+    return;
+
   success_text = describe_success (op, diagnosis);
   bgpt_wizard_check_view_set_diagnosis (op->view, diagnosis, success_text);
 
   if (!bgpt_diagnosis_is_ok (diagnosis))
     {
+      summary_block_dependents (self, op);
       if (g_str_equal (op->check, BGPT_CHECK_OPENAI_ASSISTANT) && is_assistants_shutdown (diagnosis))
         gtk_widget_set_visible (self->shutdown_group, TRUE);
       return;
