@@ -21,6 +21,7 @@
 #include "core/bgpt-secret-store.h"
 #include "core/bgpt-status-page.h"
 #include "core/bgpt-validation.h"
+#include "bgpt-test-utils.h"
 
 #define USER_KEY "sk-user-own-key-DoNotTouch0123456789"
 
@@ -201,7 +202,12 @@ typedef struct
    * root causes played by then. */
   guint      worst_unread;
   guint      worst_roots;
+  /* Monotonic times: the start, and when every seed title was in the list. */
+  gint64     started;
+  gint64     seeds_at;
 } ScriptRun;
+
+static BgptIncident *find_incident (BgptIncidentStore *store, const char *error_id);
 
 /* The distinct catalog ids of the steps played so far, the current one
  * included. */
@@ -238,6 +244,15 @@ on_unread (BgptIncidentStore *incidents,
     {
       run->worst_unread = unread;
       run->worst_roots = roots;
+    }
+  if (run->seeds_at == 0)
+    {
+      gboolean all = TRUE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (seed) && all; i++)
+        all = find_incident (incidents, seed[i].id) != NULL;
+      if (all)
+        run->seeds_at = g_get_monotonic_time ();
     }
   if (unread > roots)
     {
@@ -344,7 +359,7 @@ test_script (void)
   g_signal_connect (run.demo, "finished", G_CALLBACK (on_finished), &run);
   g_signal_connect (incidents, "notify::n-unread", G_CALLBACK (on_unread), &run);
 
-  started = g_get_monotonic_time ();
+  started = run.started = g_get_monotonic_time ();
   bgpt_demo_start (run.demo);
   g_assert_true (bgpt_demo_is_running (run.demo));
   wait_for (script_finished, &run, 100, "the end of the script");
@@ -354,6 +369,11 @@ test_script (void)
   g_test_message ("at most %u unread incidents, after %u root causes", run.worst_unread, run.worst_roots);
   g_assert_cmpuint (run.worst_unread, >, 0);
   g_assert_cmpuint (run.worst_unread, <=, run.worst_roots);
+  /* Every seed title within two minutes of the demo's own pace. */
+  g_assert_cmpint (run.seeds_at, >, 0);
+  g_test_message ("every seed title after %.1f s, %.0f s at the demo's pace",
+                  (run.seeds_at - run.started) / 1e6, (run.seeds_at - run.started) / 1e6 * 20);
+  g_assert_cmpfloat ((run.seeds_at - run.started) / 1e6 * 20, <=, 120 * bgpt_test_time_scale ());
 
   /* Every step, in order, once. */
   g_assert_cmpuint (run.visited->len, ==, bgpt_demo_get_n_phases ());
