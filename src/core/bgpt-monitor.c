@@ -395,6 +395,7 @@ static void bgpt_monitor_list_model_init (GListModelInterface *iface);
 static void schedule (BgptMonitor *self);
 static void check_done (BgptMonitor *self, BgptMonitorCheck *check);
 static void update_dependents (BgptMonitor *self, Account *account);
+static void release_held (BgptMonitor *self, Account *account);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (BgptMonitor, bgpt_monitor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -675,6 +676,7 @@ account_sync_checks (BgptMonitor *self,
 
   /* A dependency may have come or gone. */
   update_dependents (self, account);
+  release_held (self, account);
 }
 
 static void
@@ -942,8 +944,6 @@ update_dependents (BgptMonitor *self,
         check->due = MIN (check->due, now);
     }
 }
-
-static void release_held (BgptMonitor *self, Account *account);
 
 /* A dependency that did not pass while @check was in flight, though it may
  * pass now: what @check saw then is no answer of its own. */
