@@ -519,6 +519,8 @@ test_first_check (void)
   g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (model_row)), ==,
                    BGPT_CHECK_ITEM_BLOCKED);
   g_assert_nonnull (find_label (GTK_WIDGET (model_row), "Aguardando a chave de API"));
+  g_assert_true (gtk_widget_has_css_class (find_label (GTK_WIDGET (model_row), "Aguardando a chave de API"),
+                                           "dim-label"));
   g_assert_null (find_label (GTK_WIDGET (model_row), "Falha na Autenticação da API"));
   g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (model_row), "app.show-incident", NULL)));
   g_assert_nonnull (find_image (GTK_WIDGET (model_row), "status-unknown"));

@@ -126,6 +126,11 @@ bgpt_check_row_update (BgptCheckRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_css);
   self->state_css = bgpt_format_state_css (state);
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+  /* Waiting is no problem of its own: its words are grey too. */
+  if (state == BGPT_CHECK_ITEM_BLOCKED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
 
   incident_id = bgpt_check_item_get_incident_id (self->item);
   gtk_widget_set_visible (GTK_WIDGET (self->incident_button),
