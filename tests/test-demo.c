@@ -230,8 +230,9 @@ count_root_causes (ScriptRun *run)
   return g_hash_table_size (ids);
 }
 
-/* The badge counts incidents, and an incident is a root cause: never more
- * of them than the script has played. */
+/* The window's badge counts the open ones of the unread incidents, and an
+ * incident is a root cause: never more unread ones than the script has
+ * played root causes. */
 static void
 on_unread (BgptIncidentStore *incidents,
            GParamSpec        *pspec,

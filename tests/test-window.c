@@ -466,6 +466,16 @@ window_shown (gpointer data)
   return BGPT_IS_WINDOW (active) && gtk_widget_get_mapped (GTK_WIDGET (active));
 }
 
+static guint
+incidents_badge (void)
+{
+  g_autoptr(GPtrArray) stacks = find_all (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+  AdwViewStack *stack = g_ptr_array_index (stacks, 0);
+
+  return adw_view_stack_page_get_badge_number (
+    adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "incidents")));
+}
+
 /* Tests */
 
 static void
@@ -530,6 +540,7 @@ test_first_check (void)
   g_assert_null (find_label (GTK_WIDGET (window), "conexões com problema"));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (bgpt_application_get_incident_store (app)), ==, 1);
   g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), ==, 1);
+  g_assert_cmpuint (incidents_badge (), ==, 1);
 }
 
 static gboolean
@@ -774,6 +785,8 @@ test_replace_key (void)
   g_assert_false (bgpt_incident_is_open (incident));
   g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (find_check_row ("openai.key")),
                                                        "app.show-incident", NULL)));
+  /* Resolved: nothing open is left to look at. */
+  g_assert_cmpuint (incidents_badge (), ==, 0);
 }
 
 static GtkListBox *many_list;
