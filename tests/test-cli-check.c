@@ -444,26 +444,9 @@ test_unreachable_openai (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1", bgpt_test_closed_port ());
   JsonObject *object;
-
-  /* A port nobody listens on: bound, then closed. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  address = g_inet_socket_address_new (loopback, 0);
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  g_clear_object (&address);
-  address = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u/v1",
-                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-  g_socket_close (socket, NULL);
 
   setenv_child (fixture, "OPENAI_BASE_URL", url);
   setenv_child (fixture, "BYTEGPT_MODEL", "gpt-cli-test");
