@@ -214,6 +214,19 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The first image under @root with the CSS class @css_class. */
+static GtkWidget *
+find_image (GtkWidget  *root,
+            const char *css_class)
+{
+  g_autoptr(GPtrArray) images = find_all (root, GTK_TYPE_IMAGE);
+
+  for (guint i = 0; i < images->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (images, i), css_class))
+      return g_ptr_array_index (images, i);
+  return NULL;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action_name,
@@ -455,6 +468,16 @@ window_shown (gpointer data)
   return BGPT_IS_WINDOW (active) && gtk_widget_get_mapped (GTK_WIDGET (active));
 }
 
+static guint
+incidents_badge (void)
+{
+  g_autoptr(GPtrArray) stacks = find_all (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+  AdwViewStack *stack = g_ptr_array_index (stacks, 0);
+
+  return adw_view_stack_page_get_badge_number (
+    adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "incidents")));
+}
+
 /* Tests */
 
 static void
@@ -462,6 +485,7 @@ test_first_check (void)
 {
   BgptCheckRow *kommo_row;
   BgptCheckRow *key_row;
+  BgptCheckRow *model_row;
   const char *subtitle;
   g_autofree char *latency = NULL;
 
@@ -504,9 +528,24 @@ test_first_check (void)
   g_assert_nonnull (find_button (GTK_WIDGET (key_row), "app.show-incident", key_incident_id));
   g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (key_row), "app.show-incident", NULL)));
 
-  /* The summary and the badge. */
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "conexões com problema"));
-  g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), >=, 1);
+  /* The model is refused with the same key: it waits for the key, in grey,
+   * with no incident or button of its own. */
+  model_row = find_check_row ("openai.model");
+  g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (model_row)), ==,
+                   BGPT_CHECK_ITEM_BLOCKED);
+  g_assert_nonnull (find_label (GTK_WIDGET (model_row), "Aguardando a chave de API"));
+  g_assert_true (gtk_widget_has_css_class (find_label (GTK_WIDGET (model_row), "Aguardando a chave de API"),
+                                           "dim-label"));
+  g_assert_null (find_label (GTK_WIDGET (model_row), "Falha na Autenticação da API"));
+  g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (model_row), "app.show-incident", NULL)));
+  g_assert_nonnull (find_image (GTK_WIDGET (model_row), "status-unknown"));
+
+  /* The summary and the badge: one problem, one incident. */
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "1 conexão com problema"));
+  g_assert_null (find_label (GTK_WIDGET (window), "conexões com problema"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (bgpt_application_get_incident_store (app)), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), ==, 1);
+  g_assert_cmpuint (incidents_badge (), ==, 1);
 }
 
 static gboolean
@@ -757,6 +796,8 @@ test_replace_key (void)
   g_assert_false (bgpt_incident_is_open (incident));
   g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (find_check_row ("openai.key")),
                                                        "app.show-incident", NULL)));
+  /* Resolved: nothing open is left to look at. */
+  g_assert_cmpuint (incidents_badge (), ==, 0);
 }
 
 static GtkListBox *many_list;

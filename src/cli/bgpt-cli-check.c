@@ -17,30 +17,9 @@
 #include "bgpt-account-store.h"
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
+#include "bgpt-checks.h"
 #include "bgpt-http.h"
 #include "bgpt-validation.h"
-
-/* What a check is about, for the per-check lines of the text output. */
-static const struct
-{
-  const char *check;
-  const char *title;
-} check_titles[] = {
-  { BGPT_CHECK_KOMMO_ACCOUNT, N_("Kommo account") },
-  { BGPT_CHECK_OPENAI_KEY, N_("OpenAI API key") },
-  { BGPT_CHECK_OPENAI_MODEL, N_("OpenAI model") },
-  { BGPT_CHECK_OPENAI_ASSISTANT, N_("OpenAI assistant") },
-  { BGPT_CHECK_OPENAI_QUOTA, N_("OpenAI quota (deep check)") },
-};
-
-static const char *
-check_title (const char *check)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (check_titles); i++)
-    if (g_str_equal (check_titles[i].check, check))
-      return _(check_titles[i].title);
-  return check;
-}
 
 /* An environment variable, where an empty one counts as unset. */
 static char *
@@ -355,16 +334,21 @@ format_perfdata (GPtrArray *results,
   return g_string_free (perfdata, FALSE);
 }
 
+/* The state, how many root causes and the first one's title: checks
+ * blocked by a failed dependency are no problem of their own. */
 static char *
 format_summary (GPtrArray *results)
 {
   const char *first_title = NULL;
-  guint n_ran = 0, n_failed = 0;
+  guint n_ran = 0, n_failed = 0, n_blocked = 0;
+  char *summary;
 
   for (guint i = 0; i < results->len; i++)
     {
       const BgptCheckResult *result = g_ptr_array_index (results, i);
 
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        n_blocked++;
       if (!check_ran (result))
         continue;
       n_ran++;
@@ -382,9 +366,19 @@ format_summary (GPtrArray *results)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check passed",
                                          "%u checks passed", n_ran), n_ran);
   /* Translators: "2 problems, the first: Falha na Autenticação da API" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem: %s",
-                                       "%u problems, the first: %s", n_failed),
-                          n_failed, first_title);
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem: %s",
+                                          "%u problems, the first: %s", n_failed),
+                             n_failed, first_title);
+  if (n_blocked > 0)
+    {
+      g_autofree char *problems = summary;
+
+      /* Translators: the problems, then how many checks were not judged
+       * because a check they depend on failed: "1 problem: … (2 blocked)" */
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u blocked)", "%s (%u blocked)",
+                                              n_blocked), problems, n_blocked);
+    }
+  return summary;
 }
 
 static void
@@ -396,14 +390,27 @@ append_check_line (PluginText            *text,
   const BgptDiagnosis *diagnosis = result->diagnosis;
   g_autoptr(GString) line = g_string_new (NULL);
   const BgptCatalogEntry *entry;
+  const BgptCatalogStep *steps;
+  guint n_steps = 0;
 
   if (several_accounts)
     g_string_append_printf (line, "%s/", result->account_id);
 
+  if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+    {
+      /* Translators: a check waiting for another, e.g. "openai.model: BLOCKED —
+       * OpenAI model: Waiting for the API key (openai.key)" */
+      g_string_append_printf (line, "%s: %s — %s: %s (%s)", result->check, _("BLOCKED"),
+                              bgpt_check_title (result->check),
+                              bgpt_check_waiting_text (result->blocked_by), result->blocked_by);
+      append_long_line (text, line->str);
+      return;
+    }
+
   if (!check_ran (result))
     {
       g_string_append_printf (line, "%s: %s — %s", result->check, _("skipped"),
-                              check_title (result->check));
+                              bgpt_check_title (result->check));
       append_long_line (text, line->str);
       return;
     }
@@ -413,7 +420,7 @@ append_check_line (PluginText            *text,
       g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
 
       g_string_append_printf (line, "%s: %s — %s", result->check, _("OK"),
-                              check_title (result->check));
+                              bgpt_check_title (result->check));
       if (diagnosis->subject != NULL)
         g_string_append_printf (line, ": %s", diagnosis->subject);
       g_string_append_printf (line, " (%s s)", seconds);
@@ -422,7 +429,7 @@ append_check_line (PluginText            *text,
     }
 
   g_string_append_printf (line, "%s: %s — %s: %s", result->check, _("ERROR"),
-                          check_title (result->check),
+                          bgpt_check_title (result->check),
                           bgpt_catalog_title (diagnosis->error_id));
   if (diagnosis->http_status != 0)
     g_string_append_printf (line, " (HTTP %u%s%s)", diagnosis->http_status,
@@ -440,11 +447,12 @@ append_check_line (PluginText            *text,
   entry = bgpt_catalog_lookup (diagnosis->error_id);
   if (verbosity == 0 || entry == NULL)
     return;
-  g_string_printf (line, "  %s", bgpt_catalog_entry_cause (entry));
+  g_string_printf (line, "  %s", bgpt_catalog_entry_cause_for (entry, diagnosis->reason));
   append_long_line (text, line->str);
-  for (guint i = 0; i < bgpt_catalog_entry_n_steps (entry); i++)
+  steps = bgpt_catalog_entry_steps_for (entry, diagnosis->reason, &n_steps);
+  for (guint i = 0; i < n_steps; i++)
     {
-      g_string_printf (line, "  %u. %s", i + 1, bgpt_catalog_step_text (&entry->steps[i]));
+      g_string_printf (line, "  %u. %s", i + 1, bgpt_catalog_step_text (&steps[i]));
       append_long_line (text, line->str);
     }
 }
@@ -503,9 +511,11 @@ append_json (GString   *out,
       add_nullable_string (builder, "account", result->account_id);
       add_nullable_string (builder, "check", result->check);
       add_nullable_string (builder, "status", bgpt_check_status_to_string (result->status));
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        add_nullable_string (builder, "blocked_by", result->blocked_by);
 
       json_builder_set_member_name (builder, "elapsed_ms");
-      if (result->status == BGPT_CHECK_STATUS_SKIPPED || diagnosis == NULL)
+      if (diagnosis == NULL)
         json_builder_add_null_value (builder);
       else
         json_builder_add_int_value (builder, diagnosis->elapsed_ms);

@@ -283,7 +283,7 @@ bgpt_incident_row_update (BgptIncidentRow *self)
   where = g_strjoin (" · ",
                      bgpt_format_service_name (bgpt_incident_get_service (incident)),
                      self->account_name != NULL ? self->account_name : bgpt_incident_get_account_id (incident),
-                     bgpt_format_check_title (bgpt_incident_get_check (incident)),
+                     bgpt_check_title (bgpt_incident_get_check (incident)),
                      NULL);
 
   first = g_date_time_new_from_unix_local (bgpt_incident_get_first_seen (incident) / G_USEC_PER_SEC);
@@ -440,7 +440,5 @@ bgpt_incident_row_wants_provider_status (BgptIncidentRow *self)
     return FALSE;
 
   error_id = bgpt_incident_get_error_id (self->incident);
-  return g_strcmp0 (error_id, "openai.timeout") == 0 ||
-         g_strcmp0 (error_id, "openai.connection") == 0 ||
-         g_strcmp0 (error_id, "openai.unexpected") == 0;
+  return bgpt_catalog_has_flags (error_id, BGPT_CATALOG_FLAGS_STATUS_PAGE);
 }

@@ -171,10 +171,30 @@ on_board_items_changed (BgptWindow *self)
   rebuild_accounts (self);
 }
 
+/* The badge counts problems still open that the user has not seen: each
+ * incident is a root cause, and one that resolved itself asks for nothing. */
+static guint
+count_open_unread (BgptIncidentStore *store)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint n = 0;
+
+  if (bgpt_incident_store_get_n_unread (store) == 0)
+    return 0;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BgptIncident) incident = g_list_model_get_item (model, i);
+
+      if (bgpt_incident_is_open (incident) && !bgpt_incident_get_read (incident))
+        n++;
+    }
+  return n;
+}
+
 static void
 update_badge (BgptWindow *self)
 {
-  guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
+  guint n_unread = self->store != NULL ? count_open_unread (self->store) : 0;
 
   adw_view_stack_page_set_badge_number (self->incidents_page, n_unread);
   adw_view_stack_page_set_needs_attention (self->incidents_page, n_unread > 0);
@@ -312,6 +332,8 @@ attach_application (BgptWindow *self)
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::n-open", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::load-error", G_CALLBACK (on_load_error_changed), self,
                            G_CONNECT_SWAPPED);
