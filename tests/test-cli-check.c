@@ -225,7 +225,7 @@ test_warning (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 1);
-  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem: OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
+  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem \\(1 blocked\\): OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — OpenAI API key: OpenAI Rate Limit Reached (HTTP 429"));
 }
 
@@ -366,8 +366,8 @@ test_pt_br_titles (Fixture       *fixture,
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 2);
   /* One root cause: the assistant waits for the key. */
-  assert_first_line (fixture, "^BYTEGPT CRITICAL - 1 de 3 verificações falhou: openai\\.key: "
-                              "Falha na Autenticação da API \\(1 bloqueada\\) \\| ");
+  assert_first_line (fixture, "^BYTEGPT CRITICAL - 1 problema \\(1 bloqueada\\): "
+                              "Falha na Autenticação da API \\| ");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.assistant: BLOQUEADA — Assistente da OpenAI: "
                                           "Aguardando a chave de API (openai.key)\n"));
   g_assert_null (strstr (fixture->out, "Assistant ID Inválido"));
@@ -470,9 +470,9 @@ test_refused_key_blocks (Fixture       *fixture,
   assert_blocked (object, "openai.assistant", "openai.key");
   assert_status (object, "openai.quota", "skipped");
 
-  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 of 4 checks failed: openai\\.key: "
-                                       "OpenAI API Authentication Failed \\(2 blocked\\) \\| "
-                                       "'kommo\\.account'=[0-9.]+s 'openai\\.key'=[0-9.]+s\n",
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(2 blocked\\): "
+                                       "OpenAI API Authentication Failed \\| "
+                                       "'kommo\\.account'=[0-9.]+s;;;0;[0-9]+ 'openai\\.key'=[0-9.]+s;;;0;[0-9]+\n",
                                        text, 0, 0));
   g_assert_nonnull (strstr (text, "\nopenai.model: BLOCKED — OpenAI model: Waiting for the API key (openai.key)\n"));
   g_assert_nonnull (strstr (text, "\nopenai.assistant: BLOCKED — "));
@@ -500,8 +500,8 @@ test_wrong_model (Fixture       *fixture,
   assert_status (object, "openai.assistant", "ok");
   /* The deep check sends the model: it waits for it. */
   assert_blocked (object, "openai.quota", "openai.model");
-  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 of 5 checks failed: openai\\.model: .* "
-                                       "\\(1 blocked\\) \\| ", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(1 blocked\\): "
+                                       "[^|]+ \\| ", text, 0, 0));
   g_assert_nonnull (strstr (text, "\nopenai.quota: BLOCKED — OpenAI quota (deep check): "
                                   "Waiting for the model (openai.model)\n"));
 }
@@ -524,8 +524,8 @@ test_unreachable_openai (Fixture       *fixture,
   g_assert_cmpstr (error_id (object, "openai.key"), ==, "openai.connection");
   assert_blocked (object, "openai.model", "openai.key");
   assert_blocked (object, "openai.assistant", "openai.key");
-  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 of 4 checks failed: openai\\.key: "
-                                       "OpenAI Connection Error \\(2 blocked\\) \\| ", text, 0, 0));
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(2 blocked\\): "
+                                       "OpenAI Connection Error \\| ", text, 0, 0));
 }
 
 static void
@@ -546,7 +546,7 @@ test_kommo_down (Fixture       *fixture,
   assert_status (object, "openai.key", "ok");
   assert_status (object, "openai.model", "ok");
   assert_status (object, "openai.assistant", "ok");
-  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 of 4 checks failed: kommo\\.account: "
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem: "
                                        "[^|(]+ \\| 'kommo\\.account'=", text, 0, 0));
   g_assert_null (strstr (text, "BLOCKED"));
 }
@@ -699,7 +699,7 @@ test_short_first_line (Fixture       *fixture,
   bar = strchr (line, '|');
   g_assert_nonnull (bar);
   g_assert_cmpint (g_utf8_strlen (line, bar - line), <, 80);
-  assert_first_line (fixture, "^BYTEGPT CRITICAL - 3 problemas, o primeiro: ");
+  assert_first_line (fixture, "^BYTEGPT CRITICAL - 2 problemas \\(1 bloqueada\\), o primeiro: ");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERRO — "));
 }
 

@@ -341,7 +341,7 @@ format_summary (GPtrArray *results)
 {
   const char *first_title = NULL;
   guint n_ran = 0, n_failed = 0, n_blocked = 0;
-  char *summary;
+  g_autofree char *counted = NULL;
 
   for (guint i = 0; i < results->len; i++)
     {
@@ -365,20 +365,24 @@ format_summary (GPtrArray *results)
   if (n_failed == 0)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check passed",
                                          "%u checks passed", n_ran), n_ran);
-  /* Translators: "2 problems, the first: Falha na Autenticação da API" */
-  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem: %s",
-                                          "%u problems, the first: %s", n_failed),
-                             n_failed, first_title);
+  /* Translators: how many problems a run found, e.g. "2 problems" */
+  counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", n_failed),
+                             n_failed);
   if (n_blocked > 0)
     {
-      g_autofree char *problems = summary;
+      g_autofree char *problems = g_steal_pointer (&counted);
 
       /* Translators: the problems, then how many checks were not judged
-       * because a check they depend on failed: "1 problem: … (2 blocked)" */
-      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u blocked)", "%s (%u blocked)",
+       * because a check they depend on failed: "1 problem (2 blocked)" */
+      counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u blocked)", "%s (%u blocked)",
                                               n_blocked), problems, n_blocked);
     }
-  return summary;
+  if (n_failed == 1)
+    /* Translators: the problem counted, then its title: "1 problem: Falha na Autenticação da API" */
+    return g_strdup_printf (_("%s: %s"), counted, first_title);
+  /* Translators: the problems counted, then the first one's title:
+   * "2 problems (1 blocked), the first: Falha na Autenticação da API" */
+  return g_strdup_printf (_("%s, the first: %s"), counted, first_title);
 }
 
 static void

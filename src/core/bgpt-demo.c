@@ -203,10 +203,11 @@ bgpt_demo_network_init (BgptDemoNetwork *self)
 
 /* Seconds, at speed 1. */
 #define CHECK_INTERVAL_S 3
-/* The time limit does not follow the speed: it is about how fast this
- * machine answers on loopback, not about the script's pace, and a faster
- * script on a busy machine must not turn healthy answers into timeouts. */
 #define TIMEOUT_S        3
+/* The time limit follows the speed only down to this: it is also about how
+ * fast this machine answers on loopback, and a faster script on a busy
+ * machine must not turn healthy answers into timeouts. */
+#define MIN_TIMEOUT_S    2
 /* How much later than the time limit a slow answer comes. */
 #define SLOW_EXTRA_MS    1500
 
@@ -302,6 +303,12 @@ scaled_seconds (BgptDemo *self,
   return MAX (1, (guint) (seconds / self->speed + 0.5));
 }
 
+static guint
+timeout_seconds (BgptDemo *self)
+{
+  return MAX (MIN_TIMEOUT_S, scaled_seconds (self, TIMEOUT_S));
+}
+
 static void
 apply_pace (BgptDemo *self)
 {
@@ -309,7 +316,7 @@ apply_pace (BgptDemo *self)
 
   g_settings_set_uint (self->settings, "check-interval", interval);
   g_settings_set_uint (self->settings, "retry-interval", interval);
-  g_settings_set_uint (self->settings, "timeout", TIMEOUT_S);
+  g_settings_set_uint (self->settings, "timeout", timeout_seconds (self));
 }
 
 /* The script */
@@ -318,7 +325,7 @@ static guint
 phase_floor_ms (BgptDemo *self)
 {
   /* Room for one check to start and, when slow, to time out. */
-  return (scaled_seconds (self, CHECK_INTERVAL_S) + TIMEOUT_S) * 1000 * 2 + 1000;
+  return (scaled_seconds (self, CHECK_INTERVAL_S) + timeout_seconds (self)) * 1000 * 2 + 1000;
 }
 
 static gboolean
@@ -447,7 +454,7 @@ set_scenario (BgptDemo    *self,
       for (gsize i = 0; i < n_checks; i++)
         if (is_openai_endpoint (&checks[i]))
           bgpt_simulator_set_delay (simulator, checks[i].id,
-                                    TIMEOUT_S * 1000 + SLOW_EXTRA_MS);
+                                    timeout_seconds (self) * 1000 + SLOW_EXTRA_MS);
       break;
     case EFFECT_REFUSE_OPENAI_KEY:
       bgpt_simulator_set_refused_credential (simulator, self->config->openai_api_key);
