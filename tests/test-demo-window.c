@@ -475,8 +475,7 @@ main (int   argc,
   int status;
 
   /* GTK sets the locale from the environment when the app starts. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   /* The private bus has no accessibility bus: the panel is read directly. */
   g_setenv ("GTK_A11Y", "none", TRUE);

@@ -10,6 +10,7 @@
 #include "bgpt-i18n.h"
 #include "bgpt-resources.h"
 #include "ui/bgpt-preferences.h"
+#include "bgpt-test-utils.h"
 
 static GtkWidget *
 find_row (GtkWidget  *widget,
@@ -110,11 +111,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "C.UTF-8");
+  bgpt_test_use_pt_br ();
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
   adw_init ();
   bgpt_register_resource ();
 

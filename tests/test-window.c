@@ -955,10 +955,8 @@ main (int   argc,
   GAction *action;
   int status;
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init asks for en_US.UTF-8, which is not generated here. */
-  setlocale (LC_ALL, "C.UTF-8");
+  bgpt_test_use_pt_br ();
 
   install_https_handler ();
   {
@@ -976,7 +974,6 @@ main (int   argc,
   set_up_account ();
 
   app = bgpt_application_new ();
-  setlocale (LC_ALL, "C.UTF-8");
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);

@@ -145,12 +145,15 @@ def session_env(build_root, extra=None):
     through keyring-session.sh --keyfile-settings."""
     env = dict(os.environ)
     env.update({
-        'LANG': 'C.UTF-8',
-        'LANGUAGE': 'pt_BR',
+        # The tests' own pt_BR.UTF-8 (LOCPATH, from meson's test
+        # environment): glibc 2.35 and later ignore LANGUAGE under C.UTF-8.
+        'LANG': 'pt_BR.UTF-8',
+        'LC_ALL': 'pt_BR.UTF-8',
         'GSK_RENDERER': 'cairo',
         'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
         'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
     })
+    env.pop('LANGUAGE', None)
     env.update(extra or {})
     # The app must talk to the accessibility bus.
     for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):
