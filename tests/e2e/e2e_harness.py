@@ -95,6 +95,14 @@ def walk(accessible):
         stack.extend(reversed(list(children(node))))
 
 
+def role_name(accessible):
+    """The role's name as Debian 12's libatspi (2.46) spells it: from 2.52
+    on (Debian 13) a push button's role is named "button"."""
+    if accessible.getRole() == pyatspi.ROLE_PUSH_BUTTON:
+        return 'push button'
+    return accessible.getRoleName()
+
+
 def has_state(accessible, name):
     return accessible.getState().contains(getattr(pyatspi, name))
 
@@ -121,11 +129,36 @@ def find_window(app, title):
 def push_button(root, label, only_visible=False):
     # GTK 4.8 names a mnemonic button "_Label Label": match the plain label too.
     for node in walk(root):
-        if node.getRoleName() == 'push button' and (not only_visible or visible(node)):
+        if role_name(node) == 'push button' and (not only_visible or visible(node)):
             name = node.name or ''
             if name == label or name.endswith(' ' + label):
                 return node
     return None
+
+
+def pointer_click(accessible, window_title):
+    """A real pointer click (XTest) inside @accessible, in the window titled
+    @window_title, for what offers no action. From the window's corner:
+    GTK 4.18 gives no position on the screen (GTK 4.8 did)."""
+    import ctypes
+    import re
+
+    x, y, width, height = accessible.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
+    corner = re.search(r'Absolute upper-left X:\s*(-?\d+)\s*Absolute upper-left Y:\s*(-?\d+)', info)
+    if corner is None:
+        bail(f'no window “{window_title}” on the display')
+    x += int(corner.group(1))
+    y += int(corner.group(2))
+    x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
+    xtst = ctypes.cdll.LoadLibrary('libXtst.so.6')
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    display = ctypes.c_void_p(x11.XOpenDisplay(None))
+    xtst.XTestFakeMotionEvent(display, -1, x + min(width // 2, 120), y + min(height // 2, 24), 0)
+    xtst.XTestFakeButtonEvent(display, 1, True, 0)
+    xtst.XTestFakeButtonEvent(display, 1, False, 0)
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
 
 
 def click(accessible):
