@@ -193,6 +193,8 @@ bgpt_demo_mode_create_bar (BgptDemoMode *self)
 
   title = gtk_label_new (_("Demo Mode"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
+  /* Beside the button, both must fit a 360 px window. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (texts), title);
 

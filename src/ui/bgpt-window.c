@@ -79,13 +79,13 @@ update_summary (BgptWindow *self)
     }
   else if (n_checking > 0)
     {
-      icon = "emblem-synchronizing-symbolic";
+      icon = "content-loading-symbolic";
       css = "status-unknown";
       text = g_strdup (_("Checking the connections…"));
     }
   else if (n_ok > 0)
     {
-      icon = "emblem-ok-symbolic";
+      icon = "object-select-symbolic";
       css = "status-ok";
       text = g_strdup (_("All connections are working"));
     }

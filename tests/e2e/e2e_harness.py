@@ -136,20 +136,43 @@ def push_button(root, label, only_visible=False):
     return None
 
 
+def window_corner(window_title):
+    """The top left corner on the screen of the X window titled @window_title."""
+    import re
+
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
+    corner = re.search(r'Absolute upper-left X:\s*(-?\d+)\s*Absolute upper-left Y:\s*(-?\d+)', info)
+    if corner is None:
+        bail(f'no window “{window_title}” on the display')
+    return int(corner.group(1)), int(corner.group(2))
+
+
+def resize_window(window_title, width, height):
+    """Resizes the X window titled @window_title, as a window manager would."""
+    import ctypes
+
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
+    xid = next((int(line.split()[3], 16) for line in info.splitlines() if 'Window id:' in line), None)
+    if xid is None:
+        bail(f'no window “{window_title}” on the display')
+    x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    display = ctypes.c_void_p(x11.XOpenDisplay(None))
+    x11.XResizeWindow(display, ctypes.c_ulong(xid), width, height)
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
+
+
 def pointer_click(accessible, window_title):
     """A real pointer click (XTest) inside @accessible, in the window titled
     @window_title, for what offers no action. From the window's corner:
     GTK 4.18 gives no position on the screen (GTK 4.8 did)."""
     import ctypes
-    import re
 
     x, y, width, height = accessible.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
-    corner = re.search(r'Absolute upper-left X:\s*(-?\d+)\s*Absolute upper-left Y:\s*(-?\d+)', info)
-    if corner is None:
-        bail(f'no window “{window_title}” on the display')
-    x += int(corner.group(1))
-    y += int(corner.group(2))
+    left, top = window_corner(window_title)
+    x += left
+    y += top
     x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
     xtst = ctypes.cdll.LoadLibrary('libXtst.so.6')
     x11.XOpenDisplay.restype = ctypes.c_void_p
@@ -182,6 +205,7 @@ def session_env(build_root, extra=None):
         # environment): glibc 2.35 and later ignore LANGUAGE under C.UTF-8.
         'LANG': 'pt_BR.UTF-8',
         'LC_ALL': 'pt_BR.UTF-8',
+        'LOCPATH': env.get('LOCPATH', os.path.join(build_root, 'tests', 'locale') + ':/usr/lib/locale'),
         'GSK_RENDERER': 'cairo',
         'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
         'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),

@@ -18,7 +18,6 @@ it does since the Assistants API was shut down (run under xvfb-run -a).
 Prints TAP. Needs Debian's python3-pyatspi, so run it with /usr/bin/python3.
 """
 
-import ctypes
 import os
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_harness import (WAIT_SECONDS, bail, click, connect_accessibility_bus, find_window, finish, has_state, need, plan,  # noqa: E402
-                         pointer_click, poll, push_button, role_name, session_env, start_app, start_simulator, stop_all, tap, walk)
+                         pointer_click, poll, push_button, resize_window, role_name, session_env, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewizard5c1a7f3d9b'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ekommo.8d2e.41fa'
@@ -132,9 +131,6 @@ def subtitle(window):
 class Screen:
     def __init__(self, directory):
         self.directory = directory
-        self.x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
-        self.x11.XOpenDisplay.restype = ctypes.c_void_p
-        self.display = self.x11.XOpenDisplay(None)
 
     def window_id(self, title):
         out = subprocess.run(['xwininfo', '-name', title], capture_output=True, text=True).stdout
@@ -144,9 +140,7 @@ class Screen:
         return None
 
     def resize(self, title, width, height):
-        xid = self.window_id(title)
-        self.x11.XResizeWindow(ctypes.c_void_p(self.display), ctypes.c_ulong(xid), width, height)
-        self.x11.XFlush(ctypes.c_void_p(self.display))
+        resize_window(title, width, height)
         time.sleep(0.8)
 
     def shoot(self, title, name):
