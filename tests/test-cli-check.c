@@ -48,7 +48,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  const char *inherited[] = { "PATH", "GSETTINGS_SCHEMA_DIR", "BGPT_LOCALEDIR", "HOME" };
+  const char *inherited[] = { "PATH", "GSETTINGS_SCHEMA_DIR", "BGPT_LOCALEDIR", "HOME", "LOCPATH" };
   g_autoptr(GError) error = NULL;
   g_autofree char *openai = NULL;
 
@@ -62,7 +62,9 @@ fixture_set_up (Fixture       *fixture,
     if (g_getenv (inherited[i]) != NULL)
       setenv_child (fixture, inherited[i], g_getenv (inherited[i]));
   setenv_child (fixture, "GSETTINGS_BACKEND", "memory");
-  setenv_child (fixture, "LANG", "C.UTF-8");
+  /* The tests' own pt_BR.UTF-8 locale (LOCPATH): there gettext follows
+   * LANGUAGE, which glibc 2.35 and later ignore under C.UTF-8. */
+  setenv_child (fixture, "LANG", "pt_BR.UTF-8");
   setenv_child (fixture, "LANGUAGE", "en");
 
   openai = bgpt_simulator_dup_openai_base_url (fixture->simulator);
@@ -359,7 +361,6 @@ test_pt_br_titles (Fixture       *fixture,
   JsonObject *object, *error;
 
   setenv_child (fixture, "LANGUAGE", "pt_BR");
-  setenv_child (fixture, "LANG", "C.UTF-8");
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
 

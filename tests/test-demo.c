@@ -631,10 +631,9 @@ main (int   argc,
 {
   int status;
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_test_init (&argc, &argv, NULL);
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--keyring"))

@@ -667,12 +667,10 @@ main (int   argc,
   int status;
 
   /* The titles under test are the pt_BR ones. */
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   g_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "C.UTF-8");
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
   directory = g_dir_make_tmp ("bgpt-notification-log-XXXXXX", &error);
   g_assert_no_error (error);

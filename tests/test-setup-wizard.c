@@ -987,12 +987,11 @@ main (int   argc,
     if (g_str_equal (argv[i], "--no-keyring"))
       no_keyring = TRUE;
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
   /* The keyring-less session has no accessibility bus to talk to. */
   g_setenv ("GTK_A11Y", "none", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  bgpt_test_use_pt_br ();
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
   bgpt_register_resource ();
   adw_init ();
 

@@ -1194,6 +1194,27 @@ bgpt_simulator_create_test_certificate (const char  *directory,
   return g_tls_certificate_new_from_files (cert_path, key_path, error);
 }
 
+/* libsoup 3.6 (Debian 13) finishes a server-side TLS handshake on a
+ * connection that it no longer holds when the server was freed in the
+ * meantime (a client that refused the certificate and went away): a use
+ * after free. Each request that a TLS connection starts holds its
+ * connection, so a TLS simulator keeps them for as long as the process
+ * lives; only tests serve TLS, a handful of connections each. */
+G_LOCK_DEFINE_STATIC (tls_requests);
+static GPtrArray *tls_requests;
+
+static void
+tls_request_started_cb (SoupServer        *server,
+                        SoupServerMessage *message,
+                        gpointer           user_data)
+{
+  G_LOCK (tls_requests);
+  if (tls_requests == NULL)
+    tls_requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (tls_requests, g_object_ref (message));
+  G_UNLOCK (tls_requests);
+}
+
 static gboolean
 simulator_listen (BgptSimulator    *self,
         GTlsCertificate  *certificate,
@@ -1208,6 +1229,7 @@ simulator_listen (BgptSimulator    *self,
     {
       soup_server_set_tls_certificate (self->server, certificate);
       options |= SOUP_SERVER_LISTEN_HTTPS;
+      g_signal_connect (self->server, "request-started", G_CALLBACK (tls_request_started_cb), NULL);
     }
 
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);

@@ -114,9 +114,9 @@ bgpt_format_state_icon (BgptCheckItemState state)
     case BGPT_CHECK_ITEM_NOT_CONFIGURED:
       return "action-unavailable-symbolic";
     case BGPT_CHECK_ITEM_CHECKING:
-      return "emblem-synchronizing-symbolic";
+      return "content-loading-symbolic";
     case BGPT_CHECK_ITEM_OK:
-      return "emblem-ok-symbolic";
+      return "object-select-symbolic";
     case BGPT_CHECK_ITEM_PROBLEM:
       return "dialog-error-symbolic";
     case BGPT_CHECK_ITEM_BLOCKED:

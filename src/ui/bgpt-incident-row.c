@@ -122,7 +122,7 @@ update_provider_status (BgptIncidentRow *self)
   switch (self->provider_status->indicator)
     {
     case BGPT_STATUS_INDICATOR_NONE:
-      icon = "emblem-ok-symbolic";
+      icon = "object-select-symbolic";
       break;
     case BGPT_STATUS_INDICATOR_MINOR:
     case BGPT_STATUS_INDICATOR_MAINTENANCE:
@@ -312,7 +312,7 @@ bgpt_incident_row_update (BgptIncidentRow *self)
   subtitle = g_markup_printf_escaped ("%s\n%s", where, when);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
-  gtk_image_set_from_icon_name (self->state_icon, open ? "dialog-error-symbolic" : "emblem-ok-symbolic");
+  gtk_image_set_from_icon_name (self->state_icon, open ? "dialog-error-symbolic" : "object-select-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), open ? "status-ok" : "status-problem");
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), open ? "status-problem" : "status-ok");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),

@@ -74,7 +74,7 @@ show_state (BgptWizardCheckView  *self,
   switch (state)
     {
     case BGPT_WIZARD_CHECK_OK:
-      icon_name = "emblem-ok-symbolic";
+      icon_name = "object-select-symbolic";
       css_class = "success";
       break;
     case BGPT_WIZARD_CHECK_FAILED:

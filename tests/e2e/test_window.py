@@ -24,7 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_harness import (WAIT_SECONDS, bail, click, connect_accessibility_bus, find_window, finish, need, plan, poll,  # noqa: E402
-                         push_button, session_env, start_app, start_simulator, stop_all, tap, visible, walk)
+                         push_button, role_name, session_env, start_app, start_simulator, stop_all, tap, visible, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewindow0c9d1e7a4f'
 KOMMO_TOKEN = 'bgptLEAKCHECKe2ewindowkommo.51b3'
@@ -35,7 +35,7 @@ KEYS_URI = 'https://platform.openai.com/api-keys'
 
 def label_containing(root, text):
     for node in walk(root):
-        if node.getRoleName() == 'label' and text in (node.name or '') and visible(node):
+        if role_name(node) == 'label' and text in (node.name or '') and visible(node):
             return node
     return None
 
@@ -43,10 +43,10 @@ def label_containing(root, text):
 def nameless_buttons(root):
     found = []
     for node in walk(root):
-        if node.getRoleName() in ('push button', 'toggle button') and visible(node):
+        if role_name(node) in ('push button', 'toggle button') and visible(node):
             name = (node.name or '').strip()
             if not name or name.startswith(('Gtk', 'Adw')):
-                found.append(f'{node.getRoleName()} {node.name!r}')
+                found.append(f'{role_name(node)} {node.name!r}')
     return found
 
 
@@ -113,8 +113,8 @@ def main():
         tap(status_label is not None, f'Status shows “{SEED_TITLE}”')
         if status_label is None:
             for node in walk(window):
-                if node.getRoleName() in ('label', 'push button', 'list item'):
-                    print('#', node.getRoleName(), repr(node.name), visible(node), flush=True)
+                if role_name(node) in ('label', 'push button', 'list item'):
+                    print('#', role_name(node), repr(node.name), visible(node), flush=True)
             bail('nothing more to do without the failure')
         tap('sk-…' in status_label.name and OPENAI_KEY not in status_label.name,
             'the key shows masked, never whole', status_label.name)
