@@ -887,6 +887,42 @@ test_corrupt (Fixture       *fixture,
   finish_store (&store);
 }
 
+/* Nesting that a lenient JSON reader would follow down to a stack
+ * overflow: hidden behind a comment or a single-quoted string, or plain. */
+static const char * const deep_prefixes[] = {
+  "{\"version\":1,\"incidents\":/*\"*/",
+  "{\"version\":1,\"incidents\":// \"\n",
+  "{\"version\":1,\"x\":'\"',\"incidents\":",
+  "{\"version\":1,\"incidents\":",
+  "",
+};
+
+static void
+test_corrupt_deep (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *prefix = data;
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GString) contents = g_string_new (prefix);
+  g_autoptr(GBytes) kept = NULL;
+
+  /* 1 MiB, within the size the store reads. */
+  while (contents->len < 1024 * 1024)
+    g_string_append_c (contents, '[');
+  write_bytes (fixture->path, contents->str, contents->len);
+
+  g_assert_false (load_store (store, &error));
+  backups = list_backups (fixture->path);
+  assert_recovered (fixture, store, error, BGPT_INCIDENT_STORE_ERROR_CORRUPT, backups);
+
+  kept = read_bytes (g_ptr_array_index (backups, 0));
+  g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept), contents->str, contents->len);
+
+  finish_store (&store);
+}
+
 static void
 test_corrupt_directory (Fixture       *fixture,
                         gconstpointer  data)
@@ -1174,6 +1210,13 @@ main (int   argc,
       g_autofree char *name = g_strdup_printf ("/incident-store/corrupt/%s", corrupt_cases[i].name);
 
       g_test_add (name, Fixture, &corrupt_cases[i], fixture_set_up, test_corrupt, fixture_tear_down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (deep_prefixes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/incident-store/corrupt/deep-%u", i);
+
+      g_test_add (name, Fixture, deep_prefixes[i], fixture_set_up, test_corrupt_deep, fixture_tear_down);
     }
 
 #undef ADD

@@ -19,6 +19,7 @@
 
 #include "bgpt-incident-private.h"
 #include "bgpt-incident-store.h"
+#include "bgpt-json.h"
 
 #define FILE_VERSION 1
 #define DEFAULT_SAVE_DELAY_MS 500
@@ -911,10 +912,9 @@ static void
 parse_document (LoadResult *result,
                 GByteArray *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) seen_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
   JsonObject *document;
   JsonNode *version;
   JsonNode *incidents;
@@ -932,14 +932,14 @@ parse_document (LoadResult *result,
       return;
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) bytes->data, bytes->len, &error))
+  root = bgpt_json_parse ((const char *) bytes->data, bytes->len, &error);
+  if (root == NULL)
     {
       reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, error->message);
       return;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "not a JSON object");
       return;
