@@ -17,10 +17,6 @@
 #include "bgpt-validation.h"
 #include "bgpt-wizard-check-view.h"
 
-/* A keyring that does not answer within this time counts as unavailable,
- * so a prompt nobody sees cannot hang the wizard. */
-#define KEYRING_TIMEOUT_S 60
-
 static const char * const steps[] = {
   "welcome", "kommo", "openai", "assistant", "monitoring", "summary",
 };
@@ -1253,7 +1249,7 @@ bgpt_setup_wizard_constructed (GObject *object)
   if (self->secrets == NULL)
     {
       self->secrets = bgpt_secret_store_new ();
-      bgpt_secret_store_set_timeout (self->secrets, KEYRING_TIMEOUT_S);
+      bgpt_secret_store_set_timeout (self->secrets, BGPT_SECRET_STORE_UI_TIMEOUT_S);
     }
 
   /* A settings object of our own, so that delaying it keeps every write
