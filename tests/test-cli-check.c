@@ -99,6 +99,21 @@ communicate_cb (GObject      *object,
 }
 
 static void
+assert_no_fragment (const char *text)
+{
+  const char * const secrets[] = { TEST_KEY, TEST_TOKEN, NULL };
+
+  for (guint i = 0; secrets[i] != NULL; i++)
+    for (const char *p = secrets[i]; strlen (p) >= 8; p++)
+      {
+        g_autofree char *fragment = g_strndup (p, 8);
+
+        if (strstr (text, fragment) != NULL)
+          g_error ("the output shows “%s” of a secret", fragment);
+      }
+}
+
+static void
 run (Fixture *fixture)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -145,11 +160,9 @@ run (Fixture *fixture)
   g_test_message ("exit %d after %" G_GINT64_FORMAT " ms\nstdout:\n%s\nstderr:\n%s",
                   fixture->exit_status, fixture->elapsed_ms, fixture->out, fixture->err);
 
-  /* Never, whatever happened. */
-  g_assert_null (strstr (fixture->out, TEST_KEY));
-  g_assert_null (strstr (fixture->err, TEST_KEY));
-  g_assert_null (strstr (fixture->out, TEST_TOKEN));
-  g_assert_null (strstr (fixture->err, TEST_TOKEN));
+  /* Never, whatever happened: not even 8 characters in a row of either. */
+  assert_no_fragment (fixture->out);
+  assert_no_fragment (fixture->err);
 }
 
 static char *
@@ -214,7 +227,14 @@ test_ok (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->out, "\nopenai.model: "));
   g_assert_nonnull (strstr (fixture->out, "\nopenai.quota: "));
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 3);
-  g_assert_cmpstr (fixture->err, ==, "");
+  /* Nothing on standard error but the warnings about the simulator's
+   * plain http:// (test-unencrypted-warning). */
+  {
+    g_auto(GStrv) lines = g_strsplit (fixture->err, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      g_assert_true (*lines[i] == '\0' || strstr (lines[i], " goes unencrypted to http://127.0.0.1") != NULL);
+  }
 }
 
 static void
@@ -396,6 +416,46 @@ test_echoed_secrets (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 9);
 }
 
+/* Echoed after white space that fills the snippet's reading limit, in a
+ * proxy's error page: neither the output nor the debug log shows it. */
+static void
+test_echo_near_snippet_limit (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const char * const headers[] = { "Content-Type", "text/html", NULL };
+
+  setenv_child (fixture, "G_MESSAGES_DEBUG", "all");
+  for (guint offset = 1540; offset <= 1575; offset += 5)
+    {
+      g_autofree char *blanks = g_strnfill (offset, ' ');
+      g_autofree char *body = g_strconcat ("<html><body>", blanks, "<p>Authorization: Bearer ", TEST_KEY,
+                                           " token ", TEST_TOKEN, "</p></body></html>", NULL);
+
+      bgpt_simulator_set_response (fixture->simulator, "openai.key", 502, headers, body);
+      bgpt_simulator_set_response (fixture->simulator, "kommo.account", 502, headers, body);
+      /* run() asserts that no fragment of either secret shows up. */
+      run (fixture);
+      g_assert_cmpint (fixture->exit_status, ==, 2);
+    }
+}
+
+/* A real key to plain http:// on loopback works, with a warning. */
+static void
+test_unencrypted_warning (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  run (fixture);
+  g_assert_nonnull (strstr (fixture->err, "Warning: the OpenAI API key goes unencrypted to http://127.0.0.1"));
+  g_assert_nonnull (strstr (fixture->err, "Warning: the Kommo token goes unencrypted to http://127.0.0.1"));
+  /* Neither the Nagios line nor the JSON changes. */
+  g_assert_true (g_str_has_prefix (fixture->out, "BYTEGPT "));
+
+  /* Without a key there is nothing to warn about. */
+  setenv_child (fixture, "OPENAI_API_KEY", NULL);
+  run (fixture);
+  g_assert_null (strstr (fixture->err, "OpenAI API key goes unencrypted"));
+}
+
 static void
 test_timeout (Fixture       *fixture,
               gconstpointer  user_data)
@@ -458,6 +518,8 @@ main (int   argc,
   ADD ("/cli-check/nothing-to-check", test_nothing_to_check);
   ADD ("/cli-check/invalid-input-pt-br", test_invalid_input_pt_br);
   ADD ("/cli-check/echoed-secrets", test_echoed_secrets);
+  ADD ("/cli-check/echo-near-snippet-limit", test_echo_near_snippet_limit);
+  ADD ("/cli-check/unencrypted-warning", test_unencrypted_warning);
   ADD ("/cli-check/timeout", test_timeout);
   ADD ("/cli-check/bad-timeout", test_bad_timeout);
   ADD ("/cli-check/help-pt-br", test_help_pt_br);

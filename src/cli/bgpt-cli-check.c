@@ -16,6 +16,8 @@
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
 #include "bgpt-http.h"
+#include "bgpt-kommo-client.h"
+#include "bgpt-openai-client.h"
 #include "bgpt-validation.h"
 
 /* What a check is about, for the per-check lines of the text output. */
@@ -464,6 +466,35 @@ refuse (const BgptCliCheckOptions  *options,
   return BGPT_CLI_EXIT_UNKNOWN;
 }
 
+/* A real key to a plain http:// address (loopback only) is readable by
+ * whatever listens there first: said on standard error, so that neither
+ * the Nagios line nor the JSON changes. */
+static void
+warn_unencrypted (GPtrArray *configs)
+{
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const BgptCheckConfig *config = g_ptr_array_index (configs, i);
+      g_autofree char *openai = bgpt_openai_base_url (config);
+      g_autofree char *kommo = bgpt_kommo_base_url (config, NULL);
+
+      if (is_set (config->openai_api_key) && bgpt_base_url_is_unencrypted (openai))
+        {
+          g_printerr (_("Warning: the OpenAI API key goes unencrypted to %s. Any program "
+                        "listening on that port, possibly another user’s, can read it. "
+                        "Use plain http:// only for tests and local proxies."), openai);
+          g_printerr ("\n");
+        }
+      if (is_set (config->kommo_token) && bgpt_base_url_is_unencrypted (kommo))
+        {
+          g_printerr (_("Warning: the Kommo token goes unencrypted to %s. Any program "
+                        "listening on that port, possibly another user’s, can read it. "
+                        "Use plain http:// only for tests and local proxies."), kommo);
+          g_printerr ("\n");
+        }
+    }
+}
+
 int
 bgpt_cli_check (const BgptCliCheckOptions *options)
 {
@@ -492,6 +523,8 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
       if (!validate_config (g_ptr_array_index (configs, i), &error))
         return refuse (options, error->message, secrets);
     }
+
+  warn_unencrypted (configs);
 
   checker = bgpt_checker_new (NULL);
   bgpt_checker_set_timeout (checker, options->timeout_s > 0 ? options->timeout_s : default_timeout ());
