@@ -1232,6 +1232,27 @@ test_two_writers_forget (Fixture       *fixture,
   finish_store (&fresh);
 }
 
+/* A history from before: OpenAI's mask of a key shows as the app's own. */
+static void
+test_old_masked_echo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(BgptIncidentStore) store = NULL;
+  g_autoptr(BgptIncident) incident = NULL;
+
+  write_bytes (fixture->path,
+               "{\"version\":1,\"incidents\":[{\"id\":\"a\",\"account\":\"default\",\"check\":\"openai.key\","
+               "\"error\":\"openai.auth\",\"state\":\"open\",\"first_seen\":1,\"last_seen\":1,\"count\":1,"
+               "\"read\":false,\"api_message\":\"Incorrect API key provided: sk-ab***wxyz.\","
+               "\"detail\":\"key sk-proj-*****wxyz\"}]}", -1);
+  store = new_loaded_store (fixture->path);
+  g_assert_cmpuint (n_items (store), ==, 1);
+  incident = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_cmpstr (bgpt_incident_get_api_message (incident), ==, "Incorrect API key provided: sk-…wxyz.");
+  g_assert_cmpstr (bgpt_incident_get_detail (incident), ==, "key sk-…wxyz");
+  finish_store (&store);
+}
+
 /* Temporaries of killed writes go at the next start; other files stay. */
 static void
 test_leftovers_removed (Fixture       *fixture,
@@ -1416,6 +1437,7 @@ main (int   argc,
   ADD ("two-writers", test_two_writers);
   ADD ("two-writers-forget", test_two_writers_forget);
   ADD ("leftovers-removed", test_leftovers_removed);
+  ADD ("old-masked-echo", test_old_masked_echo);
   ADD ("corrupt-copies-bounded", test_corrupt_copies_bounded);
   g_test_add_func ("/incident-store/default-path", test_default_path);
 
