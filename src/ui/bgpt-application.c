@@ -692,6 +692,12 @@ edit_account_action (GSimpleAction *action,
   const char *account_id = g_variant_get_string (parameter, NULL);
   g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
 
+  if (self->demo_mode != NULL)
+    {
+      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
+      return;
+    }
+
   if (*account_id == '\0')
     account_id = account_ids[0];
 
