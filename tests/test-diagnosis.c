@@ -9,6 +9,7 @@
 
 #include "bgpt-diagnosis.h"
 #include "bgpt-incident-private.h"
+#include "bgpt-test-utils.h"
 
 #define KEY   "sk-proj-TESTKEY0123456789abcdef"
 #define TOKEN "kommo-TOKEN-0123456789abcdef"
@@ -1041,6 +1042,32 @@ test_scrub (void)
   g_assert_null (strstr (invalid, "abcd"));
 }
 
+/* A megabyte of one long word, or of would-be masks, is scrubbed whole and
+ * in linear time. */
+static void
+test_scrub_large (void)
+{
+  static const char * const units[] = { "a", "a*", "sk-ab**", "sk-proj-TESTKE", "***wxyz " };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *scrubbed = NULL;
+      gint64 start, elapsed_ms;
+
+      while (text->len < 1024 * 1024)
+        g_string_append (text, units[i]);
+      start = g_get_monotonic_time ();
+      scrubbed = bgpt_scrub (text->str, test_secrets);
+      g_assert_nonnull (scrubbed);
+      elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+      g_test_message ("%s…: %" G_GINT64_FORMAT " ms", units[i], elapsed_ms);
+      /* Quadratic took minutes here. */
+      g_assert_cmpint (elapsed_ms, <, bgpt_test_scaled_ms (5000));
+      g_assert_null (strstr (scrubbed, "sk-proj-"));
+    }
+}
+
 static void
 test_diagnosis_boxed (void)
 {
@@ -1096,6 +1123,7 @@ main (int   argc,
   g_test_add_func ("/diagnosis/redirect-scrubbed", test_diagnosis_redirect_scrubbed);
   g_test_add_func ("/diagnosis/invisible-characters", test_diagnosis_invisible_characters);
   g_test_add_func ("/diagnosis/scrub", test_scrub);
+  g_test_add_func ("/diagnosis/scrub-large", test_scrub_large);
   g_test_add_func ("/diagnosis/boxed", test_diagnosis_boxed);
 
   return g_test_run ();

@@ -118,16 +118,22 @@ mask_echoes (const char *text)
 {
   static GRegex *masked_key;
   static gsize initialized;
+  char *masked;
 
   if (g_once_init_enter (&initialized))
     {
+      /* RAW: the pattern is ASCII, and in UTF-8 mode PCRE checks the whole
+       * text again at every match, quadratic on a page of masks. */
       masked_key = g_regex_new ("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*\\*{3,}"
                                 "([A-Za-z0-9_-]{1,4})(?![A-Za-z0-9_-])",
-                                0, 0, NULL);
+                                G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
 
-  return g_regex_replace_eval (masked_key, text, -1, 0, 0, mask_echo, NULL, NULL);
+  masked = g_regex_replace_eval (masked_key, text, -1, 0, 0, mask_echo, NULL, NULL);
+  /* Only a regex engine limit gets here: the text had no mask to replace
+   * that could be found. */
+  return masked != NULL ? masked : g_strdup (text);
 }
 
 /* Replaces every run of text that starts like @secret, for at least
@@ -138,32 +144,30 @@ hide_prefixes (GString    *text,
                const char *secret)
 {
   gsize secret_len = strlen (secret);
-  gsize position = 0;
+  g_autofree char *prefix = NULL;
+  g_autoptr(GString) hidden = NULL;
+  const char *p;
 
   if (secret_len < SECRET_PREFIX_MIN)
     return;
 
-  while (position < text->len)
+  /* One pass into a copy: replacing in place would move the rest of the
+   * text at every hit. */
+  prefix = g_strndup (secret, SECRET_PREFIX_MIN);
+  hidden = g_string_sized_new (text->len);
+  p = text->str;
+  for (const char *hit; (hit = strstr (p, prefix)) != NULL; )
     {
-      const char *hit = NULL;
-      gsize matched = 0;
-
-      for (const char *p = text->str + position; *p != '\0'; p++)
-        if (strncmp (p, secret, SECRET_PREFIX_MIN) == 0)
-          {
-            hit = p;
-            break;
-          }
-      if (hit == NULL)
-        return;
+      gsize matched = SECRET_PREFIX_MIN;
 
       while (matched < secret_len && hit[matched] == secret[matched])
         matched++;
-      position = hit - text->str;
-      g_string_erase (text, position, matched);
-      g_string_insert (text, position, HIDDEN);
-      position += strlen (HIDDEN);
+      g_string_append_len (hidden, p, hit - p);
+      g_string_append (hidden, HIDDEN);
+      p = hit + matched;
     }
+  g_string_append (hidden, p);
+  g_string_assign (text, hidden->str);
 }
 
 char *
