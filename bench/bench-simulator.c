@@ -2,6 +2,7 @@
  * for the benchmarks, and prints its base URL on the first line.
  *
  *   bench-simulator [--delay=MS] [SCENARIO | ENDPOINT=SCENARIO]…
+ *   bench-simulator --list     prints every scenario's name, one a line
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +28,14 @@ main (int   argc,
   g_autoptr(BgptSimulator) simulator = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
+
+  if (argc == 2 && g_str_equal (argv[1], "--list"))
+    {
+      /* The scenarios are numbered from 0 without a gap. */
+      for (BgptScenario scenario = 0; bgpt_scenario_to_string (scenario) != NULL; scenario++)
+        g_print ("%s\n", bgpt_scenario_to_string (scenario));
+      return 0;
+    }
 
   simulator = bgpt_simulator_new (&error);
   if (simulator == NULL)

@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include "bgpt-test-utils.h"
 
 #define TEST_OPENAI_KEY          "sk-proj-bgptLEAKCHECKopenai0f3a9c5e7b21"
 #define TEST_OPENAI_KEY_REPLACED "sk-proj-bgptLEAKCHECKreplaced4d8e2a6c90"
@@ -53,22 +54,19 @@ test_bytes_contain (const char *data,
   return FALSE;
 }
 
-/* How long any single keyring or subprocess wait may take in a test. */
-#define TEST_WAIT_SECONDS 20
-
 static inline gboolean
 test_wait_timed_out (gpointer user_data)
 {
-  g_error ("Nothing happened within %d seconds", TEST_WAIT_SECONDS);
+  g_error ("Nothing happened within %u ms", bgpt_test_wait_bound_ms ());
   return G_SOURCE_REMOVE;
 }
 
-/* Spins the default main context until *flag is TRUE, at most
- * TEST_WAIT_SECONDS: a hang is a failure, never a stuck test. */
+/* Spins the default main context until *flag is TRUE, at most the tests'
+ * one wait bound: a hang is a failure, never a stuck test. */
 static inline void
 test_wait_until (const gboolean *flag)
 {
-  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
 
   while (!*flag)
     g_main_context_iteration (NULL, TRUE);
@@ -76,12 +74,12 @@ test_wait_until (const gboolean *flag)
 }
 
 /* Spins the default main context until *count reaches target, at most
- * TEST_WAIT_SECONDS. */
+ * the tests' one wait bound. */
 static inline void
 test_wait_for_count (const guint *count,
                      guint        target)
 {
-  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
 
   while (*count < target)
     g_main_context_iteration (NULL, TRUE);
@@ -100,7 +98,7 @@ test_store_result (GObject      *source,
 static inline GAsyncResult *
 test_wait_for_result (GAsyncResult **slot)
 {
-  guint timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, test_wait_timed_out, NULL);
+  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
 
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);

@@ -27,3 +27,40 @@ bgpt_test_scaled_ms (gint64 ms)
 {
   return (gint64) (ms * bgpt_test_time_scale ());
 }
+
+/* The one bound on anything a test waits for (a signal, a bus name, a file,
+ * a frame), in milliseconds, scaled. Generous on purpose: a wait ends as
+ * soon as its condition holds, so only a test that is failing anyway waits
+ * this long, and a loaded machine never makes a passing test fail. */
+#define BGPT_TEST_WAIT_MS 60000
+
+static inline guint
+bgpt_test_wait_bound_ms (void)
+{
+  return (guint) bgpt_test_scaled_ms (BGPT_TEST_WAIT_MS);
+}
+
+typedef gboolean (*BgptTestCondition) (gpointer data);
+
+static inline gboolean
+bgpt_test_wait_expired (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the default main context until @condition holds or the bound
+ * passes; gives whether it holds. */
+static inline gboolean
+bgpt_test_wait_until (BgptTestCondition condition,
+                      gpointer          data)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (bgpt_test_wait_bound_ms (), bgpt_test_wait_expired, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return condition (data);
+}

@@ -3,10 +3,10 @@
 #
 # Runs a command in a private D-Bus session with a real, unlocked
 # gnome-keyring and a throwaway home, so that tests never touch the
-# user's keyring or settings.
+# user's keyring or settings, and nothing of one test is seen by another.
 #
 #   keyring-session.sh [--no-keyring] [--hung-prompter] [--keyfile-settings]
-#                      [--locking] [--keep-home DIR] -- CMD [ARGS…]
+#                      [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]
 #
 #   --no-keyring        no Secret Service at all: the session bus has no
 #                       service files, so nothing can be auto-started
@@ -18,6 +18,8 @@
 #   --locking           CMD locks the collection and has it unlocked: under
 #                       LeakSanitizer, libsecret's leak in doing so is
 #                       suppressed too (lsan-libsecret-locking.supp)
+#   --display           an X server of CMD's own (Xvfb), so that no other
+#                       test's window, clipboard or accessibility bus is on it
 #   --keep-home DIR     use DIR as the home and keep it afterwards (to scan
 #                       it, or to share one keyring between several runs)
 #
@@ -26,7 +28,7 @@
 set -eu
 
 usage() {
-  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--locking] [--keep-home DIR] -- CMD [ARGS…]" >&2
+  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]" >&2
   exit 99
 }
 
@@ -34,6 +36,7 @@ keyring=yes
 prompter=dismiss
 keyfile=no
 locking=no
+display=no
 keep_home=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --hung-prompter) prompter=hang; shift ;;
     --keyfile-settings) keyfile=yes; shift ;;
     --locking) locking=yes; shift ;;
+    --display) display=yes; shift ;;
     --keep-home) [ $# -ge 2 ] || usage; keep_home=$2; shift 2 ;;
     --keep-home=*) keep_home=${1#--keep-home=}; shift ;;
     --) shift; break ;;
@@ -53,6 +57,10 @@ base=$(mktemp -d "${TMPDIR:-/tmp}/bgpt-session.XXXXXX")
 cleanup() {
   if [ -f "$base/prompters" ]; then
     kill $(cat "$base/prompters") 2>/dev/null || true
+  fi
+  if [ -n "${xvfb_pid:-}" ]; then
+    kill "$xvfb_pid" 2>/dev/null || true
+    wait "$xvfb_pid" 2>/dev/null || true
   fi
   rm -rf "$base"
 }
@@ -78,6 +86,24 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
 if [ "$keyfile" = yes ]; then
   export GSETTINGS_BACKEND=keyfile
+fi
+
+unset DISPLAY WAYLAND_DISPLAY XAUTHORITY
+if [ "$display" = yes ]; then
+  # Xvfb picks a free display number and writes it to the pipe once it
+  # accepts clients: the read waits for exactly that, however slow the
+  # machine is, and gives nothing if the server dies first.
+  mkfifo "$base/display"
+  Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp -noreset \
+    5>"$base/display" </dev/null >/dev/null 2>"$base/xvfb.log" &
+  xvfb_pid=$!
+  read -r number <"$base/display" || number=
+  if [ -z "$number" ]; then
+    echo "keyring-session.sh: Xvfb did not start:" >&2
+    cat "$base/xvfb.log" >&2
+    exit 99
+  fi
+  export DISPLAY=":$number"
 fi
 
 # Under LeakSanitizer, libsecret's own leaks are suppressed in this session
@@ -141,21 +167,14 @@ if [ "$keyring" = yes ]; then
   <standard_session_servicedirs/>"
 
   # DESIGN.md's recipe. The daemon forks before it owns its bus name, so
-  # wait for the name instead of racing it.
+  # wait for the name (an event, with a bound only for a daemon that died)
+  # instead of racing it.
   dbus-run-session --config-file="$base/session.conf" -- sh -c '
     eval "$(printf test | gnome-keyring-daemon --unlock --components=secrets 3>&-)"
-    tries=0
-    until gdbus call --session --dest org.freedesktop.DBus \
-            --object-path /org/freedesktop/DBus \
-            --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null |
-          grep -q true; do
-      tries=$((tries + 1))
-      if [ $tries -gt 100 ]; then
-        echo "keyring-session.sh: gnome-keyring did not come up" >&2
-        exit 99
-      fi
-      sleep 0.1
-    done
+    if ! gdbus wait --session --timeout 120 org.freedesktop.secrets; then
+      echo "keyring-session.sh: gnome-keyring did not come up" >&2
+      exit 99
+    fi
     exec "$@" >&3 3>&-' sh "$@" >&2 || status=$?
 else
   # The system session config lists /usr/share/dbus-1/services, from where

@@ -372,7 +372,7 @@ test_other_process (void)
   /* What `gsettings set` does in a terminal reaches a running app. */
   gsettings_tool (&error, "set", BGPT_SETTINGS_SCHEMA_ID, "accounts", "['default', 'remote']", NULL);
   g_assert_no_error (error);
-  timeout_id = g_timeout_add_seconds (TEST_WAIT_SECONDS, timed_out, &waited_too_long);
+  timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &waited_too_long);
   while (g_list_model_get_n_items (G_LIST_MODEL (store)) < 2 && !waited_too_long)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (waited_too_long);

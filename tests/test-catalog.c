@@ -26,6 +26,7 @@ static const struct {
   { "openai.rate-limit",   BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "openai.forbidden",    BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
+  { "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "kommo.timeout",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.auth",          BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.payment",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
@@ -118,6 +119,55 @@ is_known_action (const char *name)
   return g_strv_contains (actions, name);
 }
 
+/* Each step is one click: an https:// URI or an action the application
+ * installs, with the target that action takes. */
+static void
+assert_remediations (const char            *id,
+                     const BgptCatalogStep *steps,
+                     guint                  n_steps)
+{
+  for (guint s = 0; s < n_steps; s++)
+    {
+      const char *remediation = steps[s].remediation;
+
+      if (bgpt_catalog_remediation_is_uri (remediation))
+        {
+          g_autoptr(GUri) uri = g_uri_parse (remediation, G_URI_FLAGS_NONE, NULL);
+
+          g_assert_nonnull (uri);
+          g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
+          g_assert_nonnull (g_uri_get_host (uri));
+          g_assert_cmpstr (g_uri_get_host (uri), !=, "");
+        }
+      else
+        {
+          g_autofree char *name = NULL;
+          g_autoptr(GVariant) target = NULL;
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (g_action_parse_detailed_name (remediation, &name, &target, &error));
+          g_assert_no_error (error);
+          if (!is_known_action (name))
+            g_error ("%s: step %u names unknown action %s", id, s, remediation);
+
+          if (g_str_equal (name, "app.edit-secret"))
+            {
+              const char *kind;
+
+              g_assert_nonnull (target);
+              g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
+              kind = g_variant_get_string (target, NULL);
+              g_assert_true (g_str_equal (kind, "openai-api-key") ||
+                             g_str_equal (kind, "kommo-token"));
+            }
+          else
+            {
+              g_assert_null (target);
+            }
+        }
+    }
+}
+
 static void
 test_catalog_remediations (void)
 {
@@ -125,48 +175,115 @@ test_catalog_remediations (void)
   const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
 
   for (gsize i = 0; i < n_entries; i++)
+    assert_remediations (entries[i].id, entries[i].steps, bgpt_catalog_entry_n_steps (&entries[i]));
+}
+
+/* Reason-specific texts live under an existing entry, one row per id and
+ * reason, and are what the entry shows for that reason. */
+static void
+test_catalog_reasons (void)
+{
+  gsize n_reasons = 0;
+  const BgptCatalogReason *reasons = bgpt_catalog_get_reasons (&n_reasons);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_cmpuint (n_reasons, >, 0);
+  for (gsize i = 0; i < n_reasons; i++)
     {
-      for (guint s = 0; s < bgpt_catalog_entry_n_steps (&entries[i]); s++)
+      const BgptCatalogReason *reason = &reasons[i];
+      const BgptCatalogEntry *entry = bgpt_catalog_lookup (reason->id);
+      const BgptCatalogStep *steps;
+      guint n_steps = 0;
+      char *key = g_strconcat (reason->id, " ", reason->reason, NULL);
+
+      g_assert_nonnull (entry);
+      g_assert_false (g_hash_table_contains (seen, key));
+      g_hash_table_add (seen, key);
+
+      g_assert_nonnull (reason->cause);
+      g_assert_true (bgpt_catalog_lookup_reason (reason->id, reason->reason) == reason);
+      g_assert_cmpstr (bgpt_catalog_entry_cause_for (entry, reason->reason), ==,
+                       g_dgettext (GETTEXT_PACKAGE, reason->cause));
+      g_assert_cmpstr (bgpt_catalog_entry_cause_for (entry, reason->reason), !=,
+                       bgpt_catalog_entry_cause (entry));
+
+      steps = bgpt_catalog_entry_steps_for (entry, reason->reason, &n_steps);
+      g_assert_true (steps == reason->steps);
+      g_assert_cmpuint (n_steps, >=, 1);
+      for (guint s = 0; s < n_steps; s++)
         {
-          const char *remediation = entries[i].steps[s].remediation;
-
-          if (bgpt_catalog_remediation_is_uri (remediation))
-            {
-              g_autoptr(GUri) uri = g_uri_parse (remediation, G_URI_FLAGS_NONE, NULL);
-
-              g_assert_nonnull (uri);
-              g_assert_cmpstr (g_uri_get_scheme (uri), ==, "https");
-              g_assert_nonnull (g_uri_get_host (uri));
-              g_assert_cmpstr (g_uri_get_host (uri), !=, "");
-            }
-          else
-            {
-              g_autofree char *name = NULL;
-              g_autoptr(GVariant) target = NULL;
-              g_autoptr(GError) error = NULL;
-
-              g_assert_true (g_action_parse_detailed_name (remediation, &name, &target, &error));
-              g_assert_no_error (error);
-              if (!is_known_action (name))
-                g_error ("%s: step %u names unknown action %s", entries[i].id, s, remediation);
-
-              if (g_str_equal (name, "app.edit-secret"))
-                {
-                  const char *kind;
-
-                  g_assert_nonnull (target);
-                  g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
-                  kind = g_variant_get_string (target, NULL);
-                  g_assert_true (g_str_equal (kind, "openai-api-key") ||
-                                 g_str_equal (kind, "kommo-token"));
-                }
-              else
-                {
-                  g_assert_null (target);
-                }
-            }
+          g_assert_cmpstr (bgpt_catalog_step_text (&steps[s]), !=, "");
+          g_assert_cmpstr (bgpt_catalog_step_label (&steps[s]), !=, "");
         }
+      for (guint s = n_steps; s < BGPT_CATALOG_MAX_STEPS; s++)
+        g_assert_null (steps[s].text);
+      assert_remediations (reason->reason, steps, n_steps);
     }
+}
+
+static void
+test_catalog_reason_fallback (void)
+{
+  const BgptCatalogEntry *auth = bgpt_catalog_lookup ("openai.auth");
+  guint n_steps = 0;
+
+  g_assert_null (bgpt_catalog_lookup_reason ("openai.auth", "no_such_reason"));
+  g_assert_null (bgpt_catalog_lookup_reason ("openai.auth", NULL));
+  g_assert_null (bgpt_catalog_lookup_reason (NULL, "missing_scopes"));
+  g_assert_null (bgpt_catalog_lookup_reason ("kommo.auth", "missing_scopes"));
+  g_assert_cmpstr (bgpt_catalog_entry_cause_for (auth, NULL), ==, bgpt_catalog_entry_cause (auth));
+  g_assert_cmpstr (bgpt_catalog_entry_cause_for (auth, "no_such_reason"), ==,
+                   bgpt_catalog_entry_cause (auth));
+  g_assert_true (bgpt_catalog_entry_steps_for (auth, "no_such_reason", &n_steps) == auth->steps);
+  g_assert_cmpuint (n_steps, ==, bgpt_catalog_entry_n_steps (auth));
+  g_assert_null (bgpt_catalog_entry_cause_for (NULL, "missing_scopes"));
+  g_assert_null (bgpt_catalog_entry_steps_for (NULL, NULL, &n_steps));
+  g_assert_cmpuint (n_steps, ==, 0);
+}
+
+static gboolean
+steps_link (const BgptCatalogStep *steps,
+            const char            *remediation)
+{
+  for (guint s = 0; s < BGPT_CATALOG_MAX_STEPS && steps[s].text != NULL; s++)
+    {
+      if (g_strcmp0 (steps[s].remediation, remediation) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The remedies the providers' documentation gives (docs/providers.md). */
+static void
+test_catalog_reason_facts (void)
+{
+  const BgptCatalogReason *scopes = bgpt_catalog_lookup_reason ("openai.auth", "missing_scopes");
+  const BgptCatalogReason *ip = bgpt_catalog_lookup_reason ("openai.auth", "ip_not_authorized");
+  const BgptCatalogReason *deactivated = bgpt_catalog_lookup_reason ("openai.auth", "account_deactivated");
+  const BgptCatalogReason *shut_down = bgpt_catalog_lookup_reason ("openai.assistant",
+                                                                   "assistants_api_shut_down");
+  const BgptCatalogReason *credit = bgpt_catalog_lookup_reason ("openai.quota",
+                                                                "credit_balance_exhausted");
+  const BgptCatalogReason *spend = bgpt_catalog_lookup_reason ("openai.quota",
+                                                               "project_spend_limit_exceeded");
+  const BgptCatalogEntry *retiring = bgpt_catalog_lookup ("openai.model-retiring");
+  const BgptCatalogEntry *kommo_auth = bgpt_catalog_lookup ("kommo.auth");
+
+  /* A restricted key gets the permission, not a replacement. */
+  g_assert_true (steps_link (scopes->steps, "https://platform.openai.com/api-keys"));
+  g_assert_false (steps_link (scopes->steps, "app.edit-secret::openai-api-key"));
+  g_assert_true (steps_link (ip->steps, "https://platform.openai.com/settings/organization/security"));
+  g_assert_nonnull (strstr (ip->cause, "this computer"));
+  g_assert_true (steps_link (deactivated->steps, "https://help.openai.com"));
+  g_assert_false (steps_link (deactivated->steps, "https://platform.openai.com/api-keys"));
+  g_assert_nonnull (strstr (shut_down->cause, "2026-08-26"));
+  g_assert_true (steps_link (shut_down->steps, "https://developers.openai.com/api/docs/assistants/migration"));
+  g_assert_true (steps_link (shut_down->steps, "https://developers.openai.com/api/docs/deprecations"));
+  g_assert_true (steps_link (credit->steps,
+                             "https://platform.openai.com/settings/organization/billing/overview"));
+  g_assert_true (steps_link (spend->steps, "https://platform.openai.com/settings/organization/limits"));
+  g_assert_true (steps_link (retiring->steps, "https://developers.openai.com/api/docs/deprecations"));
+  g_assert_true (steps_link (kommo_auth->steps, "https://developers.kommo.com/docs/long-lived-token"));
 }
 
 static void
@@ -226,6 +343,9 @@ main (int   argc,
   g_test_add_func ("/catalog/design-ids", test_catalog_has_design_ids);
   g_test_add_func ("/catalog/texts", test_catalog_texts);
   g_test_add_func ("/catalog/remediations", test_catalog_remediations);
+  g_test_add_func ("/catalog/reasons", test_catalog_reasons);
+  g_test_add_func ("/catalog/reason-fallback", test_catalog_reason_fallback);
+  g_test_add_func ("/catalog/reason-facts", test_catalog_reason_facts);
   g_test_add_func ("/catalog/action-names", test_catalog_action_names);
   g_test_add_func ("/catalog/facts", test_catalog_facts);
   g_test_add_func ("/catalog/unknown", test_catalog_unknown);

@@ -219,9 +219,10 @@ test_ok (Fixture       *fixture,
 {
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 0);
+  /* Only the checks that ran, from 0 to the timeout (the stored 20 s). */
   assert_first_line (fixture,
-                     "^BYTEGPT OK - .* \\| 'kommo\\.account'=[0-9]+\\.[0-9]{3}s "
-                     "'openai\\.key'=[0-9]+\\.[0-9]{3}s 'openai\\.assistant'=[0-9]+\\.[0-9]{3}s$");
+                     "^BYTEGPT OK - 3 checks passed \\| 'kommo\\.account'=[0-9]+\\.[0-9]{3}s;;;0;20 "
+                     "'openai\\.key'=[0-9]+\\.[0-9]{3}s;;;0;20 'openai\\.assistant'=[0-9]+\\.[0-9]{3}s;;;0;20$");
   /* One line per check follows, skipped ones included. */
   g_assert_nonnull (strstr (fixture->out, "\nkommo.account: "));
   g_assert_nonnull (strstr (fixture->out, "\nopenai.model: "));
@@ -244,7 +245,8 @@ test_warning (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 1);
-  assert_first_line (fixture, "^BYTEGPT WARNING - .*openai\\.key.* \\| .*'openai\\.key'=");
+  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem: OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — OpenAI API key: OpenAI Rate Limit Reached (HTTP 429"));
 }
 
 static void
@@ -302,6 +304,71 @@ test_retry_after_json (Fixture       *fixture,
   error = json_object_get_object_member (find_check (object, "openai.assistant"), "error");
   g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, "openai.rate-limit");
   g_assert_cmpint (json_object_get_int_member (error, "retry_after_s"), ==, 20);
+}
+
+/* Each case the simulator plays, and what `--check --json` says of it. */
+typedef struct
+{
+  const char   *name;
+  const char   *endpoint;
+  BgptScenario  scenario;
+  const char   *error_id;
+  const char   *reason;     /* NULL: "reason" is null */
+  int           exit_status;
+  gboolean      deep;
+  const char   *model;      /* BYTEGPT_MODEL, or NULL */
+} ReasonCase;
+
+static const ReasonCase reason_cases[] = {
+  { "invalid-key", "openai.key", BGPT_SCENARIO_INVALID_KEY, "openai.auth", "invalid_api_key", 2 },
+  { "missing-scope", "openai.key", BGPT_SCENARIO_MISSING_SCOPE, "openai.auth", "missing_scopes", 2 },
+  { "ip-not-authorized", "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED, "openai.auth", "ip_not_authorized", 2 },
+  { "account-deactivated", "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED, "openai.auth", "account_deactivated", 2 },
+  { "mismatched-organization", "openai.key", BGPT_SCENARIO_MISMATCHED_ORGANIZATION, "openai.auth", "organization", 2 },
+  { "quota-exceeded", "openai.quota", BGPT_SCENARIO_QUOTA_EXCEEDED, "openai.quota", "insufficient_quota", 2, TRUE },
+  { "credit-exhausted", "openai.quota", BGPT_SCENARIO_CREDIT_EXHAUSTED, "openai.quota", "credit_balance_exhausted", 2, TRUE },
+  { "billing-not-active", "openai.quota", BGPT_SCENARIO_BILLING_NOT_ACTIVE, "openai.quota", "billing_not_active", 2, TRUE },
+  { "spend-limit", "openai.quota", BGPT_SCENARIO_SPEND_LIMIT, "openai.quota", "organization_spend_limit_exceeded", 2, TRUE },
+  { "slow-down", "openai.quota", BGPT_SCENARIO_SLOW_DOWN, "openai.rate-limit", "slow_down", 1, TRUE },
+  { "slow-down-legacy", "openai.key", BGPT_SCENARIO_SLOW_DOWN_LEGACY, "openai.rate-limit", "slow_down", 1 },
+  { "overloaded", "openai.key", BGPT_SCENARIO_OVERLOADED, "openai.timeout", "server_is_overloaded", 2 },
+  { "cloudflare-timeout", "openai.key", BGPT_SCENARIO_CLOUDFLARE_TIMEOUT, "openai.timeout", NULL, 2 },
+  { "service-unavailable-html", "openai.key", BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML, "openai.unexpected", NULL, 2 },
+  { "assistants-shut-down", "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN, "openai.assistant", "assistants_api_shut_down", 2 },
+  { "assistant-not-found", "openai.assistant", BGPT_SCENARIO_NOT_FOUND, "openai.assistant", "not_found", 2 },
+  { "model-retiring", "openai.model", BGPT_SCENARIO_MODEL_RETIRING, "openai.model-retiring", NULL, 1, FALSE, "gpt-4o-mini" },
+  { "kommo-unknown-subdomain", "kommo.account", BGPT_SCENARIO_UNKNOWN_SUBDOMAIN, "kommo.not-found", NULL, 2 },
+};
+
+static void
+test_reason_json (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const ReasonCase *c = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *check, *error;
+
+  bgpt_simulator_set_scenario (fixture->simulator, c->endpoint, c->scenario);
+  if (c->model != NULL)
+    setenv_child (fixture, "BYTEGPT_MODEL", c->model);
+  g_ptr_array_add (fixture->args, "--json");
+  if (c->deep)
+    g_ptr_array_add (fixture->args, "--deep");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, c->exit_status);
+
+  object = parse_json (fixture, parser);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==,
+                   c->exit_status == 1 ? "warning" : "critical");
+  check = find_check (object, c->endpoint);
+  g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "error");
+  error = json_object_get_object_member (check, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, c->error_id);
+  g_assert_true (json_object_has_member (error, "reason"));
+  if (c->reason != NULL)
+    g_assert_cmpstr (json_object_get_string_member (error, "reason"), ==, c->reason);
+  else
+    g_assert_true (json_object_get_null_member (error, "reason"));
 }
 
 static void
@@ -503,6 +570,144 @@ test_help_pt_br (Fixture       *fixture,
   g_assert_null (strstr (fixture->out, "Run the connection checks once"));
 }
 
+/* Several problems in pt_BR: the first line stays short, the details
+ * follow it. */
+static void
+test_short_first_line (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *line = NULL;
+  const char *bar;
+
+  setenv_child (fixture, "LANGUAGE", "pt_BR");
+  bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_GATEWAY_TIMEOUT);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  line = first_line (fixture->out);
+  bar = strchr (line, '|');
+  g_assert_nonnull (bar);
+  g_assert_cmpint (g_utf8_strlen (line, bar - line), <, 80);
+  assert_first_line (fixture, "^BYTEGPT CRITICAL - 3 problemas, o primeiro: ");
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERRO — "));
+}
+
+/* -v adds each problem's cause and steps, in the long output. */
+static void
+test_verbose (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  run (fixture);
+  g_assert_null (strstr (fixture->out, "\n  1. "));
+
+  g_ptr_array_add (fixture->args, "-v");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — "));
+  g_assert_nonnull (strstr (fixture->out, "\n  1. "));
+}
+
+/* Under LC_ALL=C (negate's, and many daemons'), nothing turns into '?':
+ * the whole output is ASCII, the English punctuation transliterated. */
+static void
+test_c_locale (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  setenv_child (fixture, "LC_ALL", "C");
+  g_ptr_array_add (fixture->args, "-v");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  for (const char *p = fixture->out; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, <, 0x80);
+  g_assert_null (strchr (fixture->out, '?'));
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR - OpenAI API key: "));
+
+  /* Translated prose under an ASCII charset is transliterated, and JSON
+   * stays UTF-8 whatever the locale. */
+  setenv_child (fixture, "LC_ALL", NULL);
+  setenv_child (fixture, "LC_CTYPE", "C");
+  setenv_child (fixture, "LANGUAGE", "pt_BR");
+  run (fixture);
+  for (const char *p = fixture->out; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, <, 0x80);
+  g_assert_null (strchr (fixture->out, '?'));
+  g_assert_nonnull (strstr (fixture->out, "Falha na Autenticacao da API"));
+
+  g_ptr_array_add (fixture->args, "--json");
+  run (fixture);
+  g_assert_nonnull (strstr (fixture->out, "\"Falha na Autenticação da API\""));
+}
+
+/* A locale the C library lacks: GTK would warn on standard error, and
+ * --check never starts GTK. */
+static void
+test_no_gtk (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  setenv_child (fixture, "LANG", "xx_XX.UTF-8");
+  setenv_child (fixture, "LC_ALL", "xx_XX.UTF-8");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 0);
+  g_assert_cmpstr (fixture->err, ==, "");
+}
+
+static const char * const usage_errors[] = {
+  "--bogus",
+  "-x",
+  "-t",
+  "--timeout=abc",
+  "--timeout=0",
+  "-t 601",
+  "extra",
+  "--store-secret=openai-api-key",
+  "--forget-account=default",
+  "-h",
+  "--help",
+  "-V",
+  "--version",
+};
+
+/* Bad usage, --help and --version: exit 3 (UNKNOWN), as the standard
+ * plugins do, with nothing sent; a usage error is one line on standard
+ * output. */
+static void
+test_usage_error (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const char *words = user_data;
+  g_auto(GStrv) argv = g_strsplit (words, " ", -1);
+  gboolean informative = g_str_has_prefix (words, "-h") || g_str_has_prefix (words, "--help") ||
+                         g_str_has_prefix (words, "-V") || g_str_has_prefix (words, "--version");
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (fixture->args, argv[i]);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 3);
+  g_assert_cmpstr (fixture->err, ==, "");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  if (informative)
+    {
+      g_assert_null (strstr (fixture->out, "BYTEGPT"));
+      return;
+    }
+  assert_first_line (fixture, "^BYTEGPT UNKNOWN - [^|]+$");
+  g_assert_true (g_str_has_suffix (fixture->out, "\n"));
+  g_assert_true (strchr (fixture->out, '\n') == fixture->out + strlen (fixture->out) - 1);
+}
+
+/* The standard short option for the timeout works. */
+static void
+test_short_timeout (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_ptr_array_add (fixture->args, "-t");
+  g_ptr_array_add (fixture->args, "7");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 0);
+  assert_first_line (fixture, "^BYTEGPT OK - .*'openai\\.key'=[0-9.]+s;;;0;7 ");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,7 +728,26 @@ main (int   argc,
   ADD ("/cli-check/timeout", test_timeout);
   ADD ("/cli-check/bad-timeout", test_bad_timeout);
   ADD ("/cli-check/help-pt-br", test_help_pt_br);
+  ADD ("/cli-check/short-first-line", test_short_first_line);
+  ADD ("/cli-check/verbose", test_verbose);
+  ADD ("/cli-check/c-locale", test_c_locale);
+  ADD ("/cli-check/no-gtk", test_no_gtk);
+  ADD ("/cli-check/short-timeout", test_short_timeout);
 #undef ADD
+
+  for (guint i = 0; i < G_N_ELEMENTS (usage_errors); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli-check/usage/%s", usage_errors[i]);
+
+      g_test_add (path, Fixture, usage_errors[i], fixture_set_up, test_usage_error, fixture_tear_down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli-check/reason/%s", reason_cases[i].name);
+
+      g_test_add (path, Fixture, &reason_cases[i], fixture_set_up, test_reason_json, fixture_tear_down);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_inputs); i++)
     {

@@ -141,6 +141,8 @@ static const Case cases[] = {
   { "kommo.account", BGPT_SCENARIO_MALFORMED_JSON, "kommo.unexpected", 200 },
   { "kommo.account", BGPT_SCENARIO_WRONG_SHAPE, "kommo.unexpected", 200 },
   { "kommo.account", BGPT_SCENARIO_CLOSE, "kommo.connection", 0 },
+  { "kommo.account", BGPT_SCENARIO_UNKNOWN_SUBDOMAIN, "kommo.not-found", 302 },
+  { "kommo.account", BGPT_SCENARIO_CLOUDFLARE_TIMEOUT, "kommo.timeout", 524 },
   { "kommo.account", BGPT_SCENARIO_RESET, "kommo.connection", 0 },
 
   { "openai.key", BGPT_SCENARIO_OK, NULL, 200 },
@@ -157,7 +159,14 @@ static const Case cases[] = {
   { "openai.key", BGPT_SCENARIO_SERVER_ERROR, "openai.unexpected", 500 },
   { "openai.key", BGPT_SCENARIO_BAD_GATEWAY, "openai.unexpected", 502 },
   { "openai.key", BGPT_SCENARIO_OVERLOADED, "openai.timeout", 503, "server_is_overloaded" },
-  { "openai.key", BGPT_SCENARIO_SLOW_DOWN, "openai.timeout", 503, "slow_down" },
+  { "openai.key", BGPT_SCENARIO_SLOW_DOWN, "openai.rate-limit", 429, "slow_down" },
+  { "openai.key", BGPT_SCENARIO_SLOW_DOWN_LEGACY, "openai.rate-limit", 503, "slow_down" },
+  { "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED, "openai.auth", 401, "ip_not_authorized" },
+  { "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED, "openai.auth", 401, "account_deactivated" },
+  { "openai.key", BGPT_SCENARIO_BILLING_NOT_ACTIVE, "openai.quota", 429, "billing_not_active" },
+  { "openai.key", BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML, "openai.unexpected", 503 },
+  { "openai.key", BGPT_SCENARIO_CLOUDFLARE_TIMEOUT, "openai.timeout", 524 },
+  { "openai.key", BGPT_SCENARIO_CLOUDFLARE_UNKNOWN, "openai.unexpected", 520 },
   { "openai.key", BGPT_SCENARIO_GATEWAY_TIMEOUT, "openai.timeout", 504 },
   { "openai.key", BGPT_SCENARIO_MALFORMED_JSON, "openai.unexpected", 200 },
   { "openai.key", BGPT_SCENARIO_WRONG_SHAPE, "openai.unexpected", 200 },
@@ -169,6 +178,7 @@ static const Case cases[] = {
   { "openai.model", BGPT_SCENARIO_MODEL_NO_ACCESS, "openai.forbidden", 403, "model_not_found" },
   { "openai.model", BGPT_SCENARIO_INVALID_KEY, "openai.auth", 401, "invalid_api_key" },
   { "openai.model", BGPT_SCENARIO_WRONG_SHAPE, "openai.unexpected", 200 },
+  { "openai.model", BGPT_SCENARIO_MODEL_RETIRING, "openai.model-retiring", 200 },
 
   { "openai.assistant", BGPT_SCENARIO_OK, NULL, 200 },
   { "openai.assistant", BGPT_SCENARIO_NOT_FOUND, "openai.assistant", 404 },
@@ -260,6 +270,10 @@ assert_quota_request (const BgptSimulatorRequest *request,
   g_assert_cmpstr (json_object_get_string_member (object, "model"), ==, model);
   g_assert_cmpstr (json_object_get_string_member (object, "input"), ==, "ping");
   g_assert_cmpint (json_object_get_int_member (object, "max_output_tokens"), ==, 16);
+  /* Nothing of the check is kept at OpenAI. */
+  g_assert_true (json_object_has_member (object, "store"));
+  g_assert_false (json_object_get_boolean_member (object, "store"));
+  g_assert_cmpuint (json_object_get_size (object), ==, 4);
 }
 
 static void
@@ -272,11 +286,62 @@ test_quota_request (Fixture       *fixture,
   g_assert_true (bgpt_diagnosis_is_ok (configured));
   assert_quota_request (bgpt_simulator_get_request (fixture->simulator, 0), "gpt-4.1-mini");
 
+  /* No model set: the key's own list decides. The simulator's lists
+   * gpt-4.1-mini, gpt-4o and gpt-4o-mini with a shutdown_date, an embedding
+   * model, and gpt-6-luna without one. */
   g_clear_pointer (&fixture->config->model, g_free);
   fallback = run_check (fixture->http, fixture->config, "openai.quota");
   g_assert_true (bgpt_diagnosis_is_ok (fallback));
-  assert_quota_request (bgpt_simulator_get_request (fixture->simulator, 1),
-                        BGPT_OPENAI_QUOTA_DEFAULT_MODEL);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 3);
+  g_assert_cmpstr (bgpt_simulator_get_request (fixture->simulator, 1)->method, ==, "GET");
+  g_assert_cmpstr (bgpt_simulator_get_request (fixture->simulator, 1)->path, ==, "/v1/models");
+  assert_quota_request (bgpt_simulator_get_request (fixture->simulator, 2), "gpt-6-luna");
+}
+
+/* A list that cannot be read is the deep check's answer; a list with no
+ * current text model asks for the model to be set. */
+static void
+test_quota_without_model (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(BgptDiagnosis) refused = NULL;
+  g_autoptr(BgptDiagnosis) nothing = NULL;
+
+  g_clear_pointer (&fixture->config->model, g_free);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  refused = run_check (fixture->http, fixture->config, "openai.quota");
+  g_assert_cmpstr (refused->check, ==, "openai.quota");
+  g_assert_cmpstr (refused->error_id, ==, "openai.auth");
+  g_assert_cmpstr (refused->reason, ==, "invalid_api_key");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 0);
+
+  bgpt_simulator_set_response (fixture->simulator, "openai.key", 200, NULL,
+                               "{\"object\":\"list\",\"data\":["
+                               "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"shutdown_date\":\"2027-01-14\"},"
+                               "{\"id\":\"text-embedding-3-large\",\"object\":\"model\"},"
+                               "{\"id\":\"gpt-realtime\",\"object\":\"model\"}]}");
+  nothing = run_check (fixture->http, fixture->config, "openai.quota");
+  g_assert_cmpstr (nothing->error_id, ==, "openai.model");
+  g_assert_nonnull (nothing->detail);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 0);
+}
+
+static void
+test_pick_probe_model (void)
+{
+  const char * const listed[] = {
+    "gpt-4o-realtime-preview", "text-embedding-3-small", "gpt-image-2", "gpt-6-luna",
+    "gpt-6-luna-mini-2026-10-01", "gpt-6-luna-mini", "o4-mini", "whisper-1",
+    "gpt-6-terra-mini", "gpt-4o-mini-tts", "davinci-002", NULL
+  };
+  const char * const no_text[] = { "text-embedding-3-small", "tts-1", "o3", NULL };
+  const char * const one[] = { "gpt-6-sol", NULL };
+
+  /* Smallest kind, then the alias, then the latest name. */
+  g_assert_cmpstr (bgpt_openai_pick_probe_model (listed), ==, "gpt-6-luna-mini");
+  g_assert_cmpstr (bgpt_openai_pick_probe_model (one), ==, "gpt-6-sol");
+  g_assert_null (bgpt_openai_pick_probe_model (no_text));
+  g_assert_null (bgpt_openai_pick_probe_model (NULL));
 }
 
 typedef struct
@@ -403,6 +468,14 @@ test_kommo_default_base_url (void)
   g_assert_no_error (error);
   g_assert_cmpstr (url, ==, "https://acme.kommo.com");
 
+  /* A legacy amoCRM account, stored as its whole host. */
+  g_free (config->kommo_subdomain);
+  config->kommo_subdomain = g_strdup ("foo.amocrm.ru");
+  g_clear_pointer (&url, g_free);
+  url = bgpt_kommo_base_url (config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, "https://foo.amocrm.ru");
+
   openai = bgpt_openai_base_url (config);
   g_assert_cmpstr (openai, ==, "https://api.openai.com/v1");
 
@@ -440,6 +513,9 @@ main (int   argc,
               fixture_set_up, test_echoed_secret_is_scrubbed, fixture_tear_down);
   g_test_add ("/clients/raw-response", Fixture, NULL,
               fixture_set_up, test_raw_response, fixture_tear_down);
+  g_test_add ("/clients/quota-without-model", Fixture, NULL,
+              fixture_set_up, test_quota_without_model, fixture_tear_down);
+  g_test_add_func ("/clients/pick-probe-model", test_pick_probe_model);
   g_test_add_func ("/clients/base-urls", test_kommo_default_base_url);
 
   return g_test_run ();

@@ -42,6 +42,9 @@ typedef struct
   const char           *detail_has;
   const char           *subject;
   int                   n_items;      /* -1: items must be NULL */
+  const char           *reason;       /* NULL: the diagnosis has none */
+  gboolean              warning;      /* the catalog calls error_id a warning */
+  const char           *now;          /* "YYYY-MM-DD" (UTC) for dates in the body */
 } DiagnosisCase;
 
 /* Fields left out of a case are 0, so "no Retry-After" needs a real value. */
@@ -65,6 +68,27 @@ static const char proxy_502[] =
   "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
   "<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
 
+/* What Cloudflare, in front of api.openai.com, answers when the origin
+ * fails: an HTML page, never JSON (docs/providers.md). */
+#define CLOUDFLARE_HEADERS "content-type: text/html; charset=UTF-8\nserver: cloudflare\ncf-ray: 8e3f2a1b9c0d4e5f-GRU"
+#define CLOUDFLARE_PAGE(code, what) \
+  "<!DOCTYPE html>\n<!--[if lt IE 7]> <html class=\"no-js ie6 oldie\" lang=\"en-US\"> <![endif]-->\n" \
+  "<head>\n<title>api.openai.com | " code ": " what "</title>\n<meta charset=\"UTF-8\" />\n" \
+  "<link rel=\"stylesheet\" id=\"cf_styles-css\" href=\"/cdn-cgi/styles/cf.errors.css\" />\n" \
+  "<script>if (!navigator.cookieEnabled) { window.addEventListener('DOMContentLoaded', function () {}); }</script>\n" \
+  "</head>\n<body>\n<div id=\"cf-wrapper\">\n<div id=\"cf-error-details\" class=\"p-0\">\n" \
+  "<header class=\"mx-auto pt-10 lg:pt-6 lg:px-8 w-240 lg:w-full mb-8\">\n" \
+  "<h1 class=\"inline-block sm:block sm:mb-2 font-light text-60 lg:text-4xl text-black-dark leading-tight mr-2\">\n" \
+  "<span class=\"inline-block\">" what "</span>\n<span class=\"code-label\">Error code " code "</span>\n</h1>\n" \
+  "</header>\n<div class=\"cf-error-footer cf-wrapper w-240 lg:w-full py-10 sm:py-4 sm:px-8 mx-auto text-center sm:text-left border-solid border-0 border-t border-gray-300\">\n" \
+  "<p class=\"text-13\"><span class=\"cf-footer-item sm:block sm:mb-1\">Cloudflare Ray ID: <strong class=\"font-semibold\">8e3f2a1b9c0d4e5f</strong></span>\n" \
+  "<span class=\"cf-footer-separator sm:hidden\">&bull;</span></p>\n</div>\n</div>\n</div>\n</body>\n</html>\n"
+
+static const char nginx_503[] =
+  "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n"
+  "<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n"
+  "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
 static const char invalid_utf8[] = "{\"error\":{\"message\":\"bad \xff\xfe bytes\x00 and \xc3\",\"code\":\"x\"";
 
 static const DiagnosisCase cases[] = {
@@ -74,7 +98,7 @@ static const DiagnosisCase cases[] = {
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"invalid_api_key\"",
                           "Incorrect API key provided: sk-ab***wxyz. You can find your API key at https://platform.openai.com/account/api-keys."),
     .error_id = "openai.auth", .api_code = "invalid_api_key", .request_id = "req_401a",
-    .retry_after = RETRY_NONE, .message_has = "Incorrect API key provided", .n_items = -1 },
+    .retry_after = RETRY_NONE, .message_has = "Incorrect API key provided", .n_items = -1, .reason = "invalid_api_key" },
   { .name = "openai/401-no-key", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
                           "You didn't provide an API key. You need to provide your API key in an Authorization header."),
@@ -85,12 +109,49 @@ static const DiagnosisCase cases[] = {
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
                           "You have insufficient permissions for this operation. Missing scopes: api.model.read."),
     .error_id = "openai.auth", .request_id = "req_scopes", .retry_after = RETRY_NONE,
-    .message_has = "Missing scopes", .n_items = -1 },
+    .message_has = "Missing scopes", .n_items = -1, .reason = "missing_scopes" },
   { .name = "openai/401-mismatched-organization", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"mismatched_organization\"",
                           "OpenAI-Organization header should match organization for API key"),
     .error_id = "openai.auth", .api_code = "mismatched_organization", .retry_after = RETRY_NONE,
-    .n_items = -1 },
+    .n_items = -1, .reason = "organization" },
+  { .name = "openai/401-missing-scopes-responses", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 401,
+    .headers = "x-request-id: req_scopes2\ncontent-type: application/json",
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
+                          "You have insufficient permissions for this operation. Missing scopes: api.responses.write. "
+                          "Check that you have the correct role in your organization (Reader, Writer, Owner) and "
+                          "project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes."),
+    .error_id = "openai.auth", .request_id = "req_scopes2", .retry_after = RETRY_NONE,
+    .detail_has = "api.responses.write", .n_items = -1, .reason = "missing_scopes" },
+  { .name = "openai/401-ip-not-authorized", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
+    .headers = "x-request-id: req_ip\ncontent-type: application/json",
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"ip_not_authorized\"",
+                          "Your request IP is not authorized for this project or organization."),
+    .error_id = "openai.auth", .api_code = "ip_not_authorized", .request_id = "req_ip",
+    .retry_after = RETRY_NONE, .n_items = -1, .reason = "ip_not_authorized" },
+  { .name = "openai/401-ip-message-only", .check = BGPT_CHECK_OPENAI_MODEL, .expected_id = "gpt-4o",
+    .status = 401,
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
+                          "Your IP is not authorized to access this organization."),
+    .error_id = "openai.auth", .retry_after = RETRY_NONE, .n_items = -1,
+    .reason = "ip_not_authorized" },
+  { .name = "openai/401-membership-not-ip", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
+                          "Project membership not authorized for this operation."),
+    .error_id = "openai.auth", .retry_after = RETRY_NONE, .n_items = -1 },
+  { .name = "openai/401-account-deactivated", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
+    .headers = "x-request-id: req_deact\ncontent-type: application/json",
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"account_deactivated\"",
+                          "The OpenAI account associated with this API key has been deactivated. If you are the "
+                          "developer for this OpenAI app, please check your email for more information."),
+    .error_id = "openai.auth", .api_code = "account_deactivated", .request_id = "req_deact",
+    .retry_after = RETRY_NONE, .message_has = "deactivated", .n_items = -1,
+    .reason = "account_deactivated" },
+  { .name = "openai/401-no-organization", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"no_organization\"",
+                          "You must be a member of an organization to use the API. Please contact us through our help center at help.openai.com."),
+    .error_id = "openai.auth", .api_code = "no_organization", .retry_after = RETRY_NONE,
+    .n_items = -1, .reason = "organization" },
   { .name = "openai/401-json-array-body", .check = BGPT_CHECK_OPENAI_KEY, .status = 401,
     .body = "[{\"error\":{\"code\":\"invalid_api_key\"}}]",
     .error_id = "openai.auth", .retry_after = RETRY_NONE, .n_items = -1 },
@@ -125,11 +186,23 @@ static const DiagnosisCase cases[] = {
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
                           "No assistant found with id 'asst_abc123DEF456'."),
     .error_id = "openai.assistant", .request_id = "req_asst", .retry_after = RETRY_NONE,
-    .message_has = "No assistant found", .n_items = -1 },
+    .message_has = "No assistant found", .n_items = -1, .reason = "not_found" },
   { .name = "openai/404-assistants-shut-down", .check = BGPT_CHECK_OPENAI_ASSISTANT,
     .expected_id = "asst_abc123DEF456", .status = 404, .body = "",
     .error_id = "openai.assistant", .retry_after = RETRY_NONE, .detail_has = "empty",
-    .n_items = -1 },
+    .n_items = -1, .reason = "assistants_api_shut_down" },
+  { .name = "openai/404-assistants-invalid-url", .check = BGPT_CHECK_OPENAI_ASSISTANT,
+    .expected_id = "asst_abc123DEF456", .status = 404, .headers = "x-request-id: req_gone",
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
+                          "Invalid URL (GET /v1/assistants/asst_abc123DEF456)"),
+    .error_id = "openai.assistant", .request_id = "req_gone", .retry_after = RETRY_NONE,
+    .n_items = -1, .reason = "assistants_api_shut_down" },
+  { .name = "openai/400-assistants-deprecated", .check = BGPT_CHECK_OPENAI_ASSISTANT,
+    .expected_id = "asst_abc123DEF456", .status = 400,
+    .body = OPENAI_ERROR ("\"invalid_request_error\"", "null",
+                          "The Assistants API has been shut down. Please use the Responses API."),
+    .error_id = "openai.assistant", .retry_after = RETRY_NONE, .n_items = -1,
+    .reason = "assistants_api_shut_down" },
   { .name = "openai/400-invalid-beta", .check = BGPT_CHECK_OPENAI_ASSISTANT,
     .expected_id = "asst_abc123DEF456", .status = 400,
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"invalid_beta\"",
@@ -150,58 +223,70 @@ static const DiagnosisCase cases[] = {
     .body = OPENAI_ERROR ("\"requests\"", "\"rate_limit_exceeded\"",
                           "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s."),
     .error_id = "openai.rate-limit", .api_code = "rate_limit_exceeded", .request_id = "req_rl",
-    .retry_after = 20, .message_has = "Rate limit reached", .n_items = -1 },
+    .retry_after = 20, .message_has = "Rate limit reached", .n_items = -1, .warning = TRUE },
   { .name = "openai/429-retry-after-ms", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .headers = "retry-after-ms: 1500",
     .body = OPENAI_ERROR ("\"tokens\"", "\"rate_limit_exceeded\"", "Rate limit reached"),
     .error_id = "openai.rate-limit", .api_code = "rate_limit_exceeded", .retry_after = 2,
-    .n_items = -1 },
+    .n_items = -1, .warning = TRUE },
   { .name = "openai/429-retry-after-clamped", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .headers = "Retry-After: 99999999999999999999",
     .body = OPENAI_ERROR ("\"requests\"", "\"rate_limit_exceeded\"", "Slow"),
     .error_id = "openai.rate-limit", .api_code = "rate_limit_exceeded", .retry_after = 86400,
-    .n_items = -1 },
+    .n_items = -1, .warning = TRUE },
   { .name = "openai/429-retry-after-garbage", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .headers = "Retry-After: soon\nRetry-After-Ms: -5",
     .body = OPENAI_ERROR ("\"requests\"", "\"rate_limit_exceeded\"", "Slow"),
     .error_id = "openai.rate-limit", .api_code = "rate_limit_exceeded", .retry_after = RETRY_NONE,
-    .n_items = -1 },
+    .n_items = -1, .warning = TRUE },
   { .name = "openai/429-insufficient-quota", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("\"insufficient_quota\"", "\"insufficient_quota\"",
                           "You exceeded your current quota, please check your plan and billing details."),
     .error_id = "openai.quota", .api_code = "insufficient_quota", .retry_after = RETRY_NONE,
-    .message_has = "exceeded your current quota", .n_items = -1 },
+    .message_has = "exceeded your current quota", .n_items = -1, .reason = "insufficient_quota" },
   { .name = "openai/429-quota-type-only", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("\"insufficient_quota\"", "null",
                           "You exceeded your current quota, please check your plan and billing details."),
-    .error_id = "openai.quota", .retry_after = RETRY_NONE, .n_items = -1 },
+    .error_id = "openai.quota", .retry_after = RETRY_NONE, .n_items = -1, .reason = "insufficient_quota" },
   { .name = "openai/429-credit-balance", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"credit_balance_exhausted\"",
                           "Your credit balance is exhausted."),
     .error_id = "openai.quota", .api_code = "credit_balance_exhausted", .retry_after = RETRY_NONE,
-    .n_items = -1 },
+    .n_items = -1, .reason = "credit_balance_exhausted" },
   { .name = "openai/429-org-spend-limit", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("null", "\"organization_spend_limit_exceeded\"", "Spend limit reached."),
     .error_id = "openai.quota", .api_code = "organization_spend_limit_exceeded",
-    .retry_after = RETRY_NONE, .n_items = -1 },
+    .retry_after = RETRY_NONE, .n_items = -1, .reason = "organization_spend_limit_exceeded" },
   { .name = "openai/429-project-spend-limit", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .headers = "retry-after: 3",
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"project_spend_limit_exceeded\"",
                           "Project spend limit reached."),
     .error_id = "openai.quota", .api_code = "project_spend_limit_exceeded", .retry_after = 3,
-    .n_items = -1 },
+    .n_items = -1, .reason = "project_spend_limit_exceeded" },
   { .name = "openai/429-org-usage-limit", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("\"invalid_request_error\"", "\"organization_usage_limit_exceeded\"",
                           "Usage limit reached."),
     .error_id = "openai.quota", .api_code = "organization_usage_limit_exceeded",
-    .retry_after = RETRY_NONE, .n_items = -1 },
+    .retry_after = RETRY_NONE, .n_items = -1, .reason = "organization_usage_limit_exceeded" },
   { .name = "openai/429-billing-hard-limit", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = OPENAI_ERROR ("\"billing_hard_limit_reached\"", "null", "Billing hard limit has been reached"),
     .error_id = "openai.quota", .retry_after = RETRY_NONE, .n_items = -1 },
+  { .name = "openai/429-slow-down", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
+    .headers = "x-request-id: req_slow\nretry-after: 2",
+    .body = OPENAI_ERROR ("\"rate_limit_error\"", "\"slow_down\"", "Please reduce your request rate."),
+    .error_id = "openai.rate-limit", .api_code = "slow_down", .request_id = "req_slow",
+    .retry_after = 2, .n_items = -1, .reason = "slow_down", .warning = TRUE },
+  { .name = "openai/429-billing-not-active", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
+    .headers = "x-request-id: req_bill",
+    .body = OPENAI_ERROR ("\"billing_not_active\"", "\"billing_not_active\"",
+                          "Your account is not active, please check your billing details on our website."),
+    .error_id = "openai.quota", .api_code = "billing_not_active", .request_id = "req_bill",
+    .retry_after = RETRY_NONE, .message_has = "not active", .n_items = -1,
+    .reason = "billing_not_active" },
   { .name = "openai/429-truncated-json", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429,
     .body = "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insuff",
     .error_id = "openai.rate-limit", .retry_after = RETRY_NONE, .detail_has = "exceeded",
-    .n_items = -1 },
+    .n_items = -1, .warning = TRUE },
 
   /* OpenAI server side */
   { .name = "openai/500-server-error", .check = BGPT_CHECK_OPENAI_KEY, .status = 500,
@@ -218,15 +303,39 @@ static const DiagnosisCase cases[] = {
     .body = OPENAI_ERROR ("\"service_unavailable_error\"", "\"server_is_overloaded\"",
                           "Service is busy."),
     .error_id = "openai.timeout", .api_code = "server_is_overloaded", .retry_after = RETRY_NONE,
-    .n_items = -1 },
+    .n_items = -1, .reason = "server_is_overloaded" },
   { .name = "openai/503-slow-down", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 503,
-    .body = OPENAI_ERROR ("\"service_unavailable_error\"", "\"slow_down\"", "Please reduce your rate."),
-    .error_id = "openai.timeout", .api_code = "slow_down", .retry_after = RETRY_NONE,
-    .n_items = -1 },
+    .body = OPENAI_ERROR ("\"service_unavailable_error\"", "\"slow_down\"", "Please reduce your request rate."),
+    .error_id = "openai.rate-limit", .api_code = "slow_down", .retry_after = RETRY_NONE,
+    .n_items = -1, .reason = "slow_down", .warning = TRUE },
   { .name = "openai/503-overloaded-message", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 503,
     .body = OPENAI_ERROR ("\"server_error\"", "null",
                           "That model is currently Overloaded with other requests. You can retry your request."),
-    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .n_items = -1 },
+    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .n_items = -1, .reason = "server_is_overloaded" },
+  { .name = "openai/503-html", .check = BGPT_CHECK_OPENAI_KEY, .status = 503,
+    .headers = "content-type: text/html", .body = nginx_503,
+    .error_id = "openai.unexpected", .retry_after = RETRY_NONE,
+    .detail_has = "503 Service Temporarily Unavailable", .n_items = -1 },
+  { .name = "openai/520-cloudflare", .check = BGPT_CHECK_OPENAI_KEY, .status = 520,
+    .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("520", "Web server is returning an unknown error"),
+    .error_id = "openai.unexpected", .retry_after = RETRY_NONE,
+    .detail_has = "520: Web server is returning an unknown error", .n_items = -1 },
+  { .name = "openai/521-cloudflare", .check = BGPT_CHECK_OPENAI_MODEL, .expected_id = "gpt-4o",
+    .status = 521, .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("521", "Web server is down"),
+    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .detail_has = "Web server is down",
+    .n_items = -1 },
+  { .name = "openai/522-cloudflare", .check = BGPT_CHECK_OPENAI_KEY, .status = 522,
+    .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("522", "Connection timed out"),
+    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .detail_has = "Connection timed out",
+    .n_items = -1 },
+  { .name = "openai/523-cloudflare", .check = BGPT_CHECK_OPENAI_KEY, .status = 523,
+    .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("523", "Origin is unreachable"),
+    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .detail_has = "Origin is unreachable",
+    .n_items = -1 },
+  { .name = "openai/524-cloudflare", .check = BGPT_CHECK_OPENAI_QUOTA, .status = 524,
+    .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("524", "A timeout occurred"),
+    .error_id = "openai.timeout", .retry_after = RETRY_NONE, .detail_has = "524: A timeout occurred",
+    .n_items = -1 },
   { .name = "openai/503-plain", .check = BGPT_CHECK_OPENAI_KEY, .status = 503,
     .body = "Service Unavailable", .error_id = "openai.unexpected", .retry_after = RETRY_NONE,
     .detail_has = "Service Unavailable", .n_items = -1 },
@@ -279,6 +388,24 @@ static const DiagnosisCase cases[] = {
   { .name = "openai/200-model-ok", .check = BGPT_CHECK_OPENAI_MODEL, .expected_id = "gpt-4o",
     .status = 200, .body = "{\"id\":\"gpt-4o\",\"object\":\"model\",\"owned_by\":\"system\"}",
     .retry_after = RETRY_NONE, .subject = "gpt-4o", .n_items = -1 },
+  { .name = "openai/200-model-retiring", .check = BGPT_CHECK_OPENAI_MODEL,
+    .expected_id = "gpt-4o-mini", .status = 200, .now = "2026-12-03",
+    .body = "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,"
+            "\"owned_by\":\"system\",\"shutdown_date\":\"2027-01-14\"}",
+    .error_id = "openai.model-retiring", .retry_after = RETRY_NONE, .subject = "gpt-4o-mini",
+    .detail_has = "“gpt-4o-mini” on 2027-01-14", .n_items = -1, .warning = TRUE },
+  { .name = "openai/200-model-retiring-later", .check = BGPT_CHECK_OPENAI_MODEL,
+    .expected_id = "gpt-4o-mini", .status = 200, .now = "2026-10-15",
+    .body = "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"shutdown_date\":\"2027-01-14\"}",
+    .retry_after = RETRY_NONE, .subject = "gpt-4o-mini", .n_items = -1 },
+  { .name = "openai/200-model-shutdown-null", .check = BGPT_CHECK_OPENAI_MODEL,
+    .expected_id = "gpt-6-luna", .status = 200, .now = "2026-12-03",
+    .body = "{\"id\":\"gpt-6-luna\",\"object\":\"model\",\"shutdown_date\":null}",
+    .retry_after = RETRY_NONE, .subject = "gpt-6-luna", .n_items = -1 },
+  { .name = "openai/200-model-shutdown-malformed", .check = BGPT_CHECK_OPENAI_MODEL,
+    .expected_id = "gpt-6-luna", .status = 200, .now = "2026-12-03",
+    .body = "{\"id\":\"gpt-6-luna\",\"object\":\"model\",\"shutdown_date\":\"2027-02-30\"}",
+    .retry_after = RETRY_NONE, .subject = "gpt-6-luna", .n_items = -1 },
   { .name = "openai/200-model-other-id", .check = BGPT_CHECK_OPENAI_MODEL, .expected_id = "gpt-4o",
     .status = 200, .body = "{\"id\":\"gpt-3.5-turbo\",\"object\":\"model\"}",
     .error_id = "openai.unexpected", .retry_after = RETRY_NONE, .n_items = -1 },
@@ -380,11 +507,11 @@ static const DiagnosisCase cases[] = {
   { .name = "kommo/429-body-retry-after", .service = BGPT_SERVICE_KOMMO,
     .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 429,
     .body = "{\"title\":\"Too Many Requests\",\"status\":429,\"retry_after\":3}",
-    .error_id = "kommo.rate-limit", .retry_after = 3, .n_items = -1 },
+    .error_id = "kommo.rate-limit", .retry_after = 3, .n_items = -1, .warning = TRUE },
   { .name = "kommo/429-header-retry-after", .service = BGPT_SERVICE_KOMMO,
     .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 429, .headers = "Retry-After: 5",
     .body = "Too Many Requests", .error_id = "kommo.rate-limit", .retry_after = 5,
-    .message_has = "Too Many Requests", .n_items = -1 },
+    .message_has = "Too Many Requests", .n_items = -1, .warning = TRUE },
   { .name = "kommo/500-trace-id", .service = BGPT_SERVICE_KOMMO,
     .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 500,
     .body = "{\"title\":\"Internal Server Error\",\"status\":500,\"trace_id\":\"a1b2c3d4e5\"}",
@@ -405,8 +532,22 @@ static const DiagnosisCase cases[] = {
   { .name = "kommo/302-redirect", .service = BGPT_SERVICE_KOMMO,
     .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 302,
     .headers = "Location: https://www.kommo.com/login/?redirect=secret",
-    .error_id = "kommo.unexpected", .retry_after = RETRY_NONE,
+    .error_id = "kommo.not-found", .retry_after = RETRY_NONE,
     .detail_has = "https://www.kommo.com", .n_items = -1 },
+  { .name = "kommo/301-redirect-elsewhere", .service = BGPT_SERVICE_KOMMO,
+    .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 301,
+    .headers = "Location: https://login.example.net/",
+    .error_id = "kommo.unexpected", .retry_after = RETRY_NONE,
+    .detail_has = "https://login.example.net", .n_items = -1 },
+  { .name = "kommo/302-redirect-amocrm", .service = BGPT_SERVICE_KOMMO,
+    .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 302,
+    .headers = "Location: https://www.amocrm.ru/",
+    .error_id = "kommo.not-found", .retry_after = RETRY_NONE, .n_items = -1 },
+  { .name = "kommo/524-cloudflare", .service = BGPT_SERVICE_KOMMO,
+    .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 524,
+    .headers = CLOUDFLARE_HEADERS, .body = CLOUDFLARE_PAGE ("524", "A timeout occurred"),
+    .error_id = "kommo.timeout", .retry_after = RETRY_NONE, .detail_has = "A timeout occurred",
+    .n_items = -1 },
   { .name = "kommo/200-account", .service = BGPT_SERVICE_KOMMO,
     .check = BGPT_CHECK_KOMMO_ACCOUNT, .status = 200,
     .headers = "Content-Type: application/hal+json\nX-Request-Id: kok",
@@ -501,7 +642,16 @@ diagnose_case (const DiagnosisCase *c)
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessageHeaders) headers = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GDateTime) now = NULL;
   BgptExchange exchange = { 0 };
+
+  if (c->now != NULL)
+    {
+      g_autofree char *iso = g_strconcat (c->now, "T12:00:00Z", NULL);
+
+      now = g_date_time_new_from_iso8601 (iso, NULL);
+      g_assert_nonnull (now);
+    }
 
   if (c->error_domain != NULL)
     error = g_error_new (c->error_domain (), c->error_code, "%s transport failure (%s)",
@@ -524,6 +674,7 @@ diagnose_case (const DiagnosisCase *c)
   exchange.elapsed_ms = 1234;
   exchange.expected_id = c->expected_id;
   exchange.secrets = test_secrets;
+  exchange.now = now;
 
   return bgpt_diagnose (&exchange);
 }
@@ -556,8 +707,17 @@ test_diagnosis_case (gconstpointer data)
     }
   if (c->subject != NULL)
     g_assert_cmpstr (diagnosis->subject, ==, c->subject);
-  if (c->error_id != NULL)
+  else if (c->error_id != NULL)
     g_assert_null (diagnosis->subject);
+
+  g_assert_cmpstr (diagnosis->reason, ==, c->reason);
+  if (c->error_id != NULL)
+    {
+      const BgptCatalogEntry *entry = bgpt_catalog_lookup (c->error_id);
+
+      g_assert_cmpint (entry->severity, ==, c->warning ? BGPT_SEVERITY_WARNING
+                                                       : BGPT_SEVERITY_CRITICAL);
+    }
 
   if (c->n_items < 0)
     g_assert_null (diagnosis->items);
@@ -583,6 +743,50 @@ test_diagnosis_table_covers_catalog (void)
       if (!covered)
         g_error ("No diagnosis case gives %s", entries[i].id);
     }
+}
+
+/* Every reason the catalog explains comes out of some case. */
+static void
+test_diagnosis_table_covers_reasons (void)
+{
+  gsize n_reasons;
+  const BgptCatalogReason *reasons = bgpt_catalog_get_reasons (&n_reasons);
+
+  for (gsize i = 0; i < n_reasons; i++)
+    {
+      gboolean covered = FALSE;
+
+      for (gsize j = 0; j < G_N_ELEMENTS (cases) && !covered; j++)
+        covered = g_strcmp0 (cases[j].error_id, reasons[i].id) == 0 &&
+                  g_strcmp0 (cases[j].reason, reasons[i].reason) == 0;
+      if (!covered)
+        g_error ("No diagnosis case gives %s with reason %s", reasons[i].id, reasons[i].reason);
+    }
+}
+
+/* The deep check picks its model among the ones without a shutdown date. */
+static void
+test_diagnosis_current_models (void)
+{
+  static const char body[] =
+    "{\"object\":\"list\",\"data\":["
+    "{\"id\":\"gpt-4o-mini\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\",\"shutdown_date\":\"2027-01-14\"},"
+    "{\"id\":\"gpt-6-luna\",\"object\":\"model\",\"created\":1790000000,\"owned_by\":\"system\"},"
+    "{\"id\":\"gpt-4.1-mini\",\"object\":\"model\",\"created\":1744316542,\"owned_by\":\"system\",\"shutdown_date\":\"2027-01-14\"},"
+    "{\"id\":\"text-embedding-3-small\",\"object\":\"model\",\"shutdown_date\":null},"
+    "{\"id\":\"davinci-002\",\"object\":\"model\",\"shutdown_date\":\"someday\"}]}";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  BgptExchange exchange = {
+    .service = BGPT_SERVICE_OPENAI, .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
+    .body = bytes, .secrets = test_secrets,
+  };
+  const char * const expected[] = { "gpt-6-luna", "text-embedding-3-small", "davinci-002", NULL };
+
+  diagnosis = bgpt_diagnose (&exchange);
+  g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
+  g_assert_cmpuint (g_strv_length (diagnosis->items), ==, 5);
+  g_assert_true (g_strv_equal ((const char * const *) diagnosis->current_items, expected));
 }
 
 static void
@@ -1084,6 +1288,8 @@ test_diagnosis_boxed (void)
   diagnosis->http_status = 200;
   diagnosis->request_id = g_strdup ("req_1");
   diagnosis->items = g_strdupv ((GStrv) items);
+  diagnosis->current_items = g_strdupv ((GStrv) items);
+  diagnosis->reason = g_strdup ("missing_scopes");
   diagnosis->elapsed_ms = 17;
 
   copy = g_boxed_copy (BGPT_TYPE_DIAGNOSIS, diagnosis);
@@ -1095,6 +1301,9 @@ test_diagnosis_boxed (void)
   g_assert_cmpint (copy->retry_after_s, ==, -1);
   g_assert_cmpstrv (copy->items, items);
   g_assert_true (copy->items != diagnosis->items);
+  g_assert_cmpstrv (copy->current_items, items);
+  g_assert_cmpstr (copy->reason, ==, "missing_scopes");
+  g_assert_true (copy->reason != diagnosis->reason);
 }
 
 int
@@ -1111,7 +1320,9 @@ main (int   argc,
     }
 
   g_test_add_func ("/diagnosis/table-covers-catalog", test_diagnosis_table_covers_catalog);
+  g_test_add_func ("/diagnosis/table-covers-reasons", test_diagnosis_table_covers_reasons);
   g_test_add_func ("/diagnosis/model-ids", test_diagnosis_model_ids);
+  g_test_add_func ("/diagnosis/current-models", test_diagnosis_current_models);
   g_test_add_func ("/diagnosis/five-megabytes", test_diagnosis_five_megabytes);
   g_test_add_func ("/diagnosis/deep-nesting", test_diagnosis_deep_nesting);
   g_test_add_func ("/diagnosis/hidden-nesting", test_diagnosis_hidden_nesting);

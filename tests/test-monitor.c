@@ -11,6 +11,7 @@
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
 #include "bgpt-simulator.h"
+#include "bgpt-test-utils.h"
 
 #define KEY "sk-test-monitor-0123456789abcdef"
 #define TOKEN "kommo-test-token-0123456789"
@@ -311,22 +312,22 @@ run_for (guint ms)
 
 typedef gboolean (*Condition) (Fixture *fixture);
 
-/* Runs the main loop until @condition holds; fails after @ms. */
+/* Runs the main loop until @condition holds; fails after the tests' one
+ * generous bound (bgpt-test-utils.h). */
 static void
-wait_until (Fixture   *fixture,
-            Condition  condition,
-            guint      ms,
+wait_until (Fixture    *fixture,
+            Condition   condition,
             const char *what)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add (ms, on_deadline, &expired);
+  guint id = g_timeout_add (bgpt_test_wait_bound_ms (), on_deadline, &expired);
 
   while (!condition (fixture) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (!expired)
     g_source_remove (id);
   if (!condition (fixture))
-    g_error ("Timed out after %u ms waiting for: %s", ms, what);
+    g_error ("Timed out after %u ms waiting for: %s", bgpt_test_wait_bound_ms (), what);
 }
 
 static BgptMonitorCheck *
@@ -441,17 +442,17 @@ test_confirmation_after_threshold (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_failed_once, 5000, "a first failure");
+  wait_until (fixture, key_failed_once, "a first failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
   g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.auth");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
 
-  wait_until (fixture, key_failed_twice, 5000, "a second failure");
+  wait_until (fixture, key_failed_twice, "a second failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
   g_assert_cmpuint (fixture->raised, ==, 0);
 
-  wait_until (fixture, key_is_down, 5000, "the third failure");
+  wait_until (fixture, key_is_down, "the third failure");
   g_assert_cmpuint (key_failures (fixture), ==, 3);
   g_assert_cmpuint (fixture->raised, ==, 1);
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
@@ -485,19 +486,19 @@ test_resolution_after_threshold (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_is_down, 5000, "the incident");
+  wait_until (fixture, key_is_down, "the incident");
   incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   g_object_ref (incident);
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  wait_until (fixture, key_succeeded_once_while_down, 5000, "a first success");
+  wait_until (fixture, key_succeeded_once_while_down, "a first success");
   /* One success is not enough (success-threshold 2). */
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
   g_assert_true (bgpt_incident_is_open (incident));
   g_assert_cmpuint (fixture->resolved, ==, 0);
 
-  wait_until (fixture, key_is_ok, 5000, "the second success");
+  wait_until (fixture, key_is_ok, "the second success");
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 2);
   g_assert_false (bgpt_incident_is_open (incident));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
@@ -520,14 +521,14 @@ test_user_check_confirms_at_once (Fixture       *fixture,
   bgpt_monitor_start (fixture->monitor);
 
   /* In the background, a first failure is not an incident (threshold 3). */
-  wait_until (fixture, key_failed_once, 5000, "a first background failure");
+  wait_until (fixture, key_failed_once, "a first background failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
   g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
 
   /* The user asks: the very next failure is the incident. */
   bgpt_monitor_confirm_now (fixture->monitor, NULL);
-  wait_until (fixture, key_failed_twice, 5000, "the user's check");
+  wait_until (fixture, key_failed_twice, "the user's check");
   g_assert_cmpuint (key_failures (fixture), ==, 2);
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
   incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
@@ -543,7 +544,7 @@ test_user_check_confirms_at_once (Fixture       *fixture,
 
   /* The background checks go on to the threshold: the same incident is
    * announced, no new one. */
-  wait_until (fixture, key_is_down, 5000, "the third failure");
+  wait_until (fixture, key_is_down, "the third failure");
   g_assert_cmpuint (fixture->raised, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
   g_assert_true (bgpt_incident_is_open (incident));
@@ -553,7 +554,7 @@ test_user_check_confirms_at_once (Fixture       *fixture,
    * (success-threshold 2 would need two in the background). */
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
   bgpt_monitor_confirm_now (fixture->monitor, NULL);
-  wait_until (fixture, key_succeeded_once, 5000, "the user's check after the fix");
+  wait_until (fixture, key_succeeded_once, "the user's check after the fix");
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 1);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_OK);
   g_assert_false (bgpt_incident_is_open (incident));
@@ -573,7 +574,7 @@ test_user_incident_announced_at_threshold (Fixture       *fixture,
   bgpt_monitor_start (fixture->monitor);
   bgpt_monitor_confirm_now (fixture->monitor, NULL);
 
-  wait_until (fixture, key_failed_twice, 5000, "two failures");
+  wait_until (fixture, key_failed_twice, "two failures");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
   g_assert_cmpuint (fixture->raised, ==, 0);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
@@ -609,7 +610,7 @@ test_offline_suppresses_checks (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "retry-interval", 3600);
   back = g_get_monotonic_time ();
   test_network_set_available (fixture->network, TRUE);
-  wait_until (fixture, key_has_result, 4000, "a check once the network is back");
+  wait_until (fixture, key_has_result, "a check once the network is back");
   g_assert_cmpint (g_get_monotonic_time () - back, <, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
@@ -629,7 +630,7 @@ test_network_flap_is_debounced (Fixture       *fixture,
 {
   g_settings_set_uint (fixture->settings, "check-interval", 3600);
   bgpt_monitor_start (fixture->monitor);
-  wait_until (fixture, key_has_result, 5000, "the first round");
+  wait_until (fixture, key_has_result, "the first round");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 1);
 
   /* Five quick drops and returns give one round, not five. */
@@ -657,18 +658,18 @@ test_retry_after_is_honoured (Fixture       *fixture,
                                "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_failed_once, 5000, "the first answer");
+  wait_until (fixture, key_failed_once, "the first answer");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 3);
 
   /* retry-interval is 1 s, but the server asked for 3. */
-  wait_until (fixture, two_key_runs, 6000, "the retry");
+  wait_until (fixture, two_key_runs, "the retry");
   gap = g_array_index (fixture->key_started_at, gint64, 1) -
         g_array_index (fixture->key_started_at, gint64, 0);
   g_assert_cmpint (gap, >=, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (gap, <, 5 * G_USEC_PER_SEC);
 
   /* Neither does "check now" go past it. */
-  wait_until (fixture, key_has_result, 5000, "the retry's answer");
+  wait_until (fixture, key_has_result, "the retry's answer");
   requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
   bgpt_monitor_check_now (fixture->monitor, NULL);
   run_for (1500);
@@ -688,12 +689,12 @@ test_retry_after_only_when_asked (Fixture       *fixture,
                                "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_failed_once, 5000, "the first answer");
+  wait_until (fixture, key_failed_once, "the first answer");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 86400);
   g_assert_cmpint (bgpt_monitor_check_get_not_before (key_check (fixture)), <=, g_get_monotonic_time ());
 
   /* retry-interval is 1 s: the retry comes then, not a day later. */
-  wait_until (fixture, two_key_runs, 6000, "the retry");
+  wait_until (fixture, two_key_runs, "the retry");
 }
 
 /* A 429's Retry-After is capped at an hour; "check now" goes past it once. */
@@ -711,7 +712,7 @@ test_retry_after_capped_and_overridden_once (Fixture       *fixture,
                                "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_failed_once, 5000, "the first answer");
+  wait_until (fixture, key_failed_once, "the first answer");
   wait = bgpt_monitor_check_get_not_before (key_check (fixture)) - g_get_monotonic_time ();
   g_assert_cmpint (wait, >, (gint64) 3000 * G_USEC_PER_SEC);
   g_assert_cmpint (wait, <=, (gint64) 3600 * G_USEC_PER_SEC);
@@ -723,8 +724,8 @@ test_retry_after_capped_and_overridden_once (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
 
   bgpt_monitor_confirm_now (fixture->monitor, NULL);
-  wait_until (fixture, two_key_runs, 5000, "the user's check");
-  wait_until (fixture, key_has_result, 5000, "the user's check's answer");
+  wait_until (fixture, two_key_runs, "the user's check");
+  wait_until (fixture, key_has_result, "the user's check's answer");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
 
   /* Asked again while the server still says wait: a loop of clicks is not
@@ -733,6 +734,29 @@ test_retry_after_capped_and_overridden_once (Fixture       *fixture,
     bgpt_monitor_confirm_now (fixture->monitor, NULL);
   run_for (1500);
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
+}
+
+/* Money problems are not retried at the retry interval: retrying does
+ * not add credit. */
+static void
+test_quota_waits_a_round (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  gint64 gap;
+
+  g_settings_set_uint (fixture->settings, "check-interval", 3);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_BILLING_NOT_ACTIVE);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, "the first answer");
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.quota");
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->reason, ==, "billing_not_active");
+
+  /* retry-interval is 1 s; the check interval, 3 s, decides. */
+  wait_until (fixture, two_key_runs, "the next round");
+  gap = g_array_index (fixture->key_started_at, gint64, 1) -
+        g_array_index (fixture->key_started_at, gint64, 0);
+  g_assert_cmpint (gap, >=, 3 * G_USEC_PER_SEC);
 }
 
 static void
@@ -792,7 +816,7 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "failure-threshold", 1);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
   bgpt_monitor_start (fixture->monitor);
-  wait_until (fixture, key_is_down, 5000, "the incident");
+  wait_until (fixture, key_is_down, "the incident");
 
   incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
   bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
@@ -804,7 +828,7 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
   g_assert_true (bgpt_incident_is_silenced (incident, g_get_real_time ()));
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  wait_until (fixture, key_is_ok, 6000, "the recovery");
+  wait_until (fixture, key_is_ok, "the recovery");
   g_assert_false (bgpt_incident_is_open (incident));
 }
 
@@ -841,7 +865,7 @@ test_unwatched_check_resolves (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, three_checks_down, 8000, "three incidents");
+  wait_until (fixture, three_checks_down, "three incidents");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
   g_assert_cmpuint (fixture->resolved, ==, 0);
 
@@ -875,7 +899,7 @@ test_threshold_changed_mid_run (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_monitor_start (fixture->monitor);
 
-  wait_until (fixture, key_failed_twice, 5000, "two failures");
+  wait_until (fixture, key_failed_twice, "two failures");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
 
   /* Lowered to what has already happened: raised at once. */
@@ -887,11 +911,11 @@ test_threshold_changed_mid_run (Fixture       *fixture,
   /* Success threshold raised while recovering: it takes effect too. */
   g_settings_set_uint (fixture->settings, "success-threshold", 3);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  wait_until (fixture, key_succeeded_once, 5000, "a success");
+  wait_until (fixture, key_succeeded_once, "a success");
   run_for (1200);
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), <, 3);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
-  wait_until (fixture, key_is_ok, 5000, "the third success");
+  wait_until (fixture, key_is_ok, "the third success");
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 3);
 }
 
@@ -903,7 +927,7 @@ test_interval_changed_mid_run (Fixture       *fixture,
 
   g_settings_set_uint (fixture->settings, "check-interval", 3600);
   bgpt_monitor_start (fixture->monitor);
-  wait_until (fixture, key_has_result, 5000, "the first round");
+  wait_until (fixture, key_has_result, "the first round");
   run_for (2000);
   requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
   g_assert_cmpuint (requests, ==, 1);
@@ -957,6 +981,7 @@ main (int   argc,
   ADD ("/monitor/retry-after", test_retry_after_is_honoured);
   ADD ("/monitor/retry-after-scope", test_retry_after_only_when_asked);
   ADD ("/monitor/retry-after-capped", test_retry_after_capped_and_overridden_once);
+  ADD ("/monitor/quota-waits-a-round", test_quota_waits_a_round);
   ADD ("/monitor/rate-limit", test_rate_limit_backs_off);
   ADD ("/monitor/one-in-flight", test_one_check_in_flight);
   ADD ("/monitor/deep-check-hourly", test_deep_check_hourly);

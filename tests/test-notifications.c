@@ -20,6 +20,7 @@
 #include "bgpt-monitor.h"
 #include "ui/bgpt-notifier.h"
 #include "bgpt-simulator.h"
+#include "bgpt-test-utils.h"
 
 #define KEY "sk-test-notify-0123456789abcdef"
 #define TOKEN "kommo-test-token-notify-0123456789"
@@ -265,10 +266,9 @@ run_for (guint ms)
 /* Runs the main loop until the server has seen @n calls named @name. */
 static void
 wait_for_calls (const char *name,
-                guint       n,
-                guint       ms)
+                guint       n)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
 
   while (count_calls (name) < n)
     {
@@ -304,7 +304,7 @@ test_one_problem_one_notification (Fixture       *fixture,
 
   /* Down after 2 failures, about a second in; then it persists for five
    * more rounds. */
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
   run_for (5000);
 
   calls = read_calls ();
@@ -327,8 +327,8 @@ test_one_problem_one_notification (Fixture       *fixture,
 
   /* Recovery withdraws it, and a short "resolved" notice follows. */
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  wait_for_calls ("CloseNotification", 1, 5000);
-  wait_for_calls ("Notify", 2, 3000);
+  wait_for_calls ("CloseNotification", 1);
+  wait_for_calls ("Notify", 2);
   run_for (1500);
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
@@ -339,6 +339,34 @@ test_one_problem_one_notification (Fixture       *fixture,
   g_assert_cmpstr (notify->call, ==, "Notify");
   g_assert_cmpstr (notify->summary, ==, "Resolvido: Falha na Autenticação da API");
   g_assert_false (bgpt_incident_is_open (incident));
+}
+
+/* The body gives the first step of the reason OpenAI gave, and a new
+ * reason for the same error updates the notification in place. */
+static void
+test_reason_first_step (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  Call *first, *second;
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED);
+  bgpt_monitor_start (fixture->monitor);
+  wait_for_calls ("Notify", 1);
+
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED);
+  wait_for_calls ("Notify", 2);
+
+  calls = read_calls ();
+  first = g_ptr_array_index (calls, 0);
+  second = g_ptr_array_index (calls, 1);
+  g_assert_cmpstr (first->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (first->body, "Adicione o IP público deste computador"));
+  g_assert_false (strv_has (first->actions, "app.edit-secret"));
+  g_assert_cmpstr (second->call, ==, "Notify");
+  g_assert_cmpuint (second->replaces_id, ==, first->id);
+  g_assert_cmpstr (second->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (second->body, "Entre em contato com o suporte da OpenAI"));
 }
 
 static void
@@ -355,7 +383,7 @@ test_three_problems_one_summary (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
   bgpt_monitor_start (fixture->monitor);
 
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
   run_for (4000);
   g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 3);
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
@@ -369,7 +397,7 @@ test_three_problems_one_summary (Fixture       *fixture,
 
   /* Everything recovers: the summary is withdrawn and nothing else sent. */
   bgpt_simulator_reset (fixture->simulator);
-  wait_for_calls ("CloseNotification", 1, 5000);
+  wait_for_calls ("CloseNotification", 1);
   run_for (2000);
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
@@ -387,14 +415,14 @@ test_silenced_incident_is_quiet (Fixture       *fixture,
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_monitor_start (fixture->monitor);
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
 
   /* Silenced for an hour: the notification goes away and stays away while
    * the checks go on. */
   incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
   bgpt_incident_store_silence (fixture->incidents, incident,
                                g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC);
-  wait_for_calls ("CloseNotification", 1, 3000);
+  wait_for_calls ("CloseNotification", 1);
   count = bgpt_incident_get_count (incident);
   run_for (3000);
   g_assert_cmpuint (bgpt_incident_get_count (incident), >, count);
@@ -402,7 +430,7 @@ test_silenced_incident_is_quiet (Fixture       *fixture,
 
   /* Lifting the silence brings it back. */
   bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_NONE);
-  wait_for_calls ("Notify", 2, 3000);
+  wait_for_calls ("Notify", 2);
 }
 
 static void
@@ -413,11 +441,11 @@ test_silenced_until_resolved (Fixture       *fixture,
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_monitor_start (fixture->monitor);
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
 
   incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
   bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
-  wait_for_calls ("CloseNotification", 1, 3000);
+  wait_for_calls ("CloseNotification", 1);
 
   /* Fixed: whoever silenced it hears nothing, not even "resolved". */
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
@@ -444,7 +472,7 @@ test_disabled_sends_nothing (Fixture       *fixture,
 
   /* Turned on with a problem open: it is shown. */
   g_settings_set_boolean (fixture->settings, "notifications", TRUE);
-  wait_for_calls ("Notify", 1, 3000);
+  wait_for_calls ("Notify", 1);
 }
 
 static void
@@ -456,7 +484,7 @@ test_reminders (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "reminder-interval", 3);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_monitor_start (fixture->monitor);
-  wait_for_calls ("Notify", 1, 6000);
+  wait_for_calls ("Notify", 1);
 
   /* Over 7.5 s with a 3-second reminder: two reminders, each replacing the
    * notification in place. */
@@ -481,7 +509,7 @@ test_send_test_notification (Fixture       *fixture,
 
   g_settings_set_boolean (fixture->settings, "notifications", FALSE);
   bgpt_notifier_send_test (fixture->notifier);
-  wait_for_calls ("Notify", 1, 3000);
+  wait_for_calls ("Notify", 1);
   calls = read_calls ();
   g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 0))->summary, ==, "Notificação de teste");
 }
@@ -511,7 +539,7 @@ start_server (void)
   g_autoptr(GDBusConnection) connection = NULL;
   g_autofree char *script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests",
                                               "notification-server.py", NULL);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
 
   server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
                              "/usr/bin/python3", script, log_path, NULL);
@@ -560,6 +588,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/notifications/one-problem", test_one_problem_one_notification);
+  ADD ("/notifications/reason", test_reason_first_step);
   ADD ("/notifications/summary", test_three_problems_one_summary);
   ADD ("/notifications/silenced", test_silenced_incident_is_quiet);
   ADD ("/notifications/silenced-until-resolved", test_silenced_until_resolved);

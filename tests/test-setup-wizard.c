@@ -25,7 +25,6 @@
 #define WIZARD_OPENAI_KEY   "sk-proj-bgptLEAKCHECKwizard7e1c4a9f2b5d"
 #define WIZARD_OPENAI_KEY_2 "sk-proj-bgptLEAKCHECKwizardnew3b8d1f6a"
 #define WIZARD_KOMMO_TOKEN  "eyJbgptLEAKCHECKwizardkommo.4a7c.e91b"
-#define WAIT_SECONDS        20
 
 static gboolean no_keyring;
 
@@ -56,7 +55,7 @@ wait_for (Fixture   *fixture,
           Condition  condition)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_SECONDS, wait_timed_out, &timed_out);
+  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), wait_timed_out, &timed_out);
 
   while (!condition (fixture) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -427,8 +426,8 @@ test_happy_path (Fixture       *fixture,
   assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_OK);
   g_assert_true (gtk_widget_get_visible (child (fixture, "models_row")));
   models = GTK_DROP_DOWN (child (fixture, "models_dropdown"));
-  /* "Choose…" first, then the simulator's three models. */
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (models)), ==, 4);
+  /* "Choose…" first, then the simulator's five models. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (models)), ==, 6);
   click (fixture, "next_button");
 
   /* Assistant: a model picked from the list, checked together with the ID. */

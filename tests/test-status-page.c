@@ -73,7 +73,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->server = soup_server_new (NULL, NULL);
   fixture->held = g_ptr_array_new_with_free_func (g_object_unref);
-  soup_server_add_handler (fixture->server, "/api/v2/status.json", handle_status, fixture, NULL);
+  soup_server_add_handler (fixture->server, "/api/v2/summary.json", handle_status, fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
 
@@ -180,18 +180,36 @@ typedef struct
   const char          *pt_br;
 } IndicatorCase;
 
+/* status.openai.com's summary.json: the API's components in a group of
+ * their own, beside ChatGPT's and Sora's (docs/providers.md). */
+#define SUMMARY(api_group, responses, chat, chatgpt, indicator) \
+  "{\"page\":{\"id\":\"01JMYBRZ\",\"name\":\"OpenAI\",\"url\":\"https://status.openai.com\"}," \
+  "\"components\":[" \
+  "{\"id\":\"01A\",\"name\":\"APIs\",\"status\":\"" api_group "\",\"group\":true,\"group_id\":null,\"components\":[\"01B\",\"01C\"]}," \
+  "{\"id\":\"01B\",\"name\":\"Responses\",\"status\":\"" responses "\",\"group\":false,\"group_id\":\"01A\"}," \
+  "{\"id\":\"01C\",\"name\":\"Chat Completions\",\"status\":\"" chat "\",\"group\":false,\"group_id\":\"01A\"}," \
+  "{\"id\":\"01D\",\"name\":\"ChatGPT\",\"status\":\"" chatgpt "\",\"group\":true,\"group_id\":null,\"components\":[\"01E\"]}," \
+  "{\"id\":\"01E\",\"name\":\"Conversations\",\"status\":\"" chatgpt "\",\"group\":false,\"group_id\":\"01D\"}," \
+  "{\"id\":\"01F\",\"name\":\"Sora\",\"status\":\"" chatgpt "\",\"group\":false,\"group_id\":null}]," \
+  "\"incidents\":[],\"scheduled_maintenances\":[]," \
+  "\"status\":{\"indicator\":\"" indicator "\",\"description\":\"Partial System Outage\"}}"
+
 static const IndicatorCase indicator_cases[] = {
-  { "{\"page\":{\"id\":\"01JMYBRZ\",\"name\":\"OpenAI\",\"url\":\"https://status.openai.com\"},"
-    "\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"}}",
-    BGPT_STATUS_INDICATOR_NONE, "All Systems Operational", "Todos os sistemas operacionais" },
-  { "{\"page\":{},\"status\":{\"indicator\":\"minor\",\"description\":\"Partially Degraded Service\"}}",
-    BGPT_STATUS_INDICATOR_MINOR, "Partially Degraded Service", "Instabilidade leve em parte dos serviços" },
-  { "{\"page\":{},\"status\":{\"indicator\":\"major\",\"description\":\"Partial System Outage\"}}",
-    BGPT_STATUS_INDICATOR_MAJOR, "Partial System Outage", "Falha grave em parte dos serviços" },
-  { "{\"page\":{},\"status\":{\"indicator\":\"critical\",\"description\":\"Major System Outage\"}}",
-    BGPT_STATUS_INDICATOR_CRITICAL, "Major System Outage", "Falha crítica nos serviços" },
-  { "{\"status\":{\"indicator\":\"maintenance\",\"description\":\"Service Under Maintenance\"}}",
-    BGPT_STATUS_INDICATOR_MAINTENANCE, "Service Under Maintenance", "Manutenção em andamento" },
+  /* ChatGPT and Sora down, the API fine: the API is what counts. */
+  { SUMMARY ("operational", "operational", "operational", "major_outage", "major"),
+    BGPT_STATUS_INDICATOR_NONE, NULL, "Todos os sistemas operacionais" },
+  { SUMMARY ("degraded_performance", "operational", "degraded_performance", "operational", "minor"),
+    BGPT_STATUS_INDICATOR_MINOR, "APIs, Chat Completions", "Instabilidade leve em parte dos serviços" },
+  { SUMMARY ("partial_outage", "partial_outage", "degraded_performance", "operational", "major"),
+    BGPT_STATUS_INDICATOR_MAJOR, "APIs, Responses, Chat Completions", "Falha grave em parte dos serviços" },
+  { SUMMARY ("major_outage", "major_outage", "operational", "operational", "critical"),
+    BGPT_STATUS_INDICATOR_CRITICAL, "APIs, Responses", "Falha crítica nos serviços" },
+  { SUMMARY ("under_maintenance", "under_maintenance", "operational", "operational", "maintenance"),
+    BGPT_STATUS_INDICATOR_MAINTENANCE, "APIs, Responses", "Manutenção em andamento" },
+  /* A page with one API component of its own name. */
+  { "{\"components\":[{\"id\":\"x\",\"name\":\"OpenAI API\",\"status\":\"degraded_performance\"},"
+    "{\"id\":\"y\",\"name\":\"ChatGPT\",\"status\":\"major_outage\"}]}",
+    BGPT_STATUS_INDICATOR_MINOR, "OpenAI API", "Instabilidade leve em parte dos serviços" },
 };
 
 static void
@@ -228,27 +246,31 @@ typedef struct
 } FailureCase;
 
 static const FailureCase failure_cases[] = {
-  { "http-500", 500, "{\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"}}", NULL, NULL },
+  { "http-500", 500, SUMMARY ("operational", "operational", "operational", "operational", "none"), NULL, NULL },
   { "http-404", 404, "<html>Not found</html>", NULL, NULL },
-  { "redirect", 302, NULL, "https://example.com/api/v2/status.json", NULL },
-  { "malformed", 200, "{\"status\":{\"indicator\":\"none\",", NULL, NULL },
+  { "redirect", 302, NULL, "https://example.com/api/v2/summary.json", NULL },
+  { "malformed", 200, "{\"components\":[{\"id\":\"x\",", NULL, NULL },
   { "html", 200, "<!DOCTYPE html><title>Status</title>", NULL, NULL },
   { "empty", 200, "", NULL, NULL },
-  { "wrong-shape", 200, "{\"status\":\"ok\"}", NULL, NULL },
-  { "wrong-type", 200, "{\"status\":{\"indicator\":3,\"description\":[\"x\"]}}", NULL, NULL },
+  /* The overall indicator alone says nothing about the API. */
+  { "status-only", 200, "{\"status\":{\"indicator\":\"none\",\"description\":\"All Systems Operational\"}}",
+    NULL, NULL },
+  { "wrong-type", 200, "{\"components\":{\"name\":\"APIs\"}}", NULL, NULL },
+  { "no-api-component", 200, "{\"components\":[{\"id\":\"y\",\"name\":\"ChatGPT\",\"status\":\"operational\"},3]}",
+    NULL, NULL },
   { "no-status", 200, "[1,2,3]", NULL, NULL },
-  /* A value Statuspage may add one day: unknown, but its words are kept. */
-  { "new-indicator", 200, "{\"status\":{\"indicator\":\"degraded\",\"description\":\"Something\\nNew \"}}",
-    NULL, "Something New" },
+  /* A state Statuspage may add one day: unknown, but the component is named. */
+  { "new-state", 200, "{\"components\":[{\"id\":\"x\",\"name\":\"API\\nNew \",\"status\":\"degraded\"}]}",
+    NULL, "API New" },
 };
 
 /* A lenient JSON reader reads '"' inside a comment or a single-quoted
  * string as the start of a string; a strict one refuses the body first. */
 static const char * const hidden_nesting_prefixes[] = {
-  "{\"status\":/*\"*/",
-  "{\"status\":// \"\n",
-  "{\"status\":'\"',\"x\":",
-  "{\"status\":",
+  "{\"components\":/*\"*/",
+  "{\"components\":// \"\n",
+  "{\"components\":'\"',\"x\":",
+  "{\"components\":",
   "",
 };
 
@@ -277,7 +299,8 @@ test_hidden_nesting (Fixture       *fixture,
     g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
     g_autoptr(BgptStatusReport) report = NULL;
 
-    fixture->body = "{\"status\":{\"indicator\":'none'/* ok */,\"description\":\"x\"}}";
+    fixture->body = "{\"components\":[{\"id\":\"x\",\"name\":\"OpenAI API\",/* ok */"
+                    "\"status\":'degraded_performance'}]}";
     report = get_status (page);
     g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
     release_page (&page);
@@ -544,10 +567,11 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (indicator_cases); i++)
     {
+      g_autoptr(GEnumClass) enum_class = g_type_class_ref (BGPT_TYPE_STATUS_INDICATOR);
       g_autofree char *name = NULL;
-      const char *start = strstr (indicator_cases[i].body, "\"indicator\":\"") + strlen ("\"indicator\":\"");
 
-      name = g_strdup_printf ("/status-page/indicator/%.*s", (int) (strchr (start, '"') - start), start);
+      name = g_strdup_printf ("/status-page/api-components/%u-%s", i,
+                              g_enum_get_value (enum_class, indicator_cases[i].indicator)->value_nick);
       g_test_add (name, Fixture, &indicator_cases[i], fixture_set_up, test_indicator, fixture_tear_down);
     }
 

@@ -47,37 +47,55 @@ test_window_actions (void)
     g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), names[i]));
 }
 
-/* Every step's remediation resolves to an installed action whose parameter
- * type matches the target the window and the notifications will give it. */
+static guint
+assert_steps_resolve (const BgptCatalogStep *steps,
+                      guint                  n_steps)
+{
+  for (guint j = 0; j < n_steps; j++)
+    {
+      const char *remediation = steps[j].remediation;
+      g_autofree char *action_name = NULL;
+      g_autoptr(GVariant) target = NULL;
+      const GVariantType *parameter_type;
+
+      g_assert_true (bgpt_remediation_resolve (remediation, "default", "incident-1",
+                                               &action_name, &target));
+      g_assert_true (g_str_has_prefix (action_name, "app."));
+      g_assert_true (g_action_group_query_action (G_ACTION_GROUP (app), action_name + 4,
+                                                  NULL, &parameter_type, NULL, NULL, NULL));
+      if (parameter_type == NULL)
+        g_assert_null (target);
+      else
+        g_assert_true (target != NULL && g_variant_is_of_type (target, parameter_type));
+    }
+
+  return n_steps;
+}
+
+/* Every step's remediation, the reason-specific ones included, resolves to
+ * an installed action whose parameter type matches the target the window
+ * and the notifications will give it. */
 static void
 test_every_remediation_resolves (void)
 {
   gsize n_entries = 0;
+  gsize n_reasons = 0;
   const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+  const BgptCatalogReason *reasons = bgpt_catalog_get_reasons (&n_reasons);
   guint n_checked = 0;
 
   g_assert_cmpuint (n_entries, >, 0);
 
   for (gsize i = 0; i < n_entries; i++)
-    {
-      for (guint j = 0; j < bgpt_catalog_entry_n_steps (&entries[i]); j++)
-        {
-          const char *remediation = entries[i].steps[j].remediation;
-          g_autofree char *action_name = NULL;
-          g_autoptr(GVariant) target = NULL;
-          const GVariantType *parameter_type;
+    n_checked += assert_steps_resolve (entries[i].steps, bgpt_catalog_entry_n_steps (&entries[i]));
 
-          g_assert_true (bgpt_remediation_resolve (remediation, "default", "incident-1",
-                                                   &action_name, &target));
-          g_assert_true (g_str_has_prefix (action_name, "app."));
-          g_assert_true (g_action_group_query_action (G_ACTION_GROUP (app), action_name + 4,
-                                                      NULL, &parameter_type, NULL, NULL, NULL));
-          if (parameter_type == NULL)
-            g_assert_null (target);
-          else
-            g_assert_true (target != NULL && g_variant_is_of_type (target, parameter_type));
-          n_checked++;
-        }
+  for (gsize i = 0; i < n_reasons; i++)
+    {
+      const BgptCatalogEntry *entry = bgpt_catalog_lookup (reasons[i].id);
+      guint n_steps = 0;
+      const BgptCatalogStep *steps = bgpt_catalog_entry_steps_for (entry, reasons[i].reason, &n_steps);
+
+      n_checked += assert_steps_resolve (steps, n_steps);
     }
 
   g_assert_cmpuint (n_checked, >, 10);

@@ -34,9 +34,14 @@ static const struct {
   { "https://FOO.Kommo.com/leads/pipeline/1?x=1#top", "foo" },
   { "foo.kommo.com", "foo" },
   { "foo.kommo.com/leads", "foo" },
-  { "http://foo.amocrm.ru", "foo" },
-  { "foo.amocrm.com", "foo" },
-  { "https://foo.amocrm.com/", "foo" },
+  { "http://foo.amocrm.ru", "foo.amocrm.ru" },
+  { "https://foo.amocrm.ru/leads", "foo.amocrm.ru" },
+  { "Foo.AmoCRM.ru", "foo.amocrm.ru" },
+  { "foo.amocrm.com", "foo.amocrm.com" },
+  { "https://foo.amocrm.com/", "foo.amocrm.com" },
+  { "https://foo.amocrm.com/leads/pipeline/7", "foo.amocrm.com" },
+  { "foo.amocrm.ru.evil.com", NULL },
+  { "amocrm.ru", NULL },
   { "123", "123" },
   { "a", "a" },
   { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 63 */
@@ -71,13 +76,43 @@ test_validation_subdomain (void)
       g_autoptr(GError) error = NULL;
       g_autofree char *subdomain = bgpt_normalize_kommo_subdomain (subdomain_cases[i].input, &error);
 
+      g_autofree char *host = bgpt_kommo_account_host (subdomain_cases[i].input, NULL);
+
       g_test_message ("subdomain %s", subdomain_cases[i].input);
       g_assert_cmpstr (subdomain, ==, subdomain_cases[i].subdomain);
       if (subdomain_cases[i].subdomain != NULL)
-        g_assert_no_error (error);
+        {
+          g_autofree char *again = bgpt_normalize_kommo_subdomain (subdomain, NULL);
+          g_autofree char *stored_host = bgpt_kommo_account_host (subdomain, NULL);
+          g_autofree char *expected_host = strchr (subdomain, '.') != NULL
+                                           ? g_strdup (subdomain)
+                                           : g_strconcat (subdomain, ".kommo.com", NULL);
+
+          g_assert_no_error (error);
+          /* What is stored reads back the same, and checks the same host. */
+          g_assert_cmpstr (again, ==, subdomain);
+          g_assert_cmpstr (host, ==, expected_host);
+          g_assert_cmpstr (stored_host, ==, expected_host);
+        }
       else
-        assert_error_message (error, BGPT_VALIDATION_ERROR_SUBDOMAIN, NULL);
+        {
+          assert_error_message (error, BGPT_VALIDATION_ERROR_SUBDOMAIN, NULL);
+          g_assert_null (host);
+        }
     }
+
+  /* A pasted amoCRM address checks that host, not foo.kommo.com. */
+  {
+    g_autofree char *ru = bgpt_kommo_account_host ("https://foo.amocrm.ru/leads", NULL);
+    g_autofree char *com = bgpt_kommo_account_host ("https://foo.amocrm.com/leads", NULL);
+    g_autofree char *kommo = bgpt_kommo_account_host ("https://foo.kommo.com/leads", NULL);
+    g_autofree char *bare = bgpt_kommo_account_host ("foo", NULL);
+
+    g_assert_cmpstr (ru, ==, "foo.amocrm.ru");
+    g_assert_cmpstr (com, ==, "foo.amocrm.com");
+    g_assert_cmpstr (kommo, ==, "foo.kommo.com");
+    g_assert_cmpstr (bare, ==, "foo.kommo.com");
+  }
 
   {
     g_autoptr(GError) error = NULL;

@@ -21,10 +21,12 @@
 #include "bgpt-catalog.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-secret-store.h"
+#include "bgpt-test-utils.h"
 #include "bgpt-simulator.h"
 #include "bgpt-status-page.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-check-row.h"
+#include "ui/bgpt-format.h"
 #include "ui/bgpt-incident-row.h"
 #include "ui/bgpt-incidents-view.h"
 #include "ui/bgpt-window.h"
@@ -155,7 +157,7 @@ wait_until (Condition   condition,
             const char *what)
 {
   gboolean expired = FALSE;
-  guint source = g_timeout_add_seconds (30, timed_out, &expired);
+  guint source = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &expired);
 
   while (!condition (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -469,6 +471,7 @@ test_first_check (void)
   BgptCheckRow *kommo_row;
   BgptCheckRow *key_row;
   const char *subtitle;
+  g_autofree char *latency = NULL;
 
   /* The window checks once, after its first frame: every account and check,
    * each request sent once (the monitor is the only one that checks). */
@@ -494,7 +497,9 @@ test_first_check (void)
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (kommo_row));
   g_assert_nonnull (strstr (subtitle, "Acme Atendimento"));
   g_assert_nonnull (strstr (subtitle, "Verificado agora mesmo"));
-  g_assert_nonnull (strstr (subtitle, "ms"));
+  /* The latency as measured: "95 ms" here, "1,2 s" on a busy machine. */
+  latency = bgpt_format_latency (bgpt_check_item_get_diagnosis (bgpt_check_row_get_item (kommo_row))->elapsed_ms);
+  g_assert_nonnull (strstr (subtitle, latency));
 
   /* The key: masked to its last four characters, the seed title. */
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row));
@@ -565,6 +570,8 @@ static void
 test_incident_row (void)
 {
   const BgptCatalogEntry *entry = bgpt_catalog_lookup ("openai.auth");
+  const BgptCatalogStep *steps;
+  guint n_steps = 0;
   BgptIncidentRow *row;
   BgptIncident *incident;
 
@@ -578,10 +585,14 @@ test_incident_row (void)
   /* Opening it marked it read. */
   g_assert_true (bgpt_incident_get_read (incident));
 
-  /* Cause, numbered steps each with its button, the exchange's details. */
-  g_assert_nonnull (find_label (GTK_WIDGET (row), bgpt_catalog_entry_cause (entry)));
+  /* A revoked key: the cause and steps of that reason, numbered, each
+   * with its button, then the exchange's details. */
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "invalid_api_key");
+  steps = bgpt_catalog_entry_steps_for (entry, "invalid_api_key", &n_steps);
+  g_assert_nonnull (find_label (GTK_WIDGET (row), bgpt_catalog_entry_cause_for (entry, "invalid_api_key")));
+  g_assert_nonnull (find_label (GTK_WIDGET (row), "A OpenAI não reconhece esta chave de API"));
   g_assert_nonnull (find_label (GTK_WIDGET (row), "Como resolver"));
-  for (guint i = 0; i < bgpt_catalog_entry_n_steps (entry); i++)
+  for (guint i = 0; i < n_steps; i++)
     {
       g_autofree char *numbered = g_strdup_printf ("%u. ", i + 1);
       g_autoptr(GPtrArray) buttons = find_all (GTK_WIDGET (row), GTK_TYPE_BUTTON);
@@ -590,7 +601,7 @@ test_incident_row (void)
       g_assert_nonnull (find_label (GTK_WIDGET (row), numbered));
       for (guint j = 0; j < buttons->len; j++)
         if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, j)),
-                       g_dgettext (GETTEXT_PACKAGE, entry->steps[i].button_label)) == 0)
+                       g_dgettext (GETTEXT_PACKAGE, steps[i].button_label)) == 0)
           found = TRUE;
       g_assert_true (found);
     }
@@ -968,23 +979,47 @@ test_offline (void)
 
 /* 500 stored incidents: the view opens a page of rows, shows more on
  * demand and can reveal an old one. */
-static void
-test_many_incidents (void)
+/* An empty store in a directory of its own, loaded. */
+static BgptIncidentStore *
+new_loaded_store (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("bgpt-test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "incidents.json", NULL);
   g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+
+  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
+  wait_until (result_ready, &result, "the incident store to load");
+  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
+  return g_steal_pointer (&store);
+}
+
+/* A 360 px window showing @store's incidents; destroy it when done. */
+static GtkWidget *
+present_incidents_view (BgptIncidentStore  *store,
+                        BgptIncidentsView **view)
+{
+  GtkWidget *toplevel = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (toplevel), 360, 600);
+  *view = g_object_new (BGPT_TYPE_INCIDENTS_VIEW, NULL);
+  gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (*view));
+  bgpt_incidents_view_set_store (*view, store);
+  gtk_window_present (GTK_WINDOW (toplevel));
+  wait_until (widget_mapped, *view, "the incidents view");
+  return toplevel;
+}
+
+static void
+test_many_incidents (void)
+{
+  g_autoptr(BgptIncidentStore) store = new_loaded_store ();
   BgptIncidentsView *view;
   GtkWidget *toplevel;
   GtkListBox *list;
   g_autoptr(GPtrArray) rows = NULL;
   g_autofree char *old_id = NULL;
-
-  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
-  wait_until (result_ready, &result, "the incident store to load");
-  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
 
   for (guint i = 0; i < 500; i++)
     {
@@ -1001,13 +1036,7 @@ test_many_incidents (void)
     old_id = g_strdup (bgpt_incident_get_id (old));
   }
 
-  toplevel = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (toplevel), 360, 600);
-  view = g_object_new (BGPT_TYPE_INCIDENTS_VIEW, NULL);
-  gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (view));
-  bgpt_incidents_view_set_store (view, store);
-  gtk_window_present (GTK_WINDOW (toplevel));
-  wait_until (widget_mapped, view, "the incidents view");
+  toplevel = present_incidents_view (store, &view);
 
   /* A window's worth at first, the rest of the page after that frame. */
   many_list = bgpt_incidents_view_get_list_box (view);
@@ -1041,6 +1070,105 @@ test_many_incidents (void)
   gtk_window_destroy (GTK_WINDOW (toplevel));
 }
 
+/* One diagnosis per reason with its own remedy, and what its row must say
+ * in pt_BR: the cause, and a step's button. */
+static const struct
+{
+  const char *check;
+  const char *error_id;
+  const char *reason;
+  guint       status;
+  const char *cause_has;
+  const char *button;
+} reason_rows[] = {
+  { "openai.key", "openai.auth", "missing_scopes", 401,
+    "Não é preciso criar outra chave", "Abrir API Keys" },
+  { "openai.key", "openai.auth", "ip_not_authorized", 401,
+    "é o IP público deste computador, e não o dos servidores do ByteGPT",
+    "Abrir Configurações de Segurança" },
+  { "openai.key", "openai.auth", "account_deactivated", 401,
+    "Uma chave nova não resolve", "Ajuda da OpenAI" },
+  { "openai.key", "openai.auth", "organization", 401,
+    "não faz parte de nenhuma organização", "Gerar API Key" },
+  { "openai.quota", "openai.quota", "billing_not_active", 429,
+    "a cobrança não está ativa", "Abrir Cobrança" },
+  { "openai.quota", "openai.quota", "project_spend_limit_exceeded", 429,
+    "O projeto desta chave na OpenAI chegou ao limite de gastos", "Abrir Limites" },
+  { "openai.quota", "openai.rate-limit", "slow_down", 429,
+    "Não é lentidão da OpenAI", "Verificar Novamente" },
+  { "openai.assistant", "openai.assistant", "assistants_api_shut_down", 404,
+    "desligou toda a API de Assistants em 26/08/2026", "Descontinuações" },
+  { "openai.model", "openai.model-retiring", NULL, 200,
+    "A OpenAI programou a saída do modelo configurado", "Descontinuações" },
+};
+
+static void
+test_reason_rows (void)
+{
+  g_autoptr(BgptIncidentStore) store = new_loaded_store ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  BgptIncidentsView *view;
+  GtkWidget *toplevel;
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_rows); i++)
+    {
+      g_autofree char *account = g_strdup_printf ("loja-%u", i);
+      g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new (reason_rows[i].check,
+                                                               reason_rows[i].error_id);
+      BgptIncident *incident;
+
+      diagnosis->http_status = reason_rows[i].status;
+      diagnosis->reason = g_strdup (reason_rows[i].reason);
+      if (reason_rows[i].reason == NULL)
+        diagnosis->detail = g_strdup ("A OpenAI vai desativar o modelo “gpt-4o-mini” em 14/01/2027.");
+      incident = bgpt_incident_store_report (store, account, diagnosis);
+      g_ptr_array_add (ids, g_strdup (bgpt_incident_get_id (incident)));
+    }
+
+  toplevel = present_incidents_view (store, &view);
+  bgpt_incidents_view_populate (view);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reason_rows); i++)
+    {
+      g_autoptr(GPtrArray) rows = NULL;
+      BgptIncidentRow *row = NULL;
+      g_autoptr(GPtrArray) buttons = NULL;
+      gboolean found = FALSE;
+
+      g_assert_true (bgpt_incidents_view_reveal (view, g_ptr_array_index (ids, i)));
+      rows = find_all (GTK_WIDGET (view), BGPT_TYPE_INCIDENT_ROW);
+      for (guint j = 0; j < rows->len; j++)
+        if (g_str_equal (bgpt_incident_get_id (bgpt_incident_row_get_incident (g_ptr_array_index (rows, j))),
+                         g_ptr_array_index (ids, i)))
+          row = g_ptr_array_index (rows, j);
+      g_assert_nonnull (row);
+      g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+
+      if (find_label (GTK_WIDGET (row), reason_rows[i].cause_has) == NULL)
+        g_error ("%s/%s: no “%s” in its row", reason_rows[i].error_id,
+                 reason_rows[i].reason, reason_rows[i].cause_has);
+      buttons = find_all (GTK_WIDGET (row), GTK_TYPE_BUTTON);
+      for (guint j = 0; j < buttons->len; j++)
+        found |= g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, j)),
+                            reason_rows[i].button) == 0;
+      if (!found)
+        g_error ("%s/%s: no button “%s” in its row", reason_rows[i].error_id,
+                 reason_rows[i].reason, reason_rows[i].button);
+      if (reason_rows[i].reason != NULL)
+        {
+          g_assert_nonnull (find_label (GTK_WIDGET (row), "Motivo"));
+          g_assert_nonnull (find_label (GTK_WIDGET (row), reason_rows[i].reason));
+        }
+      else
+        {
+          g_assert_nonnull (find_label (GTK_WIDGET (row), "Modelo da OpenAI será desativado em breve"));
+          g_assert_nonnull (find_label (GTK_WIDGET (row), "em 14/01/2027"));
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (toplevel));
+}
+
 static void
 serve_status (SoupServer        *server,
               SoupServerMessage *message,
@@ -1049,7 +1177,10 @@ serve_status (SoupServer        *server,
               gpointer           user_data)
 {
   static const char body[] =
-    "{\"page\":{\"name\":\"OpenAI\"},"
+    "{\"page\":{\"name\":\"OpenAI\"},\"components\":["
+    "{\"id\":\"a\",\"name\":\"APIs\",\"status\":\"degraded_performance\",\"group\":true,\"group_id\":null},"
+    "{\"id\":\"b\",\"name\":\"Responses\",\"status\":\"degraded_performance\",\"group\":false,\"group_id\":\"a\"},"
+    "{\"id\":\"c\",\"name\":\"ChatGPT\",\"status\":\"operational\",\"group\":true,\"group_id\":null}],"
     "\"status\":{\"indicator\":\"minor\",\"description\":\"Partially Degraded Service\"}}";
 
   (*(guint *) user_data)++;
@@ -1060,7 +1191,7 @@ serve_status (SoupServer        *server,
 static gboolean
 provider_status_shown (gpointer data)
 {
-  return find_label (data, "Segundo o status.openai.com:") != NULL;
+  return find_label (data, "A API no status.openai.com:") != NULL;
 }
 
 /* A timeout incident shows what status.openai.com says, read from a
@@ -1084,7 +1215,7 @@ test_provider_status (void)
   GtkWidget *label;
   guint n_requests = 0;
 
-  soup_server_add_handler (server, "/api/v2/status.json", serve_status, &n_requests, NULL);
+  soup_server_add_handler (server, "/api/v2/summary.json", serve_status, &n_requests, NULL);
   soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server);
@@ -1110,7 +1241,7 @@ test_provider_status (void)
   g_assert_cmpuint (n_requests, ==, 0);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   wait_until (provider_status_shown, row, "what status.openai.com says");
-  label = find_label (GTK_WIDGET (row), "Segundo o status.openai.com:");
+  label = find_label (GTK_WIDGET (row), "A API no status.openai.com:");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
                             bgpt_status_indicator_describe (BGPT_STATUS_INDICATOR_MINOR)));
   g_assert_cmpuint (n_requests, ==, 1);
@@ -1185,6 +1316,7 @@ main (int   argc,
   g_test_add_func ("/window/offline", test_offline);
   g_test_add_func ("/window/check-now-rate-limited", test_check_now_rate_limited);
   g_test_add_func ("/incidents/500", test_many_incidents);
+  g_test_add_func ("/incidents/reasons", test_reason_rows);
   g_test_add_func ("/incidents/provider-status", test_provider_status);
 
   status = g_test_run ();

@@ -7,11 +7,13 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "bgpt-cli.h"
 #include "bgpt-cli-secrets.h"
+#include "bgpt-plugin-output.h"
 #include "bgpt-account-store.h"
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
@@ -230,6 +232,87 @@ run_cb (GObject      *object,
   state->pending--;
 }
 
+/* The first line's summary, state word included, stays under the plugin
+ * guidelines' 80 characters; the whole of it follows in the long output. */
+#define FIRST_LINE_MAX_CHARS 79
+
+/* Text on its way to a monitoring engine: every piece is scrubbed of the
+ * secrets first (a cleaned secret could no longer be found), then made
+ * safe for the plugin protocol and the locale's charset. */
+typedef struct
+{
+  GString  *out;
+  char    **secrets;
+  gboolean  ascii;
+} PluginText;
+
+static void
+plugin_text_init (PluginText  *text,
+                  GString     *out,
+                  char       **secrets)
+{
+  text->out = out;
+  text->secrets = secrets;
+  text->ascii = !bgpt_plugin_output_utf8_locale ();
+}
+
+static char *
+plugin_text_prose (PluginText *text,
+                   const char *line)
+{
+  g_autofree char *scrubbed = bgpt_scrub (line, (const char * const *) text->secrets);
+
+  return bgpt_plugin_prose (scrubbed, text->ascii);
+}
+
+/* One line of the long output. */
+static void
+append_long_line (PluginText *text,
+                  const char *line)
+{
+  g_autofree char *prose = plugin_text_prose (text, line);
+
+  g_string_append (text->out, prose);
+  g_string_append_c (text->out, '\n');
+}
+
+/* "BYTEGPT CRITICAL - summary | perfdata": the state word and the
+ * performance data are ASCII in every locale; a summary too long for the
+ * first line is cut there and given whole in the long output. */
+static void
+append_first_line (PluginText        *text,
+                   BgptOverallStatus  overall,
+                   const char        *summary,
+                   const char        *perfdata)
+{
+  g_autofree char *state_word = g_ascii_strup (bgpt_overall_status_to_string (overall), -1);
+  g_autofree char *prefix = g_strdup_printf ("BYTEGPT %s - ", state_word);
+  g_autofree char *prose = plugin_text_prose (text, summary);
+  g_autofree char *shortened = bgpt_plugin_shorten (prose, FIRST_LINE_MAX_CHARS - strlen (prefix),
+                                                    text->ascii);
+
+  g_string_append (text->out, prefix);
+  g_string_append (text->out, shortened);
+  if (perfdata != NULL && *perfdata != '\0')
+    g_string_append_printf (text->out, " |%s", perfdata);
+  g_string_append_c (text->out, '\n');
+
+  if (!g_str_equal (shortened, prose))
+    {
+      g_string_append (text->out, prose);
+      g_string_append_c (text->out, '\n');
+    }
+}
+
+/* Whether a check sent its request: only those have a time to graph. The
+ * others (skipped: nothing to check it with) say so in the long output. */
+static gboolean
+check_ran (const BgptCheckResult *result)
+{
+  return result->diagnosis != NULL &&
+         (result->status == BGPT_CHECK_STATUS_OK || result->status == BGPT_CHECK_STATUS_ERROR);
+}
+
 static char *
 format_seconds (gint64 elapsed_ms)
 {
@@ -239,16 +322,24 @@ format_seconds (gint64 elapsed_ms)
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.3f", elapsed_ms / 1000.0));
 }
 
-static void
-append_text (GString   *out,
-             GPtrArray *results,
-             gboolean   several_accounts)
+static char *
+result_label (const BgptCheckResult *result,
+              gboolean               several_accounts)
 {
-  BgptOverallStatus overall = bgpt_check_results_overall (results);
-  g_autofree char *status_word = g_ascii_strup (bgpt_overall_status_to_string (overall), -1);
-  g_autoptr(GString) summary = g_string_new (NULL);
-  g_autoptr(GString) perfdata = g_string_new (NULL);
-  guint n_ran = 0, n_failed = 0;
+  g_autofree char *label = several_accounts ? g_strdup_printf ("%s/%s", result->account_id, result->check)
+                                            : g_strdup (result->check);
+
+  return bgpt_plugin_label (label);
+}
+
+/* 'label'=value[UOM];[warn];[crit];[min];[max] for every check that ran:
+ * its time in seconds, from 0 to the timeout. */
+static char *
+format_perfdata (GPtrArray *results,
+                 gboolean   several_accounts,
+                 guint      timeout_s)
+{
+  GString *perfdata = g_string_new (NULL);
 
   for (guint i = 0; i < results->len; i++)
     {
@@ -256,83 +347,126 @@ append_text (GString   *out,
       g_autofree char *label = NULL;
       g_autofree char *seconds = NULL;
 
-      if (result->status == BGPT_CHECK_STATUS_SKIPPED)
+      if (!check_ran (result))
         continue;
 
-      n_ran++;
-      label = several_accounts ? g_strdup_printf ("%s/%s", result->account_id, result->check)
-                               : g_strdup (result->check);
-      if (result->status == BGPT_CHECK_STATUS_ERROR)
-        {
-          g_string_append_printf (summary, "%s%s: %s", n_failed == 0 ? "" : ", ", label,
-                                  bgpt_catalog_title (result->diagnosis->error_id));
-          n_failed++;
-        }
-
+      label = result_label (result, several_accounts);
       seconds = format_seconds (result->diagnosis->elapsed_ms);
-      g_string_append_printf (perfdata, " '%s'=%ss", label, seconds);
+      g_string_append_printf (perfdata, " '%s'=%ss;;;0;%u", label, seconds, timeout_s);
     }
+  return g_string_free (perfdata, FALSE);
+}
 
-  g_string_append_printf (out, "BYTEGPT %s - ", status_word);
-  if (n_ran == 0)
-    g_string_append (out, _("nothing to check: set OPENAI_API_KEY, or KOMMO_SUBDOMAIN and KOMMO_TOKEN"));
-  else if (n_failed == 0)
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u check passed",
-                                              "%u checks passed", n_ran), n_ran);
-  else
-    /* Translators: "1 of 3 checks failed: openai.key: Falha na Autenticação da API" */
-    g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE, "%u of %u check failed: %s",
-                                              "%u of %u checks failed: %s", n_ran),
-                            n_failed, n_ran, summary->str);
-  if (perfdata->len > 0)
-    g_string_append_printf (out, " |%s", perfdata->str);
-  g_string_append_c (out, '\n');
+static char *
+format_summary (GPtrArray *results)
+{
+  const char *first_title = NULL;
+  guint n_ran = 0, n_failed = 0;
 
   for (guint i = 0; i < results->len; i++)
     {
       const BgptCheckResult *result = g_ptr_array_index (results, i);
-      const BgptDiagnosis *diagnosis = result->diagnosis;
-      g_autofree char *prefix = several_accounts ? g_strdup_printf ("%s/", result->account_id)
-                                                 : g_strdup ("");
 
-      switch (result->status)
+      if (!check_ran (result))
+        continue;
+      n_ran++;
+      if (result->status == BGPT_CHECK_STATUS_ERROR)
         {
-        case BGPT_CHECK_STATUS_OK:
-          {
-            g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
-
-            g_string_append_printf (out, "%s%s: %s — %s", prefix, result->check, _("OK"),
-                                    check_title (result->check));
-            if (diagnosis->subject != NULL)
-              g_string_append_printf (out, ": %s", diagnosis->subject);
-            g_string_append_printf (out, " (%s s)\n", seconds);
-          }
-          break;
-
-        case BGPT_CHECK_STATUS_ERROR:
-          g_string_append_printf (out, "%s%s: %s — %s: %s", prefix, result->check, _("ERROR"),
-                                  check_title (result->check),
-                                  bgpt_catalog_title (diagnosis->error_id));
-          if (diagnosis->http_status != 0)
-            g_string_append_printf (out, " (HTTP %u%s%s)", diagnosis->http_status,
-                                    diagnosis->api_code != NULL ? ", " : "",
-                                    diagnosis->api_code != NULL ? diagnosis->api_code : "");
-          if (diagnosis->detail != NULL)
-            g_string_append_printf (out, " — %s", diagnosis->detail);
-          else if (diagnosis->api_message != NULL)
-            g_string_append_printf (out, " — %s", diagnosis->api_message);
-          if (diagnosis->request_id != NULL)
-            g_string_append_printf (out, " [%s %s]", _("request ID"), diagnosis->request_id);
-          g_string_append_c (out, '\n');
-          break;
-
-        case BGPT_CHECK_STATUS_SKIPPED:
-        default:
-          g_string_append_printf (out, "%s%s: %s — %s\n", prefix, result->check, _("skipped"),
-                                  check_title (result->check));
-          break;
+          if (n_failed == 0)
+            first_title = bgpt_catalog_title (result->diagnosis->error_id);
+          n_failed++;
         }
     }
+
+  if (n_ran == 0)
+    return g_strdup (_("nothing to check"));
+  if (n_failed == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check passed",
+                                         "%u checks passed", n_ran), n_ran);
+  /* Translators: "2 problems, the first: Falha na Autenticação da API" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem: %s",
+                                       "%u problems, the first: %s", n_failed),
+                          n_failed, first_title);
+}
+
+static void
+append_check_line (PluginText            *text,
+                   const BgptCheckResult *result,
+                   gboolean               several_accounts,
+                   guint                  verbosity)
+{
+  const BgptDiagnosis *diagnosis = result->diagnosis;
+  g_autoptr(GString) line = g_string_new (NULL);
+  const BgptCatalogEntry *entry;
+
+  if (several_accounts)
+    g_string_append_printf (line, "%s/", result->account_id);
+
+  if (!check_ran (result))
+    {
+      g_string_append_printf (line, "%s: %s — %s", result->check, _("skipped"),
+                              check_title (result->check));
+      append_long_line (text, line->str);
+      return;
+    }
+
+  if (result->status == BGPT_CHECK_STATUS_OK)
+    {
+      g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
+
+      g_string_append_printf (line, "%s: %s — %s", result->check, _("OK"),
+                              check_title (result->check));
+      if (diagnosis->subject != NULL)
+        g_string_append_printf (line, ": %s", diagnosis->subject);
+      g_string_append_printf (line, " (%s s)", seconds);
+      append_long_line (text, line->str);
+      return;
+    }
+
+  g_string_append_printf (line, "%s: %s — %s: %s", result->check, _("ERROR"),
+                          check_title (result->check),
+                          bgpt_catalog_title (diagnosis->error_id));
+  if (diagnosis->http_status != 0)
+    g_string_append_printf (line, " (HTTP %u%s%s)", diagnosis->http_status,
+                            diagnosis->api_code != NULL ? ", " : "",
+                            diagnosis->api_code != NULL ? diagnosis->api_code : "");
+  if (diagnosis->detail != NULL)
+    g_string_append_printf (line, " — %s", diagnosis->detail);
+  else if (diagnosis->api_message != NULL)
+    g_string_append_printf (line, " — %s", diagnosis->api_message);
+  if (diagnosis->request_id != NULL)
+    g_string_append_printf (line, " [%s %s]", _("request ID"), diagnosis->request_id);
+  append_long_line (text, line->str);
+
+  /* -v: what the window would say about it. */
+  entry = bgpt_catalog_lookup (diagnosis->error_id);
+  if (verbosity == 0 || entry == NULL)
+    return;
+  g_string_printf (line, "  %s", bgpt_catalog_entry_cause (entry));
+  append_long_line (text, line->str);
+  for (guint i = 0; i < bgpt_catalog_entry_n_steps (entry); i++)
+    {
+      g_string_printf (line, "  %u. %s", i + 1, bgpt_catalog_step_text (&entry->steps[i]));
+      append_long_line (text, line->str);
+    }
+}
+
+static void
+append_text (PluginText *text,
+             GPtrArray  *results,
+             gboolean    several_accounts,
+             guint       timeout_s,
+             guint       verbosity)
+{
+  g_autofree char *summary = format_summary (results);
+  g_autofree char *perfdata = format_perfdata (results, several_accounts, timeout_s);
+
+  append_first_line (text, bgpt_check_results_overall (results), summary, perfdata);
+  if (*perfdata == '\0')
+    append_long_line (text, _("Set OPENAI_API_KEY, or KOMMO_SUBDOMAIN and KOMMO_TOKEN, or set up an account."));
+
+  for (guint i = 0; i < results->len; i++)
+    append_check_line (text, g_ptr_array_index (results, i), several_accounts, verbosity);
 }
 
 static void
@@ -392,6 +526,7 @@ append_json (GString   *out,
           else
             json_builder_add_null_value (builder);
           add_nullable_string (builder, "api_code", diagnosis->api_code);
+          add_nullable_string (builder, "reason", diagnosis->reason);
           add_nullable_string (builder, "request_id", diagnosis->request_id);
           json_builder_set_member_name (builder, "retry_after_s");
           if (diagnosis->retry_after_s >= 0)
@@ -430,7 +565,7 @@ collect_secrets (GPtrArray *configs)
 }
 
 /* The last word on secrets: whatever reaches the terminal is scrubbed once
- * more, even though every diagnosis already is. */
+ * more, even though every piece already is. */
 static void
 print_scrubbed (GString    *out,
                 char      **secrets,
@@ -438,10 +573,7 @@ print_scrubbed (GString    *out,
 {
   g_autofree char *text = bgpt_scrub (out->str, (const char * const *) secrets);
 
-  if (to_stderr)
-    g_printerr ("%s", text);
-  else
-    g_print ("%s", text);
+  bgpt_plugin_write (to_stderr ? stderr : stdout, text);
 }
 
 static int
@@ -450,17 +582,21 @@ refuse (const BgptCliCheckOptions  *options,
         char                      **secrets)
 {
   g_autoptr(GString) out = g_string_new (NULL);
+  PluginText text;
 
+  plugin_text_init (&text, out, secrets);
   if (options->json)
     {
-      g_autoptr(GString) error_out = g_string_new (message);
+      g_autoptr(GString) error_out = g_string_new (NULL);
+      PluginText error_text;
 
-      g_string_append_c (error_out, '\n');
+      plugin_text_init (&error_text, error_out, secrets);
+      append_long_line (&error_text, message);
       print_scrubbed (error_out, secrets, TRUE);
       g_string_append (out, "{\n  \"status\" : \"unknown\",\n  \"checks\" : []\n}\n");
     }
   else
-    g_string_append_printf (out, "BYTEGPT UNKNOWN - %s\n", message);
+    append_first_line (&text, BGPT_OVERALL_UNKNOWN, message, NULL);
 
   print_scrubbed (out, secrets, FALSE);
   return BGPT_CLI_EXIT_UNKNOWN;
@@ -496,6 +632,31 @@ warn_unencrypted (GPtrArray *configs)
 }
 
 int
+bgpt_cli_check_usage_error (const char *message)
+{
+  const BgptCliCheckOptions options = { 0 };
+  g_auto(GStrv) no_secrets = g_new0 (char *, 1);
+
+  return refuse (&options, message, no_secrets);
+}
+
+int
+bgpt_cli_check_print_help (const char *help)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) lines = g_strsplit (help, "\n", -1);
+  g_auto(GStrv) no_secrets = g_new0 (char *, 1);
+  PluginText text;
+
+  plugin_text_init (&text, out, no_secrets);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i + 1] != NULL || *lines[i] != '\0')
+      append_long_line (&text, lines[i]);
+  print_scrubbed (out, no_secrets, FALSE);
+  return BGPT_CLI_EXIT_UNKNOWN;
+}
+
+int
 bgpt_cli_check (const BgptCliCheckOptions *options)
 {
   g_autoptr(GError) load_error = NULL;
@@ -504,6 +665,8 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
   g_autoptr(GString) out = g_string_new (NULL);
   g_auto(GStrv) secrets = configs != NULL ? collect_secrets (configs) : g_new0 (char *, 1);
   RunState state = { 0 };
+  PluginText text;
+  guint timeout_s;
   BgptCheckerFlags flags = options->deep ? BGPT_CHECKER_FLAGS_DEEP : BGPT_CHECKER_FLAGS_NONE;
   gboolean several_accounts;
   BgptOverallStatus overall;
@@ -526,8 +689,9 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
 
   warn_unencrypted (configs);
 
+  timeout_s = options->timeout_s > 0 ? options->timeout_s : default_timeout ();
   checker = bgpt_checker_new (NULL);
-  bgpt_checker_set_timeout (checker, options->timeout_s > 0 ? options->timeout_s : default_timeout ());
+  bgpt_checker_set_timeout (checker, timeout_s);
 
   state.results = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_result_free);
   for (guint i = 0; i < configs->len; i++)
@@ -551,7 +715,10 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
   if (options->json)
     append_json (out, state.results);
   else
-    append_text (out, state.results, several_accounts);
+    {
+      plugin_text_init (&text, out, secrets);
+      append_text (&text, state.results, several_accounts, timeout_s, options->verbosity);
+    }
   print_scrubbed (out, secrets, FALSE);
 
   g_ptr_array_unref (state.results);

@@ -18,7 +18,13 @@
 #define URI_OPENAI_LIMITS    "https://platform.openai.com/settings/organization/limits"
 #define URI_OPENAI_HELP      "https://help.openai.com"
 #define URI_OPENAI_MIGRATION "https://developers.openai.com/api/docs/assistants/migration"
+#define URI_OPENAI_DEPRECATIONS "https://developers.openai.com/api/docs/deprecations"
+/* Settings → Security → IP allowlist of the organization; the guide names
+ * the menu path, this address is the platform's pattern for it. */
+#define URI_OPENAI_SECURITY  "https://platform.openai.com/settings/organization/security"
+#define URI_OPENAI_ALLOWLIST_GUIDE "https://developers.openai.com/api/docs/guides/ip-allowlist"
 #define URI_KOMMO_DOCS       "https://developers.kommo.com"
+#define URI_KOMMO_LONG_LIVED_TOKEN "https://developers.kommo.com/docs/long-lived-token"
 
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
@@ -40,9 +46,8 @@ static const BgptCatalogEntry entries[] = {
     "openai.timeout", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
     N_("OpenAI time limit reached: OpenAI is responding slowly"),
     N_("OpenAI did not send a complete answer within the time limit, or said "
-       "it is overloaded and asked to slow down. This comes from slowness or "
-       "overload on OpenAI’s servers, not from ByteGPT, and usually passes on "
-       "its own."),
+       "its servers are overloaded. This comes from slowness or overload on "
+       "OpenAI’s servers, not from ByteGPT, and usually passes on its own."),
     {
       { N_("Wait a little: the slowness is often temporary. Then check again."),
         N_("Check Again"), ACTION_CHECK_NOW },
@@ -66,11 +71,10 @@ static const BgptCatalogEntry entries[] = {
   {
     "openai.assistant", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
     N_("Invalid OpenAI Assistant ID"),
-    N_("The configured assistant ID does not name an assistant that OpenAI "
-       "finds for this key: it may be mistyped, belong to another project or "
-       "have been deleted. OpenAI also shut down the Assistants API on "
-       "2026-08-26; since then every request to it answers “not found”, so "
-       "ByteGPT has to move to the Responses API."),
+    N_("The configured assistant ID is not valid: it is not written like an "
+       "assistant ID, or OpenAI refused the request for it. OpenAI shut down "
+       "the whole Assistants API on 2026-08-26, so ByteGPT has to answer with "
+       "a model through the Responses API instead."),
     {
       { N_("Compare the assistant ID in the account settings with the one OpenAI shows, character by character."),
         N_("Edit Account"), ACTION_EDIT_ACCOUNT },
@@ -90,7 +94,7 @@ static const BgptCatalogEntry entries[] = {
     {
       { N_("Look at the current usage of your OpenAI account."),
         N_("Open Usage"), URI_OPENAI_USAGE },
-      { N_("Add credit or upgrade the plan in the billing settings."),
+      { N_("Add credits in the billing settings, and turn on auto recharge so the balance does not run out again."),
         N_("Open Billing"), URI_OPENAI_BILLING },
       { N_("Raise the spend limit of the organization or project if it is too low."),
         N_("Open Limits"), URI_OPENAI_LIMITS },
@@ -176,6 +180,22 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
+    "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING,
+    N_("OpenAI Model Retiring Soon"),
+    N_("OpenAI has scheduled the configured model to leave the API on the date "
+       "shown below. From that day on, every request ByteGPT makes with it "
+       "will fail. It still works until then: there is time to move ByteGPT "
+       "to a newer model."),
+    {
+      { N_("See the shutdown date and the model OpenAI recommends instead on its deprecations page."),
+        N_("Deprecations"), URI_OPENAI_DEPRECATIONS },
+      { N_("Set ByteGPT to answer with the newer model, then enter that model in this account’s settings."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("After changing the model, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
     "kommo.timeout", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
     N_("Kommo Time Limit Reached"),
     N_("Kommo did not send a complete answer within the time limit. Kommo "
@@ -197,7 +217,7 @@ static const BgptCatalogEntry entries[] = {
       { N_("Check that the token saved for this account is complete."),
         N_("Edit Token"), ACTION_EDIT_KOMMO_KEY },
       { N_("Create a new long-lived token in Kommo under Settings → Integrations → the private integration → Keys and scopes, and save it here."),
-        N_("Kommo Documentation"), URI_KOMMO_DOCS },
+        N_("Long-Lived Tokens"), URI_KOMMO_LONG_LIVED_TOKEN },
       { N_("After saving the new token, check again."),
         N_("Check Again"), ACTION_CHECK_NOW },
     },
@@ -232,10 +252,11 @@ static const BgptCatalogEntry entries[] = {
   {
     "kommo.not-found", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
     N_("Kommo Account Not Found"),
-    N_("Kommo answered “not found”. For the account check this almost "
-       "always means the subdomain is wrong."),
+    N_("Kommo answered “not found”, or sent the request to its main site. For "
+       "the account check this almost always means the account address is "
+       "wrong: no Kommo account has this subdomain."),
     {
-      { N_("Check the Kommo subdomain in the account settings: it is the first part of the address, like “mycompany” in mycompany.kommo.com."),
+      { N_("Check the Kommo address in the account settings: paste the address you open Kommo with, like mycompany.kommo.com or mycompany.amocrm.ru."),
         N_("Edit Account"), ACTION_EDIT_ACCOUNT },
       { N_("After correcting the subdomain, check again."),
         N_("Check Again"), ACTION_CHECK_NOW },
@@ -314,6 +335,199 @@ static const BgptCatalogEntry entries[] = {
   },
 };
 
+/* Sources for the reasons: docs/providers.md. */
+#define STEP_CHECK_AGAIN(text) { text, N_("Check Again"), ACTION_CHECK_NOW }
+#define STEP_OPEN_USAGE        { N_("See what used the credit or the limit, such as other tools sharing this key."), \
+                                 N_("Open Usage"), URI_OPENAI_USAGE }
+
+static const BgptCatalogReason reasons[] = {
+  {
+    "openai.auth", "invalid_api_key",
+    N_("OpenAI does not recognise this API key: it is mistyped or incomplete, "
+       "or it was revoked or deleted."),
+    {
+      { N_("Check that the API key saved for this account is complete and still valid."),
+        N_("Edit API Key"), ACTION_EDIT_OPENAI_KEY },
+      { N_("If the key may have leaked or no longer works, create a new one on the OpenAI platform and save it here."),
+        N_("Create API Key"), URI_OPENAI_KEYS },
+    },
+  },
+  {
+    "openai.auth", "missing_scopes",
+    N_("The key is valid, but it is a restricted key without a permission this "
+       "check needs; OpenAI names it in its message below. The key may still "
+       "work for ByteGPT. A new key is not needed: give this key the missing "
+       "permission."),
+    {
+      { N_("On the OpenAI API keys page, edit this key’s permissions and allow what OpenAI says is missing (for the key check, “Models: Read”)."),
+        N_("Open API Keys"), URI_OPENAI_KEYS },
+      STEP_CHECK_AGAIN (N_("After saving the permissions, check again.")),
+    },
+  },
+  {
+    "openai.auth", "ip_not_authorized",
+    N_("The OpenAI organization or project accepts API requests only from the "
+       "IP addresses on its allowlist. The check runs from this computer, so "
+       "the address OpenAI refused is this computer’s public IP address, not "
+       "the address of ByteGPT’s servers."),
+    {
+      { N_("Add this computer’s public IP address to the IP allowlist in the organization’s security settings, or run the check from a network that is on the list."),
+        N_("Open Security Settings"), URI_OPENAI_SECURITY },
+      { N_("Read how the allowlist works: a project’s own list replaces the organization’s."),
+        N_("IP Allowlist Guide"), URI_OPENAI_ALLOWLIST_GUIDE },
+      STEP_CHECK_AGAIN (N_("A change can take up to 15 minutes to apply; then check again.")),
+    },
+  },
+  {
+    "openai.auth", "account_deactivated",
+    N_("OpenAI deactivated the account this API key belongs to. A new key will "
+       "not help: only OpenAI support can tell why and reactivate the account."),
+    {
+      { N_("Contact OpenAI support through its help center."),
+        N_("OpenAI Help"), URI_OPENAI_HELP },
+      { N_("Copy the technical details, with the request ID, to send to OpenAI support."),
+        N_("Copy Details"), ACTION_COPY_DETAILS },
+    },
+  },
+  {
+    "openai.auth", "organization",
+    N_("OpenAI says the key’s user is not in an organization, or that the "
+       "organization sent with the request is not the key’s. This happens when "
+       "someone was removed from the organization or project, or the "
+       "organization was deleted."),
+    {
+      { N_("Ask an owner of the OpenAI organization to add you again, then create a key in the right organization and project."),
+        N_("Create API Key"), URI_OPENAI_KEYS },
+      { N_("Save the new key for this account."),
+        N_("Edit API Key"), ACTION_EDIT_OPENAI_KEY },
+      { N_("If you no longer have an organization, ask OpenAI support for one."),
+        N_("OpenAI Help"), URI_OPENAI_HELP },
+    },
+  },
+  {
+    "openai.quota", "insufficient_quota",
+    N_("The OpenAI organization ran out of prepaid credit or reached its "
+       "monthly spend limit. Retrying does not help until credit is added or "
+       "the limit is raised."),
+    {
+      { N_("Add credits in the billing settings, and turn on auto recharge so the balance does not run out again."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      { N_("If credit is left, raise the spend limit of the organization or project."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      STEP_OPEN_USAGE,
+      STEP_CHECK_AGAIN (N_("After adding credit or raising the limit, check again.")),
+    },
+  },
+  {
+    "openai.quota", "credit_balance_exhausted",
+    N_("The prepaid credit balance of the OpenAI organization is used up. "
+       "Retrying does not help until credit is added."),
+    {
+      { N_("Add credits in the billing settings, and turn on auto recharge so the balance does not run out again."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      STEP_OPEN_USAGE,
+      STEP_CHECK_AGAIN (N_("After adding credit, check again.")),
+    },
+  },
+  {
+    "openai.quota", "billing_not_active",
+    N_("OpenAI says billing is not active for this account: there is no valid "
+       "payment method, or no credit was ever bought. Retrying does not help."),
+    {
+      { N_("Add a valid payment method and buy credits in the billing settings."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      STEP_CHECK_AGAIN (N_("After setting up billing, check again.")),
+    },
+  },
+  {
+    "openai.quota", "organization_spend_limit_exceeded",
+    N_("The OpenAI organization reached the spend limit set for it. Retrying "
+       "does not help until the limit is raised or the next month begins."),
+    {
+      { N_("Raise the organization’s spend limit in the limits settings."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      STEP_OPEN_USAGE,
+      STEP_CHECK_AGAIN (N_("After raising the limit, check again.")),
+    },
+  },
+  {
+    "openai.quota", "project_spend_limit_exceeded",
+    N_("The OpenAI project of this key reached the spend limit set for it. "
+       "Retrying does not help until the limit is raised or the next month "
+       "begins."),
+    {
+      { N_("Raise the project’s spend limit in the limits settings of that project."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      STEP_OPEN_USAGE,
+      STEP_CHECK_AGAIN (N_("After raising the limit, check again.")),
+    },
+  },
+  {
+    "openai.quota", "organization_usage_limit_exceeded",
+    N_("The OpenAI organization reached the usage limit of its usage tier. "
+       "Retrying does not help until the limit is raised or the next month "
+       "begins."),
+    {
+      { N_("See the organization’s usage limit and tier in the limits settings, and raise the limit if you can."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      STEP_OPEN_USAGE,
+      STEP_CHECK_AGAIN (N_("After raising the limit, check again.")),
+    },
+  },
+  {
+    "openai.rate-limit", "slow_down",
+    N_("OpenAI asks to slow down because the traffic of this organization grew "
+       "too fast, even if it is still within its rate limits. It is not "
+       "OpenAI being slow: it passes when the traffic grows more gradually."),
+    {
+      { N_("Wait as long as OpenAI asks, then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("Make other tools that share this key raise their traffic more gradually."),
+        N_("Open Usage"), URI_OPENAI_USAGE },
+      { N_("See the rate limits of your organization and project."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+    },
+  },
+  {
+    "openai.timeout", "server_is_overloaded",
+    N_("OpenAI answered that its servers are overloaded at the moment. This is "
+       "on OpenAI’s side, not ByteGPT’s, and usually passes on its own."),
+    {
+      { N_("Wait a little: the slowness is often temporary. Then check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+      { N_("See whether OpenAI reports an incident or maintenance on its status page."),
+        N_("OpenAI Status"), URI_OPENAI_STATUS },
+    },
+  },
+  {
+    "openai.assistant", "assistants_api_shut_down",
+    N_("The ID is not mistyped: OpenAI switched off the whole Assistants API on "
+       "2026-08-26, so no assistant ID works any more. ByteGPT has to be set to "
+       "answer with a model through the Responses API. Reusable prompts are no "
+       "way out: OpenAI scheduled them to shut down as well."),
+    {
+      { N_("Set ByteGPT to answer with a model instead of the assistant, then remove the assistant ID from this account’s settings and enter that model."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("Read OpenAI’s guide to moving from the Assistants API to the Responses API."),
+        N_("Migration Guide"), URI_OPENAI_MIGRATION },
+      { N_("See which APIs and models OpenAI has shut down or will shut down."),
+        N_("Deprecations"), URI_OPENAI_DEPRECATIONS },
+    },
+  },
+  {
+    "openai.assistant", "not_found",
+    N_("OpenAI found no assistant with this ID for this key: it may be "
+       "mistyped, deleted, or belong to another project."),
+    {
+      { N_("Compare the assistant ID in the account settings with the one OpenAI shows, character by character."),
+        N_("Edit Account"), ACTION_EDIT_ACCOUNT },
+      { N_("Read OpenAI’s guide to moving from the Assistants API to the Responses API."),
+        N_("Migration Guide"), URI_OPENAI_MIGRATION },
+      STEP_CHECK_AGAIN (N_("After correcting the settings, check again.")),
+    },
+  },
+};
+
 const BgptCatalogEntry *
 bgpt_catalog_get_entries (gsize *n_entries)
 {
@@ -337,16 +551,22 @@ bgpt_catalog_lookup (const char *id)
   return NULL;
 }
 
-guint
-bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry)
+static guint
+count_steps (const BgptCatalogStep *steps)
 {
   guint n = 0;
 
-  g_return_val_if_fail (entry != NULL, 0);
-
-  while (n < BGPT_CATALOG_MAX_STEPS && entry->steps[n].text != NULL)
+  while (n < BGPT_CATALOG_MAX_STEPS && steps[n].text != NULL)
     n++;
   return n;
+}
+
+guint
+bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry)
+{
+  g_return_val_if_fail (entry != NULL, 0);
+
+  return count_steps (entry->steps);
 }
 
 const char *
@@ -397,4 +617,60 @@ const char * const *
 bgpt_catalog_action_names (void)
 {
   return action_names;
+}
+
+const BgptCatalogReason *
+bgpt_catalog_get_reasons (gsize *n_reasons)
+{
+  if (n_reasons != NULL)
+    *n_reasons = G_N_ELEMENTS (reasons);
+  return reasons;
+}
+
+const BgptCatalogReason *
+bgpt_catalog_lookup_reason (const char *id,
+                            const char *reason)
+{
+  if (id == NULL || reason == NULL)
+    return NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      if (g_str_equal (reasons[i].id, id) && g_str_equal (reasons[i].reason, reason))
+        return &reasons[i];
+    }
+
+  return NULL;
+}
+
+const char *
+bgpt_catalog_entry_cause_for (const BgptCatalogEntry *entry,
+                              const char             *reason)
+{
+  const BgptCatalogReason *own;
+
+  if (entry == NULL)
+    return NULL;
+
+  own = bgpt_catalog_lookup_reason (entry->id, reason);
+  return g_dgettext (GETTEXT_PACKAGE, own != NULL ? own->cause : entry->cause);
+}
+
+const BgptCatalogStep *
+bgpt_catalog_entry_steps_for (const BgptCatalogEntry *entry,
+                              const char             *reason,
+                              guint                  *n_steps)
+{
+  const BgptCatalogReason *own;
+  const BgptCatalogStep *steps = NULL;
+
+  if (entry != NULL)
+    {
+      own = bgpt_catalog_lookup_reason (entry->id, reason);
+      steps = own != NULL ? own->steps : entry->steps;
+    }
+
+  if (n_steps != NULL)
+    *n_steps = steps != NULL ? count_steps (steps) : 0;
+  return steps;
 }

@@ -48,7 +48,31 @@ typedef struct
   BgptCatalogStep  steps[BGPT_CATALOG_MAX_STEPS]; /* ends at the first step whose text is NULL */
 } BgptCatalogEntry;
 
+/* A reason-specific cause and steps under the title of entry @id: a
+ * diagnosis with this reason (mostly the API's own error code) shows them
+ * instead of the entry's own (DESIGN.md, The error catalog). The title and
+ * the severity stay the entry's. */
+typedef struct
+{
+  const char      *id;       /* the entry's id */
+  const char      *reason;   /* stable, never translated: "missing_scopes" */
+  const char      *cause;    /* untranslated msgid */
+  BgptCatalogStep  steps[BGPT_CATALOG_MAX_STEPS];
+} BgptCatalogReason;
+
 const BgptCatalogEntry *bgpt_catalog_get_entries   (gsize                  *n_entries);
+const BgptCatalogReason *bgpt_catalog_get_reasons  (gsize                  *n_reasons);
+/* NULL when the catalog has nothing of its own for @reason under @id. */
+const BgptCatalogReason *bgpt_catalog_lookup_reason (const char            *id,
+                                                     const char            *reason);
+/* The translated cause, and the steps, to show for @entry with @reason
+ * (NULL: none): the reason's own when the catalog has them, else the
+ * entry's. */
+const char             *bgpt_catalog_entry_cause_for (const BgptCatalogEntry *entry,
+                                                      const char             *reason);
+const BgptCatalogStep  *bgpt_catalog_entry_steps_for (const BgptCatalogEntry *entry,
+                                                      const char             *reason,
+                                                      guint                  *n_steps);
 const BgptCatalogEntry *bgpt_catalog_lookup        (const char             *id);
 guint                   bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_entry_title   (const BgptCatalogEntry *entry);

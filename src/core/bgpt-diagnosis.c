@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -52,6 +53,7 @@ bgpt_diagnosis_copy (const BgptDiagnosis *diagnosis)
   copy->http_status = diagnosis->http_status;
   copy->api_type = g_strdup (diagnosis->api_type);
   copy->api_code = g_strdup (diagnosis->api_code);
+  copy->reason = g_strdup (diagnosis->reason);
   copy->api_message = g_strdup (diagnosis->api_message);
   copy->request_id = g_strdup (diagnosis->request_id);
   copy->retry_after_s = diagnosis->retry_after_s;
@@ -59,6 +61,7 @@ bgpt_diagnosis_copy (const BgptDiagnosis *diagnosis)
   copy->detail = g_strdup (diagnosis->detail);
   copy->subject = g_strdup (diagnosis->subject);
   copy->items = g_strdupv (diagnosis->items);
+  copy->current_items = g_strdupv (diagnosis->current_items);
   return copy;
 }
 
@@ -72,11 +75,13 @@ bgpt_diagnosis_free (BgptDiagnosis *diagnosis)
   g_free (diagnosis->error_id);
   g_free (diagnosis->api_type);
   g_free (diagnosis->api_code);
+  g_free (diagnosis->reason);
   g_free (diagnosis->api_message);
   g_free (diagnosis->request_id);
   g_free (diagnosis->detail);
   g_free (diagnosis->subject);
   g_strfreev (diagnosis->items);
+  g_strfreev (diagnosis->current_items);
   g_free (diagnosis);
 }
 
@@ -400,6 +405,8 @@ get_object (JsonObject *object,
   return json_node_get_object (node);
 }
 
+/* A 429 about money, not pace: retrying does not help. The codes are the
+ * error-codes guide's (docs/providers.md); the substrings catch new ones. */
 static gboolean
 is_quota_term (const char *term)
 {
@@ -613,6 +620,136 @@ describe_redirect (const BgptExchange *exchange)
   return g_strdup (_("The server answered with a redirect; redirects are not followed."));
 }
 
+static gboolean
+api_says (const BgptDiagnosis *diagnosis,
+          const char          *term)
+{
+  return g_strcmp0 (diagnosis->api_code, term) == 0 ||
+         g_strcmp0 (diagnosis->api_type, term) == 0;
+}
+
+/* "… Missing scopes: api.model.read. …" -> "api.model.read" */
+static char *
+missing_scopes_from (const char *message)
+{
+  const char *start;
+  const char *end;
+
+  start = message != NULL ? strstr (message, "Missing scopes:") : NULL;
+  if (start == NULL)
+    return NULL;
+
+  start += strlen ("Missing scopes:");
+  while (*start == ' ')
+    start++;
+  end = start;
+  while (*end != '\0' && !(*end == '.' && (end[1] == ' ' || end[1] == '\0')))
+    end++;
+  if (end == start)
+    return NULL;
+
+  return g_strndup (start, end - start);
+}
+
+/* Which of the documented 401s this is; NULL for none of them. Codes and
+ * messages, and which of them are unconfirmed: docs/providers.md. */
+static const char *
+openai_auth_reason (BgptDiagnosis *diagnosis)
+{
+  const char *message = diagnosis->api_message;
+
+  if (api_says (diagnosis, "invalid_api_key") ||
+      contains_ascii_caseless (message, "incorrect api key"))
+    return "invalid_api_key";
+  if (api_says (diagnosis, "account_deactivated") ||
+      contains_ascii_caseless (message, "has been deactivated"))
+    return "account_deactivated";
+  if (api_says (diagnosis, "ip_not_authorized") ||
+      (contains_ascii_caseless (message, " ip ") &&
+       contains_ascii_caseless (message, "not authorized")))
+    return "ip_not_authorized";
+  if (api_says (diagnosis, "no_organization") ||
+      api_says (diagnosis, "mismatched_organization") ||
+      api_says (diagnosis, "invalid_organization") ||
+      contains_ascii_caseless (message, "member of an organization"))
+    return "organization";
+  if (contains_ascii_caseless (message, "missing scopes") ||
+      contains_ascii_caseless (message, "insufficient permissions"))
+    {
+      g_autofree char *scopes = missing_scopes_from (message);
+
+      if (scopes != NULL && diagnosis->detail == NULL)
+        diagnosis->detail = g_strdup_printf (_("Missing permission: %s"), scopes);
+      return "missing_scopes";
+    }
+
+  return NULL;
+}
+
+/* The reason of a 429 about money: the API's own code, or the type of
+ * older bodies whose code is null. */
+static const char *
+openai_quota_reason (const BgptDiagnosis *diagnosis)
+{
+  if (diagnosis->api_code != NULL)
+    return diagnosis->api_code;
+  if (g_strcmp0 (diagnosis->api_type, "insufficient_quota") == 0)
+    return "insufficient_quota";
+  return NULL;
+}
+
+/* Since 2026-08-26 every /v1/assistants call fails; before, a 404 said
+ * "No assistant found with id …". A server that still serves assistants
+ * decides: only its own words "not found" keep the old meaning. */
+static const char *
+openai_assistant_reason (const BgptDiagnosis *diagnosis,
+                         guint                status)
+{
+  const char *message = diagnosis->api_message;
+
+  if (contains_ascii_caseless (message, "shut down") ||
+      contains_ascii_caseless (message, "deprecated") ||
+      contains_ascii_caseless (message, "no longer"))
+    return "assistants_api_shut_down";
+  if (status == 400)
+    return NULL;
+  if (contains_ascii_caseless (message, "no assistant found"))
+    return "not_found";
+  return "assistants_api_shut_down";
+}
+
+/* Kommo's main sites, where a request for an account that does not exist
+ * may be sent (unconfirmed: docs/providers.md). */
+static const char * const kommo_sites[] = {
+  "kommo.com", "www.kommo.com",
+  "amocrm.com", "www.amocrm.com",
+  "amocrm.ru", "www.amocrm.ru",
+};
+
+static gboolean
+redirects_to_kommo_site (const BgptExchange *exchange)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *location;
+  const char *host;
+
+  if (exchange->service != BGPT_SERVICE_KOMMO || exchange->headers == NULL)
+    return FALSE;
+
+  location = soup_message_headers_get_one (exchange->headers, "Location");
+  uri = location != NULL ? g_uri_parse (location, G_URI_FLAGS_NONE, NULL) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL)
+    return FALSE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kommo_sites); i++)
+    {
+      if (g_ascii_strcasecmp (host, kommo_sites[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const char *
 classify_openai_error (const BgptExchange *exchange,
                        BgptDiagnosis      *diagnosis)
@@ -623,6 +760,7 @@ classify_openai_error (const BgptExchange *exchange,
   switch (status)
     {
     case 401:
+      diagnosis->reason = g_strdup (openai_auth_reason (diagnosis));
       return "openai.auth";
 
     case 403:
@@ -630,8 +768,12 @@ classify_openai_error (const BgptExchange *exchange,
 
     case 400:
     case 404:
+    case 410:
       if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
-        return "openai.assistant";
+        {
+          diagnosis->reason = g_strdup (openai_assistant_reason (diagnosis, status));
+          return "openai.assistant";
+        }
       if (status == 404 &&
           (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL) ||
            g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA)))
@@ -640,19 +782,42 @@ classify_openai_error (const BgptExchange *exchange,
 
     case 408:
     case 504:
+    /* Cloudflare: origin down (521), unreachable (523), connection or
+     * answer timed out (522, 524). 520 says nothing and stays unexpected. */
+    case 521:
+    case 522:
+    case 523:
+    case 524:
       return "openai.timeout";
 
     case 429:
+      /* The caller's own traffic grew too fast: pace, not money. */
+      if (api_says (diagnosis, "slow_down"))
+        {
+          diagnosis->reason = g_strdup ("slow_down");
+          return "openai.rate-limit";
+        }
       if (is_quota_term (diagnosis->api_type) || is_quota_term (diagnosis->api_code))
-        return "openai.quota";
+        {
+          diagnosis->reason = g_strdup (openai_quota_reason (diagnosis));
+          return "openai.quota";
+        }
       return "openai.rate-limit";
 
     case 503:
-      if (g_strcmp0 (diagnosis->api_code, "server_is_overloaded") == 0 ||
-          g_strcmp0 (diagnosis->api_code, "slow_down") == 0 ||
-          contains_ascii_caseless (diagnosis->api_message, "overloaded") ||
+      /* Older deployments sent slow_down as a 503. */
+      if (api_says (diagnosis, "slow_down") ||
           contains_ascii_caseless (diagnosis->api_message, "slow down"))
-        return "openai.timeout";
+        {
+          diagnosis->reason = g_strdup ("slow_down");
+          return "openai.rate-limit";
+        }
+      if (api_says (diagnosis, "server_is_overloaded") ||
+          contains_ascii_caseless (diagnosis->api_message, "overloaded"))
+        {
+          diagnosis->reason = g_strdup ("server_is_overloaded");
+          return "openai.timeout";
+        }
       return "openai.unexpected";
 
     default:
@@ -677,6 +842,10 @@ classify_kommo_error (guint status)
       return "kommo.rate-limit";
     case 408:
     case 504:
+    case 521:
+    case 522:
+    case 523:
+    case 524:
       return "kommo.timeout";
     default:
       return "kommo.unexpected";
@@ -764,27 +933,81 @@ id_matches (JsonObject *body,
   return expected_id == NULL || g_str_equal (id, expected_id);
 }
 
-static GStrv
-collect_model_ids (JsonArray          *data,
-                   const char * const *secrets)
+/* A model's "shutdown_date" ("YYYY-MM-DD"), as a UTC date; NULL when it
+ * is absent, null or malformed (the models endpoint may omit it). */
+static GDateTime *
+get_shutdown_date (JsonObject *model)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *text = get_string (model, "shutdown_date", NULL);
+  int year, month, day;
+  char end;
+
+  if (text == NULL || strlen (text) != 10 ||
+      sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &end) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return NULL;
+
+  return g_date_time_new_utc (year, month, day, 0, 0, 0);
+}
+
+/* @all gets every model id, @current those without a shutdown date. */
+static void
+collect_model_ids (JsonArray          *data,
+                   const char * const *secrets,
+                   GStrv              *all,
+                   GStrv              *current)
+{
+  g_autoptr(GStrvBuilder) all_builder = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) current_builder = g_strv_builder_new ();
   guint n = json_array_get_length (data);
 
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (data, i);
+      g_autoptr(GDateTime) shutdown = NULL;
       g_autofree char *id = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       id = clean_text (get_string (json_node_get_object (node), "id", NULL), -1,
                        MAX_FIELD_CHARS, secrets);
-      if (id != NULL)
-        g_strv_builder_add (builder, id);
+      if (id == NULL)
+        continue;
+      g_strv_builder_add (all_builder, id);
+      shutdown = get_shutdown_date (json_node_get_object (node));
+      if (shutdown == NULL)
+        g_strv_builder_add (current_builder, id);
     }
 
-  return g_strv_builder_end (builder);
+  *all = g_strv_builder_end (all_builder);
+  *current = g_strv_builder_end (current_builder);
+}
+
+/* openai.model-retiring when the model leaves the API within the notice
+ * period (sources: docs/providers.md, OpenAI deprecations page). */
+static void
+check_model_retiring (const BgptExchange *exchange,
+                      JsonObject         *model,
+                      BgptDiagnosis      *diagnosis)
+{
+  g_autoptr(GDateTime) shutdown = get_shutdown_date (model);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *date = NULL;
+
+  if (shutdown == NULL)
+    return;
+
+  now = exchange->now != NULL ? g_date_time_ref (exchange->now) : g_date_time_new_now_utc ();
+  if (g_date_time_difference (shutdown, now) >
+      (GTimeSpan) BGPT_MODEL_RETIRING_NOTICE_DAYS * G_TIME_SPAN_DAY)
+    return;
+
+  /* Translators: how a date is written, as in g_date_time_format();
+   * pt_BR: "%d/%m/%Y" */
+  date = g_date_time_format (shutdown, _("%Y-%m-%d"));
+  diagnosis->error_id = g_strdup ("openai.model-retiring");
+  diagnosis->detail = g_strdup_printf (_("OpenAI will shut down the model “%s” on %s."),
+                                       diagnosis->subject, date);
 }
 
 /* A 2xx passes only when its body has the shape the check expects. */
@@ -806,7 +1029,8 @@ read_success_body (const BgptExchange *exchange,
       if (g_strcmp0 (get_string (body, "object", NULL), "list") != 0 ||
           data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
         return FALSE;
-      diagnosis->items = collect_model_ids (json_node_get_array (data), secrets);
+      collect_model_ids (json_node_get_array (data), secrets,
+                         &diagnosis->items, &diagnosis->current_items);
       return TRUE;
     }
 
@@ -816,6 +1040,7 @@ read_success_body (const BgptExchange *exchange,
         return FALSE;
       diagnosis->subject = clean_text (get_string (body, "id", NULL), -1,
                                        MAX_FIELD_CHARS, secrets);
+      check_model_retiring (exchange, body, diagnosis);
       return TRUE;
     }
 
@@ -915,7 +1140,8 @@ diagnose_response (const BgptExchange *exchange,
 
   if (status >= 300 && status < 400)
     {
-      diagnosis->error_id = g_strdup (unexpected);
+      diagnosis->error_id = g_strdup (redirects_to_kommo_site (exchange) ? "kommo.not-found"
+                                                                         : unexpected);
       g_free (diagnosis->detail);
       diagnosis->detail = describe_redirect (exchange);
       return;

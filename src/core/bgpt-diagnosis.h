@@ -33,7 +33,11 @@ typedef struct
   gint64               elapsed_ms;
   const char          *expected_id;      /* model or assistant id the 2xx must name */
   const char * const  *secrets;          /* NULL-terminated; scrubbed from all text */
+  GDateTime           *now;              /* for dates in the body; NULL: the current time */
 } BgptExchange;
+
+/* How long before a model's shutdown_date openai.model-retiring is raised. */
+#define BGPT_MODEL_RETIRING_NOTICE_DAYS 90
 
 #define BGPT_TYPE_DIAGNOSIS (bgpt_diagnosis_get_type ())
 
@@ -44,6 +48,7 @@ typedef struct
   guint   http_status;    /* 0 without a response */
   char   *api_type;       /* the API's own error type, or NULL */
   char   *api_code;       /* the API's own error code, or NULL */
+  char   *reason;         /* selects a catalog reason (BgptCatalogReason), or NULL */
   char   *api_message;    /* the API's own message, scrubbed, or NULL */
   char   *request_id;     /* x-request-id / X-Request-Id, or NULL */
   gint64  retry_after_s;  /* -1 when not given */
@@ -51,6 +56,7 @@ typedef struct
   char   *detail;         /* short technical detail in English words, scrubbed, or NULL */
   char   *subject;        /* on success: Kommo account name, model or assistant id */
   GStrv   items;          /* on openai.key success: the model ids; else NULL */
+  GStrv   current_items;  /* on openai.key success: the ids without a shutdown_date */
 } BgptDiagnosis;
 
 GType          bgpt_diagnosis_get_type (void) G_GNUC_CONST;

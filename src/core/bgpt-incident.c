@@ -33,6 +33,7 @@ struct _BgptIncident
   guint              http_status;
   char              *api_type;
   char              *api_code;
+  char              *reason;
   char              *api_message;
   char              *request_id;
   gint64             retry_after;
@@ -62,6 +63,7 @@ enum {
   PROP_HTTP_STATUS,
   PROP_API_TYPE,
   PROP_API_CODE,
+  PROP_REASON,
   PROP_API_MESSAGE,
   PROP_REQUEST_ID,
   PROP_RETRY_AFTER,
@@ -82,6 +84,7 @@ bgpt_incident_finalize (GObject *object)
   g_free (self->error_id);
   g_free (self->api_type);
   g_free (self->api_code);
+  g_free (self->reason);
   g_free (self->api_message);
   g_free (self->request_id);
   g_free (self->detail);
@@ -144,6 +147,9 @@ bgpt_incident_get_property (GObject    *object,
     case PROP_API_CODE:
       g_value_set_string (value, self->api_code);
       break;
+    case PROP_REASON:
+      g_value_set_string (value, self->reason);
+      break;
     case PROP_API_MESSAGE:
       g_value_set_string (value, self->api_message);
       break;
@@ -205,6 +211,7 @@ bgpt_incident_class_init (BgptIncidentClass *klass)
     g_param_spec_uint ("http-status", NULL, NULL, 0, 999, 0, flags);
   properties[PROP_API_TYPE] = string_property ("api-type");
   properties[PROP_API_CODE] = string_property ("api-code");
+  properties[PROP_REASON] = string_property ("reason");
   properties[PROP_API_MESSAGE] = string_property ("api-message");
   properties[PROP_REQUEST_ID] = string_property ("request-id");
   properties[PROP_RETRY_AFTER] =
@@ -341,6 +348,28 @@ bgpt_incident_get_api_code (BgptIncident *self)
 }
 
 const char *
+bgpt_incident_get_reason (BgptIncident *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT (self), NULL);
+  return self->reason;
+}
+
+const char *
+bgpt_incident_get_cause (BgptIncident *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT (self), NULL);
+  return bgpt_catalog_entry_cause_for (self->entry, self->reason);
+}
+
+const BgptCatalogStep *
+bgpt_incident_get_steps (BgptIncident *self,
+                         guint        *n_steps)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT (self), NULL);
+  return bgpt_catalog_entry_steps_for (self->entry, self->reason, n_steps);
+}
+
+const char *
 bgpt_incident_get_api_message (BgptIncident *self)
 {
   g_return_val_if_fail (BGPT_IS_INCIDENT (self), NULL);
@@ -455,6 +484,7 @@ bgpt_incident_format_details (BgptIncident *self)
   append_line (text, C_("incident details", "HTTP status"), http_status);
   append_line (text, C_("incident details", "API error type"), self->api_type);
   append_line (text, C_("incident details", "API error code"), self->api_code);
+  append_line (text, C_("incident details", "Reason"), self->reason);
   append_line (text, C_("incident details", "API message"), self->api_message);
   append_line (text, C_("incident details", "Request ID"), self->request_id);
   append_line (text, C_("incident details", "Retry after"), retry_after);
@@ -552,6 +582,7 @@ set_details (BgptIncident        *self,
   set_uint (self, &self->http_status, MIN (diagnosis->http_status, 999), PROP_HTTP_STATUS);
   set_string (self, &self->api_type, bounded_text (diagnosis->api_type, MAX_CODE_BYTES), PROP_API_TYPE);
   set_string (self, &self->api_code, bounded_text (diagnosis->api_code, MAX_CODE_BYTES), PROP_API_CODE);
+  set_string (self, &self->reason, bounded_text (diagnosis->reason, MAX_CODE_BYTES), PROP_REASON);
   set_string (self, &self->api_message, bounded_text (diagnosis->api_message, MAX_TEXT_BYTES), PROP_API_MESSAGE);
   set_string (self, &self->request_id, bounded_text (diagnosis->request_id, MAX_CODE_BYTES), PROP_REQUEST_ID);
   set_int64 (self, &self->retry_after, MAX (diagnosis->retry_after_s, -1), PROP_RETRY_AFTER);
@@ -686,6 +717,7 @@ bgpt_incident_to_json (BgptIncident *self,
   add_int (builder, "http_status", self->http_status);
   add_string (builder, "api_type", self->api_type);
   add_string (builder, "api_code", self->api_code);
+  add_string (builder, "reason", self->reason);
   add_string (builder, "api_message", self->api_message);
   add_string (builder, "request_id", self->request_id);
   add_int (builder, "retry_after_s", self->retry_after);
@@ -850,6 +882,8 @@ bgpt_incident_new_from_json (JsonObject  *object,
     FAIL ("bad api_type");
   if (!read_string (object, "api_code", FIELD_OPTIONAL, &self->api_code))
     FAIL ("bad api_code");
+  if (!read_string (object, "reason", FIELD_OPTIONAL, &self->reason))
+    FAIL ("bad reason");
   if (!read_string (object, "api_message", FIELD_OPTIONAL, &self->api_message))
     FAIL ("bad api_message");
   if (!read_string (object, "request_id", FIELD_OPTIONAL, &self->request_id))

@@ -57,6 +57,8 @@ gboolean                bgpt_incident_is_silenced        (BgptIncident *self,
 guint                   bgpt_incident_get_http_status    (BgptIncident *self);
 const char             *bgpt_incident_get_api_type       (BgptIncident *self);
 const char             *bgpt_incident_get_api_code       (BgptIncident *self);
+/* Selects the reason-specific cause and steps (BgptCatalogReason), or NULL. */
+const char             *bgpt_incident_get_reason         (BgptIncident *self);
 const char             *bgpt_incident_get_api_message    (BgptIncident *self);
 const char             *bgpt_incident_get_request_id     (BgptIncident *self);
 gint64                  bgpt_incident_get_retry_after    (BgptIncident *self);
@@ -67,6 +69,11 @@ const char             *bgpt_incident_get_detail         (BgptIncident *self);
 const BgptCatalogEntry *bgpt_incident_get_catalog_entry  (BgptIncident *self);
 const char             *bgpt_incident_get_title          (BgptIncident *self);
 BgptService             bgpt_incident_get_service        (BgptIncident *self);
+/* The translated cause and the steps to show: the reason's own when the
+ * catalog has them, else the entry's. */
+const char             *bgpt_incident_get_cause          (BgptIncident *self);
+const BgptCatalogStep  *bgpt_incident_get_steps          (BgptIncident *self,
+                                                          guint        *n_steps);
 
 /* A plain-text, translated summary for "copy details": title, account,
  * check, error id, times, HTTP status, the API's own message and the

@@ -17,17 +17,17 @@ char *
 bgpt_kommo_base_url (const BgptCheckConfig  *config,
                      GError                **error)
 {
-  g_autofree char *subdomain = NULL;
+  g_autofree char *host = NULL;
   const char *base_url = config->kommo_base_url;
 
   if (base_url != NULL && *base_url != '\0')
     return bgpt_http_trim_base_url (base_url);
 
-  subdomain = bgpt_normalize_kommo_subdomain (config->kommo_subdomain, error);
-  if (subdomain == NULL)
+  host = bgpt_kommo_account_host (config->kommo_subdomain, error);
+  if (host == NULL)
     return NULL;
 
-  return g_strdup_printf ("https://%s.kommo.com", subdomain);
+  return g_strconcat ("https://", host, NULL);
 }
 
 void

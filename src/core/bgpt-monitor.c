@@ -491,6 +491,11 @@ static guint
 interval_after_result (BgptMonitor      *self,
                        BgptMonitorCheck *check)
 {
+  /* Credit, billing and spend limits do not pass by retrying: no sooner
+   * than the next round (the user's "check now" still goes at once). */
+  if (check->diagnosis != NULL && g_strcmp0 (check->diagnosis->error_id, "openai.quota") == 0)
+    return self->check_interval;
+
   switch (check->state)
     {
     case BGPT_MONITOR_STATE_FAILING:

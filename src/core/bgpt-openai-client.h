@@ -13,10 +13,6 @@ G_BEGIN_DECLS
 
 #define BGPT_OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
 
-/* The deep check's model when the account names none: small and current,
- * so the one billable request costs next to nothing. */
-#define BGPT_OPENAI_QUOTA_DEFAULT_MODEL "gpt-4.1-mini"
-
 /* The OpenAI checks of DESIGN.md (Connection checks). Each one validates its
  * inputs first: an invalid base URL or a key with control characters gives
  * config.invalid, an empty key openai.auth and a malformed assistant ID
@@ -37,6 +33,9 @@ void           bgpt_openai_check_assistant_async (BgptHttp              *http,
                                                   GCancellable          *cancellable,
                                                   GAsyncReadyCallback    callback,
                                                   gpointer               user_data);
+/* The deep check: one minimal POST /responses with "store": false. Its
+ * model is the configured one; with none, one that the key's own /models
+ * list names without a shutdown_date (no model id is built in). */
 void           bgpt_openai_check_quota_async     (BgptHttp              *http,
                                                   const BgptCheckConfig *config,
                                                   GCancellable          *cancellable,
@@ -45,6 +44,12 @@ void           bgpt_openai_check_quota_async     (BgptHttp              *http,
 BgptDiagnosis *bgpt_openai_check_finish          (BgptHttp              *http,
                                                   GAsyncResult          *result,
                                                   GError               **error);
+
+/* Among @model_ids, a small current text model for the deep check's
+ * request, or NULL: a "gpt-" model that is not for embeddings, speech,
+ * images or other special uses, the smallest kind ("nano", then "mini")
+ * first, and among those the alias (the shortest id), then the latest. */
+const char    *bgpt_openai_pick_probe_model      (const char * const    *model_ids);
 
 /* The base URL the checks use: the configured one without trailing
  * slashes, or the default. */

@@ -29,6 +29,8 @@ static const struct
   { BGPT_SCENARIO_INVALID_KEY, "invalid-key" },
   { BGPT_SCENARIO_MISSING_SCOPE, "missing-scope" },
   { BGPT_SCENARIO_MISMATCHED_ORGANIZATION, "mismatched-organization" },
+  { BGPT_SCENARIO_IP_NOT_AUTHORIZED, "ip-not-authorized" },
+  { BGPT_SCENARIO_ACCOUNT_DEACTIVATED, "account-deactivated" },
   { BGPT_SCENARIO_FORBIDDEN, "forbidden" },
   { BGPT_SCENARIO_MODEL_NO_ACCESS, "model-no-access" },
   { BGPT_SCENARIO_NOT_FOUND, "not-found" },
@@ -39,12 +41,19 @@ static const struct
   { BGPT_SCENARIO_QUOTA_EXCEEDED_LEGACY, "quota-exceeded-legacy" },
   { BGPT_SCENARIO_CREDIT_EXHAUSTED, "credit-exhausted" },
   { BGPT_SCENARIO_SPEND_LIMIT, "spend-limit" },
+  { BGPT_SCENARIO_BILLING_NOT_ACTIVE, "billing-not-active" },
   { BGPT_SCENARIO_PAYMENT_REQUIRED, "payment-required" },
   { BGPT_SCENARIO_REQUEST_TIMEOUT, "request-timeout" },
   { BGPT_SCENARIO_SERVER_ERROR, "server-error" },
   { BGPT_SCENARIO_BAD_GATEWAY, "bad-gateway" },
   { BGPT_SCENARIO_OVERLOADED, "overloaded" },
   { BGPT_SCENARIO_SLOW_DOWN, "slow-down" },
+  { BGPT_SCENARIO_SLOW_DOWN_LEGACY, "slow-down-legacy" },
+  { BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML, "service-unavailable-html" },
+  { BGPT_SCENARIO_CLOUDFLARE_TIMEOUT, "cloudflare-timeout" },
+  { BGPT_SCENARIO_CLOUDFLARE_UNKNOWN, "cloudflare-unknown" },
+  { BGPT_SCENARIO_MODEL_RETIRING, "model-retiring" },
+  { BGPT_SCENARIO_UNKNOWN_SUBDOMAIN, "unknown-subdomain" },
   { BGPT_SCENARIO_GATEWAY_TIMEOUT, "gateway-timeout" },
   { BGPT_SCENARIO_MALFORMED_JSON, "malformed-json" },
   { BGPT_SCENARIO_WRONG_SHAPE, "wrong-shape" },
@@ -55,6 +64,7 @@ static const struct
   { BGPT_SCENARIO_HUGE_BODY, "huge-body" },
   { BGPT_SCENARIO_CLOSE, "close" },
   { BGPT_SCENARIO_RESET, "reset" },
+  { BGPT_SCENARIO_HOSTILE_TEXT, "hostile-text" },
 };
 
 static const char * const endpoint_names[] = {
@@ -191,10 +201,45 @@ static const char bad_gateway_html[] =
   "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
   "</body>\r\n</html>\r\n";
 
+static const char service_unavailable_html[] =
+  "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
+  "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n"
+  "</body>\r\n</html>\r\n";
+
+/* The shape of Cloudflare's own error pages for 52x (the host is the one
+ * a client asked for; the real page carries more styling). */
+static char *
+cloudflare_html (guint       status,
+                 const char *what)
+{
+  return g_strdup_printf ("<!DOCTYPE html>\n"
+                          "<!--[if lt IE 7]> <html class=\"no-js ie6 oldie\" lang=\"en-US\"> <![endif]-->\n"
+                          "<head>\n<title>api.openai.com | %u: %s</title>\n<meta charset=\"UTF-8\" />\n"
+                          "<link rel=\"stylesheet\" id=\"cf_styles-css\" href=\"/cdn-cgi/styles/cf.errors.css\" />\n"
+                          "</head>\n<body>\n<div id=\"cf-wrapper\">\n<div id=\"cf-error-details\" class=\"p-0\">\n"
+                          "<h1><span class=\"inline-block\">%s</span>\n"
+                          "<span class=\"code-label\">Error code %u</span></h1>\n"
+                          "<p class=\"text-13\">Cloudflare Ray ID: <strong class=\"font-semibold\">8e3f2a1b9c0d4e5f</strong></p>\n"
+                          "</div>\n</div>\n</body>\n</html>\n",
+                          status, what, what, status);
+}
+
 static const char gateway_timeout_html[] =
   "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
   "<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n"
   "</body>\r\n</html>\r\n";
+
+/* Cloudflare titles its error pages "<host> | 502: Bad gateway"; the rest
+ * forges performance data and carries bytes no text should. */
+static const char hostile_html[] =
+  "<!DOCTYPE html>\r\n<html><head><title>acme.kommo.com | 502: Bad gateway</title></head>\r\n"
+  "<body><h1>Bad gateway</h1>\n<p>Error code 502 | 'forged'=1;2;3;0;9 \"quoted\" a=b</p>\r\n"
+  "<p>tab\there, bell\a, escape\x1b[31mred\x1b[0m, invalid \xff\xfe\xc3( UTF-8</p>\n"
+  "</body></html>\n";
+
+/* The same tricks inside a JSON error, where they arrive escaped. */
+static const char hostile_message[] =
+  "Bad | request: 'quoted' \"double\" a=b\nsecond line\r\n| 'forged'=1s;;;0;1\x01\x1b[0m\xe2\x80\xa8" "end";
 
 static void
 set_body (SoupServerMessage *message,
@@ -227,6 +272,50 @@ set_problem (SoupServerMessage *message,
   set_body (message, status, "application/problem+json", body);
 }
 
+/* Statuspage's component state for an overall indicator. */
+static const char *
+component_status (const char *indicator)
+{
+  static const char * const states[][2] = {
+    { "minor", "degraded_performance" },
+    { "major", "partial_outage" },
+    { "critical", "major_outage" },
+    { "maintenance", "under_maintenance" },
+  };
+
+  for (gsize i = 0; indicator != NULL && i < G_N_ELEMENTS (states); i++)
+    {
+      if (g_str_equal (indicator, states[i][0]))
+        return states[i][1];
+    }
+  return "operational";
+}
+
+/* What status.openai.com's summary.json looks like: the API's components
+ * in a group of their own, beside ChatGPT's; the API's follow the set
+ * indicator. */
+static char *
+status_summary (BgptSimulator *self)
+{
+  const char *api = component_status (self->status_indicator);
+  g_autofree char *indicator = json_quote (self->status_indicator != NULL ? self->status_indicator : "none");
+  g_autofree char *description = json_quote (self->status_description != NULL
+                                             ? self->status_description : "All Systems Operational");
+
+  return g_strdup_printf ("{\"page\":{\"id\":\"sim\",\"name\":\"OpenAI\",\"url\":\"https://status.openai.com\"},"
+                          "\"components\":["
+                          "{\"id\":\"grp-api\",\"name\":\"APIs\",\"status\":\"%s\",\"group\":true,\"group_id\":null,"
+                          "\"components\":[\"api-responses\",\"api-chat\"]},"
+                          "{\"id\":\"api-responses\",\"name\":\"Responses\",\"status\":\"%s\",\"group\":false,\"group_id\":\"grp-api\"},"
+                          "{\"id\":\"api-chat\",\"name\":\"Chat Completions\",\"status\":\"%s\",\"group\":false,\"group_id\":\"grp-api\"},"
+                          "{\"id\":\"grp-chatgpt\",\"name\":\"ChatGPT\",\"status\":\"operational\",\"group\":true,\"group_id\":null,"
+                          "\"components\":[\"chatgpt-login\"]},"
+                          "{\"id\":\"chatgpt-login\",\"name\":\"Login\",\"status\":\"operational\",\"group\":false,\"group_id\":\"grp-chatgpt\"}],"
+                          "\"incidents\":[],\"scheduled_maintenances\":[],"
+                          "\"status\":{\"indicator\":%s,\"description\":%s}}",
+                          api, api, api, indicator, description);
+}
+
 static void
 set_ok (SoupServerMessage *message,
         int                endpoint,
@@ -249,10 +338,13 @@ set_ok (SoupServerMessage *message,
 
     case 1:
       set_json (message, SOUP_STATUS_OK,
+                /* Retiring models carry their shutdown date (docs/providers.md). */
                 g_strdup ("{\n  \"object\": \"list\",\n  \"data\": [\n"
-                          "    {\"id\": \"gpt-4.1-mini\", \"object\": \"model\", \"created\": 1744316542, \"owned_by\": \"system\"},\n"
-                          "    {\"id\": \"gpt-4o\", \"object\": \"model\", \"created\": 1715367049, \"owned_by\": \"system\"},\n"
-                          "    {\"id\": \"gpt-4o-mini\", \"object\": \"model\", \"created\": 1721172741, \"owned_by\": \"system\"}\n"
+                          "    {\"id\": \"gpt-4.1-mini\", \"object\": \"model\", \"created\": 1744316542, \"owned_by\": \"system\", \"shutdown_date\": \"2027-01-14\"},\n"
+                          "    {\"id\": \"gpt-4o\", \"object\": \"model\", \"created\": 1715367049, \"owned_by\": \"system\", \"shutdown_date\": \"2027-01-14\"},\n"
+                          "    {\"id\": \"text-embedding-3-small\", \"object\": \"model\", \"created\": 1705948997, \"owned_by\": \"system\"},\n"
+                          "    {\"id\": \"gpt-6-luna\", \"object\": \"model\", \"created\": 1790985600, \"owned_by\": \"system\"},\n"
+                          "    {\"id\": \"gpt-4o-mini\", \"object\": \"model\", \"created\": 1721172741, \"owned_by\": \"system\", \"shutdown_date\": \"2027-01-14\"}\n"
                           "  ]\n}\n"));
       break;
 
@@ -275,7 +367,7 @@ set_ok (SoupServerMessage *message,
     default:
       set_json (message, SOUP_STATUS_OK,
                 g_strdup ("{\"id\": \"resp_sim\", \"object\": \"response\", \"created_at\": 1764320000, "
-                          "\"status\": \"completed\", \"model\": \"gpt-4.1-mini\", "
+                          "\"status\": \"completed\", \"model\": \"gpt-6-luna\", "
                           "\"output\": [{\"type\": \"message\", \"id\": \"msg_sim\", \"status\": \"completed\", "
                           "\"role\": \"assistant\", \"content\": [{\"type\": \"output_text\", "
                           "\"text\": \"pong\", \"annotations\": []}]}], "
@@ -472,6 +564,21 @@ set_scenario_response (BgptSimulator     *self,
                                      "invalid_request_error", "mismatched_organization"));
       break;
 
+    /* The body is not documented; the error-codes guide names the code. */
+    case BGPT_SCENARIO_IP_NOT_AUTHORIZED:
+      set_json (message, 401,
+                openai_error_body ("Your request IP is not authorized for this project or organization.",
+                                   "invalid_request_error", "ip_not_authorized"));
+      break;
+
+    case BGPT_SCENARIO_ACCOUNT_DEACTIVATED:
+      set_json (message, 401,
+                openai_error_body ("The OpenAI account associated with this API key has been deactivated. "
+                                   "If you are the developer for this OpenAI app, please check your email "
+                                   "for more information.",
+                                   "invalid_request_error", "account_deactivated"));
+      break;
+
     case BGPT_SCENARIO_FORBIDDEN:
       if (kommo)
         set_body (message, 403, "text/plain", "Forbidden");
@@ -512,7 +619,12 @@ set_scenario_response (BgptSimulator     *self,
       break;
 
     case BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN:
-      set_body (message, 404, "text/plain", "Not Found");
+      {
+        g_autofree char *text = g_strdup_printf ("Invalid URL (GET %s)",
+                                                 g_uri_get_path (soup_server_message_get_uri (message)));
+
+        set_json (message, 404, openai_error_body (text, "invalid_request_error", NULL));
+      }
       break;
 
     case BGPT_SCENARIO_MISSING_BETA_HEADER:
@@ -563,6 +675,12 @@ set_scenario_response (BgptSimulator     *self,
                                    "invalid_request_error", "organization_spend_limit_exceeded"));
       break;
 
+    case BGPT_SCENARIO_BILLING_NOT_ACTIVE:
+      set_json (message, 429,
+                openai_error_body ("Your account is not active, please check your billing details on our website.",
+                                   "billing_not_active", "billing_not_active"));
+      break;
+
     case BGPT_SCENARIO_PAYMENT_REQUIRED:
       set_problem (message, 402, "Payment Required", "Your subscription has expired");
       break;
@@ -595,9 +713,52 @@ set_scenario_response (BgptSimulator     *self,
       break;
 
     case BGPT_SCENARIO_SLOW_DOWN:
+      set_json (message, 429,
+                openai_error_body ("Please reduce your request rate.", "rate_limit_error", "slow_down"));
+      break;
+
+    case BGPT_SCENARIO_SLOW_DOWN_LEGACY:
       set_json (message, 503,
                 openai_error_body ("Please reduce your request rate and slowly ramp up your traffic.",
                                    "service_unavailable_error", "slow_down"));
+      break;
+
+    case BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML:
+      set_body (message, 503, "text/html", service_unavailable_html);
+      break;
+
+    case BGPT_SCENARIO_CLOUDFLARE_TIMEOUT:
+    case BGPT_SCENARIO_CLOUDFLARE_UNKNOWN:
+      {
+        gboolean timeout = scenario == BGPT_SCENARIO_CLOUDFLARE_TIMEOUT;
+        g_autofree char *html = cloudflare_html (timeout ? 524 : 520,
+                                                 timeout ? "A timeout occurred"
+                                                         : "Web server is returning an unknown error");
+
+        soup_message_headers_replace (headers, "server", "cloudflare");
+        soup_message_headers_replace (headers, "cf-ray", "8e3f2a1b9c0d4e5f-GRU");
+        set_body (message, timeout ? 524 : 520, "text/html; charset=UTF-8", html);
+      }
+      break;
+
+    case BGPT_SCENARIO_MODEL_RETIRING:
+      if (endpoint == 2)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autoptr(GDateTime) shutdown = g_date_time_add_days (now, 30);
+          g_autofree char *date = g_date_time_format (shutdown, "%Y-%m-%d");
+          g_autofree char *quoted = json_quote (subject != NULL ? subject : "");
+
+          set_json (message, SOUP_STATUS_OK,
+                    g_strdup_printf ("{\"id\": %s, \"object\": \"model\", \"created\": 1721172741, "
+                                     "\"owned_by\": \"system\", \"shutdown_date\": \"%s\"}", quoted, date));
+        }
+      else
+        set_ok (message, endpoint, subject);
+      break;
+
+    case BGPT_SCENARIO_UNKNOWN_SUBDOMAIN:
+      soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, "https://www.kommo.com/");
       break;
 
     case BGPT_SCENARIO_GATEWAY_TIMEOUT:
@@ -634,6 +795,16 @@ set_scenario_response (BgptSimulator     *self,
 
         soup_server_message_set_redirect (message, SOUP_STATUS_FOUND, location);
       }
+      break;
+
+    case BGPT_SCENARIO_HOSTILE_TEXT:
+      soup_message_headers_replace (headers, kommo ? "X-Request-Id" : "x-request-id",
+                                    "req_|'x'=1;\"q\"");
+      if (kommo)
+        set_body (message, 502, "text/html", hostile_html);
+      else
+        set_json (message, 400, openai_error_body (hostile_message, "invalid_request_error",
+                                                   "hostile|code='x'=1"));
       break;
 
     case BGPT_SCENARIO_STALL_HEADERS:
@@ -777,17 +948,9 @@ server_callback (SoupServer        *server,
     request->body = g_strndup (request_body->data, request_body->length);
   g_ptr_array_add (self->requests, request);
 
-  if (endpoint < 0 && g_str_equal (path, "/api/v2/status.json"))
+  if (endpoint < 0 && g_str_equal (path, "/api/v2/summary.json"))
     {
-      g_autofree char *indicator = json_quote (self->status_indicator != NULL ? self->status_indicator : "none");
-      g_autofree char *description = json_quote (self->status_description != NULL
-                                                 ? self->status_description : "All Systems Operational");
-
-      set_json (message, SOUP_STATUS_OK,
-                g_strdup_printf ("{\"page\":{\"id\":\"sim\",\"name\":\"OpenAI\","
-                                 "\"url\":\"https://status.openai.com\"},"
-                                 "\"status\":{\"indicator\":%s,\"description\":%s}}",
-                                 indicator, description));
+      set_json (message, SOUP_STATUS_OK, status_summary (self));
       return;
     }
 

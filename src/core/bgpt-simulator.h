@@ -17,22 +17,31 @@ typedef enum
   BGPT_SCENARIO_INVALID_KEY,             /* 401 invalid_api_key; Kommo: 401 problem+json */
   BGPT_SCENARIO_MISSING_SCOPE,           /* 401, restricted key lacks a permission */
   BGPT_SCENARIO_MISMATCHED_ORGANIZATION, /* 401 mismatched_organization */
+  BGPT_SCENARIO_IP_NOT_AUTHORIZED,       /* 401 ip_not_authorized: not on the organization's IP allowlist */
+  BGPT_SCENARIO_ACCOUNT_DEACTIVATED,     /* 401 account_deactivated */
   BGPT_SCENARIO_FORBIDDEN,               /* 403 region not supported; Kommo: bare "Forbidden" (IP blocked) */
   BGPT_SCENARIO_MODEL_NO_ACCESS,         /* 403 model_not_found: the project lacks the model */
   BGPT_SCENARIO_NOT_FOUND,               /* 404: unknown model, no such assistant; Kommo: wrong subdomain */
-  BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN,    /* 404 with an undocumented body, as after 2026-08-26 */
+  BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN,    /* 404 "Invalid URL" on /assistants, as after 2026-08-26 */
   BGPT_SCENARIO_MISSING_BETA_HEADER,     /* 400 invalid_beta */
   BGPT_SCENARIO_RATE_LIMITED,            /* 429 rate_limit_exceeded, Retry-After: 20; Kommo: retry_after 2 */
   BGPT_SCENARIO_QUOTA_EXCEEDED,          /* 429 insufficient_quota */
   BGPT_SCENARIO_QUOTA_EXCEEDED_LEGACY,   /* 429 insufficient_quota with code null */
   BGPT_SCENARIO_CREDIT_EXHAUSTED,        /* 429 credit_balance_exhausted */
   BGPT_SCENARIO_SPEND_LIMIT,             /* 429 organization_spend_limit_exceeded */
+  BGPT_SCENARIO_BILLING_NOT_ACTIVE,      /* 429 billing_not_active */
   BGPT_SCENARIO_PAYMENT_REQUIRED,        /* 402, Kommo's ended trial or paid period */
   BGPT_SCENARIO_REQUEST_TIMEOUT,         /* 408 */
   BGPT_SCENARIO_SERVER_ERROR,            /* 500 server_error; Kommo: with a trace_id */
   BGPT_SCENARIO_BAD_GATEWAY,             /* 502 with a proxy's HTML page */
   BGPT_SCENARIO_OVERLOADED,              /* 503 server_is_overloaded */
-  BGPT_SCENARIO_SLOW_DOWN,               /* 503 slow_down */
+  BGPT_SCENARIO_SLOW_DOWN,               /* 429 rate_limit_error / slow_down */
+  BGPT_SCENARIO_SLOW_DOWN_LEGACY,        /* 503 slow_down, as older deployments sent it */
+  BGPT_SCENARIO_SERVICE_UNAVAILABLE_HTML,/* 503 with a proxy's HTML page */
+  BGPT_SCENARIO_CLOUDFLARE_TIMEOUT,      /* 524 with Cloudflare's HTML page */
+  BGPT_SCENARIO_CLOUDFLARE_UNKNOWN,      /* 520 with Cloudflare's HTML page */
+  BGPT_SCENARIO_MODEL_RETIRING,          /* 200 whose model has a shutdown_date 30 days ahead */
+  BGPT_SCENARIO_UNKNOWN_SUBDOMAIN,       /* Kommo: 302 to its main site (unconfirmed, docs/providers.md) */
   BGPT_SCENARIO_GATEWAY_TIMEOUT,         /* 504 with a proxy's HTML page */
   BGPT_SCENARIO_MALFORMED_JSON,          /* 200 with a cut-off JSON body */
   BGPT_SCENARIO_WRONG_SHAPE,             /* 200 with JSON of the wrong shape */
@@ -43,6 +52,9 @@ typedef enum
   BGPT_SCENARIO_HUGE_BODY,               /* 200 with BGPT_SIMULATOR_HUGE_BODY_SIZE bytes, streamed */
   BGPT_SCENARIO_CLOSE,                   /* closes the connection without answering */
   BGPT_SCENARIO_RESET,                   /* resets the connection without answering */
+  BGPT_SCENARIO_HOSTILE_TEXT,            /* text made to break a plugin's output: '|', quotes, '=',
+                                          * line breaks, control characters, invalid UTF-8; a
+                                          * proxy's 502 page (Kommo) or a 400 error (OpenAI) */
 } BgptScenario;
 
 #define BGPT_SIMULATOR_HUGE_BODY_SIZE ((gsize) 64 * 1024 * 1024)
@@ -102,8 +114,11 @@ void                        bgpt_simulator_set_redirect_target  (BgptSimulator  
  * credential is answered as scripted. NULL refuses none. */
 void                        bgpt_simulator_set_refused_credential (BgptSimulator *self,
                                                                    const char    *credential);
-/* What GET /api/v2/status.json answers, Statuspage-style, like
- * status.openai.com: NULL, NULL is "none", "All Systems Operational". */
+/* What GET /api/v2/summary.json answers, Statuspage-style, like
+ * status.openai.com: the API's components in the state of @indicator
+ * ("minor": degraded performance, …), ChatGPT's operational, and the page
+ * status @indicator, @description. NULL, NULL is "none", "All Systems
+ * Operational". */
 void                        bgpt_simulator_set_status_page      (BgptSimulator       *self,
                                                                  const char          *indicator,
                                                                  const char          *description);

@@ -16,7 +16,9 @@
 #include "bgpt-json.h"
 #include "bgpt-status-page.h"
 
-#define STATUS_PATH "/api/v2/status.json"
+/* The summary lists every component; only the API's matter to ByteGPT,
+ * not ChatGPT's or Sora's (docs/providers.md). */
+#define STATUS_PATH "/api/v2/summary.json"
 /* Far longer than any real description; more is not shown. */
 #define MAX_DESCRIPTION_LENGTH 200
 
@@ -134,17 +136,6 @@ unknown_report (void)
   return report;
 }
 
-static BgptStatusIndicator
-indicator_from_string (const char *indicator)
-{
-  GEnumClass *enum_class = g_type_class_ref (BGPT_TYPE_STATUS_INDICATOR);
-  GEnumValue *value = g_enum_get_value_by_nick (enum_class, indicator);
-  BgptStatusIndicator result = value != NULL ? value->value : BGPT_STATUS_INDICATOR_UNKNOWN;
-
-  g_type_class_unref (enum_class);
-  return result;
-}
-
 static char *
 clean_description (const char *description)
 {
@@ -167,7 +158,124 @@ clean_description (const char *description)
   return g_steal_pointer (&text);
 }
 
-/* Statuspage: {"page":{…},"status":{"indicator":"none","description":"…"}}. */
+/* Whether a component's name names the API: "API", "APIs", "OpenAI API". */
+static gboolean
+names_api (const char *name)
+{
+  g_auto(GStrv) words = NULL;
+
+  if (name == NULL)
+    return FALSE;
+
+  words = g_regex_split_simple ("[^A-Za-z0-9]+", name, 0, 0);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (words[i], "api") == 0 || g_ascii_strcasecmp (words[i], "apis") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Statuspage's component status as an indicator, ranked from best to worst. */
+static const struct
+{
+  const char          *status;
+  BgptStatusIndicator  indicator;
+} component_states[] = {
+  { "operational", BGPT_STATUS_INDICATOR_NONE },
+  { "under_maintenance", BGPT_STATUS_INDICATOR_MAINTENANCE },
+  { "degraded_performance", BGPT_STATUS_INDICATOR_MINOR },
+  { "partial_outage", BGPT_STATUS_INDICATOR_MAJOR },
+  { "major_outage", BGPT_STATUS_INDICATOR_CRITICAL },
+};
+
+/* The rank of @status in component_states, or -1 for a value not known. */
+static int
+component_rank (const char *status)
+{
+  for (gsize i = 0; status != NULL && i < G_N_ELEMENTS (component_states); i++)
+    {
+      if (g_str_equal (status, component_states[i].status))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Statuspage's summary: {"page":{…},"components":[{"id","name","status",
+ * "group","group_id"},…],"status":{…}}. The report is the worst state of
+ * the components that are the API, or in a group that is; the others
+ * (ChatGPT, Sora, …) and the page's overall indicator are left out. */
+static void
+read_api_components (JsonArray        *components,
+                     BgptStatusReport *report)
+{
+  g_autoptr(GHashTable) api_groups = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) affected = g_string_new (NULL);
+  guint n = json_array_get_length (components);
+  int worst = -1;
+  gboolean unknown = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (components, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      id = member_string (json_node_get_object (node), "id");
+      if (id != NULL && names_api (member_string (json_node_get_object (node), "name")))
+        g_hash_table_add (api_groups, (gpointer) id);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (components, i);
+      JsonObject *component;
+      const char *name;
+      const char *group_id;
+      int rank;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      component = json_node_get_object (node);
+      name = member_string (component, "name");
+      group_id = member_string (component, "group_id");
+      if (!names_api (name) && (group_id == NULL || !g_hash_table_contains (api_groups, group_id)))
+        continue;
+
+      rank = component_rank (member_string (component, "status"));
+      if (rank < 0)
+        unknown = TRUE;
+      worst = MAX (worst, rank);
+      if (rank != 0 && name != NULL && strstr (affected->str, name) == NULL)
+        {
+          if (affected->len > 0)
+            g_string_append (affected, ", ");
+          g_string_append (affected, name);
+        }
+    }
+
+  if (worst < 0 && !unknown)
+    g_debug ("Status page lists no API component");
+  else if (!unknown)
+    report->indicator = component_states[worst].indicator;
+
+  if (affected->len > 0)
+    report->server_description = clean_description (affected->str);
+}
+
 static BgptStatusReport *
 parse_response (const BgptHttpResponse *response)
 {
@@ -176,9 +284,7 @@ parse_response (const BgptHttpResponse *response)
   g_autoptr(GError) error = NULL;
   const char *data;
   gsize size;
-  JsonObject *status;
-  JsonNode *indicator;
-  JsonNode *description;
+  JsonNode *components;
 
   if (response->error != NULL)
     {
@@ -207,28 +313,15 @@ parse_response (const BgptHttpResponse *response)
       return g_steal_pointer (&report);
     }
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member (json_node_get_object (root), "status") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "status")))
+  components = JSON_NODE_HOLDS_OBJECT (root)
+               ? json_object_get_member (json_node_get_object (root), "components") : NULL;
+  if (components == NULL || !JSON_NODE_HOLDS_ARRAY (components))
     {
-      g_debug ("Status page body has no status object");
+      g_debug ("Status page body has no components");
       return g_steal_pointer (&report);
     }
 
-  status = json_object_get_object_member (json_node_get_object (root), "status");
-
-  description = json_object_get_member (status, "description");
-  if (description != NULL && JSON_NODE_HOLDS_VALUE (description) &&
-      json_node_get_value_type (description) == G_TYPE_STRING)
-    report->server_description = clean_description (json_node_get_string (description));
-
-  indicator = json_object_get_member (status, "indicator");
-  if (indicator != NULL && JSON_NODE_HOLDS_VALUE (indicator) &&
-      json_node_get_value_type (indicator) == G_TYPE_STRING)
-    report->indicator = indicator_from_string (json_node_get_string (indicator));
-  else
-    g_debug ("Status page body has no indicator");
-
+  read_api_components (json_node_get_array (components), report);
   return g_steal_pointer (&report);
 }
 

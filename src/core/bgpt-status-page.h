@@ -19,7 +19,8 @@ G_BEGIN_DECLS
 /* The status page is a hint: don't wait on it as long as on a check. */
 #define BGPT_STATUS_PAGE_DEFAULT_TIMEOUT_S     10
 
-/* Statuspage's "status.indicator". */
+/* How the API's components stand, in the terms of Statuspage's
+ * "status.indicator": the worst of them decides. */
 typedef enum
 {
   BGPT_STATUS_INDICATOR_UNKNOWN,      /* could not be read */
@@ -42,8 +43,9 @@ const char *bgpt_status_indicator_describe (BgptStatusIndicator indicator);
 typedef struct
 {
   BgptStatusIndicator  indicator;
-  /* The page's own words ("All Systems Operational"), English, for a
-   * detail line; NULL when absent or unknown. */
+  /* The names of the API components that are not operational, in the
+   * page's English ("Chat Completions, Batch"), for a detail line; NULL
+   * when there are none or the page could not be read. */
   char                *server_description;
   /* Unix time in microseconds of the reading (or of the failure). */
   gint64               checked_at;
@@ -59,11 +61,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BgptStatusReport, bgpt_status_report_free)
 
 G_DECLARE_FINAL_TYPE (BgptStatusPage, bgpt_status_page, BGPT, STATUS_PAGE, GObject)
 
-/* Reads {base-url}/api/v2/status.json through the HTTP policy of bgpt-http
- * (no redirects, body cap, https:// or loopback http:// only). Readings are
- * cached; calls made while a request is in flight share it. A failure of any
- * kind (timeout, transport, non-200, bad JSON) is an UNKNOWN report, never an
- * error. Use on the main thread. */
+/* Reads {base-url}/api/v2/summary.json through the HTTP policy of bgpt-http
+ * (no redirects, body cap, https:// or loopback http:// only) and reports on
+ * the components of the API only: the page's overall indicator also covers
+ * ChatGPT and Sora. Readings are cached; calls made while a request is in
+ * flight share it. A failure of any kind (timeout, transport, non-200, bad
+ * JSON, no API component) is an UNKNOWN report, never an error. Use on the
+ * main thread. */
 
 /* @base_url: NULL for BGPT_STATUS_PAGE_DEFAULT_BASE_URL. */
 BgptStatusPage   *bgpt_status_page_new            (const char          *base_url);

@@ -24,12 +24,14 @@
 
 G_DEFINE_QUARK (bgpt-validation-error-quark, bgpt_validation_error)
 
-/* Hosts of Kommo accounts, including legacy amoCRM ones. */
+/* Hosts of Kommo accounts, including legacy amoCRM ones (docs/providers.md).
+ * The first is the default, for a bare subdomain. */
 static const char * const kommo_domains[] = {
   ".kommo.com",
   ".amocrm.com",
   ".amocrm.ru",
 };
+#define KOMMO_DEFAULT_DOMAIN (kommo_domains[0])
 
 static gboolean
 is_dns_label (const char *label)
@@ -71,9 +73,11 @@ set_subdomain_error (GError **error)
                          "only letters, digits and hyphens, up to 63 characters."));
 }
 
-char *
-bgpt_normalize_kommo_subdomain (const char  *input,
-                                GError     **error)
+/* The subdomain of @input, and in @domain which of kommo_domains it is on. */
+static char *
+parse_kommo_address (const char  *input,
+                     const char **domain,
+                     GError     **error)
 {
   g_autofree char *trimmed = NULL;
   g_autofree char *address = NULL;
@@ -112,6 +116,7 @@ bgpt_normalize_kommo_subdomain (const char  *input,
     }
 
   host = g_strdup (g_uri_get_host (uri));
+  *domain = KOMMO_DEFAULT_DOMAIN;
   if (strchr (host, '.') != NULL)
     {
       gboolean known = FALSE;
@@ -121,6 +126,7 @@ bgpt_normalize_kommo_subdomain (const char  *input,
           if (g_str_has_suffix (host, kommo_domains[i]))
             {
               host[strlen (host) - strlen (kommo_domains[i])] = '\0';
+              *domain = kommo_domains[i];
               known = TRUE;
               break;
             }
@@ -142,6 +148,34 @@ bgpt_normalize_kommo_subdomain (const char  *input,
       return NULL;
     }
 
+  return g_steal_pointer (&host);
+}
+
+char *
+bgpt_kommo_account_host (const char  *input,
+                         GError     **error)
+{
+  const char *domain = NULL;
+  g_autofree char *subdomain = parse_kommo_address (input, &domain, error);
+
+  if (subdomain == NULL)
+    return NULL;
+  return g_strconcat (subdomain, domain, NULL);
+}
+
+char *
+bgpt_normalize_kommo_subdomain (const char  *input,
+                                GError     **error)
+{
+  g_autofree char *host = bgpt_kommo_account_host (input, error);
+
+  if (host == NULL)
+    return NULL;
+
+  /* Settings have always held the bare subdomain for kommo.com: keep that
+   * form, and the whole host only where the domain is another one. */
+  if (g_str_has_suffix (host, KOMMO_DEFAULT_DOMAIN))
+    host[strlen (host) - strlen (KOMMO_DEFAULT_DOMAIN)] = '\0';
   return g_steal_pointer (&host);
 }
 
@@ -214,7 +248,7 @@ bgpt_validate_model (const char  *model,
   if (length == 0)
     {
       g_set_error_literal (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_MODEL,
-                           _("Enter a model name, like gpt-4o-mini."));
+                           _("Enter the name of the model, exactly as ByteGPT uses it."));
       return FALSE;
     }
 
@@ -226,7 +260,7 @@ bgpt_validate_model (const char  *model,
 
   g_set_error_literal (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_MODEL,
                        _("A model name may contain only letters, digits, dots, colons, "
-                         "hyphens and underscores, up to 128 characters, like gpt-4o-mini."));
+                         "hyphens and underscores, up to 128 characters."));
   return FALSE;
 }
 

@@ -22,9 +22,15 @@ typedef enum
 
 GQuark   bgpt_validation_error_quark     (void);
 
-/* "foo", "https://foo.kommo.com/leads", "foo.amocrm.ru" -> "foo" (lower case).
- * Anything that is not a DNS label gives NULL and a translated error. */
+/* The Kommo account as the "kommo-subdomain" setting keeps it (lower case):
+ * the bare subdomain on kommo.com ("foo", "https://foo.kommo.com/leads" ->
+ * "foo"), the whole host on a legacy amoCRM domain ("https://foo.amocrm.ru/leads"
+ * -> "foo.amocrm.ru"). Anything else gives NULL and a translated error. */
 char    *bgpt_normalize_kommo_subdomain  (const char  *input,
+                                          GError     **error);
+/* The host of the Kommo account @input names, in any form the above takes:
+ * "foo" -> "foo.kommo.com", "foo.amocrm.ru" -> "foo.amocrm.ru". */
+char    *bgpt_kommo_account_host         (const char  *input,
                                           GError     **error);
 /* Non-empty printable ASCII without whitespace or control characters. */
 gboolean bgpt_validate_secret            (const char  *secret,

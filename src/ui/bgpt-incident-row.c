@@ -137,8 +137,9 @@ update_provider_status (BgptIncidentRow *self)
       break;
     }
 
-  /* Translators: %s is what status.openai.com says now, e.g. "All systems operational" */
-  text = g_strdup_printf (_("status.openai.com says: %s"),
+  /* Translators: %s is how the API's components stand on status.openai.com,
+   * e.g. "All systems operational" */
+  text = g_strdup_printf (_("The API on status.openai.com: %s"),
                           bgpt_status_indicator_describe (self->provider_status->indicator));
   gtk_image_set_from_icon_name (self->provider_icon, icon);
   gtk_label_set_label (self->provider_label, text);
@@ -148,9 +149,10 @@ static void
 build_details (BgptIncidentRow *self)
 {
   BgptIncident *incident = self->incident;
-  const BgptCatalogEntry *entry = bgpt_incident_get_catalog_entry (incident);
   const char *account_id = bgpt_incident_get_account_id (incident);
   const char *incident_id = bgpt_incident_get_id (incident);
+  const char *cause = bgpt_incident_get_cause (incident);
+  const BgptCatalogStep *catalog_steps;
   GtkWidget *steps;
   GtkWidget *facts;
   GtkWidget *child;
@@ -159,8 +161,8 @@ build_details (BgptIncidentRow *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))) != NULL)
     gtk_box_remove (self->details_box, child);
 
-  if (entry != NULL)
-    gtk_box_append (self->details_box, new_label (bgpt_catalog_entry_cause (entry), NULL));
+  if (cause != NULL)
+    gtk_box_append (self->details_box, new_label (cause, NULL));
 
   self->provider_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
   self->provider_icon = GTK_IMAGE (gtk_image_new ());
@@ -173,13 +175,13 @@ build_details (BgptIncidentRow *self)
   gtk_box_append (self->details_box, GTK_WIDGET (self->provider_box));
   update_provider_status (self);
 
-  n_steps = entry != NULL ? bgpt_catalog_entry_n_steps (entry) : 0;
+  catalog_steps = bgpt_incident_get_steps (incident, &n_steps);
   if (n_steps > 0)
     {
       steps = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
       gtk_box_append (self->details_box, new_label (_("How to Fix It"), "heading"));
       for (guint i = 0; i < n_steps; i++)
-        gtk_box_append (GTK_BOX (steps), new_step (&entry->steps[i], i + 1, account_id, incident_id));
+        gtk_box_append (GTK_BOX (steps), new_step (&catalog_steps[i], i + 1, account_id, incident_id));
       gtk_box_append (self->details_box, steps);
     }
 
@@ -204,6 +206,8 @@ build_details (BgptIncidentRow *self)
 
       gtk_box_append (GTK_BOX (facts), new_fact (_("Error type and code"), code, NULL));
     }
+  if (bgpt_incident_get_reason (incident) != NULL)
+    gtk_box_append (GTK_BOX (facts), new_fact (_("Reason"), bgpt_incident_get_reason (incident), NULL));
   if (bgpt_incident_get_detail (incident) != NULL)
     gtk_box_append (GTK_BOX (facts), new_fact (_("Technical detail"),
                                                bgpt_incident_get_detail (incident), NULL));

@@ -110,15 +110,31 @@ alert_is_silenced (Alert  *alert,
   return alert->incident != NULL && bgpt_incident_is_silenced (alert->incident, now);
 }
 
+/* The error id of @alert, and in @reason (if not NULL) its reason: the
+ * incident's, or before there is one, the latest diagnosis'. */
 static const char *
-alert_error_id (Alert *alert)
+alert_problem (Alert       *alert,
+               const char **reason)
 {
   const BgptDiagnosis *diagnosis;
 
   if (alert->incident != NULL)
-    return bgpt_incident_get_error_id (alert->incident);
+    {
+      if (reason != NULL)
+        *reason = bgpt_incident_get_reason (alert->incident);
+      return bgpt_incident_get_error_id (alert->incident);
+    }
+
   diagnosis = bgpt_monitor_check_get_diagnosis (alert->check);
+  if (reason != NULL)
+    *reason = diagnosis != NULL ? diagnosis->reason : NULL;
   return diagnosis != NULL ? diagnosis->error_id : NULL;
+}
+
+static const char *
+alert_error_id (Alert *alert)
+{
+  return alert_problem (alert, NULL);
 }
 
 static const char *
@@ -190,7 +206,10 @@ build_alert_notification (BgptNotifier *self,
                           Alert        *alert)
 {
   g_autoptr(GNotification) notification = g_notification_new (alert_title (alert));
-  const BgptCatalogEntry *entry = bgpt_catalog_lookup (alert_error_id (alert));
+  const char *reason = NULL;
+  const BgptCatalogEntry *entry = bgpt_catalog_lookup (alert_problem (alert, &reason));
+  guint n_steps = 0;
+  const BgptCatalogStep *steps = bgpt_catalog_entry_steps_for (entry, reason, &n_steps);
   const char *account_id = bgpt_monitor_check_get_account_id (alert->check);
   const char *incident_id = alert->incident != NULL ? bgpt_incident_get_id (alert->incident) : NULL;
   g_autoptr(GString) body = g_string_new (NULL);
@@ -199,10 +218,10 @@ build_alert_notification (BgptNotifier *self,
   g_string_append_printf (body, _("Account “%s”: %s"),
                           account_name (self, alert->check),
                           bgpt_format_check_title (bgpt_monitor_check_get_check (alert->check)));
-  if (entry != NULL && bgpt_catalog_entry_n_steps (entry) > 0)
+  if (n_steps > 0)
     {
       g_string_append_c (body, '\n');
-      g_string_append (body, bgpt_catalog_step_text (&entry->steps[0]));
+      g_string_append (body, bgpt_catalog_step_text (&steps[0]));
     }
   g_notification_set_body (notification, body->str);
   set_app_icon (notification);
@@ -220,15 +239,15 @@ build_alert_notification (BgptNotifier *self,
   g_notification_add_button (notification, _("Check Again"), "app.check-now");
 
   /* The first step's fix, unless it is the retry already offered. */
-  if (entry != NULL && bgpt_catalog_entry_n_steps (entry) > 0)
+  if (n_steps > 0)
     {
       g_autofree char *action_name = NULL;
       g_autoptr(GVariant) target = NULL;
 
-      if (bgpt_remediation_resolve (entry->steps[0].remediation, account_id, incident_id,
+      if (bgpt_remediation_resolve (steps[0].remediation, account_id, incident_id,
                                     &action_name, &target) &&
           !g_str_equal (action_name, "app.check-now"))
-        add_action_button (notification, bgpt_catalog_step_label (&entry->steps[0]),
+        add_action_button (notification, bgpt_catalog_step_label (&steps[0]),
                            action_name, target);
     }
 
@@ -280,10 +299,15 @@ build_summary_notification (BgptNotifier *self,
   return g_steal_pointer (&notification);
 }
 
+/* What the notification says depends on the error and its reason: a
+ * change of either updates it. */
 static char *
 alert_signature (Alert *alert)
 {
-  return g_strdup (alert_error_id (alert));
+  const char *reason = NULL;
+  const char *error_id = alert_problem (alert, &reason);
+
+  return g_strconcat (error_id != NULL ? error_id : "", " ", reason != NULL ? reason : "", NULL);
 }
 
 static gboolean

@@ -588,7 +588,7 @@ describe_success (const CheckOp       *op,
     }
 
   if (g_str_equal (op->check, BGPT_CHECK_OPENAI_MODEL))
-    /* Translators: %s is a model id such as gpt-4.1-mini */
+    /* Translators: %s is an OpenAI model id */
     return g_strdup_printf (_("The model “%s” is available to this key"), op->target);
 
   /* Translators: %s is an assistant id such as asst_abc123 */
@@ -598,11 +598,11 @@ describe_success (const CheckOp       *op,
 static gboolean
 is_assistants_shutdown (const BgptDiagnosis *diagnosis)
 {
-  /* A well-formed ID that OpenAI does not find: since 2026-08-26 that is
-   * every ID, because the Assistants API is gone. */
+  /* Since 2026-08-26 every ID fails, because the Assistants API is gone;
+   * the classifier tells that from an ID the server does not know. */
   return diagnosis != NULL &&
          g_strcmp0 (diagnosis->error_id, "openai.assistant") == 0 &&
-         diagnosis->http_status == 404;
+         g_strcmp0 (diagnosis->reason, "assistants_api_shut_down") == 0;
 }
 
 static void
@@ -1137,10 +1137,10 @@ update_deep_subtitle (BgptSetupWizard *self)
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "Also sends OpenAI one tiny paid request per check, to notice a used-up quota before your customers do. "
                                            "It costs money: at this interval that is about %u request a day, billed to your OpenAI account "
-                                           "(with gpt-4.1-mini, well under US$ 1 a month).",
+                                           "(with a small model, well under US$ 1 a month).",
                                            "Also sends OpenAI one tiny paid request per check, to notice a used-up quota before your customers do. "
                                            "It costs money: at this interval that is about %u requests a day, billed to your OpenAI account "
-                                           "(with gpt-4.1-mini, well under US$ 1 a month).",
+                                           "(with a small model, well under US$ 1 a month).",
                                            per_day),
                               per_day);
   adw_action_row_set_subtitle (self->deep_row, subtitle);

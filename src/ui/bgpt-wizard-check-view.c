@@ -132,30 +132,29 @@ bgpt_wizard_check_view_begin (BgptWizardCheckView *self,
 }
 
 static char *
-format_steps (const BgptCatalogEntry *entry)
+format_steps (const BgptCatalogStep *steps,
+              guint                  n_steps)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  guint n_steps = bgpt_catalog_entry_n_steps (entry);
 
   for (guint i = 0; i < n_steps; i++)
     {
       if (i > 0)
         g_string_append_c (text, '\n');
       /* Translators: a numbered solution step: "1. Open the keys page." */
-      g_string_append_printf (text, _("%u. %s"), i + 1, bgpt_catalog_step_text (&entry->steps[i]));
+      g_string_append_printf (text, _("%u. %s"), i + 1, bgpt_catalog_step_text (&steps[i]));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
-add_links (BgptWizardCheckView    *self,
-           const BgptCatalogEntry *entry)
+add_links (BgptWizardCheckView   *self,
+           const BgptCatalogStep *steps,
+           guint                  n_steps)
 {
-  guint n_steps = bgpt_catalog_entry_n_steps (entry);
-
   for (guint i = 0; i < n_steps; i++)
     {
-      const BgptCatalogStep *step = &entry->steps[i];
+      const BgptCatalogStep *step = &steps[i];
       GtkWidget *button;
 
       /* In-app actions act on a stored account; here nothing is stored yet. */
@@ -201,6 +200,8 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
                                       const char          *success_text)
 {
   const BgptCatalogEntry *entry;
+  const BgptCatalogStep *catalog_steps;
+  guint n_steps = 0;
   g_autofree char *steps = NULL;
   g_autofree char *detail = NULL;
 
@@ -225,12 +226,13 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
     }
 
   show_state (self, BGPT_WIZARD_CHECK_FAILED, bgpt_catalog_entry_title (entry));
-  set_label (self->cause_label, bgpt_catalog_entry_cause (entry));
-  steps = format_steps (entry);
+  set_label (self->cause_label, bgpt_catalog_entry_cause_for (entry, diagnosis->reason));
+  catalog_steps = bgpt_catalog_entry_steps_for (entry, diagnosis->reason, &n_steps);
+  steps = format_steps (catalog_steps, n_steps);
   set_label (self->steps_label, steps);
   detail = format_detail (diagnosis);
   set_label (self->detail_label, detail);
-  add_links (self, entry);
+  add_links (self, catalog_steps, n_steps);
 }
 
 void

@@ -27,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_harness import (bail, children, click, connect_accessibility_bus, find_app, finish, plan, poll,  # noqa: E402
+from e2e_harness import (WAIT_SECONDS, bail, children, click, connect_accessibility_bus, find_app, finish, plan, poll,  # noqa: E402
                          session_env, spawn, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ebackground7a1c'
@@ -38,7 +38,6 @@ FAILURES_BEFORE_ALERT = 3
 # The schema's maximum: at 1-second intervals, a window that took a minute
 # and a half to show would still be closed before any alert.
 FAILURES_WHILE_OPEN = 100
-WAIT_SECONDS = 30
 
 
 def main_window(pid):
@@ -95,7 +94,7 @@ def main():
     try:
         spawn(['/usr/bin/python3', os.path.join(source_root, 'tests', 'notification-server.py'), log_path],
               stdin=subprocess.PIPE, env=env)
-        if not poll(lambda: name_has_owner('org.freedesktop.Notifications', env), 10):
+        if not poll(lambda: name_has_owner('org.freedesktop.Notifications', env), WAIT_SECONDS):
             bail('the stand-in notification server did not start')
 
         _, base_url = start_simulator(build_root, env, ['openai.key=invalid-key'])
@@ -126,11 +125,11 @@ def main():
                  f'exit status: {app_process.poll()})')
         tap(True, 'the window opens')
 
-        button = poll(lambda: close_button(window), 10)
+        button = poll(lambda: close_button(window), WAIT_SECONDS)
         if button is None:
             bail('no close button in the title bar')
         click(button)
-        gone = poll(lambda: main_window(app_process.pid) is None, 10)
+        gone = poll(lambda: main_window(app_process.pid) is None, WAIT_SECONDS)
         tap(bool(gone), 'the close button closes the window')
         notified_before_close = [c for c in notify_calls(log_path) if c['call'] == 'Notify']
         tap(not notified_before_close,

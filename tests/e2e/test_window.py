@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_harness import (bail, click, connect_accessibility_bus, find_window, finish, need, plan, poll,  # noqa: E402
+from e2e_harness import (WAIT_SECONDS, bail, click, connect_accessibility_bus, find_window, finish, need, plan, poll,  # noqa: E402
                          push_button, session_env, start_app, start_simulator, stop_all, tap, visible, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewindow0c9d1e7a4f'
@@ -30,7 +30,6 @@ KOMMO_TOKEN = 'bgptLEAKCHECKe2ewindowkommo.51b3'
 WINDOW_TITLE = 'ByteGPT Monitor'
 SEED_TITLE = 'Falha na Autenticação da API'
 KEYS_URI = 'https://platform.openai.com/api-keys'
-WAIT_SECONDS = 40
 
 
 def label_containing(root, text):
@@ -139,7 +138,7 @@ def main():
             except FileNotFoundError:
                 return False
 
-        tap(poll(link_opened, 20), f'pressing it opens {KEYS_URI}')
+        tap(poll(link_opened, WAIT_SECONDS), f'pressing it opens {KEYS_URI}')
     finally:
         stop_all()
 

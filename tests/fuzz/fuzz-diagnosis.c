@@ -96,10 +96,16 @@ check_diagnosis (const BgptExchange  *exchange,
   assert_no_secret ("subject", diagnosis->subject);
   for (guint i = 0; diagnosis->items != NULL && diagnosis->items[i] != NULL; i++)
     assert_no_secret ("items", diagnosis->items[i]);
+  for (guint i = 0; diagnosis->current_items != NULL && diagnosis->current_items[i] != NULL; i++)
+    assert_no_secret ("current_items", diagnosis->current_items[i]);
+  assert_no_secret ("reason", diagnosis->reason);
+  if (diagnosis->reason != NULL && diagnosis->error_id == NULL)
+    g_error ("%s: a reason (%s) on a diagnosis that passed", exchange->check, diagnosis->reason);
 
   copy = bgpt_diagnosis_copy (diagnosis);
   if (g_strcmp0 (copy->error_id, diagnosis->error_id) != 0 ||
       g_strcmp0 (copy->detail, diagnosis->detail) != 0 ||
+      g_strcmp0 (copy->reason, diagnosis->reason) != 0 ||
       copy->retry_after_s != diagnosis->retry_after_s)
     g_error ("%s: the copy differs from the diagnosis", exchange->check);
 }
