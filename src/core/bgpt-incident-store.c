@@ -245,6 +245,9 @@ merge_with_file (Writer     *writer,
   g_autoptr(JsonNode) ours = NULL;
   g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonArray) merged = NULL;
+  g_autoptr(JsonObject) document = NULL;
+  g_autoptr(JsonNode) root = NULL;
   JsonArray *their_incidents;
   JsonArray *our_incidents;
   guint added = 0;
@@ -255,18 +258,22 @@ merge_with_file (Writer     *writer,
 
   theirs = bgpt_json_parse (on_disk, on_disk_length, NULL);
   their_incidents = incidents_of (theirs);
-  if (their_incidents == NULL)
+  if (their_incidents == NULL ||
+      json_object_get_int_member_with_default (json_node_get_object (theirs), "version", 0) != FILE_VERSION)
     return NULL;
 
   ours = bgpt_json_parse (contents, length, NULL);
   our_incidents = incidents_of (ours);
   g_return_val_if_fail (our_incidents != NULL, NULL);
 
+  /* Parsed nodes are immutable: the merge is a new array. */
+  merged = json_array_sized_new (json_array_get_length (our_incidents));
   for (guint i = 0; i < json_array_get_length (our_incidents); i++)
     {
-      JsonObject *incident = json_array_get_object_element (our_incidents, i);
+      JsonNode *element = json_array_get_element (our_incidents, i);
 
-      g_hash_table_add (our_ids, (gpointer) string_member (incident, "id"));
+      g_hash_table_add (our_ids, (gpointer) string_member (json_node_get_object (element), "id"));
+      json_array_add_element (merged, json_node_copy (element));
     }
 
   for (guint i = 0; i < json_array_get_length (their_incidents); i++)
@@ -281,15 +288,20 @@ merge_with_file (Writer     *writer,
           !keeps_foreign (writer, json_node_get_object (element)))
         continue;
 
-      json_array_add_element (our_incidents, json_node_copy (element));
+      json_array_add_element (merged, json_node_copy (element));
       added++;
     }
 
   if (added == 0)
     return NULL;
 
+  document = json_object_new ();
+  json_object_set_int_member (document, "version", FILE_VERSION);
+  json_object_set_array_member (document, "incidents", g_steal_pointer (&merged));
+  root = json_node_init_object (json_node_alloc (), document);
+
   generator = json_generator_new ();
-  json_generator_set_root (generator, ours);
+  json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   return json_generator_to_data (generator, merged_length);
 }
