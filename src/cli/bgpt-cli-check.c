@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -603,11 +605,15 @@ refuse (const BgptCliCheckOptions  *options,
 }
 
 /* A real key to a plain http:// address (loopback only) is readable by
- * whatever listens there first: said on standard error, so that neither
- * the Nagios line nor the JSON changes. */
+ * whatever listens there first: said to the person at the terminal, on
+ * standard error. A monitoring system that runs --check gets its plugin
+ * output unchanged, on both streams. */
 static void
 warn_unencrypted (GPtrArray *configs)
 {
+  if (!isatty (STDERR_FILENO))
+    return;
+
   for (guint i = 0; i < configs->len; i++)
     {
       const BgptCheckConfig *config = g_ptr_array_index (configs, i);
