@@ -968,12 +968,14 @@ test_diagnosis_echo_at_every_offset (void)
     { "{\"error\":{\"message\":\"", " Bearer ", "\",\"code\":\"x\"}}" },
     { "{\"error\":{\"message\":\"", " Bearer ", "" },
   };
-  static const guint statuses[] = { 200, 401, 502 };
+  static const guint statuses[] = { 200, 502 };
   static const BgptService services[] = { BGPT_SERVICE_OPENAI, BGPT_SERVICE_KOMMO };
   guint n = 0;
 
   for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
-    for (guint offset = 1500; offset <= 1700; offset++)
+    /* Where the echo straddles the limit of 1600 bytes read, and a little
+     * before and after. */
+    for (guint offset = 1520; offset <= 1620; offset++)
       for (gsize cut = 0; cut <= 1; cut++)
         for (gsize blank = 0; blank <= 1; blank++)
         {

@@ -162,7 +162,8 @@ hide_prefixes (GString    *text,
   prefix = g_strndup (secret, SECRET_PREFIX_MIN);
   hidden = g_string_sized_new (text->len);
   p = text->str;
-  for (const char *hit; (hit = strstr (p, prefix)) != NULL; )
+  /* g_strstr_len(): with a length, no strlen() of the rest at every hit. */
+  for (const char *hit; (hit = g_strstr_len (p, text->str + text->len - p, prefix)) != NULL; )
     {
       gsize matched = SECRET_PREFIX_MIN;
 

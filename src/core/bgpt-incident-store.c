@@ -44,6 +44,11 @@ typedef struct
   GHashTable      *forgotten_ids;
   GHashTable      *forgotten_accounts;
   gint64           cleared_before;  /* resolved before this: cleared */
+
+  /* A digest of the file as this store last read or wrote it, when it held
+   * only what the store has in memory: while the file still matches, nobody
+   * else wrote it and there is nothing to merge. Under mutex. */
+  char            *written_digest;
 } Writer;
 
 struct _BgptIncidentStore
@@ -124,6 +129,7 @@ writer_unref (Writer *writer)
       g_mutex_clear (&writer->forget_mutex);
       g_hash_table_unref (writer->forgotten_ids);
       g_hash_table_unref (writer->forgotten_accounts);
+      g_free (writer->written_digest);
       g_free (writer->path);
       g_free (writer);
     }
@@ -235,12 +241,12 @@ incidents_of (JsonNode *root)
  * incident of another instance. */
 static char *
 merge_with_file (Writer     *writer,
+                 const char *on_disk,
+                 gsize       on_disk_length,
                  const char *contents,
                  gsize       length,
                  gsize      *merged_length)
 {
-  g_autofree char *on_disk = NULL;
-  gsize on_disk_length;
   g_autoptr(JsonNode) theirs = NULL;
   g_autoptr(JsonNode) ours = NULL;
   g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -251,10 +257,6 @@ merge_with_file (Writer     *writer,
   JsonArray *their_incidents;
   JsonArray *our_incidents;
   guint added = 0;
-
-  if (!g_file_get_contents (writer->path, &on_disk, &on_disk_length, NULL) ||
-      on_disk_length > BGPT_INCIDENT_STORE_MAX_FILE_SIZE)
-    return NULL;
 
   theirs = bgpt_json_parse (on_disk, on_disk_length, NULL);
   their_incidents = incidents_of (theirs);
@@ -371,7 +373,9 @@ writer_write (Writer      *writer,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->mutex);
   g_autofree char *directory = NULL;
   g_autofree char *merged = NULL;
+  g_autofree char *on_disk = NULL;
   gsize merged_length = 0;
+  gsize on_disk_length = 0;
   gboolean written;
   int lock;
 
@@ -392,11 +396,26 @@ writer_write (Writer      *writer,
   /* Read, merge and write under the lock: what another instance saved
    * in between is kept, not overwritten. */
   lock = lock_directory (directory);
-  merged = merge_with_file (writer, contents, length, &merged_length);
+  if (g_file_get_contents (writer->path, &on_disk, &on_disk_length, NULL) &&
+      on_disk_length <= BGPT_INCIDENT_STORE_MAX_FILE_SIZE)
+    {
+      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                             (const guchar *) on_disk, on_disk_length);
+
+      if (g_strcmp0 (digest, writer->written_digest) != 0)
+        merged = merge_with_file (writer, on_disk, on_disk_length, contents, length, &merged_length);
+    }
   if (merged != NULL)
     written = replace_file (writer->path, merged, merged_length, error);
   else
     written = replace_file (writer->path, contents, length, error);
+  /* Only a file of this store's own incidents can be skipped next time:
+   * one with another's merged in must be merged again, or the next save,
+   * made from memory, would drop them. */
+  g_clear_pointer (&writer->written_digest, g_free);
+  if (written && merged == NULL)
+    writer->written_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                          (const guchar *) contents, length);
   unlock_directory (lock);
 
   if (written)
@@ -975,6 +994,7 @@ typedef struct
   char       *backup_path;
   GError     *error;       /* the whole file was bad */
   gboolean    read_only;
+  char       *loaded_digest; /* of the file read, when it was read whole */
 } LoadResult;
 
 static void
@@ -983,6 +1003,7 @@ load_result_free (LoadResult *result)
   g_free (result->path);
   g_clear_pointer (&result->incidents, g_ptr_array_unref);
   g_free (result->backup_path);
+  g_free (result->loaded_digest);
   g_clear_error (&result->error);
   g_free (result);
 }
@@ -1381,6 +1402,8 @@ load_thread (GTask        *task,
 
   if (result->backup_path != NULL)
     prune_corrupt_copies (result->path);
+  else if (!missing && result->error == NULL)
+    result->loaded_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes->data, bytes->len);
   unlock_directory (lock);
 
   g_task_return_boolean (task, TRUE);
@@ -1455,6 +1478,12 @@ load_done (GObject      *object,
 
   self->loaded = TRUE;
   self->read_only = result->read_only;
+  /* What was read is all in memory: until someone else writes the file,
+   * a save has nothing to merge. */
+  g_mutex_lock (&self->writer->mutex);
+  if (self->writer->written_digest == NULL)
+    self->writer->written_digest = g_steal_pointer (&result->loaded_digest);
+  g_mutex_unlock (&self->writer->mutex);
   self->n_skipped = result->n_skipped;
 
   g_clear_pointer (&self->load_error, g_free);
