@@ -2,7 +2,8 @@
 # How fast and how small one `bytegpt-monitor --check` is, against the
 # simulator run as its own process (bench-simulator).
 #
-#   bench/bench-check.sh [BUILD_DIR]     (default: _build; also `meson test --benchmark`)
+#   bench/bench-check.sh [BUILD_DIR [BASELINE_BUILD_DIR]]
+#                                        (default: _build; also `meson test --benchmark`)
 #
 # Figures, with their targets (issue 3):
 #   1. every endpoint answering after 300 ms: one --check (Kommo + key +
@@ -11,12 +12,18 @@
 #   2. peak RSS of --check: ≤ 30 MiB
 #   3. peak RSS of --check when every endpoint sends 64 MiB: ≤ 60 MiB
 #   4. a stalled server with --timeout=2: the run ends within 2.0–2.5 s
+#   5. with a baseline build (another commit, built in its own directory): one
+#      account's round (Kommo, key, model, assistant; every endpoint answering
+#      after 300 ms) against the baseline's, side by side in the same run, the
+#      two alternating; target: the medians within ±10 % (issue 13: checks
+#      that depend on others still start together)
 # Prints one line per figure and "FAIL" next to a missed target; exits 1
 # when any target is missed.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$top/_build}
+baseline=${2:-}
 monitor=$build/src/bytegpt-monitor
 simulator=$build/bench/bench-simulator
 runs=${BENCH_RUNS:-5}
@@ -111,5 +118,30 @@ check "$monitor" --check --timeout=2 >/dev/null || true
 t1=$(now_ms)
 stall_ms=$((t1 - t0))
 echo "stalled server, --timeout=2: ${stall_ms} ms (2000–2500): $(verdict "[ $stall_ms -ge 2000 ] && [ $stall_ms -le 2500 ]")"
+
+# 5. Side by side with the baseline build.
+if [ -n "$baseline" ]; then
+  base_monitor=$baseline/src/bytegpt-monitor
+  [ -x "$base_monitor" ] || { echo "bench-check: build $baseline first" >&2; exit 2; }
+  start_simulator --delay=300
+  new=() old=()
+  for i in $(seq $((runs * 4))); do
+    # Alternate which goes first, so that neither always meets a warm server.
+    for which in $( [ $((i % 2)) -eq 0 ] && echo new old || echo old new ); do
+      binary=$monitor
+      [ "$which" = old ] && binary=$base_monitor
+      t0=$(now_ms)
+      check BYTEGPT_MODEL=gpt-bench-model "$binary" --check >/dev/null || true
+      t1=$(now_ms)
+      if [ "$which" = new ]; then new+=($((t1 - t0))); else old+=($((t1 - t0))); fi
+    done
+  done
+  new_ms=$(printf '%s\n' "${new[@]}" | median)
+  old_ms=$(printf '%s\n' "${old[@]}" | median)
+  change=$(awk -v n="$new_ms" -v o="$old_ms" 'BEGIN { printf "%+.1f", (n - o) * 100 / o }')
+  echo "round latency side by side: this build ${new_ms} ms, baseline ${old_ms} ms" \
+       "(median of ${#new[@]} each), ${change} % (within ±10 %):" \
+       "$(verdict "[ $((new_ms * 100)) -le $((old_ms * 110)) ] && [ $((new_ms * 100)) -ge $((old_ms * 90)) ]")"
+fi
 
 exit "$failed"

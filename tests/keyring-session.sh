@@ -5,11 +5,18 @@
 # gnome-keyring and a throwaway home, so that tests never touch the
 # user's keyring or settings, and nothing of one test is seen by another.
 #
-#   keyring-session.sh [--no-keyring] [--hung-prompter] [--keyfile-settings]
-#                      [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]
+#   keyring-session.sh [--no-keyring] [--file-backend] [--hung-prompter]
+#                      [--keyfile-settings] [--locking] [--display]
+#                      [--keep-home DIR] -- CMD [ARGS…]
 #
 #   --no-keyring        no Secret Service at all: the session bus has no
 #                       service files, so nothing can be auto-started
+#   --file-backend      as --no-keyring, and libsecret keeps secrets in its
+#                       file backend, as it does inside the Flatpak:
+#                       SECRET_BACKEND=file, the file where the sandbox has
+#                       it (XDG_DATA_HOME/keyrings/default.keyring), and a
+#                       password of this session's standing in for the one
+#                       the Secret portal gives the app
 #   --hung-prompter     a keyring prompt (to unlock a locked collection) is
 #                       never answered; by default it is dismissed at once,
 #                       so no test ever waits for a window on the display
@@ -28,11 +35,12 @@
 set -eu
 
 usage() {
-  echo "usage: $0 [--no-keyring] [--hung-prompter] [--keyfile-settings] [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]" >&2
+  echo "usage: $0 [--no-keyring] [--file-backend] [--hung-prompter] [--keyfile-settings] [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]" >&2
   exit 99
 }
 
 keyring=yes
+file_backend=no
 prompter=dismiss
 keyfile=no
 locking=no
@@ -41,6 +49,7 @@ keep_home=
 while [ $# -gt 0 ]; do
   case $1 in
     --no-keyring) keyring=no; shift ;;
+    --file-backend) keyring=no; file_backend=yes; shift ;;
     --hung-prompter) prompter=hang; shift ;;
     --keyfile-settings) keyfile=yes; shift ;;
     --locking) locking=yes; shift ;;
@@ -84,6 +93,14 @@ export XDG_CACHE_HOME="$HOME/.cache"
 export BGPT_TEST_HOME="$HOME"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
 unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+unset SECRET_BACKEND SECRET_FILE_TEST_PATH SECRET_FILE_TEST_PASSWORD
+if [ "$file_backend" = yes ]; then
+  # libsecret ≥ 0.20 reads these (libsecret/secret-file-backend.c).
+  export SECRET_BACKEND=file
+  export SECRET_FILE_TEST_PATH="$XDG_DATA_HOME/keyrings/default.keyring"
+  SECRET_FILE_TEST_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  export SECRET_FILE_TEST_PASSWORD
+fi
 if [ "$keyfile" = yes ]; then
   export GSETTINGS_BACKEND=keyfile
 fi

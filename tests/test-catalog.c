@@ -334,6 +334,41 @@ test_catalog_unknown (void)
   g_assert_false (bgpt_catalog_remediation_is_uri (NULL));
 }
 
+/* The columns that replace lists of ids elsewhere. */
+static void
+test_catalog_flags (void)
+{
+  gsize n_entries;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+  static const char * const status_page[] = {
+    "openai.timeout", "openai.connection", "openai.unexpected", NULL,
+  };
+  static const char * const slow_down[] = { "openai.rate-limit", "kommo.rate-limit", NULL };
+  static const char * const about_provider[] = {
+    "openai.timeout", "openai.unexpected", "kommo.timeout", "kommo.unexpected", NULL,
+  };
+
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      const char *id = entries[i].id;
+
+      g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_STATUS_PAGE), ==,
+                       g_strv_contains (status_page, id));
+      g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_SLOW_DOWN), ==,
+                       g_strv_contains (slow_down, id));
+      g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_ABOUT_PROVIDER), ==,
+                       g_strv_contains (about_provider, id));
+      /* status.openai.com speaks of OpenAI only; slowing down is a warning. */
+      if (entries[i].flags & BGPT_CATALOG_FLAGS_STATUS_PAGE)
+        g_assert_cmpint (entries[i].service, ==, BGPT_SERVICE_OPENAI);
+      if (entries[i].flags & BGPT_CATALOG_FLAGS_SLOW_DOWN)
+        g_assert_cmpint (entries[i].severity, ==, BGPT_SEVERITY_WARNING);
+    }
+  g_assert_true (bgpt_catalog_has_flags (BGPT_DIAGNOSIS_OPENAI_AUTH, BGPT_CATALOG_FLAGS_NONE));
+  g_assert_false (bgpt_catalog_has_flags (NULL, BGPT_CATALOG_FLAGS_NONE));
+  g_assert_false (bgpt_catalog_has_flags ("openai.nothing", BGPT_CATALOG_FLAGS_NONE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +384,7 @@ main (int   argc,
   g_test_add_func ("/catalog/action-names", test_catalog_action_names);
   g_test_add_func ("/catalog/facts", test_catalog_facts);
   g_test_add_func ("/catalog/unknown", test_catalog_unknown);
+  g_test_add_func ("/catalog/flags", test_catalog_flags);
 
   return g_test_run ();
 }

@@ -183,8 +183,11 @@ test_keyring_unavailable (Fixture       *fixture,
 
   g_assert_cmpstr (find (results, "kommo.account")->diagnosis->error_id, ==, "keyring.unavailable");
   g_assert_cmpstr (find (results, "openai.key")->diagnosis->error_id, ==, "keyring.unavailable");
-  g_assert_cmpstr (find (results, "openai.model")->diagnosis->error_id, ==, "keyring.unavailable");
-  g_assert_cmpstr (find (results, "openai.assistant")->diagnosis->error_id, ==, "keyring.unavailable");
+  /* The key did not pass: what depends on it waits for it. */
+  g_assert_cmpint (find (results, "openai.model")->status, ==, BGPT_CHECK_STATUS_BLOCKED);
+  g_assert_cmpstr (find (results, "openai.model")->blocked_by, ==, "openai.key");
+  g_assert_null (find (results, "openai.model")->diagnosis);
+  g_assert_cmpint (find (results, "openai.assistant")->status, ==, BGPT_CHECK_STATUS_BLOCKED);
   g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
@@ -203,6 +206,7 @@ test_rate_limit_is_a_warning (Fixture       *fixture,
   g_assert_cmpstr (find (warning, "openai.key")->diagnosis->error_id, ==, "openai.rate-limit");
   g_assert_cmpint (bgpt_check_results_overall (warning), ==, BGPT_OVERALL_WARNING);
 
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
   critical = run (fixture, BGPT_CHECKER_FLAGS_NONE);
   g_assert_cmpstr (find (critical, "openai.assistant")->diagnosis->error_id, ==, "openai.assistant");

@@ -55,7 +55,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  const char *inherited[] = { "PATH", "GSETTINGS_SCHEMA_DIR", "BGPT_LOCALEDIR", "HOME" };
+  const char *inherited[] = { "PATH", "GSETTINGS_SCHEMA_DIR", "BGPT_LOCALEDIR", "HOME", "LOCPATH" };
   g_autoptr(GError) error = NULL;
   g_autofree char *openai = NULL;
 
@@ -69,7 +69,9 @@ fixture_set_up (Fixture       *fixture,
     if (g_getenv (inherited[i]) != NULL)
       setenv_child (fixture, inherited[i], g_getenv (inherited[i]));
   setenv_child (fixture, "GSETTINGS_BACKEND", "memory");
-  setenv_child (fixture, "LANG", "C.UTF-8");
+  /* The tests' own pt_BR.UTF-8 locale (LOCPATH): there gettext follows
+   * LANGUAGE, which glibc 2.35 and later ignore under C.UTF-8. */
+  setenv_child (fixture, "LANG", "pt_BR.UTF-8");
   setenv_child (fixture, "LANGUAGE", "en");
 
   openai = bgpt_simulator_dup_openai_base_url (fixture->simulator);
@@ -270,7 +272,7 @@ test_warning (Fixture       *fixture,
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 1);
-  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem: OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
+  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem \\(1 blocked\\): OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — OpenAI API key: OpenAI Rate Limit Reached (HTTP 429"));
 }
 
@@ -404,15 +406,17 @@ test_pt_br_titles (Fixture       *fixture,
   JsonObject *object, *error;
 
   setenv_child (fixture, "LANGUAGE", "pt_BR");
-  setenv_child (fixture, "LANG", "C.UTF-8");
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
 
   run (fixture);
   g_assert_cmpint (fixture->exit_status, ==, 2);
-  assert_first_line (fixture, "^BYTEGPT CRITICAL - ");
-  g_assert_nonnull (strstr (fixture->out, "Falha na Autenticação da API"));
-  g_assert_nonnull (strstr (fixture->out, "Assistant ID Inválido"));
+  /* One root cause: the assistant waits for the key. */
+  assert_first_line (fixture, "^BYTEGPT CRITICAL - 1 problema \\(1 bloqueada\\): "
+                              "Falha na Autenticação da API \\| ");
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.assistant: BLOQUEADA — Assistente da OpenAI: "
+                                          "Aguardando a chave de API (openai.key)\n"));
+  g_assert_null (strstr (fixture->out, "Assistant ID Inválido"));
 
   g_ptr_array_add (fixture->args, "--json");
   run (fixture);
@@ -422,6 +426,175 @@ test_pt_br_titles (Fixture       *fixture,
   /* Ids and statuses never change with the locale. */
   g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, "openai.auth");
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "critical");
+  g_assert_cmpstr (json_object_get_string_member (find_check (object, "openai.assistant"), "status"), ==,
+                   "blocked");
+
+  /* With the key accepted, the assistant speaks for itself. */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  g_ptr_array_remove (fixture->args, "--json");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  g_assert_nonnull (strstr (fixture->out, "Assistant ID Inválido"));
+}
+
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+    n++;
+  return n;
+}
+
+/* Runs --check twice, as text then as JSON; returns the JSON's checks. */
+static JsonObject *
+run_text_and_json (Fixture    *fixture,
+                   JsonParser *parser,
+                   char      **text)
+{
+  run (fixture);
+  *text = g_strdup (fixture->out);
+  g_ptr_array_add (fixture->args, "--json");
+  run (fixture);
+  g_ptr_array_remove (fixture->args, "--json");
+  return parse_json (fixture, parser);
+}
+
+static void
+assert_blocked (JsonObject *object,
+                const char *check,
+                const char *blocked_by)
+{
+  JsonObject *item = find_check (object, check);
+
+  g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (item, "blocked_by"), ==, blocked_by);
+  g_assert_true (json_object_has_member (item, "error"));
+  g_assert_true (json_object_get_null_member (item, "error"));
+}
+
+static void
+assert_status (JsonObject *object,
+               const char *check,
+               const char *status)
+{
+  JsonObject *item = find_check (object, check);
+
+  g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, status);
+  g_assert_false (json_object_has_member (item, "blocked_by"));
+}
+
+static const char *
+error_id (JsonObject *object,
+          const char *check)
+{
+  return json_object_get_string_member (json_object_get_object_member (find_check (object, check), "error"),
+                                        "id");
+}
+
+static void
+test_refused_key_blocks (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  setenv_child (fixture, "BYTEGPT_MODEL", "gpt-cli-test");
+  bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_OK);
+  object = run_text_and_json (fixture, parser, &text);
+
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "critical");
+  assert_status (object, "kommo.account", "ok");
+  assert_status (object, "openai.key", "error");
+  g_assert_cmpstr (error_id (object, "openai.key"), ==, "openai.auth");
+  assert_blocked (object, "openai.model", "openai.key");
+  assert_blocked (object, "openai.assistant", "openai.key");
+  assert_status (object, "openai.quota", "skipped");
+
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(2 blocked\\): "
+                                       "OpenAI API Authentication Failed \\| "
+                                       "'kommo\\.account'=[0-9.]+s;;;0;[0-9]+ 'openai\\.key'=[0-9.]+s;;;0;[0-9]+\n",
+                                       text, 0, 0));
+  g_assert_nonnull (strstr (text, "\nopenai.model: BLOCKED — OpenAI model: Waiting for the API key (openai.key)\n"));
+  g_assert_nonnull (strstr (text, "\nopenai.assistant: BLOCKED — "));
+  /* The blocked checks' own answers say nothing, and are not shown. */
+  g_assert_cmpuint (count_occurrences (text, "API Authentication Failed"), ==, 2);
+}
+
+static void
+test_wrong_model (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  setenv_child (fixture, "BYTEGPT_MODEL", "gpt-no-such-model");
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
+  g_ptr_array_add (fixture->args, "--deep");
+  object = run_text_and_json (fixture, parser, &text);
+
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  assert_status (object, "openai.key", "ok");
+  assert_status (object, "openai.model", "error");
+  g_assert_cmpstr (error_id (object, "openai.model"), ==, "openai.model");
+  assert_status (object, "openai.assistant", "ok");
+  /* The deep check sends the model: it waits for it. */
+  assert_blocked (object, "openai.quota", "openai.model");
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(1 blocked\\): "
+                                       "[^|]+ \\| ", text, 0, 0));
+  g_assert_nonnull (strstr (text, "\nopenai.quota: BLOCKED — OpenAI quota (deep check): "
+                                  "Waiting for the model (openai.model)\n"));
+}
+
+static void
+test_unreachable_openai (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1", bgpt_test_closed_port ());
+  JsonObject *object;
+
+  setenv_child (fixture, "OPENAI_BASE_URL", url);
+  setenv_child (fixture, "BYTEGPT_MODEL", "gpt-cli-test");
+  object = run_text_and_json (fixture, parser, &text);
+
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  assert_status (object, "kommo.account", "ok");
+  g_assert_cmpstr (error_id (object, "openai.key"), ==, "openai.connection");
+  assert_blocked (object, "openai.model", "openai.key");
+  assert_blocked (object, "openai.assistant", "openai.key");
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem \\(2 blocked\\): "
+                                       "OpenAI Connection Error \\| ", text, 0, 0));
+}
+
+static void
+test_kommo_down (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  setenv_child (fixture, "BYTEGPT_MODEL", "gpt-cli-test");
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  object = run_text_and_json (fixture, parser, &text);
+
+  g_assert_cmpint (fixture->exit_status, ==, 2);
+  g_assert_cmpstr (error_id (object, "kommo.account"), ==, "kommo.unexpected");
+  /* Nothing of OpenAI depends on Kommo. */
+  assert_status (object, "openai.key", "ok");
+  assert_status (object, "openai.model", "ok");
+  assert_status (object, "openai.assistant", "ok");
+  g_assert_true (g_regex_match_simple ("^BYTEGPT CRITICAL - 1 problem: "
+                                       "[^|(]+ \\| 'kommo\\.account'=", text, 0, 0));
+  g_assert_null (strstr (text, "BLOCKED"));
 }
 
 static void
@@ -617,7 +790,7 @@ test_short_first_line (Fixture       *fixture,
   bar = strchr (line, '|');
   g_assert_nonnull (bar);
   g_assert_cmpint (g_utf8_strlen (line, bar - line), <, 80);
-  assert_first_line (fixture, "^BYTEGPT CRITICAL - 3 problemas, o primeiro: ");
+  assert_first_line (fixture, "^BYTEGPT CRITICAL - 2 problemas \\(1 bloqueada\\), o primeiro: ");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERRO — "));
 }
 
@@ -750,6 +923,10 @@ main (int   argc,
   ADD ("/cli-check/critical-json", test_critical_json);
   ADD ("/cli-check/retry-after-json", test_retry_after_json);
   ADD ("/cli-check/pt-br-titles", test_pt_br_titles);
+  ADD ("/cli-check/refused-key-blocks", test_refused_key_blocks);
+  ADD ("/cli-check/wrong-model", test_wrong_model);
+  ADD ("/cli-check/unreachable-openai", test_unreachable_openai);
+  ADD ("/cli-check/kommo-down", test_kommo_down);
   ADD ("/cli-check/nothing-to-check", test_nothing_to_check);
   ADD ("/cli-check/invalid-input-pt-br", test_invalid_input_pt_br);
   ADD ("/cli-check/echoed-secrets", test_echoed_secrets);

@@ -69,7 +69,10 @@ launcher_new (const char *language)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  /* The tests' own pt_BR.UTF-8 locale (LOCPATH), where gettext follows
+   * LANGUAGE; under C.UTF-8 glibc 2.35 and later ignore it. */
+  g_subprocess_launcher_setenv (launcher, "LANG", "pt_BR.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LC_ALL");
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
   /* The command must never need a display. */
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");

@@ -19,6 +19,7 @@
 
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-demo-mode.h"
+#include "ui/bgpt-secret-alert.h"
 #include "ui/bgpt-window.h"
 #include "core/bgpt-catalog.h"
 #include "bgpt-test-utils.h"
@@ -288,21 +289,6 @@ item_reached (gpointer data)
          (diagnosis != NULL && g_strcmp0 (diagnosis->error_id, wait->error_id) == 0);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 /* The scenario, run from inside the application's main loop */
 
 static gboolean
@@ -315,7 +301,7 @@ play (gpointer user_data)
   BgptDemoMode *demo_mode;
   BgptDemo *demo;
   BgptWindow *window;
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   g_autofree char *old_key = NULL;
   gint64 started = g_get_monotonic_time ();
 
@@ -371,10 +357,11 @@ play (gpointer user_data)
 
     g_action_group_activate_action (G_ACTION_GROUP (application), "edit-secret",
                                     g_variant_new_string ("openai-api-key"));
-    dialog = find_message_dialog ();
+    dialog = bgpt_secret_alert_find (GTK_WINDOW (window));
     g_assert_nonnull (dialog);
-    adw_message_dialog_response (dialog, "save");
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    /* The offered demo key is valid as it stands. */
+    g_assert_true (bgpt_secret_alert_get_save_enabled (dialog));
+    bgpt_secret_alert_save (dialog);
 
     wait_for (item_reached, &ok, 30, "the new key to pass");
     g_assert_cmpstr (bgpt_demo_get_config (demo)->openai_api_key, !=, old_key);
@@ -475,8 +462,7 @@ main (int   argc,
   int status;
 
   /* GTK sets the locale from the environment when the app starts. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   /* The private bus has no accessibility bus: the panel is read directly. */
   g_setenv ("GTK_A11Y", "none", TRUE);

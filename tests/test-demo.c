@@ -21,6 +21,7 @@
 #include "core/bgpt-secret-store.h"
 #include "core/bgpt-status-page.h"
 #include "core/bgpt-validation.h"
+#include "bgpt-test-utils.h"
 
 #include "bgpt-test-utils.h"
 
@@ -201,7 +202,74 @@ typedef struct
   BgptDemo  *demo;
   GPtrArray *visited;
   gboolean   finished;
+  /* The most unread incidents (the window's badge) seen, and the distinct
+   * root causes played by then. */
+  guint      worst_unread;
+  guint      worst_roots;
+  /* Monotonic times: the start, and when every seed title was in the list. */
+  gint64     started;
+  gint64     seeds_at;
 } ScriptRun;
+
+static BgptIncident *find_incident (BgptIncidentStore *store, const char *error_id);
+
+/* The distinct catalog ids of the steps played so far, the current one
+ * included. */
+static guint
+count_root_causes (ScriptRun *run)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  const BgptDemoPhase *current = bgpt_demo_get_phase (bgpt_demo_get_phase_index (run->demo));
+
+  for (guint i = 0; i < run->visited->len; i++)
+    {
+      gint index = bgpt_demo_find_phase (g_ptr_array_index (run->visited, i));
+      const char *error_id = bgpt_demo_get_phase ((guint) index)->error_id;
+
+      if (error_id != NULL)
+        g_hash_table_add (ids, (gpointer) error_id);
+    }
+  if (current->error_id != NULL)
+    g_hash_table_add (ids, (gpointer) current->error_id);
+  return g_hash_table_size (ids);
+}
+
+/* The window's badge counts the open ones of the unread incidents, and an
+ * incident is a root cause: never more unread ones than the script has
+ * played root causes. */
+static void
+on_unread (BgptIncidentStore *incidents,
+           GParamSpec        *pspec,
+           ScriptRun         *run)
+{
+  guint unread = bgpt_incident_store_get_n_unread (incidents);
+  guint roots = count_root_causes (run);
+
+  if (unread > run->worst_unread || (unread > roots && run->worst_unread <= run->worst_roots))
+    {
+      run->worst_unread = unread;
+      run->worst_roots = roots;
+    }
+  if (run->seeds_at == 0)
+    {
+      gboolean all = TRUE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (seed) && all; i++)
+        all = find_incident (incidents, seed[i].id) != NULL;
+      if (all)
+        run->seeds_at = g_get_monotonic_time ();
+    }
+  if (unread > roots)
+    {
+      g_test_message ("%u unread incidents after %u root causes:", unread, roots);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (incidents)); i++)
+        {
+          g_autoptr(BgptIncident) incident = g_list_model_get_item (G_LIST_MODEL (incidents), i);
+
+          g_test_message ("  %s %s", bgpt_incident_get_check (incident), bgpt_incident_get_error_id (incident));
+        }
+    }
+}
 
 static void
 on_phase (BgptDemo   *demo,
@@ -294,13 +362,23 @@ test_script (void)
   run.visited = g_ptr_array_new ();
   g_signal_connect (run.demo, "notify::phase-index", G_CALLBACK (on_phase), &run);
   g_signal_connect (run.demo, "finished", G_CALLBACK (on_finished), &run);
+  g_signal_connect (incidents, "notify::n-unread", G_CALLBACK (on_unread), &run);
 
-  started = g_get_monotonic_time ();
+  started = run.started = g_get_monotonic_time ();
   bgpt_demo_start (run.demo);
   g_assert_true (bgpt_demo_is_running (run.demo));
   wait_for (script_finished, &run, 100, "the end of the script");
   g_test_message ("script took %.1f s", (g_get_monotonic_time () - started) / 1e6);
   g_assert_false (bgpt_demo_is_running (run.demo));
+  g_signal_handlers_disconnect_by_func (incidents, on_unread, &run);
+  g_test_message ("at most %u unread incidents, after %u root causes", run.worst_unread, run.worst_roots);
+  g_assert_cmpuint (run.worst_unread, >, 0);
+  g_assert_cmpuint (run.worst_unread, <=, run.worst_roots);
+  /* Every seed title within two minutes of the demo's own pace. */
+  g_assert_cmpint (run.seeds_at, >, 0);
+  g_test_message ("every seed title after %.1f s, %.0f s at the demo's pace",
+                  (run.seeds_at - run.started) / 1e6, (run.seeds_at - run.started) / 1e6 * 20);
+  g_assert_cmpfloat ((run.seeds_at - run.started) / 1e6 * 20, <=, 120 * bgpt_test_time_scale ());
 
   /* Every step, in order, once. */
   g_assert_cmpuint (run.visited->len, ==, bgpt_demo_get_n_phases ());
@@ -553,10 +631,9 @@ main (int   argc,
 {
   int status;
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_test_init (&argc, &argv, NULL);
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--keyring"))

@@ -10,6 +10,7 @@
 
 #include "bgpt-http.h"
 #include "bgpt-simulator.h"
+#include "bgpt-test-utils.h"
 #include "bgpt-validation.h"
 
 #include "bgpt-test-utils.h"
@@ -203,32 +204,11 @@ test_tls_self_signed (void)
   g_rmdir (directory);
 }
 
-static guint16
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
-}
-
 static void
 test_closed_port (void)
 {
   g_autoptr(BgptHttp) http = bgpt_http_new ();
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/models", closed_port ());
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/models", bgpt_test_closed_port ());
   g_autoptr(BgptHttpResponse) response = send_get (http, url);
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
 
@@ -478,7 +458,7 @@ test_loopback_bypasses_proxy (void)
 {
   if (g_test_subprocess ())
     {
-      g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", closed_port ());
+      g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", bgpt_test_closed_port ());
       g_autoptr(GError) error = NULL;
       g_autoptr(BgptSimulator) simulator = NULL;
       g_autoptr(BgptHttp) http = NULL;

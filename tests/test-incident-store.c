@@ -1416,11 +1416,10 @@ main (int   argc,
   state_home = g_dir_make_tmp ("bgpt-state-XXXXXX", NULL);
   g_assert_nonnull (state_home);
   g_setenv ("XDG_STATE_HOME", state_home, TRUE);
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
 
   g_test_init (&argc, &argv, NULL);
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
 #define ADD(name, func) \
   g_test_add ("/incident-store/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

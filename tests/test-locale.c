@@ -12,6 +12,7 @@
 #include "bgpt-diagnosis.h"
 #include "bgpt-i18n.h"
 #include "bgpt-validation.h"
+#include "bgpt-test-utils.h"
 
 /* The six titles of the vendor's article, in its order. */
 static const char * const seed_ids[] = {
@@ -40,9 +41,10 @@ static void
 use_language (const char *language)
 {
   g_setenv ("LANGUAGE", language, TRUE);
-  /* A change of locale drops gettext's cache of earlier lookups. */
+  /* A change of locale drops gettext's cache of earlier lookups. Under
+   * pt_BR.UTF-8 (not C or C.UTF-8), gettext follows LANGUAGE. */
   g_assert_nonnull (setlocale (LC_ALL, "C"));
-  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  g_assert_nonnull (setlocale (LC_ALL, "pt_BR.UTF-8"));
 }
 
 /* The titles as the seed article writes them, or NULL without the file. */
@@ -180,11 +182,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   bgpt_i18n_init ();
-  /* The test environment may leave the locale at plain "C", where gettext
-   * ignores LANGUAGE. */
-  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
 
   g_test_add_func ("/locale/seed-titles", test_locale_seed_titles);
   g_test_add_func ("/locale/english", test_locale_english);

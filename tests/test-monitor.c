@@ -330,6 +330,13 @@ wait_until (Fixture    *fixture,
     g_error ("Timed out after %u ms waiting for: %s", bgpt_test_wait_bound_ms (), what);
 }
 
+static gboolean
+kommo_is_ok (Fixture *fixture)
+{
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", "kommo.account")) ==
+         BGPT_MONITOR_STATE_OK;
+}
+
 static BgptMonitorCheck *
 key_check (Fixture *fixture)
 {
@@ -463,10 +470,9 @@ test_confirmation_after_threshold (Fixture       *fixture,
                    bgpt_incident_get_id (incident));
   g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
 
-  /* The healthy Kommo check is untouched. */
-  g_assert_cmpint (bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default",
-                                                                      "kommo.account")),
-                   ==, BGPT_MONITOR_STATE_OK);
+  /* The healthy Kommo check is untouched (between its own rounds, when no
+   * request of it is in flight). */
+  wait_until (fixture, kommo_is_ok, "the Kommo check to be fine");
 
   /* Failing on: the same incident counts the repeats, no new one. */
   run_for (2500);
@@ -835,7 +841,7 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
 static gboolean
 three_checks_down (Fixture *fixture)
 {
-  const char * const names[] = { "openai.key", "openai.model", "openai.quota" };
+  const char * const names[] = { "kommo.account", "openai.assistant", "openai.quota" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -847,9 +853,10 @@ three_checks_down (Fixture *fixture)
   return TRUE;
 }
 
-/* A check that goes away while down (deep check off, model cleared, account
- * removed) resolves its incident, and says so: the notifier withdraws on
- * incident-resolved only. */
+/* A check that goes away while down (deep check off, assistant cleared,
+ * account removed) resolves its incident, and says so: the notifier
+ * withdraws on incident-resolved only. Three root causes, none waiting for
+ * another. */
 static void
 test_unwatched_check_resolves (Fixture       *fixture,
                                gconstpointer  data)
@@ -858,10 +865,10 @@ test_unwatched_check_resolves (Fixture       *fixture,
 
   g_settings_set_uint (fixture->settings, "failure-threshold", 1);
   g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
-  config->model = g_strdup ("gpt-4.1-mini");
+  config->assistant_id = g_strdup ("asst_MonitorUnwatched42");
   bgpt_monitor_set_account (fixture->monitor, config);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
   bgpt_monitor_start (fixture->monitor);
 
@@ -876,19 +883,97 @@ test_unwatched_check_resolves (Fixture       *fixture,
   g_assert_null (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.quota"));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 2);
 
-  g_clear_pointer (&config->model, g_free);
+  g_clear_pointer (&config->assistant_id, g_free);
   bgpt_monitor_set_account (fixture->monitor, config);
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.model"));
+  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.assistant"));
   g_assert_cmpuint (fixture->resolved, ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.model");
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.assistant");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
 
   bgpt_monitor_remove_account (fixture->monitor, "default");
   g_assert_cmpuint (fixture->resolved, ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "openai.key");
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "kommo.account");
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
   g_assert_true (fixture->resolved_closed);
   g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);
+}
+
+static BgptMonitorState
+state_of (Fixture    *fixture,
+          const char *check)
+{
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", check));
+}
+
+static gboolean
+model_is_blocked (Fixture *fixture)
+{
+  return state_of (fixture, "openai.model") == BGPT_MONITOR_STATE_BLOCKED &&
+         state_of (fixture, "openai.key") == BGPT_MONITOR_STATE_DOWN;
+}
+
+static gboolean
+model_is_down_key_ok (Fixture *fixture)
+{
+  return state_of (fixture, "openai.model") == BGPT_MONITOR_STATE_DOWN &&
+         state_of (fixture, "openai.key") == BGPT_MONITOR_STATE_OK;
+}
+
+/* A refused key is one root cause: what depends on it is blocked, raises
+ * nothing and is not sent again, even when its own refusal arrives before
+ * the key's. Fixed, the key lets the model speak: a wrong model is then a
+ * new incident of its own. */
+static void
+test_dependents_wait_for_the_key (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  BgptMonitorCheck *model;
+  g_autofree char *key_incident = NULL;
+  guint key_requests;
+  gint64 deadline;
+
+  config->model = g_strdup ("gpt-monitor-test");
+  bgpt_monitor_set_account (fixture->monitor, config);
+  model = bgpt_monitor_lookup (fixture->monitor, "default", "openai.model");
+  /* One failure raises: a refusal judged before the key's would show. */
+  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
+  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 300);
+  bgpt_simulator_set_refused_credential (fixture->simulator, KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, model_is_blocked, "the key down, the model blocked");
+  g_assert_cmpstr (bgpt_monitor_check_get_blocked_by (model), ==, "openai.key");
+  key_requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  deadline = g_get_monotonic_time () + bgpt_test_scaled_ms (15000) * 1000;
+  while (bgpt_simulator_count_requests (fixture->simulator, "openai.key") < key_requests + 4)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      run_for (200);
+    }
+
+  g_assert_cmpint (state_of (fixture, "openai.model"), ==, BGPT_MONITOR_STATE_BLOCKED);
+  g_assert_null (bgpt_monitor_check_get_incident_id (model));
+  g_assert_cmpuint (bgpt_monitor_check_get_failures (model), ==, 0);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), ==, 1);
+  key_incident = g_strdup (bgpt_monitor_check_get_incident_id (key_check (fixture)));
+  g_assert_nonnull (key_incident);
+
+  bgpt_simulator_set_refused_credential (fixture->simulator, NULL);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
+  wait_until (fixture, model_is_down_key_ok, "the key ok, the model down");
+
+  g_assert_null (bgpt_monitor_check_get_blocked_by (model));
+  g_assert_cmpuint (fixture->raised, ==, 2);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_false (bgpt_incident_is_open (bgpt_incident_store_lookup (fixture->incidents, key_incident)));
+  g_assert_cmpstr (bgpt_incident_get_error_id (bgpt_incident_store_find_open (fixture->incidents, "default",
+                                                                              "openai.model")),
+                   ==, "openai.model");
+  g_assert_cmpstr (bgpt_monitor_check_get_incident_id (model), !=, key_incident);
 }
 
 static void
@@ -987,6 +1072,7 @@ main (int   argc,
   ADD ("/monitor/deep-check-hourly", test_deep_check_hourly);
   ADD ("/monitor/silenced", test_silenced_incident_is_still_checked);
   ADD ("/monitor/unwatched-resolves", test_unwatched_check_resolves);
+  ADD ("/monitor/dependents-wait", test_dependents_wait_for_the_key);
   ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
   ADD ("/monitor/interval-live", test_interval_changed_mid_run);
   ADD ("/monitor/concurrency", test_concurrency_is_bounded);

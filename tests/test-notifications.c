@@ -369,6 +369,104 @@ test_reason_first_step (Fixture       *fixture,
   g_assert_nonnull (strstr (second->body, "Entre em contato com o suporte da OpenAI"));
 }
 
+static BgptMonitorState
+check_state (Fixture    *fixture,
+             const char *check)
+{
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", check));
+}
+
+static gboolean
+key_down_kommo_ok (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return check_state (fixture, "openai.key") == BGPT_MONITOR_STATE_DOWN &&
+         check_state (fixture, "kommo.account") == BGPT_MONITOR_STATE_OK;
+}
+
+/* A refused key fails every OpenAI request: one root cause, one incident,
+ * one notification; what depends on the key waits, unsent, until the key
+ * passes again. */
+static void
+test_refused_key_one_notification (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(BgptCheckConfig) config = NULL;
+  Call *notify;
+  guint notify_id;
+  guint key_requests;
+  gint64 deadline;
+  BgptIncident *incident;
+
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->monitor, "default"));
+  config->assistant_id = g_strdup ("asst_NotifyRefused42");
+  bgpt_monitor_set_account (fixture->monitor, config);
+  g_settings_set_boolean (fixture->settings, "notify-resolved", FALSE);
+  bgpt_simulator_set_refused_credential (fixture->simulator, KEY);
+  bgpt_monitor_start (fixture->monitor);
+
+  /* Down after 2 failures, about a second in; then many more rounds. */
+  wait_for_calls ("Notify", 1);
+  key_requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
+  while (bgpt_simulator_count_requests (fixture->simulator, "openai.key") < key_requests + 5)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      run_for (200);
+    }
+
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  notify = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (notify->summary, ==, "Falha na Autenticação da API");
+  notify_id = notify->id;
+
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_nonnull (incident);
+  /* Both are checked again and again: between two requests, the key is
+   * down and Kommo fine (a request in flight shows as checking). */
+  g_assert_true (bgpt_test_wait_until (key_down_kommo_ok, fixture));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *dependent = i == 0 ? "openai.model" : "openai.assistant";
+      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->monitor, "default", dependent);
+
+      g_assert_cmpint (bgpt_monitor_check_get_state (check), ==, BGPT_MONITOR_STATE_BLOCKED);
+      g_assert_cmpstr (bgpt_monitor_check_get_blocked_by (check), ==, "openai.key");
+      g_assert_null (bgpt_monitor_check_get_incident_id (check));
+      /* Sent with the key in the first round only. */
+      g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, dependent), ==, 1);
+    }
+
+  /* The key is replaced: resolved, withdrawn, and the rest checked again. */
+  bgpt_simulator_set_refused_credential (fixture->simulator, NULL);
+  wait_for_calls ("CloseNotification", 1);
+  deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
+  while (check_state (fixture, "openai.model") != BGPT_MONITOR_STATE_OK ||
+         check_state (fixture, "openai.assistant") != BGPT_MONITOR_STATE_OK)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      run_for (100);
+    }
+  run_for (1000);
+
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 2);
+  g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 1))->call, ==, "CloseNotification");
+  g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, notify_id);
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), >, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.assistant"), >, 1);
+  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->monitor, "default",
+                                                                          "openai.model")));
+}
+
 static void
 test_three_problems_one_summary (Fixture       *fixture,
                                  gconstpointer  data)
@@ -377,9 +475,15 @@ test_three_problems_one_summary (Fixture       *fixture,
   Call *notify;
   guint summary_id;
 
+  g_autoptr(BgptCheckConfig) config = NULL;
+
+  /* Three root causes, none waiting for another. */
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->monitor, "default"));
+  config->assistant_id = g_strdup ("asst_NotifySummary42");
+  bgpt_monitor_set_account (fixture->monitor, config);
   g_settings_set_boolean (fixture->settings, "notify-resolved", FALSE);
   bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_QUOTA_EXCEEDED);
   bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
   bgpt_monitor_start (fixture->monitor);
 
@@ -563,12 +667,10 @@ main (int   argc,
   int status;
 
   /* The titles under test are the pt_BR ones. */
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
   g_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "C.UTF-8");
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
   directory = g_dir_make_tmp ("bgpt-notification-log-XXXXXX", &error);
   g_assert_no_error (error);
@@ -589,6 +691,7 @@ main (int   argc,
 
   ADD ("/notifications/one-problem", test_one_problem_one_notification);
   ADD ("/notifications/reason", test_reason_first_step);
+  ADD ("/notifications/refused-key", test_refused_key_one_notification);
   ADD ("/notifications/summary", test_three_problems_one_summary);
   ADD ("/notifications/silenced", test_silenced_incident_is_quiet);
   ADD ("/notifications/silenced-until-resolved", test_silenced_until_resolved);

@@ -10,6 +10,7 @@
 #include "bgpt-i18n.h"
 #include "bgpt-resources.h"
 #include "ui/bgpt-preferences.h"
+#include "bgpt-test-utils.h"
 
 static GtkWidget *
 find_row (GtkWidget  *widget,
@@ -50,7 +51,8 @@ static void
 test_bound_to_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  BgptPreferences *preferences;
+  GtkWidget *parent = adw_window_new ();
+  GtkWidget *preferences;
   AdwComboRow *interval;
   AdwComboRow *failure;
   AdwComboRow *reminder;
@@ -59,8 +61,16 @@ test_bound_to_settings (void)
 
   g_settings_set_uint (settings, "check-interval", 300);
   g_settings_set_uint (settings, "failure-threshold", 3);
-  preferences = bgpt_preferences_new (NULL, settings);
-  gtk_window_present (GTK_WINDOW (preferences));
+  gtk_window_present (GTK_WINDOW (parent));
+  preferences = bgpt_preferences_present (GTK_WINDOW (parent), settings);
+  /* The container that this libadwaita has, not a deprecated one. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  g_assert_true (ADW_IS_PREFERENCES_DIALOG (preferences));
+  g_assert_true (gtk_widget_is_ancestor (preferences, parent));
+#else
+  g_assert_true (ADW_IS_PREFERENCES_WINDOW (preferences));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (parent));
+#endif
 
   /* pt_BR, in plain words. */
   interval = ADW_COMBO_ROW (find_row (GTK_WIDGET (preferences), "Verificar a cada"));
@@ -100,7 +110,12 @@ test_bound_to_settings (void)
   gtk_switch_set_active (GTK_SWITCH (login), TRUE);
   g_assert_true (g_settings_get_boolean (settings, "start-at-login"));
 
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_force_close (ADW_DIALOG (preferences));
+#else
   gtk_window_destroy (GTK_WINDOW (preferences));
+#endif
+  gtk_window_destroy (GTK_WINDOW (parent));
   g_settings_reset (settings, "check-interval");
   g_settings_reset (settings, "failure-threshold");
   g_settings_reset (settings, "start-at-login");
@@ -110,11 +125,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  setlocale (LC_ALL, "C.UTF-8");
+  bgpt_test_use_pt_br ();
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
   adw_init ();
   bgpt_register_resource ();
 

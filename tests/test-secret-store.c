@@ -7,6 +7,8 @@
  *   --locked-hung   the same, with a prompt nobody answers
  *                   (keyring-session.sh --hung-prompter)
  *   --no-keyring    no Secret Service on the bus (keyring-session.sh --no-keyring)
+ *   --file-backend  libsecret's file backend, as inside the Flatpak, and no
+ *                   Secret Service on the bus (keyring-session.sh --file-backend)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,8 @@
 #include "config.h"
 
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "bgpt-secret-store.h"
 #include "bgpt-validation.h"
@@ -78,23 +82,21 @@ clear_account (BgptSecretStore  *store,
   return bgpt_secret_store_clear_account_finish (store, result, error);
 }
 
-/* What the keyring holds, asked without our code: libsecret directly. */
+/* What the keyring holds, asked without our code: libsecret directly,
+ * through whichever backend it uses (the Secret Service, or its file). */
 static GList *
 search_items (const char *account_id,
               const char *kind)
 {
-  g_autoptr(SecretService) service = NULL;
   g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   GList *items;
 
-  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
-  g_assert_no_error (error);
   g_hash_table_insert (attributes, (gpointer) "account", (gpointer) account_id);
   if (kind != NULL)
     g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind);
-  items = secret_service_search_sync (service, bgpt_secret_store_get_schema (), attributes,
-                                      SECRET_SEARCH_ALL, NULL, &error);
+  items = secret_password_searchv_sync (bgpt_secret_store_get_schema (), attributes,
+                                        SECRET_SEARCH_ALL, NULL, &error);
   g_assert_no_error (error);
   return items;
 }
@@ -211,16 +213,16 @@ test_label (void)
 
   items = search_items ("label-test", "kommo-token");
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  /* secret_item_get_label() hands back a copy. */
-  label = secret_item_get_label (items->data);
+  /* secret_retrievable_get_label() hands back a copy. */
+  label = secret_retrievable_get_label (items->data);
   g_assert_cmpstr (label, ==, "ByteGPT Monitor: Kommo token (label-test)");
   g_free (label);
   g_list_free_full (items, g_object_unref);
 
   items = search_items ("label-test", "openai-api-key");
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  /* secret_item_get_label() hands back a copy. */
-  label = secret_item_get_label (items->data);
+  /* secret_retrievable_get_label() hands back a copy. */
+  label = secret_retrievable_get_label (items->data);
   g_assert_cmpstr (label, ==, "ByteGPT Monitor: OpenAI API key (label-test)");
   g_free (label);
   g_list_free_full (items, g_object_unref);
@@ -448,8 +450,42 @@ test_locked (void)
   /* Nothing was stored or removed behind the refusals. */
   items = search_items ("locked", NULL);
   g_assert_cmpuint (g_list_length (items), ==, 1);
-  g_assert_true (secret_item_get_locked (items->data));
+  g_assert_true (secret_item_get_locked (SECRET_ITEM (items->data)));
   g_list_free_full (items, g_object_unref);
+}
+
+/* Inside the Flatpak, libsecret keeps secrets in a file of the app's own,
+ * encrypted with a key from the Secret portal; here SECRET_FILE_TEST_PATH
+ * and SECRET_FILE_TEST_PASSWORD stand in for the portal. */
+static void
+test_file_backend_file (void)
+{
+  g_autoptr(BgptSecretStore) store = bgpt_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  const char *path = g_getenv ("SECRET_FILE_TEST_PATH");
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  g_assert_cmpstr (g_getenv ("SECRET_BACKEND"), ==, "file");
+  g_assert_nonnull (path);
+
+  g_assert_true (store_secret (store, "file", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY, &error));
+  g_assert_no_error (error);
+
+  /* The secret went to the file, readable by the user alone, and not in
+   * plain text. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 0);
+  g_assert_null (g_strstr_len (contents, (gssize) length, TEST_OPENAI_KEY));
+  g_assert_null (g_strstr_len (contents, (gssize) length, TEST_SECRET_MARKER));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+
+  g_assert_true (clear_account (store, "file", &error));
+  g_assert_no_error (error);
+  g_assert_null (search_items ("file", NULL));
 }
 
 static void
@@ -520,6 +556,7 @@ main (int   argc,
 {
   gboolean locked = FALSE;
   gboolean no_keyring = FALSE;
+  gboolean file_backend = FALSE;
 
   if (argc > 1 && g_str_equal (argv[1], "--locked"))
     locked = TRUE;
@@ -527,7 +564,9 @@ main (int   argc,
     locked = prompt_hangs = TRUE;
   else if (argc > 1 && g_str_equal (argv[1], "--no-keyring"))
     no_keyring = TRUE;
-  if (locked || no_keyring)
+  else if (argc > 1 && g_str_equal (argv[1], "--file-backend"))
+    file_backend = TRUE;
+  if (locked || no_keyring || file_backend)
     {
       argv[1] = argv[0];
       argv++;
@@ -547,6 +586,12 @@ main (int   argc,
     }
   else
     {
+      if (file_backend)
+        {
+          /* Nothing reaches a keyring: there is none on the bus. */
+          g_test_add_func ("/secret-store/file-backend/bus-has-none", test_no_secret_service);
+          g_test_add_func ("/secret-store/file-backend/file", test_file_backend_file);
+        }
       g_test_add_func ("/secret-store/kind-names", test_kind_names);
       g_test_add_func ("/secret-store/store-lookup-replace-clear", test_store_lookup_replace_clear);
       g_test_add_func ("/secret-store/not-set", test_not_set);

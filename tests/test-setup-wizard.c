@@ -667,6 +667,19 @@ test_invalid_inputs (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
 }
 
+/* Whether a label under @widget contains @text. */
+static gboolean
+has_label_containing (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_label_containing (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_failed_checks (Fixture       *fixture,
                     gconstpointer  data)
@@ -686,6 +699,19 @@ test_failed_checks (Fixture       *fixture,
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "kommo_view")), ==,
                    bgpt_catalog_entry_title (not_found));
   g_assert_cmpstr (bgpt_catalog_entry_title (not_found), !=, not_found->title);
+  /* The user's settings are wrong, and nothing says otherwise. */
+  g_assert_false (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")), "do lado do Kommo"));
+  /* Kommo failing on its side is not the user's mistake: the catalog says so. */
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
+  g_assert_cmpstr (bgpt_wizard_check_view_get_diagnosis (view (fixture, "kommo_view"))->error_id, ==,
+                   "kommo.unexpected");
+  g_assert_true (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")),
+                                       "O problema está do lado do Kommo"));
+  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_NOT_FOUND);
+  click (fixture, "test_kommo_button");
+  g_assert_true (wait_for (fixture, kommo_settled));
   /* A failed test does not hold the user back. */
   g_assert_true (is_enabled (fixture, "next_button"));
   click (fixture, "next_button");
@@ -727,6 +753,30 @@ test_failed_checks (Fixture       *fixture,
   assert_view (fixture, "summary_assistant_view", BGPT_WIZARD_CHECK_SKIPPED);
   assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_OK);
   g_assert_true (is_enabled (fixture, "finish_button"));
+}
+
+/* The summary tests everything at once: with the key refused, the model
+ * waits for the key instead of failing with the same title. */
+static void
+test_summary_refused_key (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_INVALID_KEY);
+  /* The model's refusal comes back first. */
+  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 300);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+  assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_OK);
+  assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_FAILED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_openai_view")), ==,
+                   "Falha na Autenticação da API");
+  assert_view (fixture, "summary_model_view", BGPT_WIZARD_CHECK_SKIPPED);
+  g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_model_view")), ==,
+                   "Aguardando a chave de API");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), ==, 1);
 }
 
 static void
@@ -945,12 +995,11 @@ main (int   argc,
     if (g_str_equal (argv[i], "--no-keyring"))
       no_keyring = TRUE;
 
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
   /* The keyring-less session has no accessibility bus to talk to. */
   g_setenv ("GTK_A11Y", "none", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  bgpt_test_use_pt_br ();
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
   bgpt_register_resource ();
   adw_init ();
 
@@ -967,6 +1016,7 @@ main (int   argc,
       ADD ("/wizard/happy-path", test_happy_path, NULL);
       ADD ("/wizard/invalid-inputs", test_invalid_inputs, NULL);
       ADD ("/wizard/failed-checks", test_failed_checks, NULL);
+      ADD ("/wizard/summary-refused-key", test_summary_refused_key, NULL);
       ADD ("/wizard/cancel/welcome", test_cancel_at_step, "welcome");
       ADD ("/wizard/cancel/kommo", test_cancel_at_step, "kommo");
       ADD ("/wizard/cancel/openai", test_cancel_at_step, "openai");

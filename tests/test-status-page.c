@@ -14,6 +14,7 @@
 
 #include "core/bgpt-i18n.h"
 #include "core/bgpt-status-page.h"
+#include "bgpt-test-utils.h"
 
 /* A Statuspage stand-in on loopback */
 
@@ -559,11 +560,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  bgpt_test_use_pt_br ();
 
   g_test_init (&argc, &argv, NULL);
   bgpt_i18n_init ();
-  setlocale (LC_ALL, "C.UTF-8");
 
   for (guint i = 0; i < G_N_ELEMENTS (indicator_cases); i++)
     {

@@ -48,6 +48,12 @@ fi
 # Every check runs (model, assistant, deep quota check); configuration and
 # secrets come from the environment of this child only, in a throwaway home.
 mkdir -p "$work/home"
+# valgrind 3.21 added the ReallocZero kind; older ones refuse a file naming it.
+suppressions=(--suppressions="$here/valgrind.supp")
+case $("$valgrind" --version) in
+  valgrind-3.[0-9].*|valgrind-3.1[0-9].*|valgrind-3.20.*) ;;
+  *) suppressions+=(--suppressions="$here/valgrind-realloc-zero.supp") ;;
+esac
 env -i PATH="$PATH" HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" \
   XDG_DATA_HOME="$work/home/data" XDG_STATE_HOME="$work/home/state" \
   XDG_CACHE_HOME="$work/home/cache" LANG=C.UTF-8 GSETTINGS_BACKEND=memory \
@@ -58,7 +64,7 @@ env -i PATH="$PATH" HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" \
   KOMMO_SUBDOMAIN=valgrind KOMMO_TOKEN=$kommo_token KOMMO_BASE_URL="$url" \
   "$valgrind" --tool=memcheck --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-    --num-callers=40 --suppressions="$here/valgrind.supp" \
+    --num-callers=40 "${suppressions[@]}" \
     --log-file="$work/valgrind.log" \
   "$monitor" --check --json --deep --timeout=4 >"$work/out.json" 2>"$work/err.txt"
 status=$?

@@ -19,32 +19,11 @@
 #include "bgpt-account-store.h"
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
+#include "bgpt-checks.h"
 #include "bgpt-http.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
 #include "bgpt-validation.h"
-
-/* What a check is about, for the per-check lines of the text output. */
-static const struct
-{
-  const char *check;
-  const char *title;
-} check_titles[] = {
-  { BGPT_CHECK_KOMMO_ACCOUNT, N_("Kommo account") },
-  { BGPT_CHECK_OPENAI_KEY, N_("OpenAI API key") },
-  { BGPT_CHECK_OPENAI_MODEL, N_("OpenAI model") },
-  { BGPT_CHECK_OPENAI_ASSISTANT, N_("OpenAI assistant") },
-  { BGPT_CHECK_OPENAI_QUOTA, N_("OpenAI quota (deep check)") },
-};
-
-static const char *
-check_title (const char *check)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (check_titles); i++)
-    if (g_str_equal (check_titles[i].check, check))
-      return _(check_titles[i].title);
-  return check;
-}
 
 /* An environment variable, where an empty one counts as unset. */
 static char *
@@ -359,16 +338,21 @@ format_perfdata (GPtrArray *results,
   return g_string_free (perfdata, FALSE);
 }
 
+/* The state, how many root causes and the first one's title: checks
+ * blocked by a failed dependency are no problem of their own. */
 static char *
 format_summary (GPtrArray *results)
 {
   const char *first_title = NULL;
-  guint n_ran = 0, n_failed = 0;
+  guint n_ran = 0, n_failed = 0, n_blocked = 0;
+  g_autofree char *counted = NULL;
 
   for (guint i = 0; i < results->len; i++)
     {
       const BgptCheckResult *result = g_ptr_array_index (results, i);
 
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        n_blocked++;
       if (!check_ran (result))
         continue;
       n_ran++;
@@ -385,10 +369,24 @@ format_summary (GPtrArray *results)
   if (n_failed == 0)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check passed",
                                          "%u checks passed", n_ran), n_ran);
-  /* Translators: "2 problems, the first: Falha na Autenticação da API" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem: %s",
-                                       "%u problems, the first: %s", n_failed),
-                          n_failed, first_title);
+  /* Translators: how many problems a run found, e.g. "2 problems" */
+  counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", n_failed),
+                             n_failed);
+  if (n_blocked > 0)
+    {
+      g_autofree char *problems = g_steal_pointer (&counted);
+
+      /* Translators: the problems, then how many checks were not judged
+       * because a check they depend on failed: "1 problem (2 blocked)" */
+      counted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u blocked)", "%s (%u blocked)",
+                                              n_blocked), problems, n_blocked);
+    }
+  if (n_failed == 1)
+    /* Translators: the problem counted, then its title: "1 problem: Falha na Autenticação da API" */
+    return g_strdup_printf (_("%s: %s"), counted, first_title);
+  /* Translators: the problems counted, then the first one's title:
+   * "2 problems (1 blocked), the first: Falha na Autenticação da API" */
+  return g_strdup_printf (_("%s, the first: %s"), counted, first_title);
 }
 
 static void
@@ -400,14 +398,27 @@ append_check_line (PluginText            *text,
   const BgptDiagnosis *diagnosis = result->diagnosis;
   g_autoptr(GString) line = g_string_new (NULL);
   const BgptCatalogEntry *entry;
+  const BgptCatalogStep *steps;
+  guint n_steps = 0;
 
   if (several_accounts)
     g_string_append_printf (line, "%s/", result->account_id);
 
+  if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+    {
+      /* Translators: a check waiting for another, e.g. "openai.model: BLOCKED —
+       * OpenAI model: Waiting for the API key (openai.key)" */
+      g_string_append_printf (line, "%s: %s — %s: %s (%s)", result->check, _("BLOCKED"),
+                              bgpt_check_title (result->check),
+                              bgpt_check_waiting_text (result->blocked_by), result->blocked_by);
+      append_long_line (text, line->str);
+      return;
+    }
+
   if (!check_ran (result))
     {
       g_string_append_printf (line, "%s: %s — %s", result->check, _("skipped"),
-                              check_title (result->check));
+                              bgpt_check_title (result->check));
       append_long_line (text, line->str);
       return;
     }
@@ -417,7 +428,7 @@ append_check_line (PluginText            *text,
       g_autofree char *seconds = format_seconds (diagnosis->elapsed_ms);
 
       g_string_append_printf (line, "%s: %s — %s", result->check, _("OK"),
-                              check_title (result->check));
+                              bgpt_check_title (result->check));
       if (diagnosis->subject != NULL)
         g_string_append_printf (line, ": %s", diagnosis->subject);
       g_string_append_printf (line, " (%s s)", seconds);
@@ -426,7 +437,7 @@ append_check_line (PluginText            *text,
     }
 
   g_string_append_printf (line, "%s: %s — %s: %s", result->check, _("ERROR"),
-                          check_title (result->check),
+                          bgpt_check_title (result->check),
                           bgpt_catalog_title (diagnosis->error_id));
   if (diagnosis->http_status != 0)
     g_string_append_printf (line, " (HTTP %u%s%s)", diagnosis->http_status,
@@ -444,11 +455,12 @@ append_check_line (PluginText            *text,
   entry = bgpt_catalog_lookup (diagnosis->error_id);
   if (verbosity == 0 || entry == NULL)
     return;
-  g_string_printf (line, "  %s", bgpt_catalog_entry_cause (entry));
+  g_string_printf (line, "  %s", bgpt_catalog_entry_cause_for (entry, diagnosis->reason));
   append_long_line (text, line->str);
-  for (guint i = 0; i < bgpt_catalog_entry_n_steps (entry); i++)
+  steps = bgpt_catalog_entry_steps_for (entry, diagnosis->reason, &n_steps);
+  for (guint i = 0; i < n_steps; i++)
     {
-      g_string_printf (line, "  %u. %s", i + 1, bgpt_catalog_step_text (&entry->steps[i]));
+      g_string_printf (line, "  %u. %s", i + 1, bgpt_catalog_step_text (&steps[i]));
       append_long_line (text, line->str);
     }
 }
@@ -507,9 +519,11 @@ append_json (GString   *out,
       add_nullable_string (builder, "account", result->account_id);
       add_nullable_string (builder, "check", result->check);
       add_nullable_string (builder, "status", bgpt_check_status_to_string (result->status));
+      if (result->status == BGPT_CHECK_STATUS_BLOCKED)
+        add_nullable_string (builder, "blocked_by", result->blocked_by);
 
       json_builder_set_member_name (builder, "elapsed_ms");
-      if (result->status == BGPT_CHECK_STATUS_SKIPPED || diagnosis == NULL)
+      if (diagnosis == NULL)
         json_builder_add_null_value (builder);
       else
         json_builder_add_int_value (builder, diagnosis->elapsed_ms);

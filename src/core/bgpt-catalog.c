@@ -26,6 +26,11 @@
 #define URI_KOMMO_DOCS       "https://developers.kommo.com"
 #define URI_KOMMO_LONG_LIVED_TOKEN "https://developers.kommo.com/docs/long-lived-token"
 
+/* Short names for the flags column. */
+#define PROVIDER    BGPT_CATALOG_FLAGS_ABOUT_PROVIDER
+#define STATUS_PAGE BGPT_CATALOG_FLAGS_STATUS_PAGE
+#define SLOW_DOWN   BGPT_CATALOG_FLAGS_SLOW_DOWN
+
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
 #define ACTION_EDIT_KOMMO_KEY  "app.edit-secret::kommo-token"
@@ -43,7 +48,7 @@ static const char * const action_names[] = {
 
 static const BgptCatalogEntry entries[] = {
   {
-    "openai.timeout", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_TIMEOUT, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, PROVIDER | STATUS_PAGE,
     N_("OpenAI time limit reached: OpenAI is responding slowly"),
     N_("OpenAI did not send a complete answer within the time limit, or said "
        "its servers are overloaded. This comes from slowness or overload on "
@@ -56,7 +61,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.auth", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_AUTH, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, 0,
     N_("OpenAI API Authentication Failed"),
     N_("OpenAI rejected the API key. It may be mistyped, revoked or deleted, "
        "a restricted key without the permission this check needs, or a key "
@@ -69,7 +74,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.assistant", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_ASSISTANT, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, 0,
     N_("Invalid OpenAI Assistant ID"),
     N_("The configured assistant ID is not valid: it is not written like an "
        "assistant ID, or OpenAI refused the request for it. OpenAI shut down "
@@ -85,7 +90,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.quota", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, 0,
     N_("OpenAI Quota Exceeded"),
     N_("OpenAI refused the request because the organization or project used "
        "up its quota: the credit balance ran out or a spend or usage limit "
@@ -103,7 +108,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.connection", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_CONNECTION, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, STATUS_PAGE,
     N_("OpenAI Connection Error"),
     N_("This computer could not reach OpenAI: the name did not resolve, the "
        "connection was refused or dropped, a proxy failed, or the secure "
@@ -119,7 +124,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.unexpected", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_UNEXPECTED, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, PROVIDER | STATUS_PAGE,
     N_("Unexpected Response from OpenAI"),
     N_("OpenAI answered with a server error or with something ByteGPT does "
        "not expect: a redirect, a web page instead of data, or a response "
@@ -136,7 +141,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.rate-limit", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING,
+    BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, SLOW_DOWN,
     N_("OpenAI Rate Limit Reached"),
     N_("Too many requests or tokens were sent to OpenAI in a short time for "
        "the rate limits of this organization. Requests work again after a "
@@ -151,7 +156,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.forbidden", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_FORBIDDEN, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, 0,
     N_("OpenAI Access Denied"),
     N_("OpenAI refused the request for this key: the country or region is "
        "not supported, the project has no access to the model, or the "
@@ -166,7 +171,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.model", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_OPENAI_MODEL, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL, 0,
     N_("OpenAI Model Not Available"),
     N_("The configured model does not exist or the project of this key has "
        "no access to it. The name may be mistyped or the model retired."),
@@ -180,7 +185,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING,
+    BGPT_DIAGNOSIS_OPENAI_MODEL_RETIRING, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, 0,
     N_("OpenAI Model Retiring Soon"),
     N_("OpenAI has scheduled the configured model to leave the API on the date "
        "shown below. From that day on, every request ByteGPT makes with it "
@@ -196,7 +201,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.timeout", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_TIMEOUT, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, PROVIDER,
     N_("Kommo Time Limit Reached"),
     N_("Kommo did not send a complete answer within the time limit. Kommo "
        "may be slow at the moment, or the request was too large for it."),
@@ -208,7 +213,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.auth", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, 0,
     N_("Kommo Authentication Failed"),
     N_("Kommo rejected the access token: it is mistyped, expired or was "
        "revoked. A long-lived token lasts from one day to five years, as "
@@ -223,7 +228,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.payment", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_PAYMENT, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, 0,
     N_("Kommo Payment Required"),
     N_("Kommo refuses API requests because the paid or trial period of the "
        "account has ended."),
@@ -235,7 +240,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.forbidden", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_FORBIDDEN, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, 0,
     N_("Kommo Access Denied"),
     N_("Kommo refused the request. Kommo blocks an IP address after repeated "
        "rate limit errors (more than 7 requests per second); an IP allowlist "
@@ -250,7 +255,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.not-found", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_NOT_FOUND, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, 0,
     N_("Kommo Account Not Found"),
     N_("Kommo answered “not found”, or sent the request to its main site. For "
        "the account check this almost always means the account address is "
@@ -263,7 +268,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.rate-limit", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_WARNING,
+    BGPT_DIAGNOSIS_KOMMO_RATE_LIMIT, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_WARNING, SLOW_DOWN,
     N_("Kommo Rate Limit Reached"),
     N_("More than 7 requests per second were sent to Kommo, which asks to "
        "slow down. If it keeps happening, Kommo blocks the IP address."),
@@ -275,7 +280,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.connection", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_CONNECTION, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, 0,
     N_("Kommo Connection Error"),
     N_("This computer could not reach Kommo: the name did not resolve, the "
        "connection was refused or dropped, a proxy failed, or the secure "
@@ -290,7 +295,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "kommo.unexpected", BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL,
+    BGPT_DIAGNOSIS_KOMMO_UNEXPECTED, BGPT_SERVICE_KOMMO, BGPT_SEVERITY_CRITICAL, PROVIDER,
     N_("Unexpected Response from Kommo"),
     N_("Kommo answered with an internal error or with something ByteGPT does "
        "not expect: a redirect, a web page instead of data, or a response "
@@ -305,7 +310,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "config.invalid", BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN,
+    BGPT_DIAGNOSIS_CONFIG_INVALID, BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN, 0,
     N_("Invalid Settings"),
     N_("A setting was rejected before any request was sent: for example a "
        "subdomain that is not a valid name, a key or token with spaces or "
@@ -320,7 +325,7 @@ static const BgptCatalogEntry entries[] = {
     },
   },
   {
-    "keyring.unavailable", BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN,
+    BGPT_DIAGNOSIS_KEYRING_UNAVAILABLE, BGPT_SERVICE_APP, BGPT_SEVERITY_UNKNOWN, 0,
     N_("Keyring Unavailable"),
     N_("The keys and tokens are kept in the system keyring, which could not "
        "be used: no Secret Service is running, the keyring is locked, or the "
@@ -589,6 +594,15 @@ const char *
 bgpt_catalog_title (const char *id)
 {
   return bgpt_catalog_entry_title (bgpt_catalog_lookup (id));
+}
+
+gboolean
+bgpt_catalog_has_flags (const char       *id,
+                        BgptCatalogFlags  flags)
+{
+  const BgptCatalogEntry *entry = bgpt_catalog_lookup (id);
+
+  return entry != NULL && (entry->flags & flags) == flags;
 }
 
 const char *

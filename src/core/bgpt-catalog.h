@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "bgpt-catalog-ids.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -24,6 +26,19 @@ typedef enum
   BGPT_SEVERITY_CRITICAL,
   BGPT_SEVERITY_UNKNOWN,
 } BgptSeverity;
+
+/* What else the catalog knows of a diagnosis, so that no list of ids
+ * elsewhere has to. */
+typedef enum
+{
+  BGPT_CATALOG_FLAGS_NONE           = 0,
+  /* The provider's side, not the user's settings or network. */
+  BGPT_CATALOG_FLAGS_ABOUT_PROVIDER = 1 << 0,
+  /* status.openai.com may explain it: the incident shows what it says. */
+  BGPT_CATALOG_FLAGS_STATUS_PAGE    = 1 << 1,
+  /* The provider asks for fewer requests: the monitor backs off. */
+  BGPT_CATALOG_FLAGS_SLOW_DOWN      = 1 << 2,
+} BgptCatalogFlags;
 
 #define BGPT_CATALOG_MAX_STEPS 4
 
@@ -43,6 +58,7 @@ typedef struct
   const char      *id;       /* stable, never translated: "openai.auth" */
   BgptService      service;
   BgptSeverity     severity;
+  BgptCatalogFlags flags;
   const char      *title;    /* untranslated msgid */
   const char      *cause;    /* untranslated msgid */
   BgptCatalogStep  steps[BGPT_CATALOG_MAX_STEPS]; /* ends at the first step whose text is NULL */
@@ -78,6 +94,9 @@ guint                   bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entr
 const char             *bgpt_catalog_entry_title   (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_entry_cause   (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_title         (const char             *id);
+/* Whether the entry of @id (a catalog id, or NULL) has every flag of @flags. */
+gboolean                bgpt_catalog_has_flags     (const char             *id,
+                                                    BgptCatalogFlags        flags);
 /* The translated text and button label of a step; NULL for an unused step. */
 const char             *bgpt_catalog_step_text     (const BgptCatalogStep  *step);
 const char             *bgpt_catalog_step_label    (const BgptCatalogStep  *step);

@@ -11,8 +11,6 @@
 
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
-#include "bgpt-kommo-client.h"
-#include "bgpt-openai-client.h"
 
 struct _BgptChecker
 {
@@ -35,6 +33,7 @@ bgpt_check_result_copy (const BgptCheckResult *result)
   copy->check = g_strdup (result->check);
   copy->status = result->status;
   copy->diagnosis = result->diagnosis != NULL ? bgpt_diagnosis_copy (result->diagnosis) : NULL;
+  copy->blocked_by = g_strdup (result->blocked_by);
   return copy;
 }
 
@@ -47,6 +46,7 @@ bgpt_check_result_free (BgptCheckResult *result)
   g_free (result->account_id);
   g_free (result->check);
   g_clear_pointer (&result->diagnosis, bgpt_diagnosis_free);
+  g_free (result->blocked_by);
   g_free (result);
 }
 
@@ -64,21 +64,6 @@ bgpt_overall_status_to_string (BgptOverallStatus status)
     case BGPT_OVERALL_UNKNOWN:
     default:
       return "unknown";
-    }
-}
-
-const char *
-bgpt_check_status_to_string (BgptCheckStatus status)
-{
-  switch (status)
-    {
-    case BGPT_CHECK_STATUS_OK:
-      return "ok";
-    case BGPT_CHECK_STATUS_ERROR:
-      return "error";
-    case BGPT_CHECK_STATUS_SKIPPED:
-    default:
-      return "skipped";
     }
 }
 
@@ -117,7 +102,7 @@ bgpt_check_results_overall (GPtrArray *results)
         continue;
 
       any_ran = TRUE;
-      if (result->status == BGPT_CHECK_STATUS_OK)
+      if (result->status != BGPT_CHECK_STATUS_ERROR)
         continue;
 
       entry = bgpt_catalog_lookup (result->diagnosis->error_id);
@@ -134,76 +119,6 @@ bgpt_check_results_overall (GPtrArray *results)
 
   return any_ran ? overall : BGPT_OVERALL_UNKNOWN;
 }
-
-typedef void           (*CheckAsyncFunc)  (BgptHttp              *http,
-                                           const BgptCheckConfig *config,
-                                           GCancellable          *cancellable,
-                                           GAsyncReadyCallback    callback,
-                                           gpointer               user_data);
-typedef BgptDiagnosis *(*CheckFinishFunc) (BgptHttp              *http,
-                                           GAsyncResult          *result,
-                                           GError               **error);
-
-static gboolean
-is_set (const char *value)
-{
-  return value != NULL && *value != '\0';
-}
-
-static gboolean
-kommo_configured (const BgptCheckConfig *config,
-                  BgptCheckerFlags       flags)
-{
-  return is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
-}
-
-static gboolean
-always (const BgptCheckConfig *config,
-        BgptCheckerFlags       flags)
-{
-  return TRUE;
-}
-
-static gboolean
-model_set (const BgptCheckConfig *config,
-           BgptCheckerFlags       flags)
-{
-  return is_set (config->model);
-}
-
-static gboolean
-assistant_set (const BgptCheckConfig *config,
-               BgptCheckerFlags       flags)
-{
-  return is_set (config->assistant_id);
-}
-
-static gboolean
-deep_asked (const BgptCheckConfig *config,
-            BgptCheckerFlags       flags)
-{
-  return (flags & BGPT_CHECKER_FLAGS_DEEP) != 0;
-}
-
-static const struct
-{
-  const char      *check;
-  gboolean         kommo;   /* needs the Kommo token, else the OpenAI key */
-  gboolean       (*wanted) (const BgptCheckConfig *config, BgptCheckerFlags flags);
-  CheckAsyncFunc   start;
-  CheckFinishFunc  finish;
-} check_table[] = {
-  { BGPT_CHECK_KOMMO_ACCOUNT, TRUE, kommo_configured,
-    bgpt_kommo_check_account_async, bgpt_kommo_check_account_finish },
-  { BGPT_CHECK_OPENAI_KEY, FALSE, always,
-    bgpt_openai_check_key_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_MODEL, FALSE, model_set,
-    bgpt_openai_check_model_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_ASSISTANT, FALSE, assistant_set,
-    bgpt_openai_check_assistant_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_QUOTA, FALSE, deep_asked,
-    bgpt_openai_check_quota_async, bgpt_openai_check_finish },
-};
 
 typedef struct
 {
@@ -224,6 +139,31 @@ typedef struct
   guint  index;
 } CheckOp;
 
+/* The dependency judgement, made on the results: the checks ran together
+ * for speed, and a check whose dependency failed tells nothing of its own. */
+static void
+apply_dependencies (GPtrArray *results)
+{
+  g_autofree BgptCheckStatus *statuses = g_new (BgptCheckStatus, results->len);
+  g_autofree const char **blocked_by = g_new0 (const char *, results->len);
+
+  for (guint i = 0; i < results->len; i++)
+    statuses[i] = ((BgptCheckResult *) g_ptr_array_index (results, i))->status;
+
+  bgpt_checks_apply_dependencies (statuses, blocked_by);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      BgptCheckResult *result = g_ptr_array_index (results, i);
+
+      if (statuses[i] != BGPT_CHECK_STATUS_BLOCKED)
+        continue;
+      result->status = BGPT_CHECK_STATUS_BLOCKED;
+      result->blocked_by = g_strdup (blocked_by[i]);
+      g_clear_pointer (&result->diagnosis, bgpt_diagnosis_free);
+    }
+}
+
 static void
 maybe_complete (GTask *task)
 {
@@ -234,6 +174,8 @@ maybe_complete (GTask *task)
 
   if (g_task_return_error_if_cancelled (task))
     return;
+
+  apply_dependencies (data->results);
 
   g_task_return_pointer (task, g_ptr_array_ref (data->results),
                          (GDestroyNotify) g_ptr_array_unref);
@@ -261,7 +203,7 @@ check_done_cb (GObject      *object,
   BgptDiagnosis *diagnosis;
 
   /* Only a cancellation fails, and then the whole run reports it. */
-  diagnosis = check_table[op->index].finish (BGPT_HTTP (object), result, NULL);
+  diagnosis = bgpt_checks_get (NULL)[op->index].finish (BGPT_HTTP (object), result, NULL);
   if (diagnosis != NULL)
     set_diagnosis (check_result, diagnosis);
 
@@ -279,6 +221,8 @@ bgpt_checker_run_async (BgptChecker           *self,
                         gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
+  const BgptCheck *checks;
+  gsize n_checks;
   RunData *data;
 
   g_return_if_fail (BGPT_IS_CHECKER (self));
@@ -292,32 +236,34 @@ bgpt_checker_run_async (BgptChecker           *self,
   data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_result_free);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
-  for (guint i = 0; i < G_N_ELEMENTS (check_table); i++)
+  checks = bgpt_checks_get (&n_checks);
+  for (guint i = 0; i < n_checks; i++)
     {
       BgptCheckResult *result = g_new0 (BgptCheckResult, 1);
       CheckOp *op;
-      const char *secret = check_table[i].kommo ? config->kommo_token : config->openai_api_key;
 
       result->account_id = g_strdup (config->account_id);
-      result->check = g_strdup (check_table[i].check);
+      result->check = g_strdup (checks[i].id);
       result->status = BGPT_CHECK_STATUS_SKIPPED;
       g_ptr_array_add (data->results, result);
 
-      if (!check_table[i].wanted (config, flags))
-        continue;
-
-      if (!is_set (secret))
+      switch (bgpt_check_readiness (&checks[i], config, (flags & BGPT_CHECKER_FLAGS_DEEP) != 0))
         {
-          if (config->keyring_unavailable)
-            set_diagnosis (result, bgpt_diagnosis_new (check_table[i].check, "keyring.unavailable"));
+        case BGPT_CHECK_READINESS_SKIP:
           continue;
+        case BGPT_CHECK_READINESS_NO_KEYRING:
+          set_diagnosis (result, bgpt_diagnosis_new (checks[i].id, BGPT_DIAGNOSIS_KEYRING_UNAVAILABLE));
+          continue;
+        case BGPT_CHECK_READINESS_RUN:
+        default:
+          break;
         }
 
       op = g_new0 (CheckOp, 1);
       op->task = g_object_ref (task);
       op->index = i;
       data->pending++;
-      check_table[i].start (self->http, config, cancellable, check_done_cb, op);
+      checks[i].start (self->http, config, cancellable, check_done_cb, op);
     }
 
   maybe_complete (task);

@@ -6,17 +6,11 @@
 #pragma once
 
 #include "bgpt-check-config.h"
+#include "bgpt-checks.h"
 #include "bgpt-diagnosis.h"
 #include "bgpt-http.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  BGPT_CHECK_STATUS_OK,
-  BGPT_CHECK_STATUS_ERROR,
-  BGPT_CHECK_STATUS_SKIPPED,
-} BgptCheckStatus;
 
 /* The values are the exit statuses of `--check` (DESIGN.md, Command line). */
 typedef enum
@@ -41,7 +35,8 @@ typedef struct
   char            *account_id;
   char            *check;      /* BGPT_CHECK_* */
   BgptCheckStatus  status;
-  BgptDiagnosis   *diagnosis;  /* NULL when skipped */
+  BgptDiagnosis   *diagnosis;  /* NULL when skipped or blocked */
+  char            *blocked_by; /* when blocked: the check it waits for */
 } BgptCheckResult;
 
 GType            bgpt_check_result_get_type (void) G_GNUC_CONST;
@@ -50,14 +45,13 @@ void             bgpt_check_result_free     (BgptCheckResult       *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BgptCheckResult, bgpt_check_result_free)
 
-/* Rate limits alone give WARNING; any other failure CRITICAL, which wins
- * over UNKNOWN (config.invalid, keyring.unavailable): a known failure is
- * the more useful answer. Nothing that ran gives UNKNOWN. */
+/* From the root causes only (a blocked check counts for nothing): rate
+ * limits alone give WARNING; any other failure CRITICAL, which wins over
+ * UNKNOWN (config.invalid, keyring.unavailable): a known failure is the
+ * more useful answer. Nothing that ran gives UNKNOWN. */
 BgptOverallStatus bgpt_check_results_overall     (GPtrArray          *results);
 /* "ok", "warning", "critical", "unknown" (stable, for JSON). */
 const char       *bgpt_overall_status_to_string  (BgptOverallStatus   status);
-/* "ok", "error", "skipped" (stable, for JSON). */
-const char       *bgpt_check_status_to_string    (BgptCheckStatus     status);
 
 #define BGPT_TYPE_CHECKER (bgpt_checker_get_type ())
 
@@ -70,10 +64,11 @@ guint        bgpt_checker_get_timeout (BgptChecker            *self);
 void         bgpt_checker_set_timeout (BgptChecker            *self,
                                        guint                   timeout_s);
 
-/* Runs every check of @config at once. Finishes with a GPtrArray of
- * BgptCheckResult, one per check in a fixed order (kommo.account,
- * openai.key, openai.model, openai.assistant, openai.quota), skipped ones
- * included; fails only when cancelled. */
+/* Runs every check of @config at once, then judges the results by the
+ * checks' dependencies: a check whose dependency did not pass is BLOCKED
+ * (its own answer is dropped). Finishes with a GPtrArray of
+ * BgptCheckResult, one per check in the order of bgpt_checks_get(),
+ * skipped ones included; fails only when cancelled. */
 void         bgpt_checker_run_async   (BgptChecker            *self,
                                        const BgptCheckConfig  *config,
                                        BgptCheckerFlags        flags,

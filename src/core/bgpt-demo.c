@@ -16,6 +16,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "bgpt-account-store.h"
+#include "bgpt-checks.h"
 #include "bgpt-demo.h"
 #include "bgpt-diagnosis.h"
 #include "bgpt-validation.h"
@@ -63,57 +64,51 @@ typedef struct
  * limit comes last: the monitor then backs off for a minute, as it should. */
 static const Step script[] = {
   HEALTHY (4000),
-  { { "openai.timeout", "openai.timeout",
+  { { BGPT_DIAGNOSIS_OPENAI_TIMEOUT, BGPT_DIAGNOSIS_OPENAI_TIMEOUT,
       N_("OpenAI is slow: its answers arrive after the time limit") },
     TARGET_OPENAI, NULL, BGPT_SCENARIO_OK, EFFECT_SLOW,
     "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
-  { { "openai.auth", "openai.auth",
+  { { BGPT_DIAGNOSIS_OPENAI_AUTH, BGPT_DIAGNOSIS_OPENAI_AUTH,
       N_("OpenAI refuses the API key, as it does with a revoked key. Replace the key to fix it: any new key works in the demo") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_OPENAI_KEY, NULL, NULL, 15000, 30000 },
   HEALTHY (4000),
-  { { "openai.assistant", "openai.assistant",
+  { { BGPT_DIAGNOSIS_OPENAI_ASSISTANT, BGPT_DIAGNOSIS_OPENAI_ASSISTANT,
       N_("OpenAI does not find the configured assistant") },
     TARGET_ENDPOINT, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_SCENARIO_NOT_FOUND, EFFECT_NONE,
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
   /* Played on the key check: the billable deep check runs at most once an
    * hour, and the demo never turns it on. */
-  { { "openai.quota", "openai.quota",
+  { { BGPT_DIAGNOSIS_OPENAI_QUOTA, BGPT_DIAGNOSIS_OPENAI_QUOTA,
       N_("The OpenAI account is out of credit: its requests are refused") },
     TARGET_ENDPOINT, BGPT_CHECK_OPENAI_KEY, BGPT_SCENARIO_QUOTA_EXCEEDED, EFFECT_NONE,
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
-  { { "openai.connection", "openai.connection",
+  { { BGPT_DIAGNOSIS_OPENAI_CONNECTION, BGPT_DIAGNOSIS_OPENAI_CONNECTION,
       N_("The connection to OpenAI drops before any answer") },
     TARGET_OPENAI, NULL, BGPT_SCENARIO_RESET, EFFECT_NONE,
     "major", "Partial System Outage", 8000, 20000 },
   HEALTHY (4000),
-  { { "openai.unexpected", "openai.unexpected",
+  { { BGPT_DIAGNOSIS_OPENAI_UNEXPECTED, BGPT_DIAGNOSIS_OPENAI_UNEXPECTED,
       N_("A proxy in front of OpenAI answers with an error page") },
     TARGET_OPENAI, NULL, BGPT_SCENARIO_BAD_GATEWAY, EFFECT_NONE,
     "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
-  { { "kommo.auth", "kommo.auth",
+  { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_KOMMO_TOKEN, NULL, NULL, 15000, 30000 },
   HEALTHY (4000),
-  { { "kommo.payment", "kommo.payment",
+  { { BGPT_DIAGNOSIS_KOMMO_PAYMENT, BGPT_DIAGNOSIS_KOMMO_PAYMENT,
       N_("The Kommo account’s paid period has ended") },
     TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_PAYMENT_REQUIRED, EFFECT_NONE,
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
-  { { "kommo.rate-limit", "kommo.rate-limit",
+  { { BGPT_DIAGNOSIS_KOMMO_RATE_LIMIT, BGPT_DIAGNOSIS_KOMMO_RATE_LIMIT,
       N_("Kommo asks to slow down: too many requests") },
     TARGET_ENDPOINT, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_SCENARIO_RATE_LIMITED, EFFECT_NONE,
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
-};
-
-static const char * const openai_endpoints[] = {
-  BGPT_CHECK_OPENAI_KEY,
-  BGPT_CHECK_OPENAI_MODEL,
-  BGPT_CHECK_OPENAI_ASSISTANT,
 };
 
 /* Everything the demo talks to is on loopback: whether the machine is online
@@ -208,10 +203,11 @@ bgpt_demo_network_init (BgptDemoNetwork *self)
 
 /* Seconds, at speed 1. */
 #define CHECK_INTERVAL_S 3
-/* The time limit does not follow the speed: it is about how fast this
- * machine answers on loopback, not about the script's pace, and a faster
- * script on a busy machine must not turn healthy answers into timeouts. */
 #define TIMEOUT_S        3
+/* The time limit follows the speed only down to this: it is also about how
+ * fast this machine answers on loopback, and a faster script on a busy
+ * machine must not turn healthy answers into timeouts. */
+#define MIN_TIMEOUT_S    2
 /* How much later than the time limit a slow answer comes. */
 #define SLOW_EXTRA_MS    1500
 
@@ -307,6 +303,12 @@ scaled_seconds (BgptDemo *self,
   return MAX (1, (guint) (seconds / self->speed + 0.5));
 }
 
+static guint
+timeout_seconds (BgptDemo *self)
+{
+  return MAX (MIN_TIMEOUT_S, scaled_seconds (self, TIMEOUT_S));
+}
+
 static void
 apply_pace (BgptDemo *self)
 {
@@ -314,7 +316,7 @@ apply_pace (BgptDemo *self)
 
   g_settings_set_uint (self->settings, "check-interval", interval);
   g_settings_set_uint (self->settings, "retry-interval", interval);
-  g_settings_set_uint (self->settings, "timeout", TIMEOUT_S);
+  g_settings_set_uint (self->settings, "timeout", timeout_seconds (self));
 }
 
 /* The script */
@@ -323,7 +325,7 @@ static guint
 phase_floor_ms (BgptDemo *self)
 {
   /* Room for one check to start and, when slow, to time out. */
-  return (scaled_seconds (self, CHECK_INTERVAL_S) + TIMEOUT_S) * 1000 * 2 + 1000;
+  return (scaled_seconds (self, CHECK_INTERVAL_S) + timeout_seconds (self)) * 1000 * 2 + 1000;
 }
 
 static gboolean
@@ -410,11 +412,21 @@ on_check_finished (BgptDemo         *self,
   maybe_advance (self);
 }
 
+/* Every OpenAI endpoint the account calls (the demo never turns on the
+ * billable deep check). */
+static gboolean
+is_openai_endpoint (const BgptCheck *check)
+{
+  return check->service == BGPT_SERVICE_OPENAI && !check->billable;
+}
+
 static void
 set_scenario (BgptDemo    *self,
               const Step  *step)
 {
   BgptSimulator *simulator = self->simulator;
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
 
   bgpt_simulator_set_scenario (simulator, NULL, BGPT_SCENARIO_OK);
   bgpt_simulator_set_delay (simulator, NULL, 0);
@@ -424,8 +436,9 @@ set_scenario (BgptDemo    *self,
   switch (step->target)
     {
     case TARGET_OPENAI:
-      for (guint i = 0; i < G_N_ELEMENTS (openai_endpoints); i++)
-        bgpt_simulator_set_scenario (simulator, openai_endpoints[i], step->scenario);
+      for (gsize i = 0; i < n_checks; i++)
+        if (is_openai_endpoint (&checks[i]))
+          bgpt_simulator_set_scenario (simulator, checks[i].id, step->scenario);
       break;
     case TARGET_ENDPOINT:
       bgpt_simulator_set_scenario (simulator, step->endpoint, step->scenario);
@@ -438,9 +451,10 @@ set_scenario (BgptDemo    *self,
   switch (step->effect)
     {
     case EFFECT_SLOW:
-      for (guint i = 0; i < G_N_ELEMENTS (openai_endpoints); i++)
-        bgpt_simulator_set_delay (simulator, openai_endpoints[i],
-                                  TIMEOUT_S * 1000 + SLOW_EXTRA_MS);
+      for (gsize i = 0; i < n_checks; i++)
+        if (is_openai_endpoint (&checks[i]))
+          bgpt_simulator_set_delay (simulator, checks[i].id,
+                                    timeout_seconds (self) * 1000 + SLOW_EXTRA_MS);
       break;
     case EFFECT_REFUSE_OPENAI_KEY:
       bgpt_simulator_set_refused_credential (simulator, self->config->openai_api_key);

@@ -563,12 +563,6 @@ describe_tls_errors (GTlsCertificateFlags flags)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static char *
-make_error_id (BgptService  service,
-               const char  *kind)
-{
-  return g_strconcat (service == BGPT_SERVICE_KOMMO ? "kommo." : "openai.", kind, NULL);
-}
 
 static void
 diagnose_transport (const BgptExchange *exchange,
@@ -576,13 +570,13 @@ diagnose_transport (const BgptExchange *exchange,
 {
   const GError *error = exchange->transport_error;
   g_autofree char *tls_words = NULL;
-  const char *kind = "connection";
+  gboolean kommo = exchange->service == BGPT_SERVICE_KOMMO;
 
   if (error->domain == G_IO_ERROR &&
       (error->code == G_IO_ERROR_TIMED_OUT || error->code == G_IO_ERROR_CANCELLED))
-    kind = "timeout";
-
-  diagnosis->error_id = make_error_id (exchange->service, kind);
+    diagnosis->error_id = g_strdup (kommo ? BGPT_DIAGNOSIS_KOMMO_TIMEOUT : BGPT_DIAGNOSIS_OPENAI_TIMEOUT);
+  else
+    diagnosis->error_id = g_strdup (kommo ? BGPT_DIAGNOSIS_KOMMO_CONNECTION : BGPT_DIAGNOSIS_OPENAI_CONNECTION);
 
   if (exchange->tls_errors != 0)
     tls_words = describe_tls_errors (exchange->tls_errors);
@@ -763,10 +757,10 @@ classify_openai_error (const BgptExchange *exchange,
     {
     case 401:
       diagnosis->reason = g_strdup (openai_auth_reason (diagnosis));
-      return "openai.auth";
+      return BGPT_DIAGNOSIS_OPENAI_AUTH;
 
     case 403:
-      return "openai.forbidden";
+      return BGPT_DIAGNOSIS_OPENAI_FORBIDDEN;
 
     case 400:
     case 404:
@@ -774,13 +768,13 @@ classify_openai_error (const BgptExchange *exchange,
       if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
         {
           diagnosis->reason = g_strdup (openai_assistant_reason (diagnosis, status));
-          return "openai.assistant";
+          return BGPT_DIAGNOSIS_OPENAI_ASSISTANT;
         }
       if (status == 404 &&
           (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL) ||
            g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA)))
-        return "openai.model";
-      return "openai.unexpected";
+        return BGPT_DIAGNOSIS_OPENAI_MODEL;
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
 
     case 408:
     case 504:
@@ -790,21 +784,21 @@ classify_openai_error (const BgptExchange *exchange,
     case 522:
     case 523:
     case 524:
-      return "openai.timeout";
+      return BGPT_DIAGNOSIS_OPENAI_TIMEOUT;
 
     case 429:
       /* The caller's own traffic grew too fast: pace, not money. */
       if (api_says (diagnosis, "slow_down"))
         {
           diagnosis->reason = g_strdup ("slow_down");
-          return "openai.rate-limit";
+          return BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT;
         }
       if (is_quota_term (diagnosis->api_type) || is_quota_term (diagnosis->api_code))
         {
           diagnosis->reason = g_strdup (openai_quota_reason (diagnosis));
-          return "openai.quota";
+          return BGPT_DIAGNOSIS_OPENAI_QUOTA;
         }
-      return "openai.rate-limit";
+      return BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT;
 
     case 503:
       /* Older deployments sent slow_down as a 503. */
@@ -812,18 +806,18 @@ classify_openai_error (const BgptExchange *exchange,
           contains_ascii_caseless (diagnosis->api_message, "slow down"))
         {
           diagnosis->reason = g_strdup ("slow_down");
-          return "openai.rate-limit";
+          return BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT;
         }
       if (api_says (diagnosis, "server_is_overloaded") ||
           contains_ascii_caseless (diagnosis->api_message, "overloaded"))
         {
           diagnosis->reason = g_strdup ("server_is_overloaded");
-          return "openai.timeout";
+          return BGPT_DIAGNOSIS_OPENAI_TIMEOUT;
         }
-      return "openai.unexpected";
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
 
     default:
-      return "openai.unexpected";
+      return BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
     }
 }
 
@@ -833,24 +827,24 @@ classify_kommo_error (guint status)
   switch (status)
     {
     case 401:
-      return "kommo.auth";
+      return BGPT_DIAGNOSIS_KOMMO_AUTH;
     case 402:
-      return "kommo.payment";
+      return BGPT_DIAGNOSIS_KOMMO_PAYMENT;
     case 403:
-      return "kommo.forbidden";
+      return BGPT_DIAGNOSIS_KOMMO_FORBIDDEN;
     case 404:
-      return "kommo.not-found";
+      return BGPT_DIAGNOSIS_KOMMO_NOT_FOUND;
     case 429:
-      return "kommo.rate-limit";
+      return BGPT_DIAGNOSIS_KOMMO_RATE_LIMIT;
     case 408:
     case 504:
     case 521:
     case 522:
     case 523:
     case 524:
-      return "kommo.timeout";
+      return BGPT_DIAGNOSIS_KOMMO_TIMEOUT;
     default:
-      return "kommo.unexpected";
+      return BGPT_DIAGNOSIS_KOMMO_UNEXPECTED;
     }
 }
 
@@ -1007,7 +1001,7 @@ check_model_retiring (const BgptExchange *exchange,
   /* Translators: how a date is written, as in g_date_time_format();
    * pt_BR: "%d/%m/%Y" */
   date = g_date_time_format (shutdown, _("%Y-%m-%d"));
-  diagnosis->error_id = g_strdup ("openai.model-retiring");
+  diagnosis->error_id = g_strdup (BGPT_DIAGNOSIS_OPENAI_MODEL_RETIRING);
   diagnosis->detail = g_strdup_printf (_("OpenAI will shut down the model “%s” on %s."),
                                        diagnosis->subject, date);
 }
@@ -1086,7 +1080,7 @@ diagnose_response (const BgptExchange *exchange,
 {
   const char * const *secrets = exchange->secrets;
   const char *unexpected = exchange->service == BGPT_SERVICE_KOMMO ?
-                           "kommo.unexpected" : "openai.unexpected";
+                           BGPT_DIAGNOSIS_KOMMO_UNEXPECTED : BGPT_DIAGNOSIS_OPENAI_UNEXPECTED;
   g_autoptr(JsonObject) body = NULL;
   g_autofree char *text = NULL;
   gsize size = 0;
@@ -1142,7 +1136,7 @@ diagnose_response (const BgptExchange *exchange,
 
   if (status >= 300 && status < 400)
     {
-      diagnosis->error_id = g_strdup (redirects_to_kommo_site (exchange) ? "kommo.not-found"
+      diagnosis->error_id = g_strdup (redirects_to_kommo_site (exchange) ? BGPT_DIAGNOSIS_KOMMO_NOT_FOUND
                                                                          : unexpected);
       g_free (diagnosis->detail);
       diagnosis->detail = describe_redirect (exchange);
@@ -1173,7 +1167,7 @@ bgpt_diagnose (const BgptExchange *exchange)
   if (exchange == NULL)
     {
       g_critical ("%s: no exchange to diagnose", G_STRFUNC);
-      return bgpt_diagnosis_new (NULL, "openai.unexpected");
+      return bgpt_diagnosis_new (NULL, BGPT_DIAGNOSIS_OPENAI_UNEXPECTED);
     }
 
   diagnosis = bgpt_diagnosis_new (exchange->check, NULL);

@@ -52,21 +52,21 @@ bgpt_kommo_check_account_async (BgptHttp              *http,
   base_url = bgpt_kommo_base_url (config, &error);
   if (base_url == NULL || !bgpt_validate_base_url (base_url, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    error->message, config);
       return;
     }
 
   if (config->kommo_token == NULL || *config->kommo_token == '\0')
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, "kommo.auth",
+      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_DIAGNOSIS_KOMMO_AUTH,
                                    _("No Kommo token is set."), config);
       return;
     }
 
   if (!bgpt_validate_secret (config->kommo_token, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    error->message, config);
       return;
     }
@@ -75,7 +75,7 @@ bgpt_kommo_check_account_async (BgptHttp              *http,
   message = soup_message_new ("GET", url);
   if (message == NULL)
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_KOMMO_ACCOUNT, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    _("The Kommo address is not valid."), config);
       return;
     }

@@ -9,10 +9,8 @@
 
 #include <glib/gi18n.h>
 
-#include "bgpt-kommo-client.h"
-#include "bgpt-openai-client.h"
+#include "bgpt-checks.h"
 #include "bgpt-monitor.h"
-#include "bgpt-monitor-private.h"
 
 #define USEC_PER_SEC G_USEC_PER_SEC
 /* The deep check costs money: never more than once an hour. */
@@ -38,7 +36,8 @@ G_DEFINE_ENUM_TYPE (BgptMonitorState, bgpt_monitor_state,
                     G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_CHECKING, "checking"),
                     G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_OK, "ok"),
                     G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_FAILING, "failing"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_DOWN, "down"))
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_DOWN, "down"),
+                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_BLOCKED, "blocked"))
 
 typedef struct _Account Account;
 
@@ -57,15 +56,19 @@ struct _BgptMonitorCheck
   guint             failures;
   guint             successes;
   char             *incident_id;
+  char             *blocked_by;
 
   /* Scheduling, owned by the monitor; times are monotonic. */
   Account          *account;        /* borrowed back pointer */
-  gboolean          deep;           /* the billable quota check */
+  const BgptCheck  *info;           /* its row of the table of checks */
   GCancellable     *cancellable;    /* non-NULL while in flight */
+  /* Its answer, kept until the checks it depends on have answered too. */
+  BgptDiagnosis    *held;
   gint64            due;
   gint64            not_before;     /* Retry-After and rate-limit back-off */
   gint64            last_started;
   gint64            last_finished;
+  gint64            last_not_passed;  /* its latest failed or blocked result */
   guint             rate_limited;   /* consecutive rate-limit answers */
   gboolean          wait_overridden; /* the user went past not_before once */
   gboolean          confirm;        /* the user asked: the next result is definitive */
@@ -82,6 +85,7 @@ enum {
   CHECK_PROP_FAILURES,
   CHECK_PROP_SUCCESSES,
   CHECK_PROP_INCIDENT_ID,
+  CHECK_PROP_BLOCKED_BY,
   CHECK_N_PROPS
 };
 
@@ -98,6 +102,8 @@ bgpt_monitor_check_finalize (GObject *object)
   g_free (self->check);
   g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
   g_free (self->incident_id);
+  g_free (self->blocked_by);
+  g_clear_pointer (&self->held, bgpt_diagnosis_free);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (bgpt_monitor_check_parent_class)->finalize (object);
@@ -137,6 +143,9 @@ bgpt_monitor_check_get_property (GObject    *object,
     case CHECK_PROP_INCIDENT_ID:
       g_value_set_string (value, self->incident_id);
       break;
+    case CHECK_PROP_BLOCKED_BY:
+      g_value_set_string (value, self->blocked_by);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -168,6 +177,8 @@ bgpt_monitor_check_class_init (BgptMonitorCheckClass *klass)
     g_param_spec_uint ("successes", NULL, NULL, 0, G_MAXUINT, 0, flags);
   check_properties[CHECK_PROP_INCIDENT_ID] =
     g_param_spec_string ("incident-id", NULL, NULL, NULL, flags);
+  check_properties[CHECK_PROP_BLOCKED_BY] =
+    g_param_spec_string ("blocked-by", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, CHECK_N_PROPS, check_properties);
 }
@@ -187,7 +198,8 @@ bgpt_monitor_check_new (Account    *account,
   self->account = account;
   self->account_id = g_strdup (account_id);
   self->check = g_strdup (check);
-  self->deep = g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA);
+  self->info = bgpt_check_lookup (check);
+  g_assert (self->info != NULL);
   return self;
 }
 
@@ -229,6 +241,17 @@ check_set_incident_id (BgptMonitorCheck *self,
   if (incident_id == NULL)
     self->quiet = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_INCIDENT_ID]);
+}
+
+static void
+check_set_blocked_by (BgptMonitorCheck *self,
+                      const char       *blocked_by)
+{
+  if (g_strcmp0 (self->blocked_by, blocked_by) == 0)
+    return;
+  g_free (self->blocked_by);
+  self->blocked_by = g_strdup (blocked_by);
+  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_BLOCKED_BY]);
 }
 
 static void
@@ -306,6 +329,13 @@ bgpt_monitor_check_get_incident_id (BgptMonitorCheck *self)
   return self->incident_id;
 }
 
+const char *
+bgpt_monitor_check_get_blocked_by (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
+  return self->blocked_by;
+}
+
 /* ------------------------------------------------------------------ */
 /* BgptMonitor                                                          */
 
@@ -345,9 +375,6 @@ struct _BgptMonitor
   guint                    timeout;
   gboolean                 deep_check;
 
-  BgptMonitorRunFunc       run_func;
-  BgptMonitorRunFinishFunc run_finish_func;
-  gpointer                 run_data;
   /* One session per account in flight: libsoup caps the connections of a
    * session, and accounts must not queue behind each other's requests. */
   GPtrArray               *http_pool;       /* BgptHttp or NULL, by slot */
@@ -376,6 +403,8 @@ static guint signals[N_SIGNALS];
 static void bgpt_monitor_list_model_init (GListModelInterface *iface);
 static void schedule (BgptMonitor *self);
 static void check_done (BgptMonitor *self, BgptMonitorCheck *check);
+static void update_dependents (BgptMonitor *self, Account *account);
+static void release_held (BgptMonitor *self, Account *account);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (BgptMonitor, bgpt_monitor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
@@ -457,23 +486,73 @@ wanted_checks (BgptMonitor           *self,
                const BgptCheckConfig *config)
 {
   GPtrArray *checks = g_ptr_array_new ();
-  gboolean kommo = (is_set (config->kommo_subdomain) || is_set (config->kommo_base_url)) &&
-                   (is_set (config->kommo_token) || config->keyring_unavailable);
-  gboolean openai = is_set (config->openai_api_key) || config->keyring_unavailable;
+  gsize n_checks;
+  const BgptCheck *table = bgpt_checks_get (&n_checks);
 
-  if (kommo)
-    g_ptr_array_add (checks, (gpointer) BGPT_CHECK_KOMMO_ACCOUNT);
-  if (openai)
-    {
-      g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_KEY);
-      if (is_set (config->model))
-        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_MODEL);
-      if (is_set (config->assistant_id))
-        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_ASSISTANT);
-      if (self->deep_check)
-        g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_QUOTA);
-    }
+  for (gsize i = 0; i < n_checks; i++)
+    if (bgpt_check_readiness (&table[i], config, self->deep_check) != BGPT_CHECK_READINESS_SKIP)
+      g_ptr_array_add (checks, (gpointer) table[i].id);
   return checks;
+}
+
+static BgptMonitorCheck *
+account_find_check (Account    *account,
+                    const char *check)
+{
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *item = g_ptr_array_index (account->checks, i);
+
+      if (g_str_equal (item->check, check))
+        return item;
+    }
+  return NULL;
+}
+
+/* In flight, or answered and waiting for its dependencies' answers. */
+static gboolean
+check_is_busy (BgptMonitorCheck *check)
+{
+  return check->cancellable != NULL || check->held != NULL;
+}
+
+/* Where a dependency stands, from its latest answer: one not answered yet
+ * blocks nothing. */
+static BgptCheckStatus
+status_in_account (const char *check_id,
+                   gpointer    user_data)
+{
+  BgptMonitorCheck *dependency = account_find_check (user_data, check_id);
+
+  if (dependency == NULL)
+    return BGPT_CHECK_STATUS_SKIPPED;
+  if (dependency->blocked_by != NULL)
+    return BGPT_CHECK_STATUS_BLOCKED;
+  if (dependency->diagnosis == NULL || bgpt_diagnosis_is_ok (dependency->diagnosis))
+    return BGPT_CHECK_STATUS_OK;
+  return BGPT_CHECK_STATUS_ERROR;
+}
+
+/* The dependency that keeps @check from being sent now, or NULL. */
+static const char *
+check_blocker (BgptMonitorCheck *check)
+{
+  if (check->account == NULL)
+    return NULL;
+  return bgpt_check_find_blocker (check->info, status_in_account, check->account);
+}
+
+static gboolean
+dependency_in_flight (BgptMonitorCheck *check)
+{
+  for (guint i = 0; check->info->depends_on[i] != NULL; i++)
+    {
+      BgptMonitorCheck *dependency = account_find_check (check->account, check->info->depends_on[i]);
+
+      if (dependency != NULL && check_is_busy (dependency))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* When @check may run next, at the earliest. */
@@ -482,7 +561,7 @@ effective_due (BgptMonitorCheck *check)
 {
   gint64 due = MAX (check->due, check->not_before);
 
-  if (check->deep && check->last_started != 0)
+  if (check->info->billable && check->last_started != 0)
     due = MAX (due, check->last_started + (gint64) DEEP_CHECK_MIN_INTERVAL_S * USEC_PER_SEC);
   return due;
 }
@@ -608,6 +687,10 @@ account_sync_checks (BgptMonitor *self,
   /* Told once the model holds its new checks, so that listeners see it whole. */
   for (guint j = 0; j < unwatched->len; j++)
     resolve_unwatched (self, g_ptr_array_index (unwatched, j));
+
+  /* A dependency may have come or gone. */
+  update_dependents (self, account);
+  release_held (self, account);
 }
 
 static void
@@ -745,12 +828,6 @@ evaluate_thresholds (BgptMonitor      *self,
     resolve_incident (self, check);
 }
 
-static gboolean
-is_rate_limit (const BgptDiagnosis *diagnosis)
-{
-  return g_strcmp0 (diagnosis->error_id, "openai.rate-limit") == 0 ||
-         g_strcmp0 (diagnosis->error_id, "kommo.rate-limit") == 0;
-}
 
 /* Retry-After means "come back later" only on these: on another failure
  * it is a proxy's or a server's noise, and must not stop the watch. */
@@ -830,7 +907,7 @@ record_result (BgptMonitor         *self,
           evaluate_thresholds (self, check);
         }
 
-      if (is_rate_limit (diagnosis))
+      if (bgpt_catalog_has_flags (diagnosis->error_id, BGPT_CATALOG_FLAGS_SLOW_DOWN))
         {
           /* Kommo blocks the IP after repeated 429s: back off hard. */
           check->rate_limited++;
@@ -849,6 +926,139 @@ record_result (BgptMonitor         *self,
   check->not_before = now + wait_s * USEC_PER_SEC;
 
   g_signal_emit (self, signals[CHECK_FINISHED], 0, check);
+}
+
+/* A check whose dependency did not pass: its own answer (if any) tells
+ * nothing, it raises no incident, and it is not sent again until the
+ * dependency passes. An incident it raised before stays as it was. */
+static void
+record_blocked (BgptMonitor      *self,
+                BgptMonitorCheck *check,
+                const char       *blocked_by)
+{
+  check->last_finished = g_get_monotonic_time ();
+  check->rate_limited = 0;
+  check->not_before = 0;
+  check_set_blocked_by (check, blocked_by);
+  check_set_counts (check, 0, 0);
+  check_set_state (check, BGPT_MONITOR_STATE_BLOCKED);
+  check->due = check->last_finished + (gint64) self->check_interval * USEC_PER_SEC;
+  g_debug ("%s %s is blocked by %s", check->account_id, check->check, blocked_by);
+  g_signal_emit (self, signals[CHECK_FINISHED], 0, check);
+}
+
+/* After a result: blocks the dependents that now wait for a failed check,
+ * and makes due at once those that waited for one that now passes. Those
+ * in flight are judged when they answer. */
+static void
+update_dependents (BgptMonitor *self,
+                   Account     *account)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+      const char *blocker;
+
+      if (check_is_busy (check) || check->info->depends_on[0] == NULL)
+        continue;
+      blocker = check_blocker (check);
+      if (blocker != NULL && g_strcmp0 (blocker, check->blocked_by) != 0)
+        record_blocked (self, check, blocker);
+      else if (blocker == NULL && check->blocked_by != NULL)
+        check->due = MIN (check->due, now);
+    }
+}
+
+/* A dependency that did not pass while @check was in flight, though it may
+ * pass now: what @check saw then is no answer of its own. */
+static const char *
+failed_in_flight (BgptMonitorCheck *check)
+{
+  for (guint i = 0; check->info->depends_on[i] != NULL; i++)
+    {
+      BgptMonitorCheck *dependency = account_find_check (check->account, check->info->depends_on[i]);
+
+      if (dependency != NULL && dependency->last_not_passed >= check->last_started)
+        return dependency->check;
+    }
+  return NULL;
+}
+
+/* Checks keep schedules of their own: a dependent may fail on a dependency
+ * that last passed before the dependent was sent. Such a dependency is sent
+ * now, and the failure waits for its answer. Not one that a server asked to
+ * wait. TRUE when a dependency is sent for. */
+static gboolean
+refresh_stale_dependencies (BgptMonitorCheck *check)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean stale = FALSE;
+
+  for (guint i = 0; check->info->depends_on[i] != NULL; i++)
+    {
+      BgptMonitorCheck *dependency = account_find_check (check->account, check->info->depends_on[i]);
+
+      if (dependency == NULL || check_is_busy (dependency) ||
+          dependency->last_finished >= check->last_started || dependency->not_before > now)
+        continue;
+      dependency->due = MIN (dependency->due, now);
+      stale = TRUE;
+    }
+  return stale;
+}
+
+/* An answer is judged once the checks it depends on have answered in the
+ * same round: they start together, and either may come back first. */
+static void
+judge_result (BgptMonitor      *self,
+              BgptMonitorCheck *check,
+              BgptDiagnosis    *diagnosis)
+{
+  Account *account = check->account;
+  const char *blocker;
+
+  if (dependency_in_flight (check) ||
+      (!bgpt_diagnosis_is_ok (diagnosis) && refresh_stale_dependencies (check)))
+    {
+      g_clear_pointer (&check->held, bgpt_diagnosis_free);
+      check->held = bgpt_diagnosis_copy (diagnosis);
+      return;
+    }
+
+  blocker = check_blocker (check);
+  if (blocker == NULL)
+    blocker = failed_in_flight (check);
+  if (blocker != NULL)
+    {
+      record_blocked (self, check, blocker);
+    }
+  else
+    {
+      check_set_blocked_by (check, NULL);
+      record_result (self, check, diagnosis);
+    }
+  if (blocker != NULL || !bgpt_diagnosis_is_ok (diagnosis))
+    check->last_not_passed = check->last_finished;
+  update_dependents (self, account);
+  release_held (self, account);
+}
+
+static void
+release_held (BgptMonitor *self,
+              Account     *account)
+{
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+      g_autoptr(BgptDiagnosis) held = NULL;
+
+      if (check->held == NULL || dependency_in_flight (check))
+        continue;
+      held = g_steal_pointer (&check->held);
+      judge_result (self, check, held);
+    }
 }
 
 /* ---- running checks ---- */
@@ -916,6 +1126,29 @@ check_done (BgptMonitor      *self,
     account_leave_flight (self, check->account, FALSE);
 }
 
+static void start_check (BgptMonitor *self, BgptMonitorCheck *check);
+
+/* A dependency's run was cancelled: what waited for its answer counts for
+ * nothing either. */
+static void
+drop_held_dependents (BgptMonitor      *self,
+                      BgptMonitorCheck *dependency)
+{
+  Account *account = dependency->account;
+
+  for (guint i = 0; i < account->checks->len; i++)
+    {
+      BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
+
+      if (check->held == NULL || !g_strv_contains (check->info->depends_on, dependency->check))
+        continue;
+      g_clear_pointer (&check->held, bgpt_diagnosis_free);
+      if (check->state == BGPT_MONITOR_STATE_CHECKING)
+        check_set_state (check, check->incident_id != NULL && self->online
+                                ? BGPT_MONITOR_STATE_DOWN : BGPT_MONITOR_STATE_UNKNOWN);
+    }
+}
+
 static void
 on_check_run (GObject      *source,
               GAsyncResult *result,
@@ -934,7 +1167,10 @@ on_check_run (GObject      *source,
       return;
     }
 
-  diagnosis = self->run_finish_func (result, self->run_data, &error);
+  if (g_async_result_is_tagged (result, start_check))
+    diagnosis = g_task_propagate_pointer (G_TASK (result), &error);
+  else
+    diagnosis = check->info->finish (BGPT_HTTP (source), result, &error);
   cancelled = check->cancellable != NULL && g_cancellable_is_cancelled (check->cancellable);
 
   if (check->account != NULL)
@@ -942,22 +1178,19 @@ on_check_run (GObject      *source,
   else
     g_clear_object (&check->cancellable);
 
-  if (cancelled || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Only a cancellation gives no diagnosis. */
+  if (cancelled || diagnosis == NULL)
     {
       /* Offline, stopped or removed: the result counts for nothing. */
       if (check->state == BGPT_MONITOR_STATE_CHECKING)
         check_set_state (check, check->incident_id != NULL && self->online
                                 ? BGPT_MONITOR_STATE_DOWN : BGPT_MONITOR_STATE_UNKNOWN);
+      if (check->account != NULL)
+        drop_held_dependents (self, check);
     }
   else if (check->account != NULL)
     {
-      if (diagnosis == NULL)
-        {
-          g_warning ("Check %s of %s did not run: %s", check->check, check->account_id,
-                     error != NULL ? error->message : "no diagnosis");
-          diagnosis = bgpt_diagnosis_new (check->check, "openai.unexpected");
-        }
-      record_result (self, check, diagnosis);
+      judge_result (self, check, diagnosis);
     }
 
   run_data_free (data);
@@ -970,10 +1203,12 @@ start_check (BgptMonitor      *self,
 {
   Account *account = check->account;
   RunData *data;
+  BgptHttp *http;
 
   g_assert (check->cancellable == NULL);
 
   account_enter_flight (self, account);
+  check_set_blocked_by (check, NULL);
 
   check->cancellable = g_cancellable_new ();
   check->last_started = g_get_monotonic_time ();
@@ -983,8 +1218,27 @@ start_check (BgptMonitor      *self,
   data = g_new0 (RunData, 1);
   g_set_weak_pointer (&data->monitor, self);
   data->check = g_object_ref (check);
-  self->run_func (account->config, check->check, self->timeout, check->cancellable,
-                  on_check_run, data, self->run_data);
+
+  if (bgpt_check_secret (check->info, account->config) == NULL)
+    {
+      /* No source object: a check in flight must not keep the monitor alive. */
+      g_autoptr(GTask) task = g_task_new (NULL, check->cancellable, on_check_run, data);
+
+      /* Watched without its secret: the keyring could not be read. */
+      g_task_set_source_tag (task, start_check);
+      g_task_return_pointer (task, bgpt_diagnosis_new (check->check, BGPT_DIAGNOSIS_KEYRING_UNAVAILABLE),
+                             (GDestroyNotify) bgpt_diagnosis_free);
+      return;
+    }
+
+  http = g_ptr_array_index (self->http_pool, account->slot);
+  if (http == NULL)
+    {
+      http = bgpt_http_new ();
+      g_ptr_array_index (self->http_pool, account->slot) = http;
+    }
+  bgpt_http_set_timeout (http, self->timeout);
+  check->info->start (http, account->config, check->cancellable, on_check_run, data);
 }
 
 static gint64
@@ -996,7 +1250,8 @@ account_next_due (Account *account)
     {
       BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
 
-      if (check->cancellable == NULL)
+      /* A blocked check waits for its dependency, not for a time. */
+      if (!check_is_busy (check) && check_blocker (check) == NULL)
         next = MIN (next, effective_due (check));
     }
   return next;
@@ -1077,7 +1332,7 @@ schedule (BgptMonitor *self)
           BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
           gint64 due;
 
-          if (check->cancellable != NULL)
+          if (check_is_busy (check) || check_blocker (check) != NULL)
             continue;
           due = effective_due (check);
           /* Only the regular schedule may run a little early, never a
@@ -1119,6 +1374,7 @@ forget_results_while_offline (BgptMonitor *self)
 
           if (check->cancellable != NULL)
             g_cancellable_cancel (check->cancellable);
+          g_clear_pointer (&check->held, bgpt_diagnosis_free);
           /* A failure seen just before the network went away proves nothing;
            * an open incident stays open until real successes resolve it. */
           check_set_counts (check, 0, 0);
@@ -1167,109 +1423,6 @@ on_network_changed (GNetworkMonitor *network_monitor,
                     BgptMonitor     *self)
 {
   set_online (self, g_network_monitor_get_network_available (network_monitor));
-}
-
-/* ---- the default runner ---- */
-
-typedef void           (*CheckStartFunc)  (BgptHttp              *http,
-                                           const BgptCheckConfig *config,
-                                           GCancellable          *cancellable,
-                                           GAsyncReadyCallback    callback,
-                                           gpointer               user_data);
-typedef BgptDiagnosis *(*CheckFinishFunc) (BgptHttp              *http,
-                                           GAsyncResult          *result,
-                                           GError               **error);
-
-static const struct
-{
-  const char      *check;
-  gboolean         kommo;   /* needs the Kommo token, else the OpenAI key */
-  CheckStartFunc   start;
-  CheckFinishFunc  finish;
-} check_table[] = {
-  { BGPT_CHECK_KOMMO_ACCOUNT, TRUE,
-    bgpt_kommo_check_account_async, bgpt_kommo_check_account_finish },
-  { BGPT_CHECK_OPENAI_KEY, FALSE,
-    bgpt_openai_check_key_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_MODEL, FALSE,
-    bgpt_openai_check_model_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_ASSISTANT, FALSE,
-    bgpt_openai_check_assistant_async, bgpt_openai_check_finish },
-  { BGPT_CHECK_OPENAI_QUOTA, FALSE,
-    bgpt_openai_check_quota_async, bgpt_openai_check_finish },
-};
-
-static void
-on_default_run (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  guint index = GPOINTER_TO_UINT (g_task_get_task_data (task));
-  GError *error = NULL;
-  BgptDiagnosis *diagnosis;
-
-  diagnosis = check_table[index].finish (BGPT_HTTP (source), result, &error);
-  if (diagnosis == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, diagnosis, (GDestroyNotify) bgpt_diagnosis_free);
-}
-
-/* One check, as BgptChecker runs it within a whole round; the monitor runs
- * checks one by one because each keeps its own schedule. */
-static void
-default_run (const BgptCheckConfig *config,
-             const char            *check,
-             guint                  timeout_s,
-             GCancellable          *cancellable,
-             GAsyncReadyCallback    callback,
-             gpointer               user_data,
-             gpointer               run_data)
-{
-  BgptMonitor *self = run_data;
-  /* No source object: a check in flight must not keep the monitor alive. */
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  const char *secret;
-  Account *account;
-  BgptHttp *http;
-  guint index;
-
-  g_task_set_source_tag (task, default_run);
-
-  for (index = 0; index < G_N_ELEMENTS (check_table); index++)
-    if (g_str_equal (check_table[index].check, check))
-      break;
-  g_assert (index < G_N_ELEMENTS (check_table));
-  g_task_set_task_data (task, GUINT_TO_POINTER (index), NULL);
-
-  secret = check_table[index].kommo ? config->kommo_token : config->openai_api_key;
-  if (!is_set (secret))
-    {
-      g_task_return_pointer (task, bgpt_diagnosis_new (check, "keyring.unavailable"),
-                             (GDestroyNotify) bgpt_diagnosis_free);
-      return;
-    }
-
-  account = g_hash_table_lookup (self->account_index, config->account_id);
-  g_assert (account != NULL && account->in_flight > 0);
-  http = g_ptr_array_index (self->http_pool, account->slot);
-  if (http == NULL)
-    {
-      http = bgpt_http_new ();
-      g_ptr_array_index (self->http_pool, account->slot) = http;
-    }
-  bgpt_http_set_timeout (http, timeout_s);
-  check_table[index].start (http, config, cancellable, on_default_run,
-                            g_steal_pointer (&task));
-}
-
-static BgptDiagnosis *
-default_run_finish (GAsyncResult  *result,
-                    gpointer       run_data,
-                    GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- GListModel ---- */
@@ -1420,9 +1573,6 @@ bgpt_monitor_init (BgptMonitor *self)
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
   self->http_pool = g_ptr_array_new_with_free_func (unref_if_set);
   self->slot_used = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  self->run_func = default_run;
-  self->run_finish_func = default_run_finish;
-  self->run_data = self;
 }
 
 BgptMonitor *
@@ -1725,17 +1875,4 @@ bgpt_monitor_count_down (BgptMonitor *self)
           n++;
     }
   return n;
-}
-
-void
-bgpt_monitor_set_runner (BgptMonitor              *self,
-                         BgptMonitorRunFunc        run,
-                         BgptMonitorRunFinishFunc  run_finish,
-                         gpointer                  run_data)
-{
-  g_return_if_fail (BGPT_IS_MONITOR (self));
-
-  self->run_func = run != NULL ? run : default_run;
-  self->run_finish_func = run_finish != NULL ? run_finish : default_run_finish;
-  self->run_data = run != NULL ? run_data : self;
 }

@@ -21,6 +21,8 @@ typedef enum
   BGPT_MONITOR_STATE_OK,
   BGPT_MONITOR_STATE_FAILING,   /* failed, not yet confirmed: re-checked soon */
   BGPT_MONITOR_STATE_DOWN,      /* confirmed: an incident is open */
+  /* A check it depends on did not pass: not sent, no incident of its own. */
+  BGPT_MONITOR_STATE_BLOCKED,
 } BgptMonitorState;
 
 #define BGPT_TYPE_MONITOR_STATE (bgpt_monitor_state_get_type ())
@@ -46,6 +48,8 @@ guint                bgpt_monitor_check_get_failures     (BgptMonitorCheck *self
 guint                bgpt_monitor_check_get_successes    (BgptMonitorCheck *self);
 /* The id of the open incident this check raised, or NULL. */
 const char          *bgpt_monitor_check_get_incident_id  (BgptMonitorCheck *self);
+/* While BLOCKED: the check it waits for (BGPT_CHECK_*); else NULL. */
+const char          *bgpt_monitor_check_get_blocked_by   (BgptMonitorCheck *self);
 
 #define BGPT_TYPE_MONITOR (bgpt_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (BgptMonitor, bgpt_monitor, BGPT, MONITOR, GObject)
@@ -106,7 +110,8 @@ void             bgpt_monitor_set_max_concurrent  (BgptMonitor           *self,
 BgptMonitorCheck *bgpt_monitor_lookup             (BgptMonitor           *self,
                                                    const char            *account_id,
                                                    const char            *check);
-/* The checks that are DOWN now (open incidents raised by the monitor). */
+/* The checks with an open incident: root causes only, since a blocked
+ * check raises none. */
 guint            bgpt_monitor_count_down          (BgptMonitor           *self);
 /* The display name given with the account's config, else its id. */
 const char      *bgpt_monitor_get_account_name    (BgptMonitor           *self,

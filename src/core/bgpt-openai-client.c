@@ -44,7 +44,7 @@ new_check_message (GTask                 *task,
 
   if (config->openai_api_key == NULL || *config->openai_api_key == '\0')
     {
-      bgpt_http_task_return_local (task, check, "openai.auth",
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_OPENAI_AUTH,
                                    _("No OpenAI API key is set."), config);
       return NULL;
     }
@@ -52,7 +52,7 @@ new_check_message (GTask                 *task,
   if (!bgpt_validate_secret (config->openai_api_key, &error) ||
       !bgpt_validate_base_url (base_url, &error))
     {
-      bgpt_http_task_return_local (task, check, "config.invalid", error->message, config);
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_CONFIG_INVALID, error->message, config);
       return NULL;
     }
 
@@ -60,7 +60,7 @@ new_check_message (GTask                 *task,
   message = soup_message_new (method, url);
   if (message == NULL)
     {
-      bgpt_http_task_return_local (task, check, "config.invalid",
+      bgpt_http_task_return_local (task, check, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    _("The OpenAI base URL is not a valid address."), config);
       return NULL;
     }
@@ -143,7 +143,7 @@ bgpt_openai_check_model_async (BgptHttp              *http,
 
   if (!bgpt_validate_model (config->model, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, "config.invalid",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                    error->message, config);
       return;
     }
@@ -172,7 +172,7 @@ bgpt_openai_check_assistant_async (BgptHttp              *http,
 
   if (!bgpt_validate_assistant_id (config->assistant_id, &error))
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, "openai.assistant",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_DIAGNOSIS_OPENAI_ASSISTANT,
                                    error->message, config);
       return;
     }
@@ -308,7 +308,7 @@ quota_models_cb (GObject      *object,
   model = bgpt_openai_pick_probe_model ((const char * const *) models->current_items);
   if (model == NULL)
     {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, "openai.model",
+      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, BGPT_DIAGNOSIS_OPENAI_MODEL,
                                    _("No model is set, and this key lists no current text model "
                                      "to test the quota with. Enter the model ByteGPT uses in the "
                                      "account settings."),
@@ -340,7 +340,7 @@ bgpt_openai_check_quota_async (BgptHttp              *http,
     {
       if (!bgpt_validate_model (config->model, &error))
         {
-          bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, "config.invalid",
+          bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_QUOTA, BGPT_DIAGNOSIS_CONFIG_INVALID,
                                        error->message, config);
           return;
         }

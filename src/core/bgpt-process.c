@@ -53,3 +53,12 @@ bgpt_process_clean_launch_context (GAppLaunchContext *context)
   for (gsize i = 0; names[i] != NULL; i++)
     g_app_launch_context_unsetenv (context, names[i]);
 }
+
+void
+bgpt_process_unset_override_variables (void)
+{
+  const char * const *names = bgpt_process_override_variables ();
+
+  for (gsize i = 0; names[i] != NULL; i++)
+    g_unsetenv (names[i]);
+}

@@ -22,6 +22,12 @@ void                bgpt_process_forbid_core_dumps (void);
  * them secrets: a program the app starts does not inherit them. */
 const char * const *bgpt_process_override_variables (void);
 
+/* Removes bgpt_process_override_variables() from the process's own
+ * environment: for the windowed app, which never reads them, so that no
+ * program it starts, however started, inherits them. Call early: the
+ * environment is not thread-safe. */
+void                bgpt_process_unset_override_variables (void);
+
 /* Removes bgpt_process_override_variables() from what @context passes on. */
 void                bgpt_process_clean_launch_context (GAppLaunchContext *context);
 

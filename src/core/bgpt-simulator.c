@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "bgpt-checks.h"
 #include "bgpt-simulator.h"
 
 #define HUGE_CHUNK_SIZE (64 * 1024)
@@ -67,15 +68,14 @@ static const struct
   { BGPT_SCENARIO_HOSTILE_TEXT, "hostile-text" },
 };
 
-static const char * const endpoint_names[] = {
-  "kommo.account",
-  "openai.key",
-  "openai.model",
-  "openai.assistant",
-  "openai.quota",
-};
+/* One endpoint per check, named like it. */
+#define N_ENDPOINTS BGPT_N_CHECKS
 
-#define N_ENDPOINTS G_N_ELEMENTS (endpoint_names)
+static const char *
+endpoint_name (guint index)
+{
+  return bgpt_checks_get (NULL)[index].id;
+}
 
 typedef struct
 {
@@ -145,7 +145,7 @@ static int
 endpoint_index (const char *endpoint)
 {
   for (guint i = 0; i < N_ENDPOINTS; i++)
-    if (g_strcmp0 (endpoint_names[i], endpoint) == 0)
+    if (g_strcmp0 (endpoint_name (i), endpoint) == 0)
       return (int) i;
   return -1;
 }
@@ -940,7 +940,7 @@ server_callback (SoupServer        *server,
 
   request->method = g_strdup (soup_server_message_get_method (message));
   request->path = g_strdup (path);
-  request->endpoint = endpoint >= 0 ? g_strdup (endpoint_names[endpoint]) : NULL;
+  request->endpoint = endpoint >= 0 ? g_strdup (endpoint_name (endpoint)) : NULL;
   request->has_authorization = authorization != NULL;
   request->openai_beta = g_strdup (soup_message_headers_get_one (request_headers, "OpenAI-Beta"));
   request->user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
@@ -1010,7 +1010,7 @@ bgpt_simulator_set_scenario (BgptSimulator *self,
   g_return_if_fail (endpoint == NULL || endpoint_index (endpoint) >= 0);
 
   for (guint i = 0; i < N_ENDPOINTS; i++)
-    if (endpoint == NULL || g_str_equal (endpoint, endpoint_names[i]))
+    if (endpoint == NULL || g_str_equal (endpoint, endpoint_name (i)))
       {
         EndpointScript *script = &self->scripts[i];
         guint delay_ms = script->delay_ms;
@@ -1030,7 +1030,7 @@ bgpt_simulator_set_delay (BgptSimulator *self,
   g_return_if_fail (endpoint == NULL || endpoint_index (endpoint) >= 0);
 
   for (guint i = 0; i < N_ENDPOINTS; i++)
-    if (endpoint == NULL || g_str_equal (endpoint, endpoint_names[i]))
+    if (endpoint == NULL || g_str_equal (endpoint, endpoint_name (i)))
       self->scripts[i].delay_ms = delay_ms;
 }
 
@@ -1194,6 +1194,27 @@ bgpt_simulator_create_test_certificate (const char  *directory,
   return g_tls_certificate_new_from_files (cert_path, key_path, error);
 }
 
+/* libsoup 3.6 (Debian 13) finishes a server-side TLS handshake on a
+ * connection that it no longer holds when the server was freed in the
+ * meantime (a client that refused the certificate and went away): a use
+ * after free. Each request that a TLS connection starts holds its
+ * connection, so a TLS simulator keeps them for as long as the process
+ * lives; only tests serve TLS, a handful of connections each. */
+G_LOCK_DEFINE_STATIC (tls_requests);
+static GPtrArray *tls_requests;
+
+static void
+tls_request_started_cb (SoupServer        *server,
+                        SoupServerMessage *message,
+                        gpointer           user_data)
+{
+  G_LOCK (tls_requests);
+  if (tls_requests == NULL)
+    tls_requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (tls_requests, g_object_ref (message));
+  G_UNLOCK (tls_requests);
+}
+
 static gboolean
 simulator_listen (BgptSimulator    *self,
         GTlsCertificate  *certificate,
@@ -1208,6 +1229,7 @@ simulator_listen (BgptSimulator    *self,
     {
       soup_server_set_tls_certificate (self->server, certificate);
       options |= SOUP_SERVER_LISTEN_HTTPS;
+      g_signal_connect (self->server, "request-started", G_CALLBACK (tls_request_started_cb), NULL);
     }
 
   soup_server_add_handler (self->server, NULL, server_callback, self, NULL);

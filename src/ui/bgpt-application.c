@@ -380,7 +380,11 @@ on_uri_launched (GObject      *source,
   g_autoptr(BgptApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+  if (!gtk_uri_launcher_launch_finish (GTK_URI_LAUNCHER (source), result, &error))
+#else
   if (!g_app_info_launch_default_for_uri_finish (result, &error))
+#endif
     {
       g_warning ("Could not open a link: %s", error->message);
       show_toast (self, _("Could not open the link: no web browser answered"));
@@ -397,7 +401,11 @@ open_uri_action (GSimpleAction *action,
 {
   BgptApplication *self = user_data;
   const char *uri = g_variant_get_string (parameter, NULL);
+#if GTK_CHECK_VERSION (4, 10, 0)
+  g_autoptr(GtkUriLauncher) launcher = NULL;
+#else
   g_autoptr(GAppLaunchContext) context = NULL;
+#endif
   BgptWindow *window = get_window (self);
 
   /* Only the pages the app links to: never a file, another scheme or
@@ -410,19 +418,28 @@ open_uri_action (GSimpleAction *action,
 
   if (window != NULL)
     {
+#if !GTK_CHECK_VERSION (4, 10, 0)
       context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (window))));
+#endif
       /* Once per window, however many links it opens. */
       g_signal_handlers_disconnect_by_func (window, on_window_active, self);
       g_signal_connect_object (window, "notify::is-active", G_CALLBACK (on_window_active), self,
                                G_CONNECT_SWAPPED);
     }
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+  /* Through the OpenURI portal inside a sandbox, with the window as parent. */
+  launcher = gtk_uri_launcher_new (uri);
+  gtk_uri_launcher_launch (launcher, window != NULL ? GTK_WINDOW (window) : NULL, NULL,
+                           on_uri_launched, g_object_ref (self));
+#else
   /* The browser does not inherit a key given to --check in the environment. */
   if (context == NULL)
     context = g_app_launch_context_new ();
   bgpt_process_clean_launch_context (context);
 
   g_app_info_launch_default_for_uri_async (uri, context, NULL, on_uri_launched, g_object_ref (self));
+#endif
 }
 
 static void
@@ -735,10 +752,17 @@ about_action (GSimpleAction *action,
 {
   GtkApplication *application = user_data;
   static const char *developers[] = { "ByteGPT Monitor developers", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (application);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwDialog *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG,
+#else
   GtkWindow *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (application),
+                        "transient-for", parent,
+#endif
                         "application-name", _("ByteGPT Monitor"),
                         "application-icon", APPLICATION_ID,
                         "developer-name", _("ByteGPT Monitor developers"),
@@ -749,7 +773,11 @@ about_action (GSimpleAction *action,
                         /* Translators: put your name here */
                         "translator-credits", _("translator-credits"),
                         NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (about, GTK_WIDGET (parent));
+#else
   gtk_window_present (about);
+#endif
 }
 
 static void
@@ -797,6 +825,11 @@ bgpt_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (bgpt_application_parent_class)->startup (application);
+
+  /* The windowed app never reads --check's variables; GtkUriLauncher
+   * (GTK ≥ 4.10) launches with a context of its own, so they leave the
+   * environment here, before any program is started. */
+  bgpt_process_unset_override_variables ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (application),
                                    app_actions, G_N_ELEMENTS (app_actions),

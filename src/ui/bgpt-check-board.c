@@ -11,13 +11,6 @@
 
 #include "bgpt-check-board.h"
 
-static const char * const board_checks[] = {
-  BGPT_CHECK_KOMMO_ACCOUNT,
-  BGPT_CHECK_OPENAI_KEY,
-  BGPT_CHECK_OPENAI_MODEL,
-  BGPT_CHECK_OPENAI_ASSISTANT,
-};
-
 /* g_set_str() is newer than GLib 2.74. */
 static gboolean
 set_string (char       **target,
@@ -44,6 +37,8 @@ struct _BgptCheckItem
   BgptDiagnosis      *diagnosis;
   GDateTime          *checked_at;
   char               *incident_id;
+  char               *blocked_by;
+  BgptCheckNeeds      missing;
   gboolean            offline;
 };
 
@@ -54,7 +49,8 @@ G_DEFINE_ENUM_TYPE (BgptCheckItemState, bgpt_check_item_state,
   G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_CHECKING, "checking"),
   G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_OK, "ok"),
   G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_PROBLEM, "problem"),
-  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_UNKNOWN, "unknown"))
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_UNKNOWN, "unknown"),
+  G_DEFINE_ENUM_VALUE (BGPT_CHECK_ITEM_BLOCKED, "blocked"))
 
 /* Every change is announced at once through "changed" rather than property
  * by property, so a row repaints once per result. */
@@ -77,6 +73,7 @@ bgpt_check_item_finalize (GObject *object)
   g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
   g_free (self->incident_id);
+  g_free (self->blocked_by);
 
   G_OBJECT_CLASS (bgpt_check_item_parent_class)->finalize (object);
 }
@@ -170,6 +167,20 @@ bgpt_check_item_get_incident_id (BgptCheckItem *self)
 {
   g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
   return self->incident_id;
+}
+
+const char *
+bgpt_check_item_get_blocked_by (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+  return self->blocked_by;
+}
+
+BgptCheckNeeds
+bgpt_check_item_get_missing (BgptCheckItem *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), 0);
+  return self->missing;
 }
 
 gboolean
@@ -268,18 +279,25 @@ bgpt_check_board_set_accounts (BgptCheckBoard     *self,
 {
   g_autoptr(GPtrArray) items = NULL;
   guint old_len;
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
 
   g_return_if_fail (BGPT_IS_CHECK_BOARD (self));
 
   items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; account_ids != NULL && account_ids[i] != NULL; i++)
     {
-      for (guint j = 0; j < G_N_ELEMENTS (board_checks); j++)
+      for (gsize j = 0; j < n_checks; j++)
         {
-          BgptCheckItem *item = bgpt_check_board_lookup (self, account_ids[i], board_checks[j]);
+          BgptCheckItem *item;
 
+          /* The deep check runs an hour apart at most: the Status view
+           * shows what is watched all the time. */
+          if (checks[j].billable)
+            continue;
+          item = bgpt_check_board_lookup (self, account_ids[i], checks[j].id);
           if (item == NULL)
-            item = bgpt_check_item_new (account_ids[i], board_checks[j]);
+            item = bgpt_check_item_new (account_ids[i], checks[j].id);
           else
             g_object_ref (item);
           g_ptr_array_add (items, item);
@@ -319,44 +337,41 @@ is_set (const char *text)
 
 /* Following a monitor */
 
-/* Sets the item's account name and subject from the account's inputs;
- * TRUE if they call for the check. */
-static gboolean
+/* Sets the item's account name, subject and missing inputs from the
+ * account's inputs. */
+static void
 item_apply_config (BgptCheckItem         *item,
                    const BgptCheckConfig *config,
                    const BgptDiagnosis   *diagnosis)
 {
-  gboolean configured = FALSE;
+  const BgptCheck *check = bgpt_check_lookup (item->check);
   const char *subject = NULL;
   g_autofree char *masked = NULL;
 
-  if (g_str_equal (item->check, BGPT_CHECK_KOMMO_ACCOUNT))
+  switch (check->subject)
     {
-      configured = is_set (config->kommo_subdomain) || is_set (config->kommo_base_url);
-      /* The name Kommo returned last; the key's subject stays masked, the
-       * model list is not a name. */
+    case BGPT_CHECK_NEEDS_KOMMO_ADDRESS:
+      /* The name Kommo returned last, else the subdomain. */
       subject = diagnosis != NULL && bgpt_diagnosis_is_ok (diagnosis) && is_set (diagnosis->subject)
                 ? diagnosis->subject : config->kommo_subdomain;
-    }
-  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_KEY))
-    {
-      configured = is_set (config->openai_api_key) || config->keyring_unavailable;
+      break;
+    case BGPT_CHECK_NEEDS_OPENAI_KEY:
       subject = masked = bgpt_mask_secret (config->openai_api_key);
-    }
-  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_MODEL))
-    {
-      configured = is_set (config->model);
+      break;
+    case BGPT_CHECK_NEEDS_MODEL:
       subject = config->model;
-    }
-  else if (g_str_equal (item->check, BGPT_CHECK_OPENAI_ASSISTANT))
-    {
-      configured = is_set (config->assistant_id);
+      break;
+    case BGPT_CHECK_NEEDS_ASSISTANT_ID:
       subject = config->assistant_id;
+      break;
+    case BGPT_CHECK_NEEDS_KOMMO_TOKEN:
+    default:
+      break;
     }
 
+  item->missing = bgpt_check_missing (check, config);
   set_string (&item->account_name, is_set (config->display_name) ? config->display_name : NULL);
   set_string (&item->subject, is_set (subject) ? subject : NULL);
-  return configured;
 }
 
 static BgptCheckItemState
@@ -368,6 +383,8 @@ state_from_monitor (BgptMonitorCheck *check)
     {
     case BGPT_MONITOR_STATE_CHECKING:
       return BGPT_CHECK_ITEM_CHECKING;
+    case BGPT_MONITOR_STATE_BLOCKED:
+      return BGPT_CHECK_ITEM_BLOCKED;
     case BGPT_MONITOR_STATE_OK:
     case BGPT_MONITOR_STATE_FAILING:
     case BGPT_MONITOR_STATE_DOWN:
@@ -399,7 +416,8 @@ sync_item (BgptCheckBoard *self,
   check = bgpt_monitor_lookup (self->monitor, item->account_id, item->check);
   diagnosis = check != NULL ? bgpt_monitor_check_get_diagnosis (check) : NULL;
 
-  if (!item_apply_config (item, config, diagnosis) || check == NULL)
+  item_apply_config (item, config, diagnosis);
+  if (check == NULL)
     {
       /* Skipped: an input is missing. */
       item->state = BGPT_CHECK_ITEM_NOT_CONFIGURED;
@@ -407,6 +425,7 @@ sync_item (BgptCheckBoard *self,
       g_clear_pointer (&item->diagnosis, bgpt_diagnosis_free);
       g_clear_pointer (&item->checked_at, g_date_time_unref);
       g_clear_pointer (&item->incident_id, g_free);
+      g_clear_pointer (&item->blocked_by, g_free);
       bgpt_check_item_changed (item);
       return;
     }
@@ -423,6 +442,8 @@ sync_item (BgptCheckBoard *self,
   if (checked_at != 0)
     item->checked_at = g_date_time_new_from_unix_local (checked_at / G_USEC_PER_SEC);
   set_string (&item->incident_id, bgpt_monitor_check_get_incident_id (check));
+  set_string (&item->blocked_by, item->state == BGPT_CHECK_ITEM_BLOCKED
+                                 ? bgpt_monitor_check_get_blocked_by (check) : NULL);
   bgpt_check_item_changed (item);
 }
 

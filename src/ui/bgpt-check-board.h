@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "bgpt-check-config.h"
+#include "bgpt-checks.h"
 #include "bgpt-diagnosis.h"
 #include "bgpt-monitor.h"
 
@@ -21,6 +22,8 @@ typedef enum
   BGPT_CHECK_ITEM_OK,
   BGPT_CHECK_ITEM_PROBLEM,
   BGPT_CHECK_ITEM_UNKNOWN,
+  /* A check it depends on did not pass: not a problem of its own. */
+  BGPT_CHECK_ITEM_BLOCKED,
 } BgptCheckItemState;
 
 #define BGPT_TYPE_CHECK_ITEM_STATE (bgpt_check_item_state_get_type ())
@@ -42,11 +45,16 @@ const char          *bgpt_check_item_get_subject     (BgptCheckItem *self);
 const BgptDiagnosis *bgpt_check_item_get_diagnosis   (BgptCheckItem *self);
 GDateTime           *bgpt_check_item_get_checked_at  (BgptCheckItem *self);
 const char          *bgpt_check_item_get_incident_id (BgptCheckItem *self);
+/* While BLOCKED: the check it waits for. */
+const char          *bgpt_check_item_get_blocked_by  (BgptCheckItem *self);
+/* While NOT_CONFIGURED: the inputs it lacks. */
+BgptCheckNeeds       bgpt_check_item_get_missing     (BgptCheckItem *self);
 /* UNKNOWN because the network is down, not because of the check. */
 gboolean             bgpt_check_item_get_offline     (BgptCheckItem *self);
 
 /* A GListModel of BgptCheckItem, account by account in the order of the
- * `accounts` setting, each with the checks in a fixed order. It shows what
+ * `accounts` setting, each with the checks that cost nothing in the order
+ * of bgpt_checks_get(). It shows what
  * the monitor it follows knows: the monitor runs the checks, the board and
  * the Status view only observe. */
 BgptCheckBoard      *bgpt_check_board_new            (void);

@@ -31,17 +31,22 @@ G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_ACTION_ROW)
 static const char *
 not_configured_reason (BgptCheckItem *item)
 {
-  const char *check = bgpt_check_item_get_check (item);
-  gboolean has_subject = bgpt_check_item_get_subject (item) != NULL;
+  const BgptCheck *check = bgpt_check_lookup (bgpt_check_item_get_check (item));
+  BgptCheckNeeds missing = bgpt_check_item_get_missing (item);
 
-  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    return has_subject ? _("No Kommo token in the keyring") : _("No Kommo subdomain set");
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
+  if (missing & BGPT_CHECK_NEEDS_KOMMO_ADDRESS)
+    return _("No Kommo subdomain set");
+  if (missing & BGPT_CHECK_NEEDS_MODEL)
+    return _("No model set");
+  if (missing & BGPT_CHECK_NEEDS_ASSISTANT_ID)
+    return _("No Assistant ID set");
+  if (missing & BGPT_CHECK_NEEDS_KOMMO_TOKEN)
+    return _("No Kommo token in the keyring");
+  /* The key check's own secret, or the one a check sends with the key's. */
+  if ((missing & BGPT_CHECK_NEEDS_OPENAI_KEY) && check != NULL && check->depends_on[0] == NULL)
     return _("No API key in the keyring");
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    return has_subject ? _("Needs the OpenAI API key") : _("No model set");
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
-    return has_subject ? _("Needs the OpenAI API key") : _("No Assistant ID set");
+  if (missing & BGPT_CHECK_NEEDS_OPENAI_KEY)
+    return _("Needs the OpenAI API key");
   return _("Not set up for this account");
 }
 
@@ -103,7 +108,10 @@ bgpt_check_row_update (BgptCheckRow *self)
     return;
 
   state = bgpt_check_item_get_state (self->item);
-  state_text = bgpt_format_state_label (state);
+  if (state == BGPT_CHECK_ITEM_BLOCKED)
+    state_text = bgpt_check_waiting_text (bgpt_check_item_get_blocked_by (self->item));
+  else
+    state_text = bgpt_format_state_label (state);
 
   subtitle = build_subtitle (self->item);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
@@ -118,6 +126,11 @@ bgpt_check_row_update (BgptCheckRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_css);
   self->state_css = bgpt_format_state_css (state);
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+  /* Waiting is no problem of its own: its words are grey too. */
+  if (state == BGPT_CHECK_ITEM_BLOCKED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
 
   incident_id = bgpt_check_item_get_incident_id (self->item);
   gtk_widget_set_visible (GTK_WIDGET (self->incident_button),
@@ -174,7 +187,7 @@ bgpt_check_row_new (BgptCheckItem *item)
   g_return_val_if_fail (BGPT_IS_CHECK_ITEM (item), NULL);
 
   self = g_object_new (BGPT_TYPE_CHECK_ROW,
-                       "title", bgpt_format_check_title (bgpt_check_item_get_check (item)),
+                       "title", bgpt_check_title (bgpt_check_item_get_check (item)),
                        NULL);
   self->item = g_object_ref (item);
   g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);

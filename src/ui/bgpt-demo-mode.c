@@ -11,7 +11,7 @@
 
 #include "bgpt-demo-mode.h"
 #include "bgpt-notifier.h"
-#include "bgpt-validation.h"
+#include "bgpt-secret-alert.h"
 #include "bgpt-window.h"
 
 struct _BgptDemoMode
@@ -83,9 +83,9 @@ typedef struct
 } SecretEdit;
 
 static void
-on_secret_response (AdwMessageDialog *dialog,
-                    const char       *response,
-                    GtkEditable      *entry)
+on_secret_response (GtkWidget   *dialog,
+                    const char  *response,
+                    GtkEditable *entry)
 {
   SecretEdit *edit = g_object_get_data (G_OBJECT (dialog), "demo-secret-edit");
   BgptDemoMode *self = edit->self;
@@ -106,14 +106,6 @@ on_secret_response (AdwMessageDialog *dialog,
     }
 
   gtk_editable_set_text (entry, "");
-}
-
-static void
-on_secret_changed (GtkEditable      *entry,
-                   AdwMessageDialog *dialog)
-{
-  adw_message_dialog_set_response_enabled (dialog, "save",
-                                           bgpt_validate_secret (gtk_editable_get_text (entry), NULL));
 }
 
 static void
@@ -138,7 +130,7 @@ bgpt_demo_mode_edit_secret (BgptDemoMode   *self,
                             BgptSecretKind  kind)
 {
   g_autofree char *suggestion = suggest_secret (kind);
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
   SecretEdit *edit;
   const char *heading;
@@ -147,35 +139,21 @@ bgpt_demo_mode_edit_secret (BgptDemoMode   *self,
 
   heading = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Replace the OpenAI API Key")
                                                     : _("Replace the Kommo Token");
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading,
-                                                       _("This is the demo: the new one offered below works, and so does any other. It is kept in memory only and forgotten when the demo ends.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-
   entry = gtk_entry_new ();
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, heading,
-                                  -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
+  dialog = bgpt_secret_alert_new (heading,
+                                  _("This is the demo: the new one offered below works, and so does any other. It is kept in memory only and forgotten when the demo ends."),
+                                  entry);
 
   edit = g_new0 (SecretEdit, 1);
   edit->self = g_object_ref (self);
   edit->kind = kind;
   g_object_set_data_full (G_OBJECT (dialog), "demo-secret-edit", edit, (GDestroyNotify) secret_edit_free);
 
-  g_signal_connect (entry, "changed", G_CALLBACK (on_secret_changed), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (on_secret_response), entry);
 
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
-  return GTK_WIDGET (dialog);
+  bgpt_secret_alert_present (dialog, parent);
+  return dialog;
 }
 
 /* The bar */
@@ -215,6 +193,8 @@ bgpt_demo_mode_create_bar (BgptDemoMode *self)
 
   title = gtk_label_new (_("Demo Mode"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
+  /* Beside the button, both must fit a 360 px window. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (texts), title);
 

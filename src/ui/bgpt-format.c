@@ -71,22 +71,6 @@ bgpt_format_date_time (GDateTime *when)
 }
 
 const char *
-bgpt_format_check_title (const char *check)
-{
-  if (g_strcmp0 (check, BGPT_CHECK_KOMMO_ACCOUNT) == 0)
-    return _("Kommo account");
-  if (g_strcmp0 (check, BGPT_CHECK_OPENAI_KEY) == 0)
-    return _("OpenAI API key");
-  if (g_strcmp0 (check, BGPT_CHECK_OPENAI_MODEL) == 0)
-    return _("Model");
-  if (g_strcmp0 (check, BGPT_CHECK_OPENAI_ASSISTANT) == 0)
-    return _("Assistant");
-  if (g_strcmp0 (check, BGPT_CHECK_OPENAI_QUOTA) == 0)
-    return _("Quota");
-  return check;
-}
-
-const char *
 bgpt_format_service_name (BgptService service)
 {
   switch (service)
@@ -114,6 +98,8 @@ bgpt_format_state_label (BgptCheckItemState state)
       return _("Working");
     case BGPT_CHECK_ITEM_PROBLEM:
       return _("Problem");
+    case BGPT_CHECK_ITEM_BLOCKED:
+      return _("Waiting");
     case BGPT_CHECK_ITEM_UNKNOWN:
     default:
       return _("Unknown");
@@ -128,11 +114,13 @@ bgpt_format_state_icon (BgptCheckItemState state)
     case BGPT_CHECK_ITEM_NOT_CONFIGURED:
       return "action-unavailable-symbolic";
     case BGPT_CHECK_ITEM_CHECKING:
-      return "emblem-synchronizing-symbolic";
+      return "content-loading-symbolic";
     case BGPT_CHECK_ITEM_OK:
-      return "emblem-ok-symbolic";
+      return "object-select-symbolic";
     case BGPT_CHECK_ITEM_PROBLEM:
       return "dialog-error-symbolic";
+    case BGPT_CHECK_ITEM_BLOCKED:
+      return "media-playback-pause-symbolic";
     case BGPT_CHECK_ITEM_UNKNOWN:
     default:
       return "dialog-question-symbolic";
@@ -150,6 +138,7 @@ bgpt_format_state_css (BgptCheckItemState state)
       return "status-problem";
     case BGPT_CHECK_ITEM_NOT_CONFIGURED:
     case BGPT_CHECK_ITEM_CHECKING:
+    case BGPT_CHECK_ITEM_BLOCKED:
     case BGPT_CHECK_ITEM_UNKNOWN:
     default:
       return "status-unknown";

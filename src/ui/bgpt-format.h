@@ -9,6 +9,7 @@
 
 #include "bgpt-catalog.h"
 #include "bgpt-check-board.h"
+#include "bgpt-checks.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,6 @@ char       *bgpt_format_relative_time (GDateTime          *then,
 char       *bgpt_format_latency       (gint64              elapsed_ms);
 /* "28/11/2026 09:15" in the user's locale. */
 char       *bgpt_format_date_time     (GDateTime          *when);
-const char *bgpt_format_check_title   (const char         *check);
 const char *bgpt_format_service_name  (BgptService         service);
 const char *bgpt_format_state_label   (BgptCheckItemState  state);
 const char *bgpt_format_state_icon    (BgptCheckItemState  state);

@@ -122,7 +122,7 @@ update_provider_status (BgptIncidentRow *self)
   switch (self->provider_status->indicator)
     {
     case BGPT_STATUS_INDICATOR_NONE:
-      icon = "emblem-ok-symbolic";
+      icon = "object-select-symbolic";
       break;
     case BGPT_STATUS_INDICATOR_MINOR:
     case BGPT_STATUS_INDICATOR_MAINTENANCE:
@@ -283,7 +283,7 @@ bgpt_incident_row_update (BgptIncidentRow *self)
   where = g_strjoin (" · ",
                      bgpt_format_service_name (bgpt_incident_get_service (incident)),
                      self->account_name != NULL ? self->account_name : bgpt_incident_get_account_id (incident),
-                     bgpt_format_check_title (bgpt_incident_get_check (incident)),
+                     bgpt_check_title (bgpt_incident_get_check (incident)),
                      NULL);
 
   first = g_date_time_new_from_unix_local (bgpt_incident_get_first_seen (incident) / G_USEC_PER_SEC);
@@ -312,7 +312,7 @@ bgpt_incident_row_update (BgptIncidentRow *self)
   subtitle = g_markup_printf_escaped ("%s\n%s", where, when);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
-  gtk_image_set_from_icon_name (self->state_icon, open ? "dialog-error-symbolic" : "emblem-ok-symbolic");
+  gtk_image_set_from_icon_name (self->state_icon, open ? "dialog-error-symbolic" : "object-select-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), open ? "status-ok" : "status-problem");
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), open ? "status-problem" : "status-ok");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
@@ -440,7 +440,5 @@ bgpt_incident_row_wants_provider_status (BgptIncidentRow *self)
     return FALSE;
 
   error_id = bgpt_incident_get_error_id (self->incident);
-  return g_strcmp0 (error_id, "openai.timeout") == 0 ||
-         g_strcmp0 (error_id, "openai.connection") == 0 ||
-         g_strcmp0 (error_id, "openai.unexpected") == 0;
+  return bgpt_catalog_has_flags (error_id, BGPT_CATALOG_FLAGS_STATUS_PAGE);
 }

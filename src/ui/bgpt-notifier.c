@@ -217,7 +217,7 @@ build_alert_notification (BgptNotifier *self,
   /* Translators: the account's name, then what was checked, e.g. "OpenAI API key". */
   g_string_append_printf (body, _("Account “%s”: %s"),
                           account_name (self, alert->check),
-                          bgpt_format_check_title (bgpt_monitor_check_get_check (alert->check)));
+                          bgpt_check_title (bgpt_monitor_check_get_check (alert->check)));
   if (n_steps > 0)
     {
       g_string_append_c (body, '\n');

@@ -13,7 +13,7 @@
 
 struct _BgptPreferences
 {
-  AdwPreferencesWindow  parent_instance;
+  AdwPreferencesPage    parent_instance;
 
   GSettings            *settings;
 
@@ -31,7 +31,7 @@ struct _BgptPreferences
   GtkSwitch            *login_switch;
 };
 
-G_DEFINE_FINAL_TYPE (BgptPreferences, bgpt_preferences, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (BgptPreferences, bgpt_preferences, ADW_TYPE_PREFERENCES_PAGE)
 
 /* The values a combo row offers for one unsigned setting. A stored value
  * that is not among them (set from the command line, or by the tests) shows
@@ -187,16 +187,13 @@ bgpt_preferences_init (BgptPreferences *self)
 }
 
 BgptPreferences *
-bgpt_preferences_new (GtkWindow *parent,
-                      GSettings *settings)
+bgpt_preferences_new (GSettings *settings)
 {
   BgptPreferences *self;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  self = g_object_new (BGPT_TYPE_PREFERENCES,
-                       "transient-for", parent,
-                       NULL);
+  self = g_object_new (BGPT_TYPE_PREFERENCES, NULL);
   self->settings = g_object_ref (settings);
 
   bind_choices (self, self->interval_row, &interval_choices);
@@ -224,9 +221,35 @@ bgpt_preferences_new (GtkWindow *parent,
   return self;
 }
 
-void
+#define PREFERENCES_WIDTH 620
+#define PREFERENCES_HEIGHT 700
+
+GtkWidget *
 bgpt_preferences_present (GtkWindow *parent,
                           GSettings *settings)
 {
-  gtk_window_present (GTK_WINDOW (bgpt_preferences_new (parent, settings)));
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (bgpt_preferences_new (settings));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwDialog *dialog = adw_preferences_dialog_new ();
+
+  adw_dialog_set_title (dialog, _("Preferences"));
+  adw_dialog_set_content_width (dialog, PREFERENCES_WIDTH);
+  adw_dialog_set_content_height (dialog, PREFERENCES_HEIGHT);
+  adw_preferences_dialog_set_search_enabled (ADW_PREFERENCES_DIALOG (dialog), FALSE);
+  adw_preferences_dialog_add (ADW_PREFERENCES_DIALOG (dialog), page);
+  adw_dialog_present (dialog, GTK_WIDGET (parent));
+  return GTK_WIDGET (dialog);
+#else
+  GtkWidget *window = adw_preferences_window_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), _("Preferences"));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_default_size (GTK_WINDOW (window), PREFERENCES_WIDTH, PREFERENCES_HEIGHT);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+#endif
 }

@@ -9,8 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bgpt-secret-alert.h"
 #include "bgpt-secret-dialog.h"
-#include "bgpt-validation.h"
 #include "bgpt-window.h"
 
 typedef struct
@@ -62,29 +62,9 @@ on_stored (GObject      *source,
 }
 
 static void
-on_entry_changed (GtkEditable *entry,
-                  AdwMessageDialog *dialog)
-{
-  const char *text = gtk_editable_get_text (entry);
-
-  adw_message_dialog_set_response_enabled (dialog, "save", bgpt_validate_secret (text, NULL));
-}
-
-static void
-on_entry_activate (GtkPasswordEntry *entry,
-                   AdwMessageDialog *dialog)
-{
-  if (adw_message_dialog_get_response_enabled (dialog, "save"))
-    {
-      adw_message_dialog_response (dialog, "save");
-      gtk_window_close (GTK_WINDOW (dialog));
-    }
-}
-
-static void
-on_response (AdwMessageDialog *dialog,
-             const char       *response,
-             GtkEditable      *entry)
+on_response (GtkWidget   *dialog,
+             const char  *response,
+             GtkEditable *entry)
 {
   SecretEdit *edit = g_object_get_data (G_OBJECT (dialog), "secret-edit");
   g_autoptr(BgptSecretStore) secrets = NULL;
@@ -108,7 +88,7 @@ on_response (AdwMessageDialog *dialog,
   gtk_editable_set_text (entry, "");
   /* GTK 4.8's password entry mishandles losing the focus while its window
    * is being destroyed: let it go first. */
-  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  bgpt_secret_alert_unfocus (dialog);
 }
 
 GtkWidget *
@@ -117,7 +97,7 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
                             const char      *account_id,
                             BgptSecretKind   kind)
 {
-  AdwMessageDialog *dialog;
+  GtkWidget *dialog;
   GtkWidget *entry;
   SecretEdit *edit;
   const char *heading;
@@ -129,30 +109,17 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     {
       heading = _("Replace the OpenAI API Key");
-      body = _("Paste a key from platform.openai.com/api-keys. It is kept in the system keyring, never in a file.");
+      body = _("Paste a key from platform.openai.com/api-keys. It is kept encrypted in the keyring, never in plain text.");
     }
   else
     {
       heading = _("Replace the Kommo Token");
-      body = _("Paste a long-lived token from Kommo: Settings → Integrations → your private integration → Keys and scopes. It is kept in the system keyring, never in a file.");
+      body = _("Paste a long-lived token from Kommo: Settings → Integrations → your private integration → Keys and scopes. It is kept encrypted in the keyring, never in plain text.");
     }
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (dialog, "save", FALSE);
-  adw_message_dialog_set_default_response (dialog, "save");
-  adw_message_dialog_set_close_response (dialog, "cancel");
 
   entry = gtk_password_entry_new ();
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, heading,
-                                  -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
+  dialog = bgpt_secret_alert_new (heading, body, entry);
 
   edit = g_new0 (SecretEdit, 1);
   edit->application = g_object_ref (application);
@@ -160,11 +127,8 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
   edit->kind = kind;
   g_object_set_data_full (G_OBJECT (dialog), "secret-edit", edit, (GDestroyNotify) secret_edit_free);
 
-  g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), dialog);
-  g_signal_connect (entry, "activate", G_CALLBACK (on_entry_activate), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (on_response), entry);
 
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
-  return GTK_WIDGET (dialog);
+  bgpt_secret_alert_present (dialog, parent);
+  return dialog;
 }

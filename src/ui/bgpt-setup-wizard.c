@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "bgpt-checks.h"
 #include "bgpt-http.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
@@ -601,8 +602,74 @@ is_assistants_shutdown (const BgptDiagnosis *diagnosis)
   /* Since 2026-08-26 every ID fails, because the Assistants API is gone;
    * the classifier tells that from an ID the server does not know. */
   return diagnosis != NULL &&
-         g_strcmp0 (diagnosis->error_id, "openai.assistant") == 0 &&
+         g_strcmp0 (diagnosis->error_id, BGPT_DIAGNOSIS_OPENAI_ASSISTANT) == 0 &&
          g_strcmp0 (diagnosis->reason, "assistants_api_shut_down") == 0;
+}
+
+/* The summary's view of @check, or NULL when @view is not the summary's. */
+static BgptWizardCheckView *
+summary_view (BgptSetupWizard     *self,
+              BgptWizardCheckView *view,
+              const char          *check)
+{
+  if (view != self->summary_kommo_view && view != self->summary_openai_view &&
+      view != self->summary_assistant_view && view != self->summary_model_view)
+    return NULL;
+  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
+    return self->summary_kommo_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
+    return self->summary_openai_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
+    return self->summary_model_view;
+  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
+    return self->summary_assistant_view;
+  return NULL;
+}
+
+/* A failure of @op's check while a check it depends on has failed: shown
+ * as waiting for that one. */
+static gboolean
+summary_blocks (BgptSetupWizard *self,
+                const CheckOp   *op)
+{
+  const BgptCheck *check = bgpt_check_lookup (op->check);
+
+  for (guint i = 0; check->depends_on[i] != NULL; i++)
+    {
+      BgptWizardCheckView *dependency = summary_view (self, op->view, check->depends_on[i]);
+
+      if (dependency != NULL && bgpt_wizard_check_view_get_state (dependency) == BGPT_WIZARD_CHECK_FAILED)
+        {
+          bgpt_wizard_check_view_set_skipped (op->view, bgpt_check_waiting_text (check->depends_on[i]));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* @op's check failed: what depends on it and failed too, or has not
+ * answered yet, waits for it. */
+static void
+summary_block_dependents (BgptSetupWizard *self,
+                          const CheckOp   *op)
+{
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
+
+  for (gsize i = 0; i < n_checks; i++)
+    {
+      BgptWizardCheckView *dependent;
+      BgptWizardCheckState state;
+
+      if (!g_strv_contains (checks[i].depends_on, op->check))
+        continue;
+      dependent = summary_view (self, op->view, checks[i].id);
+      if (dependent == NULL)
+        continue;
+      state = bgpt_wizard_check_view_get_state (dependent);
+      if (state == BGPT_WIZARD_CHECK_FAILED || state == BGPT_WIZARD_CHECK_RUNNING)
+        bgpt_wizard_check_view_set_skipped (dependent, bgpt_check_waiting_text (op->check));
+    }
 }
 
 static void
@@ -615,13 +682,15 @@ on_check_done (GObject      *source,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autofree char *success_text = NULL;
 
-  if (g_str_equal (op->check, BGPT_CHECK_KOMMO_ACCOUNT))
-    diagnosis = bgpt_kommo_check_account_finish (BGPT_HTTP (source), result, NULL);
-  else
-    diagnosis = bgpt_openai_check_finish (BGPT_HTTP (source), result, NULL);
+  diagnosis = bgpt_check_lookup (op->check)->finish (BGPT_HTTP (source), result, NULL);
 
   /* Cancelled: the view was reset, began another run or is gone. */
   if (diagnosis == NULL)
+    return;
+
+  /* The summary runs every check at once: one that failed because its
+   * dependency failed waits for it, as on the Status board. */
+  if (!bgpt_diagnosis_is_ok (diagnosis) && summary_blocks (self, op))
     return;
 
   success_text = describe_success (op, diagnosis);
@@ -629,6 +698,7 @@ on_check_done (GObject      *source,
 
   if (!bgpt_diagnosis_is_ok (diagnosis))
     {
+      summary_block_dependents (self, op);
       if (g_str_equal (op->check, BGPT_CHECK_OPENAI_ASSISTANT) && is_assistants_shutdown (diagnosis))
         gtk_widget_set_visible (self->shutdown_group, TRUE);
       return;
@@ -672,14 +742,7 @@ run_check (BgptSetupWizard       *self,
 
   bgpt_http_set_timeout (self->http, g_settings_get_uint (self->settings, "timeout"));
 
-  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    bgpt_kommo_check_account_async (self->http, config, cancellable, on_check_done, op);
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
-    bgpt_openai_check_key_async (self->http, config, cancellable, on_check_done, op);
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    bgpt_openai_check_model_async (self->http, config, cancellable, on_check_done, op);
-  else
-    bgpt_openai_check_assistant_async (self->http, config, cancellable, on_check_done, op);
+  bgpt_check_lookup (check)->start (self->http, config, cancellable, on_check_done, op);
 }
 
 static void

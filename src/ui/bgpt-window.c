@@ -27,6 +27,10 @@ struct _BgptWindow
   gulong                after_paint_handler;
 
   AdwToastOverlay      *toast_overlay;
+  GtkBox               *content_box;
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkWidget            *toolbar_view;
   AdwViewStack         *view_stack;
   AdwViewStackPage     *incidents_page;
   BgptIncidentsView    *incidents_view;
@@ -75,13 +79,13 @@ update_summary (BgptWindow *self)
     }
   else if (n_checking > 0)
     {
-      icon = "emblem-synchronizing-symbolic";
+      icon = "content-loading-symbolic";
       css = "status-unknown";
       text = g_strdup (_("Checking the connections…"));
     }
   else if (n_ok > 0)
     {
-      icon = "emblem-ok-symbolic";
+      icon = "object-select-symbolic";
       css = "status-ok";
       text = g_strdup (_("All connections are working"));
     }
@@ -171,10 +175,30 @@ on_board_items_changed (BgptWindow *self)
   rebuild_accounts (self);
 }
 
+/* The badge counts problems still open that the user has not seen: each
+ * incident is a root cause, and one that resolved itself asks for nothing. */
+static guint
+count_open_unread (BgptIncidentStore *store)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint n = 0;
+
+  if (bgpt_incident_store_get_n_unread (store) == 0)
+    return 0;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BgptIncident) incident = g_list_model_get_item (model, i);
+
+      if (bgpt_incident_is_open (incident) && !bgpt_incident_get_read (incident))
+        n++;
+    }
+  return n;
+}
+
 static void
 update_badge (BgptWindow *self)
 {
-  guint n_unread = self->store != NULL ? bgpt_incident_store_get_n_unread (self->store) : 0;
+  guint n_unread = self->store != NULL ? count_open_unread (self->store) : 0;
 
   adw_view_stack_page_set_badge_number (self->incidents_page, n_unread);
   adw_view_stack_page_set_needs_attention (self->incidents_page, n_unread > 0);
@@ -295,11 +319,13 @@ attach_application (BgptWindow *self)
   /* "Modo demonstração" under the header bar, with the way out. */
   if (bgpt_application_get_demo_mode (application) != NULL)
     {
-      GtkWidget *content = adw_toast_overlay_get_child (self->toast_overlay);
+      GtkWidget *bar = bgpt_demo_mode_create_bar (bgpt_application_get_demo_mode (application));
 
-      gtk_box_insert_child_after (GTK_BOX (content),
-                                  bgpt_demo_mode_create_bar (bgpt_application_get_demo_mode (application)),
-                                  gtk_widget_get_first_child (content));
+#if ADW_CHECK_VERSION (1, 4, 0)
+      adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->toolbar_view), bar);
+#else
+      gtk_box_insert_child_after (self->content_box, bar, GTK_WIDGET (self->header_bar));
+#endif
     }
 
   g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
@@ -312,6 +338,8 @@ attach_application (BgptWindow *self)
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "notify::n-open", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "notify::load-error", G_CALLBACK (on_load_error_changed), self,
                            G_CONNECT_SWAPPED);
@@ -345,6 +373,9 @@ bgpt_window_class_init (BgptWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, content_box);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_page);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_view);
@@ -355,10 +386,69 @@ bgpt_window_class_init (BgptWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_label);
 }
 
+#if ADW_CHECK_VERSION (1, 4, 0)
+/* Moves @child from the template's box to a bar of the toolbar view. */
+static void
+move_to_toolbar (BgptWindow *self,
+                 gpointer    child,
+                 gboolean    top)
+{
+  g_object_ref (child);
+  gtk_box_remove (self->content_box, child);
+  if (top)
+    adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->toolbar_view), child);
+  else
+    adw_toolbar_view_add_bottom_bar (ADW_TOOLBAR_VIEW (self->toolbar_view), child);
+  g_object_unref (child);
+}
+#endif
+
+/* The view switcher: in the header bar, and in a bar at the bottom when the
+ * window is narrow. libadwaita 1.4 deprecated AdwViewSwitcherTitle: there an
+ * AdwToolbarView holds the header bar over the pages and the switcher bar
+ * under them, and a breakpoint moves the switcher down. */
+static void
+set_up_view_switcher (BgptWindow *self)
+{
+#if ADW_CHECK_VERSION (1, 4, 0)
+  GtkWidget *switcher = adw_view_switcher_new ();
+  AdwBreakpoint *breakpoint;
+
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), self->view_stack);
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+  adw_header_bar_set_title_widget (self->header_bar, switcher);
+
+  self->toolbar_view = adw_toolbar_view_new ();
+  move_to_toolbar (self, self->header_bar, TRUE);
+  move_to_toolbar (self, self->switcher_bar, FALSE);
+  g_object_ref (self->content_box);
+  adw_toast_overlay_set_child (self->toast_overlay, self->toolbar_view);
+  adw_toolbar_view_set_content (ADW_TOOLBAR_VIEW (self->toolbar_view), GTK_WIDGET (self->content_box));
+  g_object_unref (self->content_box);
+
+  /* Too narrow for the switcher's labels beside the buttons: the window's
+   * title on top, the switcher at the bottom. */
+  breakpoint = adw_breakpoint_new (adw_breakpoint_condition_parse ("max-width: 550sp"));
+  adw_breakpoint_add_setters (breakpoint,
+                              G_OBJECT (self->switcher_bar), "reveal", TRUE,
+                              G_OBJECT (self->header_bar), "title-widget", NULL,
+                              NULL);
+  adw_application_window_add_breakpoint (ADW_APPLICATION_WINDOW (self), breakpoint);
+#else
+  GtkWidget *title = adw_view_switcher_title_new ();
+
+  adw_view_switcher_title_set_stack (ADW_VIEW_SWITCHER_TITLE (title), self->view_stack);
+  g_object_bind_property (self, "title", title, "title", G_BINDING_SYNC_CREATE);
+  adw_header_bar_set_title_widget (self->header_bar, title);
+  g_object_bind_property (title, "title-visible", self->switcher_bar, "reveal", G_BINDING_SYNC_CREATE);
+#endif
+}
+
 static void
 bgpt_window_init (BgptWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_up_view_switcher (self);
 
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_child_changed),
                            self, G_CONNECT_SWAPPED);

@@ -74,7 +74,7 @@ show_state (BgptWizardCheckView  *self,
   switch (state)
     {
     case BGPT_WIZARD_CHECK_OK:
-      icon_name = "emblem-ok-symbolic";
+      icon_name = "object-select-symbolic";
       css_class = "success";
       break;
     case BGPT_WIZARD_CHECK_FAILED:
@@ -194,6 +194,24 @@ format_detail (const BgptDiagnosis *diagnosis)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* The cause for @reason. Someone setting up an account reads any failure
+ * as a mistake of theirs: a failure on the provider's side says it is not. */
+static char *
+provider_side_cause (const BgptCatalogEntry *entry,
+                     const char             *reason)
+{
+  const char *cause = bgpt_catalog_entry_cause_for (entry, reason);
+  const char *whose;
+
+  if ((entry->flags & BGPT_CATALOG_FLAGS_ABOUT_PROVIDER) == 0)
+    return g_strdup (cause);
+  if (entry->service == BGPT_SERVICE_KOMMO)
+    whose = _("The problem is on Kommo’s side: the settings may well be right.");
+  else
+    whose = _("The problem is on OpenAI’s side: the settings may well be right.");
+  return g_strconcat (cause, "\n\n", whose, NULL);
+}
+
 void
 bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
                                       const BgptDiagnosis *diagnosis,
@@ -204,6 +222,7 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
   guint n_steps = 0;
   g_autofree char *steps = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *cause = NULL;
 
   g_return_if_fail (BGPT_IS_WIZARD_CHECK_VIEW (self));
   g_return_if_fail (diagnosis != NULL);
@@ -226,7 +245,8 @@ bgpt_wizard_check_view_set_diagnosis (BgptWizardCheckView *self,
     }
 
   show_state (self, BGPT_WIZARD_CHECK_FAILED, bgpt_catalog_entry_title (entry));
-  set_label (self->cause_label, bgpt_catalog_entry_cause_for (entry, diagnosis->reason));
+  cause = provider_side_cause (entry, diagnosis->reason);
+  set_label (self->cause_label, cause);
   catalog_steps = bgpt_catalog_entry_steps_for (entry, diagnosis->reason, &n_steps);
   steps = format_steps (catalog_steps, n_steps);
   set_label (self->steps_label, steps);

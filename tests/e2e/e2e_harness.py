@@ -95,6 +95,14 @@ def walk(accessible):
         stack.extend(reversed(list(children(node))))
 
 
+def role_name(accessible):
+    """The role's name as Debian 12's libatspi (2.46) spells it: from 2.52
+    on (Debian 13) a push button's role is named "button"."""
+    if accessible.getRole() == pyatspi.ROLE_PUSH_BUTTON:
+        return 'push button'
+    return accessible.getRoleName()
+
+
 def has_state(accessible, name):
     return accessible.getState().contains(getattr(pyatspi, name))
 
@@ -121,11 +129,59 @@ def find_window(app, title):
 def push_button(root, label, only_visible=False):
     # GTK 4.8 names a mnemonic button "_Label Label": match the plain label too.
     for node in walk(root):
-        if node.getRoleName() == 'push button' and (not only_visible or visible(node)):
+        if role_name(node) == 'push button' and (not only_visible or visible(node)):
             name = node.name or ''
             if name == label or name.endswith(' ' + label):
                 return node
     return None
+
+
+def window_corner(window_title):
+    """The top left corner on the screen of the X window titled @window_title."""
+    import re
+
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
+    corner = re.search(r'Absolute upper-left X:\s*(-?\d+)\s*Absolute upper-left Y:\s*(-?\d+)', info)
+    if corner is None:
+        bail(f'no window “{window_title}” on the display')
+    return int(corner.group(1)), int(corner.group(2))
+
+
+def resize_window(window_title, width, height):
+    """Resizes the X window titled @window_title, as a window manager would."""
+    import ctypes
+
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True).stdout
+    xid = next((int(line.split()[3], 16) for line in info.splitlines() if 'Window id:' in line), None)
+    if xid is None:
+        bail(f'no window “{window_title}” on the display')
+    x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    display = ctypes.c_void_p(x11.XOpenDisplay(None))
+    x11.XResizeWindow(display, ctypes.c_ulong(xid), width, height)
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
+
+
+def pointer_click(accessible, window_title):
+    """A real pointer click (XTest) inside @accessible, in the window titled
+    @window_title, for what offers no action. From the window's corner:
+    GTK 4.18 gives no position on the screen (GTK 4.8 did)."""
+    import ctypes
+
+    x, y, width, height = accessible.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    left, top = window_corner(window_title)
+    x += left
+    y += top
+    x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
+    xtst = ctypes.cdll.LoadLibrary('libXtst.so.6')
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    display = ctypes.c_void_p(x11.XOpenDisplay(None))
+    xtst.XTestFakeMotionEvent(display, -1, x + min(width // 2, 120), y + min(height // 2, 24), 0)
+    xtst.XTestFakeButtonEvent(display, 1, True, 0)
+    xtst.XTestFakeButtonEvent(display, 1, False, 0)
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
 
 
 def click(accessible):
@@ -145,12 +201,16 @@ def session_env(build_root, extra=None):
     through keyring-session.sh --keyfile-settings."""
     env = dict(os.environ)
     env.update({
-        'LANG': 'C.UTF-8',
-        'LANGUAGE': 'pt_BR',
+        # The tests' own pt_BR.UTF-8 (LOCPATH, from meson's test
+        # environment): glibc 2.35 and later ignore LANGUAGE under C.UTF-8.
+        'LANG': 'pt_BR.UTF-8',
+        'LC_ALL': 'pt_BR.UTF-8',
+        'LOCPATH': env.get('LOCPATH', os.path.join(build_root, 'tests', 'locale') + ':/usr/lib/locale'),
         'GSK_RENDERER': 'cairo',
         'GSETTINGS_SCHEMA_DIR': env.get('GSETTINGS_SCHEMA_DIR', os.path.join(build_root, 'data')),
         'BGPT_LOCALEDIR': env.get('BGPT_LOCALEDIR', os.path.join(build_root, 'po')),
     })
+    env.pop('LANGUAGE', None)
     env.update(extra or {})
     # The app must talk to the accessibility bus.
     for name in ('NO_AT_BRIDGE', 'GTK_A11Y'):

@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_harness import (WAIT_SECONDS, bail, children, click, connect_accessibility_bus, find_app, finish, plan, poll,  # noqa: E402
-                         session_env, spawn, start_app, start_simulator, stop_all, tap, walk)
+                         role_name, session_env, spawn, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ebackground7a1c'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ebackground.kommo.42'
@@ -45,7 +45,7 @@ def main_window(pid):
     if app is None:
         return None
     for window in children(app):
-        if window.getRoleName() in ('frame', 'window') and window.name.startswith('ByteGPT'):
+        if role_name(window) in ('frame', 'window') and window.name.startswith('ByteGPT'):
             return window
     return None
 
@@ -53,7 +53,7 @@ def main_window(pid):
 def close_button(window):
     # The title bar's close button, named by GTK in the user's language.
     for accessible in walk(window):
-        if accessible.getRoleName() == 'push button' and accessible.name in ('Fechar', 'Close'):
+        if role_name(accessible) == 'push button' and accessible.name in ('Fechar', 'Close'):
             return accessible
     return None
 
@@ -117,7 +117,7 @@ def main():
         window = poll(lambda: main_window(app_process.pid), WAIT_SECONDS)
         if window is None:
             app = find_app(app_process.pid)
-            seen = [(w.getRoleName(), w.name) for w in children(app)] if app is not None else None
+            seen = [(role_name(w), w.name) for w in children(app)] if app is not None else None
             app_log.seek(0)
             for line in app_log.read().splitlines()[-20:]:
                 print('#', line, flush=True)

@@ -6,7 +6,8 @@ A stored account (keyfile settings, the key and token put in the real
 keyring by `bytegpt-monitor --store-secret`) points at bench-simulator on
 loopback, whose OpenAI side refuses the key. The built app starts in pt_BR;
 the test finds the seed title "Falha na Autenticação da API" in the Status
-view, opens the incident from its row, presses the button that opens the
+view, the model waiting for the key and one problem in the header, opens the
+incident from its row, finds it alone in the panel, presses the button that opens the
 OpenAI API keys page, and checks that the link reached the session's https
 handler: a throwaway .desktop file whose command writes its argument to a
 file. On the way, every button of the window must have a name.
@@ -23,7 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_harness import (WAIT_SECONDS, bail, click, connect_accessibility_bus, find_window, finish, need, plan, poll,  # noqa: E402
-                         push_button, session_env, start_app, start_simulator, stop_all, tap, visible, walk)
+                         push_button, role_name, session_env, start_app, start_simulator, stop_all, tap, visible, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewindow0c9d1e7a4f'
 KOMMO_TOKEN = 'bgptLEAKCHECKe2ewindowkommo.51b3'
@@ -34,7 +35,7 @@ KEYS_URI = 'https://platform.openai.com/api-keys'
 
 def label_containing(root, text):
     for node in walk(root):
-        if node.getRoleName() == 'label' and text in (node.name or '') and visible(node):
+        if role_name(node) == 'label' and text in (node.name or '') and visible(node):
             return node
     return None
 
@@ -42,10 +43,10 @@ def label_containing(root, text):
 def nameless_buttons(root):
     found = []
     for node in walk(root):
-        if node.getRoleName() in ('push button', 'toggle button') and visible(node):
+        if role_name(node) in ('push button', 'toggle button') and visible(node):
             name = (node.name or '').strip()
             if not name or name.startswith(('Gtk', 'Adw')):
-                found.append(f'{node.getRoleName()} {node.name!r}')
+                found.append(f'{role_name(node)} {node.name!r}')
     return found
 
 
@@ -97,10 +98,11 @@ def main():
     connect_accessibility_bus(env)
 
     try:
-        _, base_url = start_simulator(build_root, env, ['openai.key=invalid-key'])
+        # The key is refused wherever it is sent, the model check's request too.
+        _, base_url = start_simulator(build_root, env, ['openai.key=invalid-key', 'openai.model=invalid-key'])
         opened = set_up_home(build_root, base_url, env)
         print('TAP version 13', flush=True)
-        plan(6)
+        plan(9)
 
         _, app = start_app(build_root, env, WAIT_SECONDS)
         window = need('the main window', lambda: find_window(app, WINDOW_TITLE), WAIT_SECONDS)
@@ -111,11 +113,19 @@ def main():
         tap(status_label is not None, f'Status shows “{SEED_TITLE}”')
         if status_label is None:
             for node in walk(window):
-                if node.getRoleName() in ('label', 'push button', 'list item'):
-                    print('#', node.getRoleName(), repr(node.name), visible(node), flush=True)
+                if role_name(node) in ('label', 'push button', 'list item'):
+                    print('#', role_name(node), repr(node.name), visible(node), flush=True)
             bail('nothing more to do without the failure')
         tap('sk-…' in status_label.name and OPENAI_KEY not in status_label.name,
             'the key shows masked, never whole', status_label.name)
+
+        # One root cause: the model waits for the key, the header counts one problem.
+        waiting = poll(lambda: label_containing(window, 'Aguardando a chave de API'), WAIT_SECONDS)
+        tap(waiting is not None, 'the model check waits for the key')
+        header = poll(lambda: label_containing(window, '1 conexão com problema'), WAIT_SECONDS)
+        tap(header is not None and label_containing(window, 'conexões com problema') is None,
+            'the header counts one problem',
+            '\n'.join(repr(node.name) for node in walk(window) if node.getRoleName() == 'label'))
 
         missing = nameless_buttons(window)
         tap(not missing, 'every button of the window has a name', '\n'.join(missing))
@@ -127,6 +137,13 @@ def main():
         tap(create_key is not None, 'the incident opens with its one-click fixes')
         if create_key is None:
             bail('no button to the OpenAI keys page')
+
+        # The panel holds one incident for the refused key, not one per check.
+        titles = [node.name for node in walk(window)
+                  if node.getRoleName() == 'label' and visible(node) and node.name == SEED_TITLE]
+        tap(len(titles) == 1, 'the panel shows one incident',
+            '\n'.join(repr(node.name) for node in walk(window)
+                       if node.getRoleName() == 'label' and visible(node)))
 
         # The fix opens the OpenAI API keys page in the default browser.
         click(create_key)

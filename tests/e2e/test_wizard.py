@@ -18,7 +18,6 @@ it does since the Assistants API was shut down (run under xvfb-run -a).
 Prints TAP. Needs Debian's python3-pyatspi, so run it with /usr/bin/python3.
 """
 
-import ctypes
 import os
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_harness import (WAIT_SECONDS, bail, click, connect_accessibility_bus, find_window, finish, has_state, need, plan,  # noqa: E402
-                         poll, push_button, session_env, start_app, start_simulator, stop_all, tap, walk)
+                         pointer_click, poll, push_button, resize_window, role_name, session_env, start_app, start_simulator, stop_all, tap, walk)
 
 OPENAI_KEY = 'sk-proj-bgptLEAKCHECKe2ewizard5c1a7f3d9b'
 KOMMO_TOKEN = 'eyJbgptLEAKCHECKe2ekommo.8d2e.41fa'
@@ -38,14 +37,14 @@ WIZARD_TITLE = 'Configurar conta'
 def stack_page(window, title):
     """The page of the wizard's stack named @title (GtkStackPage's title)."""
     for accessible in walk(window):
-        if accessible.getRoleName() == 'panel' and accessible.name == title:
+        if role_name(accessible) == 'panel' and accessible.name == title:
             return accessible
     return None
 
 
 def find(root, role, name, exact=True):
     for accessible in walk(root):
-        if accessible.getRoleName() != role:
+        if role_name(accessible) != role:
             continue
         if (accessible.name == name) if exact else (name in accessible.name):
             return accessible
@@ -57,6 +56,18 @@ def press(root, label):
                lambda: (lambda b: b if b is not None and has_state(b, 'STATE_SENSITIVE') else None)(push_button(root, label))))
 
 
+def open_expander(root, title):
+    """Opens the closed expander row @title with a click, as a person would:
+    libadwaita 1.7 leaves a closed row's contents out of the accessibility
+    tree and gives the row no action (1.2 listed them)."""
+    for accessible in walk(root):
+        if (role_name(accessible) == 'list item' and accessible.name == title and
+                has_state(accessible, 'STATE_EXPANDABLE') and not has_state(accessible, 'STATE_EXPANDED')):
+            pointer_click(accessible, WIZARD_TITLE)
+            need(f'the “{title}” row open', lambda: has_state(accessible, 'STATE_EXPANDED'))
+            return
+
+
 def type_into(root, label, text):
     field = find(root, 'text', label)
     if field is None:
@@ -66,7 +77,7 @@ def type_into(root, label, text):
 
 def label_starting(root, prefix):
     for accessible in walk(root):
-        if accessible.getRoleName() == 'label' and accessible.name.startswith(prefix):
+        if role_name(accessible) == 'label' and accessible.name.startswith(prefix):
             return accessible
     return None
 
@@ -75,15 +86,15 @@ def wait_label(root, prefix):
     found = label_starting(root, prefix)
     if found is None and os.environ.get('BGPT_E2E_DEBUG'):
         for a in walk(root):
-            if a.getRoleName() in ('label', 'text', 'push button'):
-                print('#', a.getRoleName(), repr(a.name), flush=True)
+            if role_name(a) in ('label', 'text', 'push button'):
+                print('#', role_name(a), repr(a.name), flush=True)
     return need(f'a label “{prefix}…”', lambda: label_starting(root, prefix))
 
 
 def inside_entry_row(accessible):
     parent = accessible.parent
     while parent is not None:
-        if parent.getRoleName() in ('text', 'password text'):
+        if role_name(parent) in ('text', 'password text'):
             return True
         parent = parent.parent
     return False
@@ -97,11 +108,11 @@ def unlabelled(page):
     found = []
     for accessible in walk(page):
         # The insides of an entry row (libadwaita's own peek button) belong to the row.
-        if accessible.getRoleName() in roles and not inside_entry_row(accessible):
+        if role_name(accessible) in roles and not inside_entry_row(accessible):
             name = accessible.name.strip()
             # GTK names an unlabelled widget after its class or its icon.
             if not name or name.startswith('Gtk') or name.startswith('Adw'):
-                found.append(f'{accessible.getRoleName()} {accessible.name!r}')
+                found.append(f'{role_name(accessible)} {accessible.name!r}')
     return found
 
 
@@ -112,7 +123,7 @@ def go(window, label, step):
 
 
 def subtitle(window):
-    return [a.name for a in walk(window) if a.getRoleName() == 'label' and a.name.startswith('Passo ')]
+    return [a.name for a in walk(window) if role_name(a) == 'label' and a.name.startswith('Passo ')]
 
 
 # Screenshots
@@ -120,9 +131,6 @@ def subtitle(window):
 class Screen:
     def __init__(self, directory):
         self.directory = directory
-        self.x11 = ctypes.cdll.LoadLibrary('libX11.so.6')
-        self.x11.XOpenDisplay.restype = ctypes.c_void_p
-        self.display = self.x11.XOpenDisplay(None)
 
     def window_id(self, title):
         out = subprocess.run(['xwininfo', '-name', title], capture_output=True, text=True).stdout
@@ -132,9 +140,7 @@ class Screen:
         return None
 
     def resize(self, title, width, height):
-        xid = self.window_id(title)
-        self.x11.XResizeWindow(ctypes.c_void_p(self.display), ctypes.c_ulong(xid), width, height)
-        self.x11.XFlush(ctypes.c_void_p(self.display))
+        resize_window(title, width, height)
         time.sleep(0.8)
 
     def shoot(self, title, name):
@@ -189,6 +195,7 @@ def run(app, base_url, env, screen):
     type_into(page, 'Subdomínio ou endereço', 'https://minhaempresa.kommo.com/leads/pipeline/7')
     wait_label(page, 'Conta do Kommo: minhaempresa.kommo.com')
     type_into(page, 'Token de longa duração', KOMMO_TOKEN)
+    open_expander(page, 'Avançado')
     type_into(page, 'Endereço da API do Kommo (vazio: pelo subdomínio)', base_url)
     press(page, 'Testar conexão')
     result = wait_label(page, 'Conectado à conta do Kommo')
@@ -204,6 +211,7 @@ def run(app, base_url, env, screen):
     page = need('the OpenAI step page', lambda: stack_page(wizard, 'OpenAI'))
     need('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
     type_into(page, 'Chave de API', '  ' + OPENAI_KEY + '\n')
+    open_expander(page, 'Avançado')
     type_into(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1')
     press(page, 'Testar conexão')
     result = wait_label(page, 'A OpenAI aceitou a chave')
