@@ -8,15 +8,24 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* posix_openpt(), grantpt(), unlockpt(), ptsname() */
+#define _GNU_SOURCE
+
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <json-glib/json-glib.h>
 #include <libsecret/secret.h>
 
 #include "bgpt-secret-store.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-secrets.h"
+#include "bgpt-test-utils.h"
 
 typedef struct
 {
@@ -673,6 +682,63 @@ test_no_keyring (void)
   g_assert_cmpstr (error_id (find_check (root, "default", "kommo.account")), ==, "keyring.unavailable");
 }
 
+static gboolean
+terminal_echoes (int fd)
+{
+  struct termios settings;
+
+  g_assert_cmpint (tcgetattr (fd, &settings), ==, 0);
+  return (settings.c_lflag & ECHO) != 0;
+}
+
+/* Interrupted while it waits for the secret with echo off, the command
+ * gives the terminal its echo back. */
+static void
+test_terminal_echo_restored (void)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autofree char *binary = binary_path ();
+      g_autoptr(GSubprocessLauncher) launcher = launcher_new ("C");
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 deadline = g_get_monotonic_time () + bgpt_test_scaled_ms (20000) * 1000;
+      int master = posix_openpt (O_RDWR | O_NOCTTY);
+      int terminal;
+
+      g_assert_cmpint (master, >=, 0);
+      g_assert_cmpint (grantpt (master), ==, 0);
+      g_assert_cmpint (unlockpt (master), ==, 0);
+      terminal = open (ptsname (master), O_RDWR | O_NOCTTY);
+      g_assert_cmpint (terminal, >=, 0);
+      g_assert_true (terminal_echoes (terminal));
+
+      g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                 G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_subprocess_launcher_take_stdin_fd (launcher, dup (terminal));
+      process = g_subprocess_launcher_spawn (launcher, &error, binary,
+                                             "--store-secret=openai-api-key", NULL);
+      g_assert_no_error (error);
+
+      /* Waiting for the secret, not shown. */
+      while (terminal_echoes (terminal) && g_get_monotonic_time () < deadline)
+        g_usleep (10 * 1000);
+      g_assert_false (terminal_echoes (terminal));
+
+      g_subprocess_send_signal (process, signals[i]);
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (process));
+      g_assert_cmpint (g_subprocess_get_term_sig (process), ==, signals[i]);
+      g_assert_true (terminal_echoes (terminal));
+
+      close (terminal);
+      close (master);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -702,6 +768,7 @@ main (int   argc,
       g_test_add_func ("/cli-secrets/no-final-newline", test_no_final_newline);
       g_test_add_func ("/cli-secrets/refused-inputs", test_refused_inputs);
       g_test_add_func ("/cli-secrets/usage", test_usage);
+      g_test_add_func ("/cli-secrets/terminal-echo-restored", test_terminal_echo_restored);
       g_test_add_func ("/cli-secrets/not-in-argv-or-environment", test_not_in_argv_or_environment);
       g_test_add_func ("/cli-secrets/forget-account", test_forget_account);
       g_test_add_func ("/cli-secrets/pt-BR", test_pt_br);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "bgpt-diagnosis.h"
+#include "bgpt-incident-private.h"
+#include "bgpt-test-utils.h"
 
 #define KEY   "sk-proj-TESTKEY0123456789abcdef"
 #define TOKEN "kommo-TOKEN-0123456789abcdef"
@@ -867,6 +869,193 @@ test_diagnosis_deep_nesting (void)
   g_assert_cmpuint (g_strv_length (ok_diagnosis->items), ==, 1);
 }
 
+/* Nesting a strict reader would refuse but a lenient one reads on: the
+ * '"' inside a comment or a single-quoted string must not hide the rest. */
+static const char * const hidden_nesting_prefixes[] = {
+  "{\"error\":/*\"*/",
+  "{\"error\":// \"\n",
+  "{\"error\":'\"',\"x\":",
+  "{\"error\":",
+  "",
+};
+
+static void
+test_diagnosis_hidden_nesting (void)
+{
+  static const guint statuses[] = { 200, 401, 502 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hidden_nesting_prefixes); i++)
+    for (gsize j = 0; j < G_N_ELEMENTS (statuses); j++)
+      {
+        g_autoptr(GString) text = g_string_new (hidden_nesting_prefixes[i]);
+        g_autoptr(GBytes) body = NULL;
+        g_autoptr(BgptDiagnosis) diagnosis = NULL;
+        BgptExchange exchange = {
+          .service = BGPT_SERVICE_OPENAI,
+          .check = BGPT_CHECK_OPENAI_KEY,
+          .status = statuses[j],
+          .secrets = test_secrets,
+        };
+
+        /* 1 MiB in all: the largest body bgpt-http hands over. */
+        while (text->len < 1024 * 1024)
+          g_string_append_c (text, '[');
+        g_string_truncate (text, 1024 * 1024);
+        body = g_bytes_new (text->str, text->len);
+        exchange.body = body;
+
+        diagnosis = bgpt_diagnose (&exchange);
+        assert_diagnosis_sane (diagnosis);
+        g_assert_nonnull (diagnosis->error_id);
+      }
+}
+
+/* No 8 characters in a row of any configured secret. */
+static void
+assert_no_fragment (const char *text)
+{
+  if (text == NULL)
+    return;
+
+  for (gsize i = 0; test_secrets[i] != NULL; i++)
+    for (const char *p = test_secrets[i]; strlen (p) >= 8; p++)
+      {
+        g_autofree char *fragment = g_strndup (p, 8);
+
+        if (strstr (text, fragment) != NULL)
+          g_error ("“%s” shows “%s” of a secret", text, fragment);
+      }
+}
+
+static void
+assert_diagnosis_has_no_fragment (const BgptDiagnosis *diagnosis)
+{
+  g_autoptr(BgptIncident) incident = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *json = NULL;
+
+  assert_no_fragment (diagnosis->api_type);
+  assert_no_fragment (diagnosis->api_code);
+  assert_no_fragment (diagnosis->api_message);
+  assert_no_fragment (diagnosis->request_id);
+  assert_no_fragment (diagnosis->detail);
+  assert_no_fragment (diagnosis->subject);
+
+  if (diagnosis->error_id == NULL)
+    return;
+
+  /* What goes to the clipboard and to the history file. */
+  incident = bgpt_incident_new ("default", diagnosis, g_get_real_time ());
+  details = bgpt_incident_format_details (incident);
+  assert_no_fragment (details);
+  bgpt_incident_to_json (incident, builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  assert_no_fragment (json);
+}
+
+/* A secret echoed at every offset around where the snippet stops reading,
+ * whole or cut short by the server, in a web page, plain text and JSON. */
+static void
+test_diagnosis_echo_at_every_offset (void)
+{
+  /* Before the filler, between it and the echo, after the echo. */
+  static const char * const formats[][3] = {
+    { "<html><body><p>", "</p><p>Authorization: Bearer ", "</p></body></html>" },
+    { "", "Authorization: Bearer ", " and more text" },
+    { "{\"error\":{\"message\":\"", " Bearer ", "\",\"code\":\"x\"}}" },
+    { "{\"error\":{\"message\":\"", " Bearer ", "" },
+  };
+  static const guint statuses[] = { 200, 502 };
+  static const BgptService services[] = { BGPT_SERVICE_OPENAI, BGPT_SERVICE_KOMMO };
+  guint n = 0;
+
+  for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
+    /* Where the echo straddles the limit of 1600 bytes read, and a little
+     * before and after. */
+    for (guint offset = 1520; offset <= 1620; offset++)
+      for (gsize cut = 0; cut <= 1; cut++)
+        for (gsize blank = 0; blank <= 1; blank++)
+        {
+          /* White space counts towards the limit but folds away, so the
+           * echo comes first in what is shown. */
+          g_autofree char *filler = g_strnfill (offset, blank ? ' ' : 'a');
+          /* A server that cuts the echo keeps a prefix of it. */
+          g_autofree char *echo = cut ? g_strndup (test_secrets[offset % 2], 8 + offset % 12)
+                                      : g_strdup (test_secrets[offset % 2]);
+          g_autofree char *text = NULL;
+          g_autoptr(GBytes) body = NULL;
+          gsize length;
+
+          for (guint i = 9; i < offset; i += 10)
+            filler[i] = ' ';
+          text = g_strconcat (formats[f][0], filler, formats[f][1], echo, formats[f][2], NULL);
+          length = strlen (text);
+          body = g_bytes_new_take (g_steal_pointer (&text), length);
+
+          for (gsize s = 0; s < G_N_ELEMENTS (statuses); s++)
+            for (gsize v = 0; v < G_N_ELEMENTS (services); v++)
+              {
+                g_autoptr(BgptDiagnosis) diagnosis = NULL;
+                BgptExchange exchange = {
+                  .service = services[v],
+                  .check = services[v] == BGPT_SERVICE_KOMMO ? BGPT_CHECK_KOMMO_ACCOUNT
+                                                             : BGPT_CHECK_OPENAI_KEY,
+                  .status = statuses[s],
+                  .body = body,
+                  .secrets = test_secrets,
+                };
+
+                diagnosis = bgpt_diagnose (&exchange);
+                assert_diagnosis_sane (diagnosis);
+                assert_diagnosis_has_no_fragment (diagnosis);
+                n++;
+              }
+        }
+  g_test_message ("%u bodies", n);
+}
+
+/* OpenAI's own mask shows the start of the key too: only the last four
+ * are shown, the way the app masks a key. */
+static void
+test_diagnosis_masked_echo (void)
+{
+  static const struct {
+    const char *message;
+    const char *expected;
+  } masks[] = {
+    { "Incorrect API key provided: sk-pr***cdef. You can find your API key at https://platform.openai.com/account/api-keys.",
+      "Incorrect API key provided: sk-…cdef. You can find your API key at https://platform.openai.com/account/api-keys." },
+    { "Incorrect API key provided: sk-proj-********************************************************cdef.",
+      "Incorrect API key provided: sk-…cdef." },
+    { "key sk-ab***wxyz and kommo-***wxyz", "key sk-…wxyz and …wxyz" },
+    { "no ** mask here, a*b", "no ** mask here, a*b" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (masks); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"error\":{\"message\":\"%s\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}",
+                                               masks[i].message);
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+      g_autoptr(BgptDiagnosis) diagnosis = NULL;
+      g_autofree char *scrubbed = bgpt_scrub (masks[i].message, NULL);
+      BgptExchange exchange = {
+        .service = BGPT_SERVICE_OPENAI,
+        .check = BGPT_CHECK_OPENAI_KEY,
+        .status = 401,
+        .body = body,
+        .secrets = test_secrets,
+      };
+
+      diagnosis = bgpt_diagnose (&exchange);
+      g_assert_cmpstr (diagnosis->api_message, ==, masks[i].expected);
+      /* Also without any configured secret (the --check of another key). */
+      g_assert_cmpstr (scrubbed, ==, masks[i].expected);
+    }
+}
+
 static void
 test_diagnosis_hostile_bytes (void)
 {
@@ -1059,6 +1248,32 @@ test_scrub (void)
   g_assert_null (strstr (invalid, "abcd"));
 }
 
+/* A megabyte of one long word, or of would-be masks, is scrubbed whole and
+ * in linear time. */
+static void
+test_scrub_large (void)
+{
+  static const char * const units[] = { "a", "a*", "sk-ab**", "sk-proj-TESTKE", "***wxyz " };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *scrubbed = NULL;
+      gint64 start, elapsed_ms;
+
+      while (text->len < 1024 * 1024)
+        g_string_append (text, units[i]);
+      start = g_get_monotonic_time ();
+      scrubbed = bgpt_scrub (text->str, test_secrets);
+      g_assert_nonnull (scrubbed);
+      elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+      g_test_message ("%s…: %" G_GINT64_FORMAT " ms", units[i], elapsed_ms);
+      /* Quadratic took minutes here. */
+      g_assert_cmpint (elapsed_ms, <, bgpt_test_scaled_ms (5000));
+      g_assert_null (strstr (scrubbed, "sk-proj-"));
+    }
+}
+
 static void
 test_diagnosis_boxed (void)
 {
@@ -1112,12 +1327,16 @@ main (int   argc,
   g_test_add_func ("/diagnosis/current-models", test_diagnosis_current_models);
   g_test_add_func ("/diagnosis/five-megabytes", test_diagnosis_five_megabytes);
   g_test_add_func ("/diagnosis/deep-nesting", test_diagnosis_deep_nesting);
+  g_test_add_func ("/diagnosis/hidden-nesting", test_diagnosis_hidden_nesting);
+  g_test_add_func ("/diagnosis/echo-at-every-offset", test_diagnosis_echo_at_every_offset);
+  g_test_add_func ("/diagnosis/masked-echo", test_diagnosis_masked_echo);
   g_test_add_func ("/diagnosis/hostile-bytes", test_diagnosis_hostile_bytes);
   g_test_add_func ("/diagnosis/retry-after-date", test_diagnosis_retry_after_date);
   g_test_add_func ("/diagnosis/scrubs-echoed-secrets", test_diagnosis_scrubs_echoed_secrets);
   g_test_add_func ("/diagnosis/redirect-scrubbed", test_diagnosis_redirect_scrubbed);
   g_test_add_func ("/diagnosis/invisible-characters", test_diagnosis_invisible_characters);
   g_test_add_func ("/diagnosis/scrub", test_scrub);
+  g_test_add_func ("/diagnosis/scrub-large", test_scrub_large);
   g_test_add_func ("/diagnosis/boxed", test_diagnosis_boxed);
 
   return g_test_run ();

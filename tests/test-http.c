@@ -287,6 +287,47 @@ test_stall_mid_body (Fixture       *fixture,
   check_timeout (fixture, BGPT_SCENARIO_STALL_BODY);
 }
 
+/* More requests than connections to one host: those that wait for a slot
+ * are timed from when they are sent, not from when they were queued. */
+static void
+test_queued_requests_timed_from_sending (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autofree char *url = models_url (fixture->simulator);
+  GAsyncResult *results[16] = { NULL };
+  guint n_waited = 0;
+
+  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 2000);
+  bgpt_http_set_timeout (fixture->http, 3);
+
+  /* The session opens 8 connections per host: the second 8 wait about
+   * 2 s, then take 2 s of their own. */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Authorization", "Bearer sk-test-http-0123456789");
+      bgpt_http_send_async (fixture->http, message, NULL, store_result_cb, &results[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(BgptHttpResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = bgpt_http_send_finish (fixture->http, wait_for (&results[i]), &error);
+      g_assert_no_error (error);
+      g_assert_no_error (response->error);
+      g_assert_cmpuint (response->status, ==, 200);
+      g_assert_cmpint (response->elapsed_ms, <, 3000);
+      if (response->elapsed_ms >= 1900)
+        n_waited++;
+      g_clear_object (&results[i]);
+    }
+  g_assert_cmpuint (n_waited, ==, G_N_ELEMENTS (results));
+}
+
 static gint64
 peak_rss_kib (void)
 {
@@ -486,6 +527,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/http/success", Fixture, NULL, fixture_set_up, test_success, fixture_tear_down);
+  g_test_add ("/http/queued-requests", Fixture, NULL, fixture_set_up,
+              test_queued_requests_timed_from_sending, fixture_tear_down);
   g_test_add ("/http/redirect-not-followed", Fixture, NULL,
               fixture_set_up, test_redirect_not_followed, fixture_tear_down);
   g_test_add_func ("/http/tls-self-signed", test_tls_self_signed);

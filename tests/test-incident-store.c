@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -895,6 +896,42 @@ test_corrupt (Fixture       *fixture,
   finish_store (&store);
 }
 
+/* Nesting that a lenient JSON reader would follow down to a stack
+ * overflow: hidden behind a comment or a single-quoted string, or plain. */
+static const char * const deep_prefixes[] = {
+  "{\"version\":1,\"incidents\":/*\"*/",
+  "{\"version\":1,\"incidents\":// \"\n",
+  "{\"version\":1,\"x\":'\"',\"incidents\":",
+  "{\"version\":1,\"incidents\":",
+  "",
+};
+
+static void
+test_corrupt_deep (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *prefix = data;
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GString) contents = g_string_new (prefix);
+  g_autoptr(GBytes) kept = NULL;
+
+  /* 1 MiB, within the size the store reads. */
+  while (contents->len < 1024 * 1024)
+    g_string_append_c (contents, '[');
+  write_bytes (fixture->path, contents->str, contents->len);
+
+  g_assert_false (load_store (store, &error));
+  backups = list_backups (fixture->path);
+  assert_recovered (fixture, store, error, BGPT_INCIDENT_STORE_ERROR_CORRUPT, backups);
+
+  kept = read_bytes (g_ptr_array_index (backups, 0));
+  g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept), contents->str, contents->len);
+
+  finish_store (&store);
+}
+
 static void
 test_corrupt_directory (Fixture       *fixture,
                         gconstpointer  data)
@@ -1052,6 +1089,9 @@ run_writer (const char *path)
         {
           if (!bgpt_incident_store_flush (store, &error))
             g_error ("%s", error->message);
+          /* Everything up to i is on disk now. */
+          printf ("%u\n", i);
+          fflush (stdout);
         }
       else
         {
@@ -1080,6 +1120,204 @@ count_temporary_files (const char *path)
   return n;
 }
 
+#define BATCH_ARG "--incident-batch"
+
+/* Reports @count incidents of accounts named after @tag, saving after
+ * each: a second instance on another session bus does the same. */
+static int
+run_batch (const char *path,
+           const char *tag,
+           guint       count)
+{
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
+  g_autoptr(GError) error = NULL;
+
+  bgpt_incident_store_set_max_incidents (store, G_MAXUINT);
+  bgpt_incident_store_set_save_delay (store, 0);
+  if (!load_store (store, &error))
+    g_error ("batch could not load: %s", error->message);
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autoptr(BgptDiagnosis) diagnosis = make_diagnosis (BGPT_CHECK_OPENAI_KEY, "openai.auth", "req_1");
+      char account[64];
+
+      g_snprintf (account, sizeof account, "%s-%u", tag, i);
+      bgpt_incident_store_report (store, account, diagnosis);
+      if (!bgpt_incident_store_flush (store, &error))
+        g_error ("%s", error->message);
+    }
+  finish_store (&store);
+  return 0;
+}
+
+static gboolean
+has_account (BgptIncidentStore *store,
+             const char        *account)
+{
+  for (guint i = 0; i < n_items (store); i++)
+    {
+      g_autoptr(BgptIncident) incident = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (g_str_equal (bgpt_incident_get_account_id (incident), account))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_two_writers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *tags[] = { "first", "second" };
+  GPid pids[G_N_ELEMENTS (tags)];
+  g_autoptr(BgptIncidentStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint count = 40;
+
+  g_assert_nonnull (self_exe);
+  for (gsize i = 0; i < G_N_ELEMENTS (tags); i++)
+    {
+      g_autofree char *count_text = g_strdup_printf ("%u", count);
+      const char *argv[] = { self_exe, BATCH_ARG, fixture->path, tags[i], count_text, NULL };
+
+      g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                     NULL, NULL, &pids[i], &error);
+      g_assert_no_error (error);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (tags); i++)
+    {
+      int status;
+
+      g_assert_cmpint (waitpid (pids[i], &status, 0), ==, pids[i]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+      g_spawn_close_pid (pids[i]);
+    }
+
+  store = bgpt_incident_store_new (fixture->path);
+  bgpt_incident_store_set_max_incidents (store, G_MAXUINT);
+  g_assert_true (load_store (store, &error));
+  g_assert_cmpuint (n_items (store), ==, 2 * count);
+  for (gsize i = 0; i < G_N_ELEMENTS (tags); i++)
+    for (guint j = 0; j < count; j++)
+      {
+        g_autofree char *account = g_strdup_printf ("%s-%u", tags[i], j);
+
+        g_assert_true (has_account (store, account));
+      }
+  finish_store (&store);
+}
+
+/* What another instance removed does not come back from this one's file. */
+static void
+test_two_writers_forget (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(BgptIncidentStore) first = new_loaded_store (fixture->path);
+  g_autoptr(BgptIncidentStore) second = NULL;
+  g_autoptr(BgptIncidentStore) fresh = NULL;
+
+  report (first, "gone", BGPT_CHECK_OPENAI_KEY, "openai.auth");
+  report (first, "kept", BGPT_CHECK_OPENAI_KEY, "openai.auth");
+  g_assert_true (bgpt_incident_store_flush (first, NULL));
+
+  second = new_loaded_store (fixture->path);
+  report (second, "other", BGPT_CHECK_KOMMO_ACCOUNT, "kommo.auth");
+  g_assert_true (bgpt_incident_store_flush (second, NULL));
+
+  g_assert_cmpuint (bgpt_incident_store_remove_account (first, "gone"), ==, 1);
+  g_assert_true (bgpt_incident_store_flush (first, NULL));
+  g_assert_true (bgpt_incident_store_flush (second, NULL));
+  finish_store (&first);
+  finish_store (&second);
+
+  fresh = new_loaded_store (fixture->path);
+  g_assert_true (has_account (fresh, "kept"));
+  g_assert_true (has_account (fresh, "other"));
+  g_assert_false (has_account (fresh, "gone"));
+  finish_store (&fresh);
+}
+
+/* A history from before: OpenAI's mask of a key shows as the app's own. */
+static void
+test_old_masked_echo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(BgptIncidentStore) store = NULL;
+  g_autoptr(BgptIncident) incident = NULL;
+
+  write_bytes (fixture->path,
+               "{\"version\":1,\"incidents\":[{\"id\":\"a\",\"account\":\"default\",\"check\":\"openai.key\","
+               "\"error\":\"openai.auth\",\"state\":\"open\",\"first_seen\":1,\"last_seen\":1,\"count\":1,"
+               "\"read\":false,\"api_message\":\"Incorrect API key provided: sk-ab***wxyz.\","
+               "\"detail\":\"key sk-proj-*****wxyz\"}]}", -1);
+  store = new_loaded_store (fixture->path);
+  g_assert_cmpuint (n_items (store), ==, 1);
+  incident = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_cmpstr (bgpt_incident_get_api_message (incident), ==, "Incorrect API key provided: sk-…wxyz.");
+  g_assert_cmpstr (bgpt_incident_get_detail (incident), ==, "key sk-…wxyz");
+  finish_store (&store);
+}
+
+/* Temporaries of killed writes go at the next start; other files stay. */
+static void
+test_leftovers_removed (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *leftover = g_strconcat (fixture->path, ".Ab12Cd", NULL);
+  g_autofree char *notes = g_strconcat (fixture->path, ".notes", NULL);
+  g_autoptr(BgptIncidentStore) store = NULL;
+
+  write_bytes (fixture->path, "{\"version\":1,\"incidents\":[]}", -1);
+  write_bytes (leftover, "{\"version\":1,\"incid", -1);
+  write_bytes (notes, "mine", -1);
+
+  store = new_loaded_store (fixture->path);
+  g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (notes, G_FILE_TEST_EXISTS));
+  g_assert_null (bgpt_incident_store_get_load_error (store));
+  finish_store (&store);
+}
+
+/* A file damaged at every start leaves a few copies, not one per start. */
+static void
+test_corrupt_copies_bounded (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *oldest = g_strconcat (fixture->path, ".corrupt-20200101-000000", NULL);
+  gboolean named;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *copy = g_strdup_printf ("%s.corrupt-20200101-00000%u", fixture->path, i);
+
+      write_bytes (copy, "old damage", -1);
+    }
+
+  for (guint start = 0; start < 3; start++)
+    {
+      g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (fixture->path);
+      g_autoptr(GError) error = NULL;
+
+      write_bytes (fixture->path, "{\"version\":1,", -1);
+      g_assert_false (load_store (store, &error));
+      g_assert_error (error, BGPT_INCIDENT_STORE_ERROR, BGPT_INCIDENT_STORE_ERROR_CORRUPT);
+      backups = list_backups (fixture->path);
+      g_assert_cmpuint (backups->len, ==, 3);
+      /* The copy the message names is one of those kept. */
+      named = FALSE;
+      for (guint i = 0; i < backups->len; i++)
+        named |= strstr (error->message, g_ptr_array_index (backups, i)) != NULL;
+      g_assert_true (named);
+      g_clear_pointer (&backups, g_ptr_array_unref);
+      finish_store (&store);
+    }
+  g_assert_false (g_file_test (oldest, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_killed_writer (Fixture       *fixture,
                     gconstpointer  data)
@@ -1101,19 +1339,39 @@ test_killed_writer (Fixture       *fixture,
       GPid pid;
       int status;
 
-      g_spawn_async (NULL, (char **) argv, NULL,
-                     G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, &pid, &error);
+      g_autofree char *progress = NULL;
+      g_auto(GStrv) lines = NULL;
+      int out_fd;
+      gint64 last_saved = -1;
+
+      g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
       g_assert_no_error (error);
 
-      g_usleep (g_rand_int_range (rand, 30, 300) * 1000);
+      /* Slower under the sanitizers: the writer must get to save at all. */
+      g_usleep (g_rand_int_range (rand, 30, 300) * 1000 * bgpt_test_time_scale ());
       g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_assert_true (WIFSIGNALED (status));
       g_spawn_close_pid (pid);
 
+      /* The last save the writer saw complete. */
+      {
+        g_autoptr(GIOChannel) channel = g_io_channel_unix_new (out_fd);
+
+        g_io_channel_set_close_on_unref (channel, TRUE);
+        g_io_channel_read_to_end (channel, &progress, NULL, NULL);
+      }
+      lines = g_strsplit (progress != NULL ? progress : "", "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i][0] != '\0' && lines[i + 1] != NULL)
+          last_saved = g_ascii_strtoll (lines[i], NULL, 10);
+
       if (!g_file_test (fixture->path, G_FILE_TEST_EXISTS))
-        continue;
+        {
+          g_assert_cmpint (last_saved, ==, -1);
+          continue;
+        }
 
       /* Either the previous or a newer whole file, never a partial one. */
       store = bgpt_incident_store_new (fixture->path);
@@ -1124,6 +1382,15 @@ test_killed_writer (Fixture       *fixture,
       backups = list_backups (fixture->path);
       g_assert_cmpuint (backups->len, ==, 0);
       g_assert_cmpuint (n_items (store), >=, previous);
+      /* Every incident of the last completed save is there. */
+      for (gint64 i = 0; i <= last_saved; i++)
+        {
+          g_autofree char *account = g_strdup_printf ("account-%u-%u", (guint) pid, (guint) i);
+
+          g_assert_true (has_account (store, account));
+        }
+      /* And the temporaries of a write killed before its rename are gone. */
+      g_assert_cmpuint (count_temporary_files (fixture->path), ==, 0);
       if (n_items (store) > previous)
         grew++;
       previous = n_items (store);
@@ -1132,7 +1399,6 @@ test_killed_writer (Fixture       *fixture,
     }
 
   g_assert_cmpuint (grew, >=, 5);
-  g_test_message ("%u temporary files left by killed writes", count_temporary_files (fixture->path));
 }
 
 int
@@ -1144,6 +1410,8 @@ main (int   argc,
 
   if (argc == 3 && g_str_equal (argv[1], WRITER_ARG))
     return run_writer (argv[2]);
+  if (argc == 5 && g_str_equal (argv[1], BATCH_ARG))
+    return run_batch (argv[2], argv[3], (guint) g_ascii_strtoull (argv[4], NULL, 10));
 
   state_home = g_dir_make_tmp ("bgpt-state-XXXXXX", NULL);
   g_assert_nonnull (state_home);
@@ -1174,6 +1442,11 @@ main (int   argc,
   ADD ("bad-entries", test_bad_entries);
   ADD ("cancelled-load", test_cancelled_load);
   ADD ("killed-writer", test_killed_writer);
+  ADD ("two-writers", test_two_writers);
+  ADD ("two-writers-forget", test_two_writers_forget);
+  ADD ("leftovers-removed", test_leftovers_removed);
+  ADD ("old-masked-echo", test_old_masked_echo);
+  ADD ("corrupt-copies-bounded", test_corrupt_copies_bounded);
   g_test_add_func ("/incident-store/default-path", test_default_path);
 
   for (guint i = 0; i < G_N_ELEMENTS (corrupt_cases); i++)
@@ -1181,6 +1454,13 @@ main (int   argc,
       g_autofree char *name = g_strdup_printf ("/incident-store/corrupt/%s", corrupt_cases[i].name);
 
       g_test_add (name, Fixture, &corrupt_cases[i], fixture_set_up, test_corrupt, fixture_tear_down);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (deep_prefixes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/incident-store/corrupt/deep-%u", i);
+
+      g_test_add (name, Fixture, deep_prefixes[i], fixture_set_up, test_corrupt_deep, fixture_tear_down);
     }
 
 #undef ADD

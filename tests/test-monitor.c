@@ -682,6 +682,66 @@ test_retry_after_is_honoured (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
 }
 
+/* A Retry-After on a failure that is not "come back later" is not obeyed. */
+static void
+test_retry_after_only_when_asked (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "86400", NULL };
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->simulator, "openai.key", 500, headers,
+                               "{\"error\":{\"message\":\"The server had an error.\","
+                               "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, "the first answer");
+  g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 86400);
+  g_assert_cmpint (bgpt_monitor_check_get_not_before (key_check (fixture)), <=, g_get_monotonic_time ());
+
+  /* retry-interval is 1 s: the retry comes then, not a day later. */
+  wait_until (fixture, two_key_runs, "the retry");
+}
+
+/* A 429's Retry-After is capped at an hour; "check now" goes past it once. */
+static void
+test_retry_after_capped_and_overridden_once (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "86400", NULL };
+  gint64 wait;
+  guint requests;
+
+  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->simulator, "openai.key", 429, headers,
+                               "{\"error\":{\"message\":\"Rate limit reached.\",\"type\":\"requests\","
+                               "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+  bgpt_monitor_start (fixture->monitor);
+
+  wait_until (fixture, key_failed_once, "the first answer");
+  wait = bgpt_monitor_check_get_not_before (key_check (fixture)) - g_get_monotonic_time ();
+  g_assert_cmpint (wait, >, (gint64) 3000 * G_USEC_PER_SEC);
+  g_assert_cmpint (wait, <=, (gint64) 3600 * G_USEC_PER_SEC);
+
+  /* The background "check now" waits; the user's goes through, once. */
+  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  bgpt_monitor_check_now (fixture->monitor, NULL);
+  run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
+
+  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  wait_until (fixture, two_key_runs, "the user's check");
+  wait_until (fixture, key_has_result, "the user's check's answer");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
+
+  /* Asked again while the server still says wait: a loop of clicks is not
+   * a loop of requests. */
+  for (guint i = 0; i < 5; i++)
+    bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
+}
+
 /* Money problems are not retried at the retry interval: retrying does
  * not add credit. */
 static void
@@ -1004,6 +1064,8 @@ main (int   argc,
   ADD ("/monitor/offline", test_offline_suppresses_checks);
   ADD ("/monitor/offline-debounced", test_network_flap_is_debounced);
   ADD ("/monitor/retry-after", test_retry_after_is_honoured);
+  ADD ("/monitor/retry-after-scope", test_retry_after_only_when_asked);
+  ADD ("/monitor/retry-after-capped", test_retry_after_capped_and_overridden_once);
   ADD ("/monitor/quota-waits-a-round", test_quota_waits_a_round);
   ADD ("/monitor/rate-limit", test_rate_limit_backs_off);
   ADD ("/monitor/one-in-flight", test_one_check_in_flight);

@@ -625,7 +625,15 @@ test_invalid_inputs (Fixture       *fixture,
   /* Plain http only to loopback: a key must not cross the network in clear. */
   assert_next_blocked (fixture, "kommo_base_url_row", "http://kommo.example.com");
   assert_next_blocked (fixture, "kommo_base_url_row", "ftp://127.0.0.1");
+  /* Allowed to loopback, with a warning: the token would go in clear. */
+  type_into (fixture, "kommo_base_url_row", "http://127.0.0.1:8080");
+  g_assert_true (is_enabled (fixture, "next_button"));
+  g_assert_true (gtk_widget_get_visible (child (fixture, "kommo_base_url_hint")));
+  g_assert_true (gtk_widget_has_css_class (child (fixture, "kommo_base_url_hint"), "warning"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (fixture, "kommo_base_url_hint"))),
+                            "Sem criptografia"));
   type_into (fixture, "kommo_base_url_row", "");
+  g_assert_false (gtk_widget_get_visible (child (fixture, "kommo_base_url_hint")));
   g_assert_true (is_enabled (fixture, "next_button"));
   click (fixture, "next_button");
 

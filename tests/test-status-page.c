@@ -265,6 +265,49 @@ static const FailureCase failure_cases[] = {
     NULL, "API New" },
 };
 
+/* A lenient JSON reader reads '"' inside a comment or a single-quoted
+ * string as the start of a string; a strict one refuses the body first. */
+static const char * const hidden_nesting_prefixes[] = {
+  "{\"components\":/*\"*/",
+  "{\"components\":// \"\n",
+  "{\"components\":'\"',\"x\":",
+  "{\"components\":",
+  "",
+};
+
+static void
+test_hidden_nesting (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hidden_nesting_prefixes); i++)
+    {
+      g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+      g_autoptr(BgptStatusReport) report = NULL;
+      g_autoptr(GString) text = g_string_new (hidden_nesting_prefixes[i]);
+
+      /* Just under the 1 MiB the reader accepts. */
+      while (text->len < 1000 * 1000)
+        g_string_append_c (text, '[');
+      fixture->body = text->str;
+      report = get_status (page);
+      g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+      release_page (&page);
+      fixture->body = NULL;
+    }
+
+  /* Lenient extras in an otherwise good answer are not JSON either. */
+  {
+    g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
+    g_autoptr(BgptStatusReport) report = NULL;
+
+    fixture->body = "{\"components\":[{\"id\":\"x\",\"name\":\"OpenAI API\",/* ok */"
+                    "\"status\":'degraded_performance'}]}";
+    report = get_status (page);
+    g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
+    release_page (&page);
+  }
+}
+
 static void
 test_failure (Fixture       *fixture,
               gconstpointer  data)
@@ -539,6 +582,7 @@ main (int   argc,
       g_test_add (name, Fixture, &failure_cases[i], fixture_set_up, test_failure, fixture_tear_down);
     }
 
+  g_test_add ("/status-page/unknown/hidden-nesting", Fixture, NULL, fixture_set_up, test_hidden_nesting, fixture_tear_down);
   g_test_add ("/status-page/unknown/stall", Fixture, NULL, fixture_set_up, test_stall, fixture_tear_down);
   g_test_add_func ("/status-page/unknown/refused", test_refused);
   g_test_add_func ("/status-page/unknown/plain-http", test_plain_http_refused);

@@ -7,9 +7,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 
 #include "bgpt-catalog.h"
+#include "bgpt-process.h"
+#include "bgpt-secret-store.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-remediation.h"
 
@@ -136,6 +140,83 @@ test_resolve_targets (void)
   g_assert_false (bgpt_remediation_resolve ("http://example.com", "default", NULL, &name, &target));
 }
 
+/* The app, as main() makes it, leaves no core dump with secrets in it. */
+static void
+test_not_dumpable (void)
+{
+  struct rlimit limit;
+
+  if (g_test_subprocess ())
+    {
+      /* Asked for, for debugging. */
+      g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 1);
+      return;
+    }
+
+  g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);
+  g_assert_cmpint (getrlimit (RLIMIT_CORE, &limit), ==, 0);
+  g_assert_cmpuint (limit.rlim_cur, ==, 0);
+
+  g_setenv (BGPT_ALLOW_CORE_DUMPS_ENV, "1", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv (BGPT_ALLOW_CORE_DUMPS_ENV);
+  g_test_trap_assert_passed ();
+}
+
+/* The keyring reads of the monitor and the window give up in time, like
+ * the wizard's. */
+static void
+test_keyring_timeout (void)
+{
+  g_assert_cmpuint (bgpt_secret_store_get_timeout (bgpt_application_get_secret_store (app)),
+                    ==, BGPT_SECRET_STORE_UI_TIMEOUT_S);
+}
+
+/* app.open-uri opens what the app links to and nothing else. */
+static void
+test_known_uris (void)
+{
+  g_auto(GStrv) templates = g_resources_enumerate_children (RESOURCE_BASE_PATH "/ui/", 0, NULL);
+  static const char * const refused[] = {
+    "https://example.com", "file:///etc/passwd", "http://status.openai.com",
+    "https://status.openai.com.example.com", "https://platform.openai.com/api-keys/../x",
+    "", "javascript:alert(1)", NULL,
+  };
+  g_autoptr(GRegex) target = g_regex_new ("'(https://[^']*)'", 0, 0, NULL);
+  gsize n_entries = 0;
+  const BgptCatalogEntry *entries = bgpt_catalog_get_entries (&n_entries);
+  guint n_links = 0;
+
+  for (gsize i = 0; i < n_entries; i++)
+    for (guint j = 0; j < bgpt_catalog_entry_n_steps (&entries[i]); j++)
+      if (bgpt_catalog_remediation_is_uri (entries[i].steps[j].remediation))
+        g_assert_true (bgpt_remediation_uri_is_known (entries[i].steps[j].remediation));
+
+  /* The links in the windows' templates are known too. */
+  g_assert_nonnull (templates);
+  for (gsize i = 0; templates[i] != NULL; i++)
+    {
+      g_autofree char *path = g_strconcat (RESOURCE_BASE_PATH "/ui/", templates[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      g_regex_match_full (target, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0, 0, &match, NULL);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *uri = g_match_info_fetch (match, 1);
+
+          if (!bgpt_remediation_uri_is_known (uri))
+            g_error ("%s links to %s, which app.open-uri refuses", path, uri);
+          n_links++;
+        }
+    }
+  g_assert_cmpuint (n_links, >=, 4);
+  g_assert_true (bgpt_remediation_uri_is_known ("https://status.openai.com"));
+
+  for (guint i = 0; refused[i] != NULL; i++)
+    g_assert_false (bgpt_remediation_uri_is_known (refused[i]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -159,6 +240,9 @@ main (int   argc,
   g_test_add_func ("/actions/window", test_window_actions);
   g_test_add_func ("/actions/every-remediation-resolves", test_every_remediation_resolves);
   g_test_add_func ("/actions/resolve-targets", test_resolve_targets);
+  g_test_add_func ("/actions/not-dumpable", test_not_dumpable);
+  g_test_add_func ("/actions/keyring-timeout", test_keyring_timeout);
+  g_test_add_func ("/actions/known-uris", test_known_uris);
 
   status = g_test_run ();
   g_object_unref (app);

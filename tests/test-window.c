@@ -36,11 +36,17 @@
 #define NEW_KEY   "sk-proj-test1111new1111key1111efghQRST"
 #define TOKEN     "kommo-test-token-0123456789abcdef"
 #define KEYS_URI  "https://platform.openai.com/api-keys"
+#define STATUS_URI "https://status.openai.com"
+/* In the environment of the app, as for --check: a browser it starts must
+ * not inherit them. */
+#define ENV_KEY   "sk-proj-env0000key0000in0000environment"
+#define ENV_TOKEN "kommo-env-token-in-the-environment-0123"
 
 static BgptApplication *app;
 static BgptWindow *window;
 static BgptSimulator *simulator;
 static char *opened_log;
+static char *environment_log;
 static guint n_rounds;
 static GPtrArray *activations;
 
@@ -389,12 +395,14 @@ install_https_handler (void)
   g_autoptr(GError) error = NULL;
 
   opened_log = g_build_filename (g_get_user_cache_dir (), "opened-uris.txt", NULL);
+  environment_log = g_build_filename (g_get_user_cache_dir (), "browser-environment.txt", NULL);
   g_assert_cmpint (g_mkdir_with_parents (applications, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (data_home, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
 
-  script = g_strdup_printf ("#!/bin/sh\nprintf '%%s\\n' \"$1\" >> '%s'\n", opened_log);
+  script = g_strdup_printf ("#!/bin/sh\nenv >> '%s'\nprintf '%%s\\n' \"$1\" >> '%s'\n",
+                            environment_log, opened_log);
   g_file_set_contents (script_path, script, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (script_path, 0700), ==, 0);
@@ -705,6 +713,169 @@ test_open_keys_page (void)
   click (button);
   wait_until (activation_seen, (gpointer) "open-uri(" KEYS_URI ")", "app.open-uri");
   wait_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
+}
+
+/* The browser started for a link does not inherit secrets. */
+static void
+test_child_environment (void)
+{
+  g_autofree char *environment = NULL;
+  const char * const names[] = { "OPENAI_API_KEY=", "KOMMO_TOKEN=", "OPENAI_ADMIN_KEY=", NULL };
+
+  wait_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
+  g_assert_true (g_file_get_contents (environment_log, &environment, NULL, NULL));
+  /* The handler did write its environment. */
+  g_assert_nonnull (strstr (environment, "HOME="));
+  for (guint i = 0; names[i] != NULL; i++)
+    g_assert_null (strstr (environment, names[i]));
+  g_assert_null (strstr (environment, ENV_KEY));
+  g_assert_null (strstr (environment, ENV_TOKEN));
+}
+
+/* `gdbus call` from another process, as any program of the user can. */
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} Call;
+
+static void
+on_gdbus_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Call *call = user_data;
+
+  call->ok = g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, NULL);
+  call->done = TRUE;
+}
+
+static gboolean
+call_done (gpointer data)
+{
+  return ((Call *) data)->done;
+}
+
+static void
+gdbus_activate (const char *action,
+                const char *parameter)
+{
+  GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (app));
+  g_autofree char *parameters = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Call call = { FALSE, FALSE };
+
+  if (parameter != NULL)
+    {
+      g_autoptr(GVariant) variant = g_variant_ref_sink (g_variant_new_string (parameter));
+      g_autofree char *text = g_variant_print (variant, FALSE);
+
+      parameters = g_strdup_printf ("[<%s>]", text);
+    }
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              "gdbus", "call", "--session",
+                              "--dest", g_dbus_connection_get_unique_name (connection),
+                              "--object-path", g_application_get_dbus_object_path (G_APPLICATION (app)),
+                              "--method", "org.gtk.Actions.Activate",
+                              action, parameters != NULL ? parameters : "[]", "{}", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, on_gdbus_done, &call);
+  wait_until (call_done, &call, "gdbus call");
+  g_assert_true (call.ok);
+}
+
+static GtkWindow *
+find_wizard (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (!BGPT_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+activation_count_reached (gpointer data)
+{
+  return activations->len >= GPOINTER_TO_UINT (data);
+}
+
+static void on_clipboard_text (GObject *source, GAsyncResult *result, gpointer user_data);
+static gboolean text_ready (gpointer data);
+
+/* Every exported action with what a hostile caller could pass: refused,
+ * nothing opened, nothing shown, nothing copied. */
+static void
+test_hostile_dbus_calls (void)
+{
+  g_autofree char *long_text = g_strnfill (60000, 'a');
+  g_autofree char *long_uri = g_strconcat ("https://", long_text, ".example.com/", NULL);
+  g_autofree char *long_secret_target = g_strconcat ("openai-api-key:", long_text, NULL);
+  g_autofree char *opened = NULL;
+  g_autofree char *clipboard_text = NULL;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  const char * const uris[] = {
+    "https://example.com", "file:///etc/passwd", "http://127.0.0.1:1/", KEYS_URI "/../../evil",
+    "javascript:alert(1)", "", long_uri, NULL,
+  };
+  const char * const accounts[] = { "nobody", "default/../x", long_text, NULL };
+  const char * const incidents[] = { "no-such-incident", "", long_text, NULL };
+  guint expected;
+
+  gdk_clipboard_set_text (clipboard, "sentinel");
+  expected = activations->len;
+
+  for (guint i = 0; uris[i] != NULL; i++, expected++)
+    gdbus_activate ("open-uri", uris[i]);
+  for (guint i = 0; accounts[i] != NULL; i++, expected += 2)
+    {
+      g_autofree char *target = g_strconcat ("openai-api-key:", accounts[i], NULL);
+
+      gdbus_activate ("edit-secret", target);
+      gdbus_activate ("edit-account", accounts[i]);
+    }
+  gdbus_activate ("edit-secret", long_secret_target);
+  expected++;
+  for (guint i = 0; incidents[i] != NULL; i++, expected++)
+    gdbus_activate ("copy-details", incidents[i]);
+
+  /* A good call last: once its page is open, the others had their chance. */
+  gdbus_activate ("open-uri", STATUS_URI);
+  expected++;
+  wait_until (activation_count_reached, GUINT_TO_POINTER (expected), "the calls to arrive");
+  wait_until (uri_opened, (gpointer) STATUS_URI, "the status page to open");
+
+  g_assert_true (g_file_get_contents (opened_log, &opened, NULL, NULL));
+  g_assert_null (strstr (opened, "example.com"));
+  g_assert_null (strstr (opened, "passwd"));
+  g_assert_null (strstr (opened, "evil"));
+  g_assert_null (strstr (opened, "127.0.0.1"));
+  g_assert_null (bgpt_secret_alert_find (GTK_WINDOW (window)));
+  g_assert_null (find_wizard ());
+
+  gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &clipboard_text);
+  wait_until (text_ready, &clipboard_text, "the clipboard");
+  g_assert_cmpstr (clipboard_text, ==, "sentinel");
+}
+
+/* A loop of "check now" over D-Bus is not a loop of requests. */
+static void
+test_check_now_rate_limited (void)
+{
+  guint rounds = n_rounds;
+  gint64 first;
+
+  gdbus_activate ("check-now", NULL);
+  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the first round");
+  first = g_get_monotonic_time ();
+
+  gdbus_activate ("check-now", NULL);
+  for (guint i = 0; i < 5; i++)
+    gdbus_activate ("check-now", NULL);
+  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 2), "the second round");
+  /* Not before the interval, and the calls in between made one round. */
+  g_assert_cmpint (g_get_monotonic_time () - first, >=, 9 * G_USEC_PER_SEC);
+  g_assert_cmpuint (n_rounds, ==, rounds + 2);
 }
 
 static void
@@ -1123,6 +1294,9 @@ main (int   argc,
   GAction *action;
   int status;
 
+  g_setenv ("OPENAI_API_KEY", ENV_KEY, TRUE);
+  g_setenv ("KOMMO_TOKEN", ENV_TOKEN, TRUE);
+  g_setenv ("OPENAI_ADMIN_KEY", ENV_KEY, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   bgpt_test_use_pt_br ();
 
@@ -1148,7 +1322,8 @@ main (int   argc,
   g_signal_connect (app, "checks-finished", G_CALLBACK (on_checks_finished), NULL);
   network = g_object_new (TEST_TYPE_NETWORK, NULL);
   bgpt_application_set_network_monitor (app, G_NETWORK_MONITOR (network));
-  for (const char * const *name = (const char * const[]) { "open-uri", "show-incident", "edit-secret", "copy-details", NULL };
+  for (const char * const *name = (const char * const[]) { "open-uri", "show-incident", "edit-secret", "copy-details",
+                                                            "edit-account", "check-now", NULL };
        *name != NULL; name++)
     {
       action = g_action_map_lookup_action (G_ACTION_MAP (app), *name);
@@ -1168,9 +1343,12 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/keyboard", test_keyboard);
   g_test_add_func ("/window/open-keys-page", test_open_keys_page);
+  g_test_add_func ("/window/child-environment", test_child_environment);
   g_test_add_func ("/window/copy-details", test_copy_details);
+  g_test_add_func ("/window/hostile-dbus-calls", test_hostile_dbus_calls);
   g_test_add_func ("/window/replace-key", test_replace_key);
   g_test_add_func ("/window/offline", test_offline);
+  g_test_add_func ("/window/check-now-rate-limited", test_check_now_rate_limited);
   g_test_add_func ("/incidents/500", test_many_incidents);
   g_test_add_func ("/incidents/reasons", test_reason_rows);
   g_test_add_func ("/incidents/provider-status", test_provider_status);

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -19,6 +21,8 @@
 #include "bgpt-checker.h"
 #include "bgpt-checks.h"
 #include "bgpt-http.h"
+#include "bgpt-kommo-client.h"
+#include "bgpt-openai-client.h"
 #include "bgpt-validation.h"
 
 /* An environment variable, where an empty one counts as unset. */
@@ -614,6 +618,39 @@ refuse (const BgptCliCheckOptions  *options,
   return BGPT_CLI_EXIT_UNKNOWN;
 }
 
+/* A real key to a plain http:// address (loopback only) is readable by
+ * whatever listens there first: said to the person at the terminal, on
+ * standard error. A monitoring system that runs --check gets its plugin
+ * output unchanged, on both streams. */
+static void
+warn_unencrypted (GPtrArray *configs)
+{
+  if (!isatty (STDERR_FILENO))
+    return;
+
+  for (guint i = 0; i < configs->len; i++)
+    {
+      const BgptCheckConfig *config = g_ptr_array_index (configs, i);
+      g_autofree char *openai = bgpt_openai_base_url (config);
+      g_autofree char *kommo = bgpt_kommo_base_url (config, NULL);
+
+      if (is_set (config->openai_api_key) && bgpt_base_url_is_unencrypted (openai))
+        {
+          g_printerr (_("Warning: the OpenAI API key goes unencrypted to %s. Any program "
+                        "listening on that port, possibly another user’s, can read it. "
+                        "Use plain http:// only for tests and local proxies."), openai);
+          g_printerr ("\n");
+        }
+      if (is_set (config->kommo_token) && bgpt_base_url_is_unencrypted (kommo))
+        {
+          g_printerr (_("Warning: the Kommo token goes unencrypted to %s. Any program "
+                        "listening on that port, possibly another user’s, can read it. "
+                        "Use plain http:// only for tests and local proxies."), kommo);
+          g_printerr ("\n");
+        }
+    }
+}
+
 int
 bgpt_cli_check_usage_error (const char *message)
 {
@@ -669,6 +706,8 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
       if (!validate_config (g_ptr_array_index (configs, i), &error))
         return refuse (options, error->message, secrets);
     }
+
+  warn_unencrypted (configs);
 
   timeout_s = options->timeout_s > 0 ? options->timeout_s : default_timeout ();
   checker = bgpt_checker_new (NULL);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -66,6 +67,22 @@ wait_for (GAsyncResult **slot)
   return g_steal_pointer (slot);
 }
 
+/* The terminal as it was before echo went off, for the signal handler. */
+static struct termios terminal_before;
+
+/* Signals that end the process while echo is off (Ctrl-C, Ctrl-\, a
+ * closed terminal, kill): the terminal gets its echo back first. */
+static const int ending_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP };
+
+static void
+restore_terminal_and_die (int signal_number)
+{
+  /* Async-signal-safe: tcsetattr, signal, raise. */
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &terminal_before);
+  signal (signal_number, SIG_DFL);
+  raise (signal_number);
+}
+
 /* One line from a terminal, without echoing it. */
 static gssize
 read_from_terminal (char           *buffer,
@@ -73,6 +90,8 @@ read_from_terminal (char           *buffer,
                     BgptSecretKind  kind)
 {
   struct termios saved, quiet;
+  struct sigaction restoring = { 0 };
+  struct sigaction previous[G_N_ELEMENTS (ending_signals)];
   gboolean echo_off;
   gsize length = 0;
 
@@ -84,6 +103,12 @@ read_from_terminal (char           *buffer,
   echo_off = tcgetattr (STDIN_FILENO, &saved) == 0;
   if (echo_off)
     {
+      terminal_before = saved;
+      restoring.sa_handler = restore_terminal_and_die;
+      sigemptyset (&restoring.sa_mask);
+      for (gsize i = 0; i < G_N_ELEMENTS (ending_signals); i++)
+        sigaction (ending_signals[i], &restoring, &previous[i]);
+
       quiet = saved;
       quiet.c_lflag &= ~(tcflag_t) ECHO;
       quiet.c_lflag |= ECHONL;
@@ -112,6 +137,9 @@ read_from_terminal (char           *buffer,
 
   if (echo_off)
     tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  if (restoring.sa_handler != NULL)
+    for (gsize i = 0; i < G_N_ELEMENTS (ending_signals); i++)
+      sigaction (ending_signals[i], &previous[i], NULL);
 
   return (gssize) length;
 }

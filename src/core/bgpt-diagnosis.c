@@ -15,16 +15,17 @@
 #include <json-glib/json-glib.h>
 
 #include "bgpt-diagnosis.h"
+#include "bgpt-json.h"
 
 /* Same cap as bgpt-http: anything larger is a diagnosis, never parsed. */
 #define BODY_CAP             (1024 * 1024)
-/* Real responses nest a handful of levels; json-glib recurses per level. */
-#define MAX_JSON_DEPTH       64
 #define MAX_MESSAGE_CHARS    300
 #define MAX_SNIPPET_CHARS    200
 #define MAX_FIELD_CHARS      200
 #define MAX_RETRY_AFTER_S    86400
 #define HIDDEN               "[hidden]"
+/* No 8 characters in a row of a secret are ever shown. */
+#define SECRET_PREFIX_MIN    8
 
 G_DEFINE_BOXED_TYPE (BgptDiagnosis, bgpt_diagnosis,
                      bgpt_diagnosis_copy, bgpt_diagnosis_free)
@@ -100,6 +101,82 @@ compare_longest_first (gconstpointer a,
   return (len_a < len_b) - (len_a > len_b);
 }
 
+/* OpenAI echoes a wrong key as "sk-ab***wxyz": shown the way the app
+ * masks a key, with its last four characters only. */
+static gboolean
+mask_echo (const GMatchInfo *match_info,
+           GString          *result,
+           gpointer          user_data)
+{
+  g_autofree char *token = g_match_info_fetch (match_info, 0);
+  g_autofree char *tail = g_match_info_fetch (match_info, 1);
+
+  if (g_str_has_prefix (token, "sk-"))
+    g_string_append (result, "sk-");
+  g_string_append (result, "…");
+  g_string_append (result, tail);
+  return FALSE;
+}
+
+static char *
+mask_echoes (const char *text)
+{
+  static GRegex *masked_key;
+  static gsize initialized;
+  char *masked;
+
+  if (g_once_init_enter (&initialized))
+    {
+      /* RAW: the pattern is ASCII, and in UTF-8 mode PCRE checks the whole
+       * text again at every match, quadratic on a page of masks. No JIT
+       * (G_REGEX_OPTIMIZE): valgrind cannot follow its generated code. */
+      masked_key = g_regex_new ("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]*\\*{3,}"
+                                "([A-Za-z0-9_-]{1,4})(?![A-Za-z0-9_-])",
+                                G_REGEX_RAW, 0, NULL);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  masked = g_regex_replace_eval (masked_key, text, -1, 0, 0, mask_echo, NULL, NULL);
+  /* Only a regex engine limit gets here: the text had no mask to replace
+   * that could be found. */
+  return masked != NULL ? masked : g_strdup (text);
+}
+
+/* Replaces every run of text that starts like @secret, for at least
+ * SECRET_PREFIX_MIN characters: a server that cuts an echo short, or a
+ * snippet that ends inside one, leaves a prefix that is still most of it. */
+static void
+hide_prefixes (GString    *text,
+               const char *secret)
+{
+  gsize secret_len = strlen (secret);
+  g_autofree char *prefix = NULL;
+  g_autoptr(GString) hidden = NULL;
+  const char *p;
+
+  if (secret_len < SECRET_PREFIX_MIN)
+    return;
+
+  /* One pass into a copy: replacing in place would move the rest of the
+   * text at every hit. */
+  prefix = g_strndup (secret, SECRET_PREFIX_MIN);
+  hidden = g_string_sized_new (text->len);
+  p = text->str;
+  /* g_strstr_len(): with a length, no strlen() of the rest at every hit. */
+  for (const char *hit; (hit = g_strstr_len (p, text->str + text->len - p, prefix)) != NULL; )
+    {
+      gsize matched = SECRET_PREFIX_MIN;
+
+      while (matched < secret_len && hit[matched] == secret[matched])
+        matched++;
+      g_string_append_len (hidden, p, hit - p);
+      g_string_append (hidden, HIDDEN);
+      p = hit + matched;
+    }
+  g_string_append (hidden, p);
+  g_string_assign (text, hidden->str);
+}
+
 char *
 bgpt_scrub (const char         *text,
             const char * const *secrets)
@@ -113,7 +190,7 @@ bgpt_scrub (const char         *text,
 
   valid = g_utf8_make_valid (text, -1);
   if (secrets == NULL)
-    return g_steal_pointer (&valid);
+    return mask_echoes (valid);
 
   scrubbed = g_string_new (valid);
 
@@ -128,6 +205,13 @@ bgpt_scrub (const char         *text,
 
   for (guint i = 0; i < sorted->len; i++)
     g_string_replace (scrubbed, g_ptr_array_index (sorted, i), HIDDEN, 0);
+
+  /* The API's mask first: "sk-proj-***" starts like every project key. */
+  g_free (valid);
+  valid = mask_echoes (scrubbed->str);
+  g_string_assign (scrubbed, valid);
+  for (guint i = 0; i < sorted->len; i++)
+    hide_prefixes (scrubbed, g_ptr_array_index (sorted, i));
 
   return g_string_free (scrubbed, FALSE);
 }
@@ -192,13 +276,16 @@ static const struct {
 };
 
 /* The readable text of an error page from a proxy: tags, scripts and styles
- * dropped, the common entities decoded. */
+ * dropped, the common entities decoded, every secret hidden. */
 static char *
 snippet_from_body (const char         *text,
                    const char * const *secrets)
 {
   g_autoptr(GString) plain = g_string_new (NULL);
-  const char *p = text;
+  /* The whole body, before reading stops anywhere: the limit below could
+   * otherwise fall inside an echoed secret and leave most of it. */
+  g_autofree char *scrubbed = bgpt_scrub (text, secrets);
+  const char *p = scrubbed;
 
   while (*p != '\0' && plain->len < 8 * MAX_SNIPPET_CHARS)
     {
@@ -258,69 +345,19 @@ snippet_from_body (const char         *text,
   return clean_text (plain->str, plain->len, MAX_SNIPPET_CHARS, secrets);
 }
 
-/* json-glib parses recursively: refuse deep nesting before it can exhaust
- * the stack. */
-static gboolean
-json_depth_is_sane (const char *text)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (*p == '\\')
-            escaped = TRUE;
-          else if (*p == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (*p)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '{':
-        case '[':
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-          break;
-        case '}':
-        case ']':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-
-  return TRUE;
-}
-
 /* The body as a JSON object, or NULL for anything else. */
 static JsonObject *
 parse_json_object (const char *text)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char *start = text;
 
   while (g_ascii_isspace (*start))
     start++;
-  if (*start != '{' || !json_depth_is_sane (start))
+  if (*start != '{')
     return NULL;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, start, -1, NULL))
-    return NULL;
-
-  root = json_parser_steal_root (parser);
+  root = bgpt_json_parse (start, -1, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 

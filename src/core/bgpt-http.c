@@ -14,6 +14,10 @@
 #include "bgpt-validation.h"
 
 #define READ_CHUNK_SIZE (64 * 1024)
+/* A request waiting for a connection slot gives up after this many
+ * timeouts: the requests before it are bounded, so this never fires unless
+ * libsoup stalls. */
+#define QUEUE_TIMEOUT_FACTOR 4
 
 struct _BgptHttp
 {
@@ -243,12 +247,16 @@ typedef struct
   GCancellable     *caller_cancellable;
   gulong            caller_cancelled_id;
   gulong            accept_certificate_id;
+  gulong            network_event_id;
+  gulong            starting_id;
   GSource          *timeout_source;
   gboolean          timed_out;
   guint             timeout_s;
   GInputStream     *stream;
   GByteArray       *body;
-  gint64            started_us;
+  gint64            started_us;     /* when the exchange began, not the queueing */
+  gboolean          exchange_started;
+  GMainContext     *context;        /* the task's, borrowed */
   BgptHttpResponse *response;
 } SendData;
 
@@ -264,6 +272,10 @@ send_data_free (SendData *data)
     g_cancellable_disconnect (data->caller_cancellable, data->caller_cancelled_id);
   if (data->accept_certificate_id != 0)
     g_signal_handler_disconnect (data->message, data->accept_certificate_id);
+  if (data->network_event_id != 0)
+    g_signal_handler_disconnect (data->message, data->network_event_id);
+  if (data->starting_id != 0)
+    g_signal_handler_disconnect (data->message, data->starting_id);
   g_clear_object (&data->message);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->caller_cancellable);
@@ -289,6 +301,46 @@ timeout_cb (gpointer user_data)
   g_clear_pointer (&data->timeout_source, g_source_unref);
   g_cancellable_cancel (data->cancellable);
   return G_SOURCE_REMOVE;
+}
+
+static void
+start_timer (SendData     *data,
+             guint         timeout_ms,
+             GMainContext *context)
+{
+  if (data->timeout_source != NULL)
+    {
+      g_source_destroy (data->timeout_source);
+      g_source_unref (data->timeout_source);
+    }
+  data->timeout_source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (data->timeout_source, timeout_cb, data, NULL);
+  g_source_set_static_name (data->timeout_source, "[bgpt] http timeout");
+  g_source_attach (data->timeout_source, context);
+}
+
+/* The message left libsoup's queue: a connection is being made for it
+ * (network-event) or an open one takes it (starting). From here on the
+ * time is the exchange's own, not that of the requests before it. */
+static void
+exchange_started_cb (SoupMessage *message,
+                     SendData    *data)
+{
+  if (data->exchange_started)
+    return;
+
+  data->exchange_started = TRUE;
+  data->started_us = g_get_monotonic_time ();
+  start_timer (data, data->timeout_s * 1000, data->context);
+}
+
+static void
+network_event_cb (SoupMessage        *message,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  SendData           *data)
+{
+  exchange_started_cb (message, data);
 }
 
 static gboolean
@@ -469,6 +521,7 @@ bgpt_http_send_async (BgptHttp            *self,
   data->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   data->timeout_s = self->timeout_s;
   data->started_us = g_get_monotonic_time ();
+  data->context = g_task_get_context (task);
   data->response = g_new0 (BgptHttpResponse, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
@@ -500,11 +553,15 @@ bgpt_http_send_async (BgptHttp            *self,
   data->accept_certificate_id = g_signal_connect (message, "accept-certificate",
                                                   G_CALLBACK (accept_certificate_cb), data);
 
-  /* libsoup's own timeout stops at the headers; this one covers the body. */
-  data->timeout_source = g_timeout_source_new (self->timeout_s * 1000);
-  g_source_set_callback (data->timeout_source, timeout_cb, data, NULL);
-  g_source_set_static_name (data->timeout_source, "[bgpt] http timeout");
-  g_source_attach (data->timeout_source, g_task_get_context (task));
+  data->network_event_id = g_signal_connect (message, "network-event",
+                                              G_CALLBACK (network_event_cb), data);
+  data->starting_id = g_signal_connect (message, "starting",
+                                        G_CALLBACK (exchange_started_cb), data);
+
+  /* libsoup's own timeout stops at the headers; ours covers the body and
+   * starts with the exchange (exchange_started_cb). Until then a request
+   * waits for a connection slot: bounded too, more generously. */
+  start_timer (data, QUEUE_TIMEOUT_FACTOR * self->timeout_s * 1000, data->context);
 
   soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT,
                            data->cancellable, send_cb, g_steal_pointer (&task));

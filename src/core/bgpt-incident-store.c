@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,9 +20,12 @@
 
 #include "bgpt-incident-private.h"
 #include "bgpt-incident-store.h"
+#include "bgpt-json.h"
 
 #define FILE_VERSION 1
 #define DEFAULT_SAVE_DELAY_MS 500
+/* Enough to find last week's damaged file, not a pile of them. */
+#define MAX_CORRUPT_COPIES 3
 
 /* Shared with the worker threads, so that a write finishing after the store
  * is gone is harmless and writes land in order: a write of an older
@@ -32,6 +36,19 @@ typedef struct
   GMutex           mutex;
   char            *path;
   guint64          written_generation;
+
+  /* What this process removed, so that merging another writer's file
+   * does not bring it back. Under forget_mutex: the main thread adds to it
+   * while a write may wait for the other writer. */
+  GMutex           forget_mutex;
+  GHashTable      *forgotten_ids;
+  GHashTable      *forgotten_accounts;
+  gint64           cleared_before;  /* resolved before this: cleared */
+
+  /* A digest of the file as this store last read or wrote it, when it held
+   * only what the store has in memory: while the file still matches, nobody
+   * else wrote it and there is nothing to merge. Under mutex. */
+  char            *written_digest;
 } Writer;
 
 struct _BgptIncidentStore
@@ -89,7 +106,10 @@ writer_new (const char *path)
 
   g_atomic_ref_count_init (&writer->ref_count);
   g_mutex_init (&writer->mutex);
+  g_mutex_init (&writer->forget_mutex);
   writer->path = g_strdup (path);
+  writer->forgotten_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  writer->forgotten_accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return writer;
 }
 
@@ -106,9 +126,241 @@ writer_unref (Writer *writer)
   if (g_atomic_ref_count_dec (&writer->ref_count))
     {
       g_mutex_clear (&writer->mutex);
+      g_mutex_clear (&writer->forget_mutex);
+      g_hash_table_unref (writer->forgotten_ids);
+      g_hash_table_unref (writer->forgotten_accounts);
+      g_free (writer->written_digest);
       g_free (writer->path);
       g_free (writer);
     }
+}
+
+static void
+writer_forget (Writer     *writer,
+               GHashTable *table,
+               const char *key)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->forget_mutex);
+
+  g_hash_table_add (table, g_strdup (key));
+}
+
+static void
+writer_forget_resolved (Writer *writer,
+                        gint64  before)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->forget_mutex);
+
+  writer->cleared_before = MAX (writer->cleared_before, before);
+}
+
+/* An advisory lock on the state directory, for as long as the returned
+ * descriptor is open: another instance (another session bus, another
+ * login) reads, merges and writes the history in turn. -1 when the
+ * directory cannot be opened; then going on unlocked beats not saving. */
+static int
+lock_directory (const char *directory)
+{
+  int fd = g_open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    return -1;
+
+  while (flock (fd, LOCK_EX) != 0)
+    {
+      if (errno != EINTR)
+        {
+          g_debug ("Could not lock %s: %s", directory, g_strerror (errno));
+          break;
+        }
+    }
+  return fd;
+}
+
+static void
+unlock_directory (int fd)
+{
+  if (fd >= 0)
+    g_close (fd, NULL);
+}
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Whether an incident found only in the file on disk, written there by
+ * another instance, stays: not when this one removed it. */
+static gboolean
+keeps_foreign (Writer     *writer,
+               JsonObject *incident)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->forget_mutex);
+  const char *id = string_member (incident, "id");
+  const char *account = string_member (incident, "account");
+  const char *state = string_member (incident, "state");
+  JsonNode *resolved = json_object_get_member (incident, "resolved_at");
+  gint64 resolved_at = 0;
+
+  if (resolved != NULL && JSON_NODE_HOLDS_VALUE (resolved) &&
+      json_node_get_value_type (resolved) == G_TYPE_INT64)
+    resolved_at = json_node_get_int (resolved);
+
+  if (id == NULL || g_hash_table_contains (writer->forgotten_ids, id))
+    return FALSE;
+  if (account != NULL && g_hash_table_contains (writer->forgotten_accounts, account))
+    return FALSE;
+  if (g_strcmp0 (state, "resolved") == 0 && resolved_at < writer->cleared_before)
+    return FALSE;
+  return TRUE;
+}
+
+static JsonArray *
+incidents_of (JsonNode *root)
+{
+  JsonNode *incidents;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  incidents = json_object_get_member (json_node_get_object (root), "incidents");
+  if (incidents == NULL || !JSON_NODE_HOLDS_ARRAY (incidents))
+    return NULL;
+  return json_node_get_array (incidents);
+}
+
+/* @contents with the incidents that another instance saved to the file
+ * since this one read it. NULL when there is nothing to add: no file, a
+ * file this version cannot read (the load moved it aside or will), or no
+ * incident of another instance. */
+static char *
+merge_with_file (Writer     *writer,
+                 const char *on_disk,
+                 gsize       on_disk_length,
+                 const char *contents,
+                 gsize       length,
+                 gsize      *merged_length)
+{
+  g_autoptr(JsonNode) theirs = NULL;
+  g_autoptr(JsonNode) ours = NULL;
+  g_autoptr(GHashTable) our_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonArray) merged = NULL;
+  g_autoptr(JsonObject) document = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *their_incidents;
+  JsonArray *our_incidents;
+  guint added = 0;
+
+  theirs = bgpt_json_parse (on_disk, on_disk_length, NULL);
+  their_incidents = incidents_of (theirs);
+  if (their_incidents == NULL ||
+      json_object_get_int_member_with_default (json_node_get_object (theirs), "version", 0) != FILE_VERSION)
+    return NULL;
+
+  ours = bgpt_json_parse (contents, length, NULL);
+  our_incidents = incidents_of (ours);
+  g_return_val_if_fail (our_incidents != NULL, NULL);
+
+  /* Parsed nodes are immutable: the merge is a new array. */
+  merged = json_array_sized_new (json_array_get_length (our_incidents));
+  for (guint i = 0; i < json_array_get_length (our_incidents); i++)
+    {
+      JsonNode *element = json_array_get_element (our_incidents, i);
+
+      g_hash_table_add (our_ids, (gpointer) string_member (json_node_get_object (element), "id"));
+      json_array_add_element (merged, json_node_copy (element));
+    }
+
+  for (guint i = 0; i < json_array_get_length (their_incidents); i++)
+    {
+      JsonNode *element = json_array_get_element (their_incidents, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      id = string_member (json_node_get_object (element), "id");
+      if (id == NULL || g_hash_table_contains (our_ids, id) ||
+          !keeps_foreign (writer, json_node_get_object (element)))
+        continue;
+
+      json_array_add_element (merged, json_node_copy (element));
+      added++;
+    }
+
+  if (added == 0)
+    return NULL;
+
+  document = json_object_new ();
+  json_object_set_int_member (document, "version", FILE_VERSION);
+  json_object_set_array_member (document, "incidents", g_steal_pointer (&merged));
+  root = json_node_init_object (json_node_alloc (), document);
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, merged_length);
+}
+
+/* Temporary file, fsync, rename: a crash leaves either the old or the new
+ * history, never a mix. 0600 set explicitly: error messages from the APIs
+ * may name the customer's organization, and an older file's mode must not
+ * carry over (GLib ≥ 2.84 keeps it in g_file_set_contents_full()). */
+static gboolean
+replace_file (const char  *path,
+              const char  *contents,
+              gsize        length,
+              GError     **error)
+{
+  g_autofree char *temporary = g_strconcat (path, ".XXXXXX", NULL);
+  int saved_errno = 0;
+  gsize written = 0;
+  int fd;
+
+  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      goto failed;
+    }
+
+  if (fchmod (fd, 0600) != 0)
+    saved_errno = errno;
+
+  while (saved_errno == 0 && written < length)
+    {
+      gssize n = write (fd, contents + written, length - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        saved_errno = errno;
+      else
+        written += n;
+    }
+
+  if (saved_errno == 0 && fsync (fd) != 0)
+    saved_errno = errno;
+  if (!g_close (fd, NULL) && saved_errno == 0)
+    saved_errno = EIO;
+  if (saved_errno == 0 && g_rename (temporary, path) != 0)
+    saved_errno = errno;
+  if (saved_errno == 0)
+    return TRUE;
+
+  g_unlink (temporary);
+
+failed:
+  g_set_error (error, BGPT_INCIDENT_STORE_ERROR, BGPT_INCIDENT_STORE_ERROR_WRITE,
+               _("Could not save the incident history to “%s”: %s"),
+               path, g_strerror (saved_errno));
+  return FALSE;
 }
 
 static gboolean
@@ -120,7 +372,12 @@ writer_write (Writer      *writer,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->mutex);
   g_autofree char *directory = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *merged = NULL;
+  g_autofree char *on_disk = NULL;
+  gsize merged_length = 0;
+  gsize on_disk_length = 0;
+  gboolean written;
+  int lock;
 
   if (generation <= writer->written_generation)
     return TRUE;
@@ -136,21 +393,34 @@ writer_write (Writer      *writer,
       return FALSE;
     }
 
-  /* CONSISTENT: a temporary file, fsync, rename; a crash leaves either the
-   * old or the new history, never a mix. 0600: error messages from the
-   * APIs may name the customer's organization. */
-  if (!g_file_set_contents_full (writer->path, contents, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                 &local_error))
+  /* Read, merge and write under the lock: what another instance saved
+   * in between is kept, not overwritten. */
+  lock = lock_directory (directory);
+  if (g_file_get_contents (writer->path, &on_disk, &on_disk_length, NULL) &&
+      on_disk_length <= BGPT_INCIDENT_STORE_MAX_FILE_SIZE)
     {
-      g_set_error (error, BGPT_INCIDENT_STORE_ERROR, BGPT_INCIDENT_STORE_ERROR_WRITE,
-                   _("Could not save the incident history to “%s”: %s"),
-                   writer->path, local_error->message);
-      return FALSE;
-    }
+      g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                             (const guchar *) on_disk, on_disk_length);
 
-  writer->written_generation = generation;
-  return TRUE;
+      if (g_strcmp0 (digest, writer->written_digest) != 0)
+        merged = merge_with_file (writer, on_disk, on_disk_length, contents, length, &merged_length);
+    }
+  if (merged != NULL)
+    written = replace_file (writer->path, merged, merged_length, error);
+  else
+    written = replace_file (writer->path, contents, length, error);
+  /* Only a file of this store's own incidents can be skipped next time:
+   * one with another's merged in must be merged again, or the next save,
+   * made from memory, would drop them. */
+  g_clear_pointer (&writer->written_digest, g_free);
+  if (written && merged == NULL)
+    writer->written_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                          (const guchar *) contents, length);
+  unlock_directory (lock);
+
+  if (written)
+    writer->written_generation = generation;
+  return written;
 }
 
 /* GListModel */
@@ -411,6 +681,7 @@ remove_at (BgptIncidentStore *self,
 {
   BgptIncident *incident = g_ptr_array_index (self->incidents, position);
 
+  writer_forget (self->writer, self->writer->forgotten_ids, bgpt_incident_get_id (incident));
   g_hash_table_remove (self->by_id, bgpt_incident_get_id (incident));
   g_ptr_array_remove_index (self->incidents, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
@@ -628,6 +899,7 @@ bgpt_incident_store_clear_resolved (BgptIncidentStore *self)
 
   g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
 
+  writer_forget_resolved (self->writer, g_get_real_time () + 1);
   for (guint i = self->incidents->len; i > 0; i--)
     {
       if (!bgpt_incident_is_open (g_ptr_array_index (self->incidents, i - 1)))
@@ -652,6 +924,7 @@ bgpt_incident_store_remove_account (BgptIncidentStore *self,
   g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
   g_return_val_if_fail (account_id != NULL, 0);
 
+  writer_forget (self->writer, self->writer->forgotten_accounts, account_id);
   for (guint i = self->incidents->len; i > 0; i--)
     {
       BgptIncident *incident = g_ptr_array_index (self->incidents, i - 1);
@@ -721,6 +994,7 @@ typedef struct
   char       *backup_path;
   GError     *error;       /* the whole file was bad */
   gboolean    read_only;
+  char       *loaded_digest; /* of the file read, when it was read whole */
 } LoadResult;
 
 static void
@@ -729,6 +1003,7 @@ load_result_free (LoadResult *result)
   g_free (result->path);
   g_clear_pointer (&result->incidents, g_ptr_array_unref);
   g_free (result->backup_path);
+  g_free (result->loaded_digest);
   g_clear_error (&result->error);
   g_free (result);
 }
@@ -911,10 +1186,9 @@ static void
 parse_document (LoadResult *result,
                 GByteArray *bytes)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GHashTable) seen_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
-  JsonNode *root;
   JsonObject *document;
   JsonNode *version;
   JsonNode *incidents;
@@ -932,14 +1206,14 @@ parse_document (LoadResult *result,
       return;
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) bytes->data, bytes->len, &error))
+  root = bgpt_json_parse ((const char *) bytes->data, bytes->len, &error);
+  if (root == NULL)
     {
       reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, error->message);
       return;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       reject_file (result, BGPT_INCIDENT_STORE_ERROR_CORRUPT, "not a JSON object");
       return;
@@ -1012,6 +1286,83 @@ parse_document (LoadResult *result,
     }
 }
 
+/* Names in the directory of @path that start with its name and @infix. */
+static GPtrArray *
+list_siblings (const char *path,
+               const char *infix)
+{
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (basename, infix, NULL);
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      g_ptr_array_add (names, g_build_filename (directory, name, NULL));
+
+  return names;
+}
+
+static void
+remove_file (const char *path)
+{
+  if (g_unlink (path) != 0)
+    g_debug ("Could not remove %s: %s", path, g_strerror (errno));
+}
+
+/* The temporaries (path.XXXXXX) of writes killed before their rename. */
+static void
+remove_leftovers (const char *path)
+{
+  g_autoptr(GPtrArray) siblings = list_siblings (path, ".");
+  gsize path_length = strlen (path);
+
+  for (guint i = 0; i < siblings->len; i++)
+    {
+      const char *sibling = g_ptr_array_index (siblings, i);
+      const char *suffix = sibling + path_length + 1;
+      struct stat st;
+      gboolean temporary = strlen (suffix) == 6;
+
+      for (const char *p = suffix; temporary && *p != '\0'; p++)
+        temporary = g_ascii_isalnum (*p);
+
+      if (temporary && g_lstat (sibling, &st) == 0 && S_ISREG (st.st_mode))
+        remove_file (sibling);
+    }
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The newest few files moved aside stay, older ones go: a file that is
+ * damaged at every start must not fill the disk. Their names sort by time. */
+static void
+prune_corrupt_copies (const char *path)
+{
+  g_autoptr(GPtrArray) copies = list_siblings (path, ".corrupt-");
+  guint n_files = 0;
+
+  g_ptr_array_sort (copies, compare_names);
+  for (guint i = copies->len; i > 0; i--)
+    {
+      const char *copy = g_ptr_array_index (copies, i - 1);
+      struct stat st;
+
+      /* A directory moved aside is left to the person who made it. */
+      if (g_lstat (copy, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+      if (++n_files > MAX_CORRUPT_COPIES)
+        remove_file (copy);
+    }
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -1020,9 +1371,11 @@ load_thread (GTask        *task,
 {
   LoadResult *result = task_data;
   g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *directory = NULL;
   BgptIncidentStoreError code = BGPT_INCIDENT_STORE_ERROR_CORRUPT;
   const char *reason = NULL;
   gboolean missing;
+  int lock;
 
   /* Once the file may be moved aside, finish, so that the move is reported. */
   if (g_cancellable_is_cancelled (cancellable))
@@ -1036,10 +1389,22 @@ load_thread (GTask        *task,
 
   result->incidents = g_ptr_array_new_with_free_func (g_object_unref);
 
+  /* Under the lock: another instance's write is not a leftover, and the
+   * file it is renaming into place is not moved aside half-seen. */
+  directory = g_path_get_dirname (result->path);
+  lock = lock_directory (directory);
+  remove_leftovers (result->path);
+
   if (!read_bounded (result->path, &bytes, &code, &reason, &missing))
     reject_file (result, code, reason);
   else if (!missing)
     parse_document (result, bytes);
+
+  if (result->backup_path != NULL)
+    prune_corrupt_copies (result->path);
+  else if (!missing && result->error == NULL)
+    result->loaded_digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes->data, bytes->len);
+  unlock_directory (lock);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -1113,6 +1478,12 @@ load_done (GObject      *object,
 
   self->loaded = TRUE;
   self->read_only = result->read_only;
+  /* What was read is all in memory: until someone else writes the file,
+   * a save has nothing to merge. */
+  g_mutex_lock (&self->writer->mutex);
+  if (self->writer->written_digest == NULL)
+    self->writer->written_digest = g_steal_pointer (&result->loaded_digest);
+  g_mutex_unlock (&self->writer->mutex);
   self->n_skipped = result->n_skipped;
 
   g_clear_pointer (&self->load_error, g_free);

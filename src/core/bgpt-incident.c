@@ -725,6 +725,18 @@ bgpt_incident_to_json (BgptIncident *self,
   json_builder_end_object (builder);
 }
 
+static void
+remask (char **text)
+{
+  char *masked;
+
+  if (*text == NULL)
+    return;
+  masked = bgpt_scrub (*text, NULL);
+  g_free (*text);
+  *text = masked;
+}
+
 typedef enum
 {
   FIELD_REQUIRED,
@@ -880,6 +892,11 @@ bgpt_incident_new_from_json (JsonObject  *object,
     FAIL ("bad retry_after_s");
   if (!read_string (object, "detail", FIELD_OPTIONAL, &self->detail))
     FAIL ("bad detail");
+
+  /* A history written before the API's masked echo (sk-ab***wxyz) was
+   * shown as the app's own mask may still hold it. */
+  remask (&self->api_message);
+  remask (&self->detail);
 
 #undef FAIL
 

@@ -22,8 +22,9 @@
 /* A rate-limited check without Retry-After backs off from this, doubling. */
 #define RATE_LIMIT_MIN_BACKOFF_S 60
 #define RATE_LIMIT_MAX_BACKOFF_S 3600
-/* A Retry-After beyond a day is a server's mistake, not a reason to stop. */
-#define RETRY_AFTER_MAX_S (24 * 3600)
+/* Longer than an hour is a server's mistake, not a reason to stop
+ * watching: rate limits reset by the minute. */
+#define RETRY_AFTER_MAX_S 3600
 /* Accounts in flight at once: their checks run concurrently on the
  * account's own session, so at most 4 sockets each, 256 in all, well under
  * the usual limit of 1024 descriptors. 64 lets a round of 100 accounts take
@@ -69,6 +70,7 @@ struct _BgptMonitorCheck
   gint64            last_finished;
   gint64            last_not_passed;  /* its latest failed or blocked result */
   guint             rate_limited;   /* consecutive rate-limit answers */
+  gboolean          wait_overridden; /* the user went past not_before once */
   gboolean          confirm;        /* the user asked: the next result is definitive */
   gboolean          quiet;          /* its incident is not announced yet (see record_result) */
 };
@@ -297,6 +299,13 @@ bgpt_monitor_check_get_checked_at (BgptMonitorCheck *self)
 {
   g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
   return self->checked_at;
+}
+
+gint64
+bgpt_monitor_check_get_not_before (BgptMonitorCheck *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
+  return self->not_before;
 }
 
 guint
@@ -820,6 +829,14 @@ evaluate_thresholds (BgptMonitor      *self,
 }
 
 
+/* Retry-After means "come back later" only on these: on another failure
+ * it is a proxy's or a server's noise, and must not stop the watch. */
+static gboolean
+asks_to_wait (const BgptDiagnosis *diagnosis)
+{
+  return diagnosis->http_status == 429 || diagnosis->http_status == 503;
+}
+
 static void
 record_result (BgptMonitor         *self,
                BgptMonitorCheck    *check,
@@ -897,9 +914,13 @@ record_result (BgptMonitor         *self,
           wait_s = MIN ((gint64) RATE_LIMIT_MIN_BACKOFF_S << MIN (check->rate_limited - 1, 6),
                         RATE_LIMIT_MAX_BACKOFF_S);
         }
-      if (diagnosis->retry_after_s >= 0)
+      if (diagnosis->retry_after_s >= 0 && asks_to_wait (diagnosis))
         wait_s = MAX (wait_s, MIN (diagnosis->retry_after_s, RETRY_AFTER_MAX_S));
     }
+
+  /* A wait the user went past is spent once nothing asks to wait again. */
+  if (wait_s == 0)
+    check->wait_overridden = FALSE;
 
   check->due = now + (gint64) interval_after_result (self, check) * USEC_PER_SEC;
   check->not_before = now + wait_s * USEC_PER_SEC;
@@ -1733,6 +1754,8 @@ void
 bgpt_monitor_confirm_now (BgptMonitor *self,
                           const char  *account_id)
 {
+  gint64 now = g_get_monotonic_time ();
+
   g_return_if_fail (BGPT_IS_MONITOR (self));
 
   for (guint i = 0; i < self->accounts->len; i++)
@@ -1742,7 +1765,18 @@ bgpt_monitor_confirm_now (BgptMonitor *self,
       if (account_id != NULL && g_strcmp0 (account->id, account_id) != 0)
         continue;
       for (guint j = 0; j < account->checks->len; j++)
-        ((BgptMonitorCheck *) g_ptr_array_index (account->checks, j))->confirm = TRUE;
+        {
+          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
+
+          check->confirm = TRUE;
+          /* Someone asked: one request goes past a server's wait, not a
+           * loop of them. */
+          if (check->not_before > now && !check->wait_overridden)
+            {
+              check->not_before = 0;
+              check->wait_overridden = TRUE;
+            }
+        }
     }
   bgpt_monitor_check_now (self, account_id);
 }

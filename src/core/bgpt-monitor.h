@@ -41,6 +41,9 @@ const BgptDiagnosis *bgpt_monitor_check_get_diagnosis    (BgptMonitorCheck *self
 /* Unix time in microseconds of the latest result; 0 before the first. */
 gint64               bgpt_monitor_check_get_checked_at   (BgptMonitorCheck *self);
 /* Consecutive failures, consecutive successes. */
+/* Monotonic time before which a server asked not to be called again
+ * (Retry-After on a 429 or 503) or a rate limit backs off; 0 when none. */
+gint64               bgpt_monitor_check_get_not_before   (BgptMonitorCheck *self);
 guint                bgpt_monitor_check_get_failures     (BgptMonitorCheck *self);
 guint                bgpt_monitor_check_get_successes    (BgptMonitorCheck *self);
 /* The id of the open incident this check raised, or NULL. */
@@ -84,7 +87,9 @@ void             bgpt_monitor_check_now           (BgptMonitor           *self,
  * now", the window's first check): the next result of each check is
  * definitive. A failure raises (or updates) its incident at once and a
  * success resolves it, whatever the thresholds; background checks keep
- * them. Offline, the checks stay marked until they can run. */
+ * them. Offline, the checks stay marked until they can run. It goes past
+ * a server's Retry-After (or a rate-limit back-off) once; asked again
+ * before anything else answered, it waits like check_now. */
 void             bgpt_monitor_confirm_now         (BgptMonitor           *self,
                                                    const char            *account_id);
 /* The inputs the account is watched with (secrets included: never show

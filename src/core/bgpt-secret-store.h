@@ -44,6 +44,10 @@ const SecretSchema *bgpt_secret_store_get_schema       (void);
 /* Zeroes @secret before freeing it. NULL is fine. */
 void                bgpt_secret_free                   (char               *secret);
 
+/* How long the app's windows wait for the keyring (a locked keyring after
+ * an automatic login, a prompt nobody answers) before they say so. */
+#define BGPT_SECRET_STORE_UI_TIMEOUT_S 60
+
 BgptSecretStore    *bgpt_secret_store_new              (void);
 /* Seconds an operation may take before it fails as unavailable (a prompt
  * nobody answers, a keyring that hangs); 0, the default, waits forever. */

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bgpt-http.h"
+#include "bgpt-json.h"
 #include "bgpt-status-page.h"
 
 /* The summary lists every component; only the API's matter to ByteGPT,
@@ -279,11 +280,10 @@ static BgptStatusReport *
 parse_response (const BgptHttpResponse *response)
 {
   g_autoptr(BgptStatusReport) report = unknown_report ();
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   const char *data;
   gsize size;
-  JsonNode *root;
   JsonNode *components;
 
   if (response->error != NULL)
@@ -306,15 +306,14 @@ parse_response (const BgptHttpResponse *response)
       return g_steal_pointer (&report);
     }
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, size, &error))
+  root = bgpt_json_parse (data, size, &error);
+  if (root == NULL)
     {
       g_debug ("Status page body is not JSON: %s", error->message);
       return g_steal_pointer (&report);
     }
 
-  root = json_parser_get_root (parser);
-  components = root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+  components = JSON_NODE_HOLDS_OBJECT (root)
                ? json_object_get_member (json_node_get_object (root), "components") : NULL;
   if (components == NULL || !JSON_NODE_HOLDS_ARRAY (components))
     {

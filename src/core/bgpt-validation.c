@@ -333,3 +333,9 @@ bgpt_validate_base_url (const char  *url,
 
   return TRUE;
 }
+
+gboolean
+bgpt_base_url_is_unencrypted (const char *url)
+{
+  return url != NULL && g_ascii_strncasecmp (url, "http://", strlen ("http://")) == 0;
+}

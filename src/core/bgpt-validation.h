@@ -43,5 +43,10 @@ gboolean bgpt_validate_model             (const char  *model,
 /* https://, or http:// only to a loopback host; no userinfo, query or fragment. */
 gboolean bgpt_validate_base_url          (const char  *url,
                                           GError     **error);
+/* Whether what goes to @url travels unencrypted: a plain http:// address
+ * (bgpt_validate_base_url() allows it for loopback hosts only, for tests and
+ * local proxies). Whatever listens on that port first, possibly a program of
+ * another user, reads the key. */
+gboolean bgpt_base_url_is_unencrypted    (const char  *url);
 
 G_END_DECLS

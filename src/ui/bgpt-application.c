@@ -16,6 +16,7 @@
 #include "bgpt-account-store.h"
 #include "bgpt-i18n.h"
 #include "bgpt-preferences.h"
+#include "bgpt-process.h"
 #include "bgpt-remediation.h"
 #include "bgpt-resources.h"
 #include "bgpt-secret-dialog.h"
@@ -37,6 +38,11 @@ struct _BgptApplication
   GNetworkMonitor   *network;
   gboolean           recheck_when_active;
 
+  /* app.check-now, which any program of the user can call: one round per
+   * CHECK_NOW_MIN_INTERVAL_S, the calls in between folded into one. */
+  gint64             last_check_now;
+  guint              check_now_source;
+
   /* A round the user asked for: over once the monitor has nothing in
    * flight (::checks-finished). */
   gboolean           round_pending;
@@ -50,6 +56,11 @@ struct _BgptApplication
   BgptIncidentStore *user_incidents;
   gboolean           demo_requested;
 };
+
+/* A round of checks the user asked for costs a request per check to
+ * OpenAI and Kommo (which blocks an IP that keeps asking): a loop of
+ * app.check-now calls must not become a loop of requests. */
+#define CHECK_NOW_MIN_INTERVAL_S 10
 
 G_DEFINE_FINAL_TYPE (BgptApplication, bgpt_application, ADW_TYPE_APPLICATION)
 
@@ -314,12 +325,38 @@ on_accounts_changed (BgptApplication *self)
 
 /* Actions */
 
+static gboolean
+on_check_now_due (gpointer user_data)
+{
+  BgptApplication *self = user_data;
+
+  self->check_now_source = 0;
+  self->last_check_now = g_get_monotonic_time ();
+  bgpt_application_check_now (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 check_now_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  bgpt_application_check_now (BGPT_APPLICATION (user_data));
+  BgptApplication *self = user_data;
+  gint64 next = self->last_check_now + CHECK_NOW_MIN_INTERVAL_S * G_USEC_PER_SEC;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->check_now_source != 0)
+    return;
+
+  if (self->last_check_now == 0 || now >= next)
+    {
+      on_check_now_due (self);
+      return;
+    }
+
+  self->check_now_source = g_timeout_add ((guint) ((next - now + 999) / 1000), on_check_now_due, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->check_now_source),
+                            "[bgpt] check now");
 }
 
 static void
@@ -371,10 +408,11 @@ open_uri_action (GSimpleAction *action,
 #endif
   BgptWindow *window = get_window (self);
 
-  /* Only the catalog's web pages: never a file or another scheme. */
-  if (!g_str_has_prefix (uri, "https://"))
+  /* Only the pages the app links to: never a file, another scheme or
+   * whatever address another program of the user passes over D-Bus. */
+  if (!bgpt_remediation_uri_is_known (uri))
     {
-      g_warning ("Refusing to open a link that is not https://");
+      g_message ("Refusing to open a link the app does not show");
       return;
     }
 
@@ -395,6 +433,11 @@ open_uri_action (GSimpleAction *action,
   gtk_uri_launcher_launch (launcher, window != NULL ? GTK_WINDOW (window) : NULL, NULL,
                            on_uri_launched, g_object_ref (self));
 #else
+  /* The browser does not inherit a key given to --check in the environment. */
+  if (context == NULL)
+    context = g_app_launch_context_new ();
+  bgpt_process_clean_launch_context (context);
+
   g_app_info_launch_default_for_uri_async (uri, context, NULL, on_uri_launched, g_object_ref (self));
 #endif
 }
@@ -414,32 +457,19 @@ show_incident_action (GSimpleAction *action,
     bgpt_window_show_incident (window, incident_id);
 }
 
-static BgptIncident *
-find_incident (BgptApplication *self,
-               const char      *incident_id)
-{
-  BgptIncident *newest;
-
-  if (incident_id != NULL && *incident_id != '\0')
-    return bgpt_incident_store_lookup (self->incidents, incident_id);
-
-  /* No id: the newest incident is the one being looked at. The store keeps
-   * its own reference. */
-  newest = g_list_model_get_item (G_LIST_MODEL (self->incidents), 0);
-  if (newest != NULL)
-    g_object_unref (newest);
-  return newest;
-}
-
 static void
 copy_details_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
   BgptApplication *self = user_data;
-  BgptIncident *incident = find_incident (self, g_variant_get_string (parameter, NULL));
+  const char *incident_id = g_variant_get_string (parameter, NULL);
+  BgptIncident *incident = NULL;
   g_autofree char *details = NULL;
 
+  /* Only a named incident that exists: the caller may be any program. */
+  if (*incident_id != '\0')
+    incident = bgpt_incident_store_lookup (self->incidents, incident_id);
   if (incident == NULL)
     {
       show_toast (self, _("There are no details to copy"));
@@ -449,6 +479,16 @@ copy_details_action (GSimpleAction *action,
   details = bgpt_incident_format_details (incident);
   gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), details);
   show_toast (self, _("Details copied: paste them in your message to support"));
+}
+
+/* The actions take account ids from any program of the user: only one
+ * that is stored counts. */
+static gboolean
+account_exists (BgptApplication *self,
+                const char      *account_id)
+{
+  return account_id != NULL && self->accounts != NULL &&
+         bgpt_account_store_lookup (self->accounts, account_id) != NULL;
 }
 
 static void
@@ -464,7 +504,7 @@ edit_secret_action (GSimpleAction *action,
   if (!bgpt_remediation_parse_secret_target (g_variant_get_string (parameter, NULL), &kind_name, &account_id) ||
       !bgpt_secret_kind_from_string (kind_name, &kind))
     {
-      g_warning ("Unknown secret kind in app.edit-secret");
+      g_message ("Refusing app.edit-secret for an unknown kind of secret");
       return;
     }
 
@@ -479,6 +519,12 @@ edit_secret_action (GSimpleAction *action,
       g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
 
       account_id = g_strdup (account_ids[0] != NULL ? account_ids[0] : "default");
+    }
+
+  if (!account_exists (self, account_id))
+    {
+      g_message ("Refusing app.edit-secret for an account that does not exist");
+      return;
     }
 
   bgpt_secret_dialog_present (GTK_WINDOW (ensure_window (self)), self, account_id, kind);
@@ -663,8 +709,20 @@ edit_account_action (GSimpleAction *action,
   const char *account_id = g_variant_get_string (parameter, NULL);
   g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
 
+  if (self->demo_mode != NULL)
+    {
+      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
+      return;
+    }
+
   if (*account_id == '\0')
     account_id = account_ids[0];
+
+  if (account_id != NULL && !account_exists (self, account_id))
+    {
+      g_message ("Refusing app.edit-account for an account that does not exist");
+      return;
+    }
 
   present_wizard (self, account_id);
 }
@@ -768,6 +826,11 @@ bgpt_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (bgpt_application_parent_class)->startup (application);
 
+  /* The windowed app never reads --check's variables; GtkUriLauncher
+   * (GTK ≥ 4.10) launches with a context of its own, so they leave the
+   * environment here, before any program is started. */
+  bgpt_process_unset_override_variables ();
+
   g_action_map_add_action_entries (G_ACTION_MAP (application),
                                    app_actions, G_N_ELEMENTS (app_actions),
                                    application);
@@ -779,6 +842,9 @@ bgpt_application_startup (GApplication *application)
   self->settings = g_object_ref (bgpt_account_store_get_settings (self->accounts));
   self->board = bgpt_check_board_new ();
   self->secrets = bgpt_secret_store_new ();
+  /* After an automatic login the keyring may stay locked: the window says
+   * so (keyring.unavailable) instead of waiting for ever. */
+  bgpt_secret_store_set_timeout (self->secrets, BGPT_SECRET_STORE_UI_TIMEOUT_S);
   bgpt_application_set_network_monitor (self, NULL);
 
   g_signal_connect_object (self->settings, "changed::accounts", G_CALLBACK (on_accounts_changed), self,
@@ -806,6 +872,7 @@ bgpt_application_shutdown (GApplication *application)
   g_autoptr(GError) error = NULL;
 
   g_clear_handle_id (&self->round_idle_id, g_source_remove);
+  g_clear_handle_id (&self->check_now_source, g_source_remove);
   end_demo (self);
   if (self->background != NULL)
     bgpt_background_stop (self->background);
@@ -821,6 +888,7 @@ bgpt_application_dispose (GObject *object)
   BgptApplication *self = BGPT_APPLICATION (object);
 
   g_clear_handle_id (&self->round_idle_id, g_source_remove);
+  g_clear_handle_id (&self->check_now_source, g_source_remove);
   g_clear_object (&self->background);
   g_clear_object (&self->demo_mode);
   g_clear_object (&self->user_settings);
@@ -867,6 +935,8 @@ bgpt_application_init (BgptApplication *self)
 BgptApplication *
 bgpt_application_new (void)
 {
+  /* Before any secret is read: a core dump would hold it. */
+  bgpt_process_forbid_core_dumps ();
   bgpt_i18n_init ();
 
   return g_object_new (BGPT_TYPE_APPLICATION,
@@ -902,6 +972,13 @@ bgpt_application_get_incident_store (BgptApplication *self)
 {
   g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
   return self->incidents;
+}
+
+BgptSecretStore *
+bgpt_application_get_secret_store (BgptApplication *self)
+{
+  g_return_val_if_fail (BGPT_IS_APPLICATION (self), NULL);
+  return self->secrets;
 }
 
 BgptAccountStore *

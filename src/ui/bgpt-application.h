@@ -26,6 +26,9 @@ GSettings         *bgpt_application_get_settings       (BgptApplication *self);
 BgptAccountStore  *bgpt_application_get_account_store  (BgptApplication *self);
 BgptCheckBoard    *bgpt_application_get_check_board    (BgptApplication *self);
 BgptIncidentStore *bgpt_application_get_incident_store (BgptApplication *self);
+/* The keyring the app reads; its operations give up after
+ * BGPT_SECRET_STORE_UI_TIMEOUT_S. */
+BgptSecretStore   *bgpt_application_get_secret_store   (BgptApplication *self);
 /* The monitor of the stored accounts; NULL in a demo process. */
 BgptMonitor       *bgpt_application_get_monitor        (BgptApplication *self);
 

@@ -106,3 +106,38 @@ bgpt_remediation_parse_secret_target (const char  *target,
   *account_id = is_set (colon + 1) ? g_strdup (colon + 1) : NULL;
   return **kind != '\0';
 }
+
+/* Links the app's own pages show besides the catalog's (the setup
+ * wizard's help links) and the provider's status page. */
+static const char * const page_links[] = {
+  "https://developers.kommo.com",
+  "https://platform.openai.com/api-keys",
+  "https://platform.openai.com/docs/models",
+  "https://developers.openai.com/api/docs/assistants/migration",
+  "https://status.openai.com",
+};
+
+gboolean
+bgpt_remediation_uri_is_known (const char *uri)
+{
+  const BgptCatalogEntry *entries;
+  gsize n_entries;
+
+  if (uri == NULL)
+    return FALSE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (page_links); i++)
+    if (g_str_equal (uri, page_links[i]))
+      return TRUE;
+
+  entries = bgpt_catalog_get_entries (&n_entries);
+  for (gsize i = 0; i < n_entries; i++)
+    for (guint j = 0; j < bgpt_catalog_entry_n_steps (&entries[i]); j++)
+      {
+        const char *remediation = entries[i].steps[j].remediation;
+
+        if (bgpt_catalog_remediation_is_uri (remediation) && g_str_equal (uri, remediation))
+          return TRUE;
+      }
+  return FALSE;
+}

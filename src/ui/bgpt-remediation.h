@@ -34,4 +34,9 @@ gboolean bgpt_remediation_parse_secret_target (const char  *target,
                                                char       **kind,
                                                char       **account_id);
 
+/* Whether @uri is one the app itself links to: a catalog step's page, one
+ * of the setup wizard's help pages or the provider's status page. Nothing
+ * else is opened by app.open-uri, which any program of the user can call. */
+gboolean bgpt_remediation_uri_is_known        (const char  *uri);
+
 G_END_DECLS

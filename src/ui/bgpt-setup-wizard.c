@@ -18,10 +18,6 @@
 #include "bgpt-validation.h"
 #include "bgpt-wizard-check-view.h"
 
-/* A keyring that does not answer within this time counts as unavailable,
- * so a prompt nobody sees cannot hang the wizard. */
-#define KEYRING_TIMEOUT_S 60
-
 static const char * const steps[] = {
   "welcome", "kommo", "openai", "assistant", "monitoring", "summary",
 };
@@ -295,6 +291,7 @@ set_hint (GtkLabel    *hint,
 {
   gtk_label_set_text (hint, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (hint), text != NULL && *text != '\0');
+  gtk_widget_remove_css_class (GTK_WIDGET (hint), "warning");
   if (is_error)
     {
       gtk_widget_add_css_class (GTK_WIDGET (hint), "error");
@@ -369,11 +366,28 @@ update_base_url_hint (AdwEntryRow *row,
                       GtkLabel    *hint)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 
-  if (optional_row_is_valid (row, bgpt_validate_base_url, &error))
-    set_hint (hint, row, NULL, FALSE);
+  if (!optional_row_is_valid (row, bgpt_validate_base_url, &error))
+    {
+      set_hint (hint, row, error->message, TRUE);
+    }
+  else if (bgpt_base_url_is_unencrypted (url))
+    {
+      /* Allowed for tests and local proxies, but the key then travels in
+       * clear to whatever listens on that port first. */
+      set_hint (hint, row,
+                _("Not encrypted: the key or token goes in clear text to whatever program "
+                  "listens on this port, possibly another user’s. Use plain http:// only "
+                  "for tests and local proxies."),
+                FALSE);
+      gtk_widget_remove_css_class (GTK_WIDGET (hint), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (hint), "warning");
+    }
   else
-    set_hint (hint, row, error->message, TRUE);
+    {
+      set_hint (hint, row, NULL, FALSE);
+    }
 }
 
 static void
@@ -1316,7 +1330,7 @@ bgpt_setup_wizard_constructed (GObject *object)
   if (self->secrets == NULL)
     {
       self->secrets = bgpt_secret_store_new ();
-      bgpt_secret_store_set_timeout (self->secrets, KEYRING_TIMEOUT_S);
+      bgpt_secret_store_set_timeout (self->secrets, BGPT_SECRET_STORE_UI_TIMEOUT_S);
     }
 
   /* A settings object of our own, so that delaying it keeps every write
