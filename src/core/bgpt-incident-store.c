@@ -184,18 +184,6 @@ unlock_directory (int fd)
     g_close (fd, NULL);
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* Whether an incident found only in the file on disk, written there by
  * another instance, stays: not when this one removed it. */
 static gboolean
@@ -203,9 +191,9 @@ keeps_foreign (Writer     *writer,
                JsonObject *incident)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&writer->forget_mutex);
-  const char *id = string_member (incident, "id");
-  const char *account = string_member (incident, "account");
-  const char *state = string_member (incident, "state");
+  const char *id = bgpt_json_object_get_string (incident, "id");
+  const char *account = bgpt_json_object_get_string (incident, "account");
+  const char *state = bgpt_json_object_get_string (incident, "state");
   JsonNode *resolved = json_object_get_member (incident, "resolved_at");
   gint64 resolved_at = 0;
 
@@ -274,7 +262,7 @@ merge_with_file (Writer     *writer,
     {
       JsonNode *element = json_array_get_element (our_incidents, i);
 
-      g_hash_table_add (our_ids, (gpointer) string_member (json_node_get_object (element), "id"));
+      g_hash_table_add (our_ids, (gpointer) bgpt_json_object_get_string (json_node_get_object (element), "id"));
       json_array_add_element (merged, json_node_copy (element));
     }
 
@@ -285,7 +273,7 @@ merge_with_file (Writer     *writer,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
-      id = string_member (json_node_get_object (element), "id");
+      id = bgpt_json_object_get_string (json_node_get_object (element), "id");
       if (id == NULL || g_hash_table_contains (our_ids, id) ||
           !keeps_foreign (writer, json_node_get_object (element)))
         continue;

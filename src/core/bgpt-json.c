@@ -252,3 +252,15 @@ bgpt_json_parse (const char  *text,
 
   return json_parser_steal_root (parser);
 }
+
+const char *
+bgpt_json_object_get_string (JsonObject *object,
+                             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

@@ -32,4 +32,10 @@ JsonNode *bgpt_json_parse       (const char  *text,
                                  gssize       length,
                                  GError     **error);
 
+/* The string member @name of @object, or NULL when it is absent or not a
+ * string (json-glib's own getter warns on a wrong type, and a server or a
+ * damaged file may send any type). */
+const char *bgpt_json_object_get_string (JsonObject  *object,
+                                         const char  *name);
+
 G_END_DECLS

@@ -176,18 +176,6 @@ names_api (const char *name)
   return FALSE;
 }
 
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* Statuspage's component status as an indicator, ranked from best to worst. */
 static const struct
 {
@@ -234,8 +222,8 @@ read_api_components (JsonArray        *components,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      id = member_string (json_node_get_object (node), "id");
-      if (id != NULL && names_api (member_string (json_node_get_object (node), "name")))
+      id = bgpt_json_object_get_string (json_node_get_object (node), "id");
+      if (id != NULL && names_api (bgpt_json_object_get_string (json_node_get_object (node), "name")))
         g_hash_table_add (api_groups, (gpointer) id);
     }
 
@@ -250,12 +238,12 @@ read_api_components (JsonArray        *components,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       component = json_node_get_object (node);
-      name = member_string (component, "name");
-      group_id = member_string (component, "group_id");
+      name = bgpt_json_object_get_string (component, "name");
+      group_id = bgpt_json_object_get_string (component, "group_id");
       if (!names_api (name) && (group_id == NULL || !g_hash_table_contains (api_groups, group_id)))
         continue;
 
-      rank = component_rank (member_string (component, "status"));
+      rank = component_rank (bgpt_json_object_get_string (component, "status"));
       if (rank < 0)
         unknown = TRUE;
       worst = MAX (worst, rank);
