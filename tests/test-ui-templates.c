@@ -17,6 +17,7 @@
 #include "ui/bgpt-incidents-view.h"
 #include "ui/bgpt-preferences.h"
 #include "ui/bgpt-setup-wizard.h"
+#include "ui/bgpt-spinner.h"
 #include "ui/bgpt-window.h"
 #include "ui/bgpt-wizard-check-view.h"
 #include "bgpt-resources.h"
@@ -73,6 +74,34 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* The templates' spinners are made in code, by libadwaita version. */
+static void
+test_spinner (void)
+{
+  GtkWidget *spinner = g_object_ref_sink (bgpt_spinner_new ());
+
+#if ADW_CHECK_VERSION (1, 6, 0)
+  g_assert_true (ADW_IS_SPINNER (spinner));
+#else
+  g_assert_true (GTK_IS_SPINNER (spinner));
+#endif
+  g_assert_false (gtk_widget_get_visible (spinner));
+
+  bgpt_spinner_set_active (spinner, TRUE);
+  g_assert_true (gtk_widget_get_visible (spinner));
+#if !ADW_CHECK_VERSION (1, 6, 0)
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+#endif
+
+  bgpt_spinner_set_active (spinner, FALSE);
+  g_assert_false (gtk_widget_get_visible (spinner));
+#if !ADW_CHECK_VERSION (1, 6, 0)
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+#endif
+
+  g_assert_finalize_object (spinner);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -90,6 +119,7 @@ main (int   argc,
       g_test_add_data_func (path, widget_types[i].get_type, test_template);
     }
   g_test_add_func ("/templates/help-overlay", test_help_overlay);
+  g_test_add_func ("/templates/spinner", test_spinner);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "bgpt-check-row.h"
 #include "bgpt-format.h"
+#include "bgpt-spinner.h"
 
 struct _BgptCheckRow
 {
@@ -19,7 +20,8 @@ struct _BgptCheckRow
   BgptCheckItem *item;
   const char    *state_css;
 
-  GtkSpinner    *spinner;
+  GtkWidget     *spinner;
+  GtkBox        *state_box;
   GtkImage      *state_icon;
   GtkLabel      *state_label;
   GtkButton     *incident_button;
@@ -118,8 +120,7 @@ bgpt_check_row_update (BgptCheckRow *self)
 
   gtk_image_set_from_icon_name (self->state_icon, bgpt_format_state_icon (state));
   gtk_widget_set_visible (GTK_WIDGET (self->state_icon), state != BGPT_CHECK_ITEM_CHECKING);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == BGPT_CHECK_ITEM_CHECKING);
-  gtk_spinner_set_spinning (self->spinner, state == BGPT_CHECK_ITEM_CHECKING);
+  bgpt_spinner_set_active (self->spinner, state == BGPT_CHECK_ITEM_CHECKING);
   gtk_label_set_label (self->state_label, state_text);
 
   if (self->state_css != NULL)
@@ -167,7 +168,7 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
   object_class->dispose = bgpt_check_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, incident_button);
@@ -177,6 +178,9 @@ static void
 bgpt_check_row_init (BgptCheckRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->spinner = bgpt_spinner_new ();
+  gtk_box_prepend (self->state_box, self->spinner);
 }
 
 GtkWidget *

@@ -15,6 +15,7 @@
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
 #include "bgpt-setup-wizard.h"
+#include "bgpt-spinner.h"
 #include "bgpt-validation.h"
 #include "bgpt-wizard-check-view.h"
 
@@ -1546,9 +1547,15 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
 static void
 bgpt_setup_wizard_init (BgptSetupWizard *self)
 {
+  GtkWidget *spinner;
   GtkWidget *toggle;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The saving box is what is shown and hidden; its spinner always turns. */
+  spinner = bgpt_spinner_new ();
+  bgpt_spinner_set_active (spinner, TRUE);
+  gtk_box_prepend (GTK_BOX (self->saving_box), spinner);
 
   self->cancellable = g_cancellable_new ();
   self->http = bgpt_http_new ();

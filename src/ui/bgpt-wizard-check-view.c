@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "bgpt-catalog.h"
+#include "bgpt-spinner.h"
 #include "bgpt-wizard-check-view.h"
 
 struct _BgptWizardCheckView
@@ -21,7 +22,8 @@ struct _BgptWizardCheckView
   GCancellable         *cancellable;
 
   GtkLabel             *heading_label;
-  GtkSpinner           *spinner;
+  GtkBox               *state_box;
+  GtkWidget            *spinner;
   GtkImage             *state_icon;
   GtkLabel             *title_label;
   GtkLabel             *cause_label;
@@ -91,8 +93,7 @@ show_state (BgptWizardCheckView  *self,
       break;
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == BGPT_WIZARD_CHECK_RUNNING);
-  gtk_spinner_set_spinning (self->spinner, state == BGPT_WIZARD_CHECK_RUNNING);
+  bgpt_spinner_set_active (self->spinner, state == BGPT_WIZARD_CHECK_RUNNING);
   gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon_name != NULL);
   if (icon_name != NULL)
     {
@@ -322,7 +323,7 @@ bgpt_wizard_check_view_class_init (BgptWizardCheckViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-wizard-check-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, heading_label);
-  gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, state_box);
   gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, title_label);
   gtk_widget_class_bind_template_child (widget_class, BgptWizardCheckView, cause_label);
@@ -335,6 +336,10 @@ static void
 bgpt_wizard_check_view_init (BgptWizardCheckView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->spinner = bgpt_spinner_new ();
+  gtk_widget_set_valign (self->spinner, GTK_ALIGN_START);
+  gtk_box_prepend (self->state_box, self->spinner);
 }
 
 GtkWidget *
