@@ -347,7 +347,7 @@ static const BgptCatalogEntry entries[] = {
 
 static const BgptCatalogReason reasons[] = {
   {
-    "openai.auth", "invalid_api_key",
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "invalid_api_key",
     N_("OpenAI does not recognise this API key: it is mistyped or incomplete, "
        "or it was revoked or deleted."),
     {
@@ -358,7 +358,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.auth", "missing_scopes",
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "missing_scopes",
     N_("The key is valid, but it is a restricted key without a permission this "
        "check needs; OpenAI names it in its message below. The key may still "
        "work for ByteGPT. A new key is not needed: give this key the missing "
@@ -370,7 +370,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.auth", "ip_not_authorized",
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "ip_not_authorized",
     N_("The OpenAI organization or project accepts API requests only from the "
        "IP addresses on its allowlist. The check runs from this computer, so "
        "the address OpenAI refused is this computer’s public IP address, not "
@@ -384,7 +384,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.auth", "account_deactivated",
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "account_deactivated",
     N_("OpenAI deactivated the account this API key belongs to. A new key will "
        "not help: only OpenAI support can tell why and reactivate the account."),
     {
@@ -395,7 +395,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.auth", "organization",
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "organization",
     N_("OpenAI says the key’s user is not in an organization, or that the "
        "organization sent with the request is not the key’s. This happens when "
        "someone was removed from the organization or project, or the "
@@ -410,7 +410,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "insufficient_quota",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "insufficient_quota",
     N_("The OpenAI organization ran out of prepaid credit or reached its "
        "monthly spend limit. Retrying does not help until credit is added or "
        "the limit is raised."),
@@ -424,7 +424,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "credit_balance_exhausted",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "credit_balance_exhausted",
     N_("The prepaid credit balance of the OpenAI organization is used up. "
        "Retrying does not help until credit is added."),
     {
@@ -435,7 +435,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "billing_not_active",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "billing_not_active",
     N_("OpenAI says billing is not active for this account: there is no valid "
        "payment method, or no credit was ever bought. Retrying does not help."),
     {
@@ -445,7 +445,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "organization_spend_limit_exceeded",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "organization_spend_limit_exceeded",
     N_("The OpenAI organization reached the spend limit set for it. Retrying "
        "does not help until the limit is raised or the next month begins."),
     {
@@ -456,7 +456,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "project_spend_limit_exceeded",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "project_spend_limit_exceeded",
     N_("The OpenAI project of this key reached the spend limit set for it. "
        "Retrying does not help until the limit is raised or the next month "
        "begins."),
@@ -468,7 +468,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.quota", "organization_usage_limit_exceeded",
+    BGPT_DIAGNOSIS_OPENAI_QUOTA, "organization_usage_limit_exceeded",
     N_("The OpenAI organization reached the usage limit of its usage tier. "
        "Retrying does not help until the limit is raised or the next month "
        "begins."),
@@ -480,7 +480,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.rate-limit", "slow_down",
+    BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT, "slow_down",
     N_("OpenAI asks to slow down because the traffic of this organization grew "
        "too fast, even if it is still within its rate limits. It is not "
        "OpenAI being slow: it passes when the traffic grows more gradually."),
@@ -494,7 +494,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.timeout", "server_is_overloaded",
+    BGPT_DIAGNOSIS_OPENAI_TIMEOUT, "server_is_overloaded",
     N_("OpenAI answered that its servers are overloaded at the moment. This is "
        "on OpenAI’s side, not ByteGPT’s, and usually passes on its own."),
     {
@@ -505,7 +505,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.assistant", "assistants_api_shut_down",
+    BGPT_DIAGNOSIS_OPENAI_ASSISTANT, "assistants_api_shut_down",
     N_("The ID is not mistyped: OpenAI switched off the whole Assistants API on "
        "2026-08-26, so no assistant ID works any more. ByteGPT has to be set to "
        "answer with a model through the Responses API. Reusable prompts are no "
@@ -520,7 +520,7 @@ static const BgptCatalogReason reasons[] = {
     },
   },
   {
-    "openai.assistant", "not_found",
+    BGPT_DIAGNOSIS_OPENAI_ASSISTANT, "not_found",
     N_("OpenAI found no assistant with this ID for this key: it may be "
        "mistyped, deleted, or belong to another project."),
     {

@@ -572,7 +572,7 @@ interval_after_result (BgptMonitor      *self,
 {
   /* Credit, billing and spend limits do not pass by retrying: no sooner
    * than the next round (the user's "check now" still goes at once). */
-  if (check->diagnosis != NULL && g_strcmp0 (check->diagnosis->error_id, "openai.quota") == 0)
+  if (check->diagnosis != NULL && g_strcmp0 (check->diagnosis->error_id, BGPT_DIAGNOSIS_OPENAI_QUOTA) == 0)
     return self->check_interval;
 
   switch (check->state)
