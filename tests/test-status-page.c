@@ -332,24 +332,12 @@ test_failure (Fixture       *fixture,
 static void
 test_refused (void)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(BgptStatusPage) page = NULL;
   g_autoptr(BgptStatusReport) report = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
 
   /* A port that was free a moment ago: nothing listens there. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_socket_close (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u", bgpt_test_closed_port ());
 
   page = bgpt_status_page_new (url);
   report = get_status (page);
