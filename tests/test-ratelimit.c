@@ -229,6 +229,10 @@ test_near_line (void)
     { G_MAXINT64, G_MAXINT64 / 10 + 1, FALSE },
   };
 
+  g_assert_cmpint (bgpt_rate_limit_part_near_below (&(BgptRateLimitPart) { TRUE, 5000, 0, -1 }), ==, 500);
+  g_assert_cmpint (bgpt_rate_limit_part_near_below (&(BgptRateLimitPart) { TRUE, 11, 0, -1 }), ==, 2);
+  g_assert_cmpint (bgpt_rate_limit_part_near_below (&(BgptRateLimitPart) { FALSE, 0, 0, -1 }), ==, 0);
+
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       BgptRateLimitPart part = { TRUE, cases[i].limit, cases[i].remaining, -1 };
@@ -237,6 +241,7 @@ test_near_line (void)
       g_test_message ("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
                       cases[i].remaining, cases[i].limit);
       g_assert_cmpint (bgpt_rate_limit_part_is_near (&part), ==, cases[i].near);
+      g_assert_cmpint (cases[i].remaining < bgpt_rate_limit_part_near_below (&part), ==, cases[i].near);
       g_assert_cmpint (bgpt_rate_limit_is_near (&rate_limit), ==, cases[i].near);
     }
 }

@@ -181,19 +181,25 @@ bgpt_rate_limit_is_known (const BgptRateLimit *rate_limit)
   return rate_limit != NULL && (rate_limit->requests.present || rate_limit->tokens.present);
 }
 
-gboolean
-bgpt_rate_limit_part_is_near (const BgptRateLimitPart *part)
+gint64
+bgpt_rate_limit_part_near_below (const BgptRateLimitPart *part)
 {
   gint64 quotient, rest;
 
   if (part == NULL || !part->present || part->limit <= 0)
-    return FALSE;
+    return 0;
 
-  /* remaining / limit < 10 / 100 without overflowing remaining * 100. */
+  /* limit × 10 / 100, rounded up, without overflowing limit × 10. */
   quotient = part->limit / 100 * BGPT_RATE_LIMIT_NEAR_PERCENT +
              part->limit % 100 * BGPT_RATE_LIMIT_NEAR_PERCENT / 100;
   rest = part->limit % 100 * BGPT_RATE_LIMIT_NEAR_PERCENT % 100;
-  return part->remaining < quotient || (part->remaining == quotient && rest > 0);
+  return quotient + (rest > 0 ? 1 : 0);
+}
+
+gboolean
+bgpt_rate_limit_part_is_near (const BgptRateLimitPart *part)
+{
+  return part != NULL && part->present && part->remaining < bgpt_rate_limit_part_near_below (part);
 }
 
 gboolean

@@ -49,6 +49,9 @@ void     bgpt_rate_limit_read           (SoupMessageHeaders      *headers,
                                          BgptRateLimit           *rate_limit);
 
 gboolean bgpt_rate_limit_is_known       (const BgptRateLimit     *rate_limit);
+/* The fewest left that is not near: BGPT_RATE_LIMIT_NEAR_PERCENT of the
+ * limit, rounded up (0 when @part is absent). */
+gint64   bgpt_rate_limit_part_near_below (const BgptRateLimitPart *part);
 /* Less than BGPT_RATE_LIMIT_NEAR_PERCENT of the limit is left. */
 gboolean bgpt_rate_limit_part_is_near   (const BgptRateLimitPart *part);
 gboolean bgpt_rate_limit_is_near        (const BgptRateLimit     *rate_limit);
