@@ -99,10 +99,11 @@ static const Step script[] = {
     "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
   /* After the seed's failures: the headroom halves check by check until the
-   * warning opens; the healthy period after it gives the limit back. */
+   * warning opens (about four checks), which then stays a while; the
+   * healthy period after it gives the limit back. */
   { { BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR, BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR,
       N_("ByteGPT’s traffic uses up the organization’s OpenAI rate limit: less is left at every check") },
-    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_SHRINK_HEADROOM, NULL, NULL, 10000, 30000 },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_SHRINK_HEADROOM, NULL, NULL, 20000, 40000 },
   HEALTHY (4000),
   { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
