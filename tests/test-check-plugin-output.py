@@ -135,6 +135,10 @@ def test_scenario(scenario, home):
                 raise GrammarError(f"standard error: {err!r}")
             if name == "en":
                 check_long_output(parsed, out)
+            expected_state = {"--rate-limit=near": "WARNING", "--rate-limit=malformed": "OK",
+                              "--rate-limit=absent": "OK"}.get(scenario, parsed["state"])
+            if parsed["state"] != expected_state:
+                raise GrammarError(f"state {parsed['state']}, expected {expected_state}")
             if scenario == "ok":
                 labels = {metric[0] for metric in parsed["perfdata"]}
                 if not {"openai.key.remaining_requests", "openai.key.remaining_tokens"} <= labels:
@@ -182,9 +186,11 @@ def main():
                                text=True).stdout.split()
     has_negate = os.access(negate, os.X_OK)
     print("TAP version 13")
-    print(f"1..{len(scenarios) * len(LOCALES) + 4}")
+    # The rate-limit headers OpenAI's answers may carry, besides the usual ones.
+    rate_limits = [f"--rate-limit={mode}" for mode in ("near", "malformed", "absent")]
+    print(f"1..{(len(scenarios) + len(rate_limits)) * len(LOCALES) + 4}")
     with tempfile.TemporaryDirectory() as home:
-        for scenario in scenarios:
+        for scenario in scenarios + rate_limits:
             test_scenario(scenario, home)
         if has_negate:
             test_negate(home)
