@@ -1018,6 +1018,13 @@ test_rate_limit_headroom (void)
                                        "4.980 de 5.000 requisições, 150 mil de 2 M tokens");
   g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (find_check_row ("openai.model"))), !=,
                    BGPT_CHECK_ITEM_BLOCKED);
+  /* The bar beside the state and the incident's button still fits 360 px. */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
 
   bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
