@@ -410,6 +410,15 @@ test_script (void)
       if (!g_str_equal (kommo_ids[i], "kommo.rate-limit"))
         g_assert_false (bgpt_incident_is_open (incident));
     }
+  /* The shrinking headroom: one warning, on the key's check, given back
+   * in the healthy period after it. */
+  {
+    BgptIncident *incident = find_incident (incidents, "openai.rate-limit-near");
+
+    g_assert_nonnull (incident);
+    g_assert_cmpstr (bgpt_incident_get_check (incident), ==, "openai.key");
+    g_assert_false (bgpt_incident_is_open (incident));
+  }
   assert_no_secret (incidents, config);
 
   /* The checks really went to the simulator; never a billable request. */

@@ -968,6 +968,69 @@ test_replace_key (void)
   g_assert_cmpuint (incidents_badge (), ==, 0);
 }
 
+static gboolean
+key_row_near (gpointer data)
+{
+  BgptCheckItem *item = bgpt_check_row_get_item (find_check_row ("openai.key"));
+  const BgptDiagnosis *diagnosis = bgpt_check_item_get_diagnosis (item);
+
+  return bgpt_check_item_get_state (item) == BGPT_CHECK_ITEM_PROBLEM && diagnosis != NULL &&
+         g_strcmp0 (diagnosis->error_id, "openai.rate-limit-near") == 0;
+}
+
+static GtkLevelBar *
+find_headroom_bar (BgptCheckRow *row)
+{
+  g_autoptr(GPtrArray) bars = find_all (GTK_WIDGET (row), GTK_TYPE_LEVEL_BAR);
+
+  g_assert_cmpuint (bars->len, ==, 1);
+  return g_ptr_array_index (bars, 0);
+}
+
+/* The key's row shows the organization's rate-limit headroom, in words for
+ * a screen reader too; under 10 % it warns, and the model is not blocked. */
+static void
+test_rate_limit_headroom (void)
+{
+  BgptCheckRow *key_row = find_check_row ("openai.key");
+  GtkLevelBar *bar = find_headroom_bar (key_row);
+
+  /* replace-key left the key working, with the simulator's usual headroom. */
+  g_assert_true (key_row_ok (NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+                            "Limite: 4.980 de 5.000 requisições, 1,9 M de 2 M tokens"));
+  gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Folga restante no limite de requisições: "
+                                       "4.980 de 5.000 requisições, 1,9 M de 2 M tokens");
+  /* The tighter of the two: 1.9 M of 2 M tokens. */
+  g_assert_cmpfloat_with_epsilon (gtk_level_bar_get_value (bar), 0.95, 1e-9);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (find_headroom_bar (find_check_row ("kommo.account")))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (find_headroom_bar (find_check_row ("openai.model")))));
+
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
+  wait_until (key_row_near, NULL, "the near-limit warning on the key row");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+                            "Limite de Requisições da OpenAI Quase Atingido"));
+  gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Folga restante no limite de requisições: "
+                                       "4.980 de 5.000 requisições, 150 mil de 2 M tokens");
+  g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (find_check_row ("openai.model"))), !=,
+                   BGPT_CHECK_ITEM_BLOCKED);
+  /* The bar beside the state and the incident's button still fits 360 px. */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
+  wait_until (key_row_ok, NULL, "the key row fine again");
+}
+
 static GtkListBox *many_list;
 
 static gboolean
@@ -1297,6 +1360,9 @@ main (int   argc,
   g_setenv ("OPENAI_API_KEY", ENV_KEY, TRUE);
   g_setenv ("KOMMO_TOKEN", ENV_TOKEN, TRUE);
   g_setenv ("OPENAI_ADMIN_KEY", ENV_KEY, TRUE);
+  /* GTK's in-process accessibility backend: accessible names can be read
+   * back, and still no accessibility bus is joined. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   bgpt_test_use_pt_br ();
 
@@ -1347,6 +1413,7 @@ main (int   argc,
   g_test_add_func ("/window/copy-details", test_copy_details);
   g_test_add_func ("/window/hostile-dbus-calls", test_hostile_dbus_calls);
   g_test_add_func ("/window/replace-key", test_replace_key);
+  g_test_add_func ("/window/rate-limit-headroom", test_rate_limit_headroom);
   g_test_add_func ("/window/offline", test_offline);
   g_test_add_func ("/window/check-now-rate-limited", test_check_now_rate_limited);
   g_test_add_func ("/incidents/500", test_many_incidents);

@@ -38,6 +38,9 @@ typedef enum
   BGPT_CATALOG_FLAGS_STATUS_PAGE    = 1 << 1,
   /* The provider asks for fewer requests: the monitor backs off. */
   BGPT_CATALOG_FLAGS_SLOW_DOWN      = 1 << 2,
+  /* The request worked; the diagnosis warns of what lies ahead. The check
+   * does not block the checks that depend on it. */
+  BGPT_CATALOG_FLAGS_PASSES         = 1 << 3,
 } BgptCatalogFlags;
 
 #define BGPT_CATALOG_MAX_STEPS 4

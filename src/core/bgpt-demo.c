@@ -28,6 +28,9 @@ typedef enum
   EFFECT_SLOW,                /* answers arrive after the checks' time limit */
   EFFECT_REFUSE_OPENAI_KEY,   /* the current key is refused, a new one passes */
   EFFECT_REFUSE_KOMMO_TOKEN,
+  /* OpenAI's answers state less rate-limit headroom after every key check,
+   * down to under a tenth */
+  EFFECT_SHRINK_HEADROOM,
 } Effect;
 
 /* Which endpoints the step's scenario applies to. */
@@ -94,6 +97,13 @@ static const Step script[] = {
       N_("A proxy in front of OpenAI answers with an error page") },
     TARGET_OPENAI, NULL, BGPT_SCENARIO_BAD_GATEWAY, EFFECT_NONE,
     "minor", "Partially Degraded Service", 8000, 20000 },
+  HEALTHY (4000),
+  /* After the seed's failures: the headroom halves check by check until the
+   * warning opens (about four checks), which then stays a while; the
+   * healthy period after it gives the limit back. */
+  { { BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR, BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR,
+      N_("ByteGPT’s traffic uses up the organization’s OpenAI rate limit: less is left at every check") },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_SHRINK_HEADROOM, NULL, NULL, 20000, 40000 },
   HEALTHY (4000),
   { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
@@ -232,6 +242,7 @@ struct _BgptDemo
   gint64             phase_started;
   guint              min_source;
   guint              max_source;
+  gint64             tokens_left;   /* EFFECT_SHRINK_HEADROOM */
 };
 
 enum {
@@ -404,11 +415,26 @@ on_max_elapsed (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Half the tokens left after each key check, down to 7.5 % of the limit. */
+static void
+shrink_headroom (BgptDemo         *self,
+                 BgptMonitorCheck *check)
+{
+  if (script[self->phase_index].effect != EFFECT_SHRINK_HEADROOM ||
+      g_strcmp0 (bgpt_monitor_check_get_check (check), BGPT_RATE_LIMIT_CHECK) != 0)
+    return;
+
+  self->tokens_left = MAX (self->tokens_left / 2, BGPT_SIMULATOR_RATE_LIMIT_TOKENS * 3 / 40);
+  bgpt_simulator_set_rate_limit_remaining (self->simulator, BGPT_SIMULATOR_RATE_LIMIT_REQUESTS * 9 / 10,
+                                           self->tokens_left);
+}
+
 static void
 on_check_finished (BgptDemo         *self,
                    BgptMonitorCheck *check,
                    BgptMonitor      *monitor)
 {
+  shrink_headroom (self, check);
   maybe_advance (self);
 }
 
@@ -431,6 +457,7 @@ set_scenario (BgptDemo    *self,
   bgpt_simulator_set_scenario (simulator, NULL, BGPT_SCENARIO_OK);
   bgpt_simulator_set_delay (simulator, NULL, 0);
   bgpt_simulator_set_refused_credential (simulator, NULL);
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
   bgpt_simulator_set_status_page (simulator, step->status_indicator, step->status_description);
 
   switch (step->target)
@@ -461,6 +488,9 @@ set_scenario (BgptDemo    *self,
       break;
     case EFFECT_REFUSE_KOMMO_TOKEN:
       bgpt_simulator_set_refused_credential (simulator, self->config->kommo_token);
+      break;
+    case EFFECT_SHRINK_HEADROOM:
+      self->tokens_left = BGPT_SIMULATOR_RATE_LIMIT_TOKENS;
       break;
     case EFFECT_NONE:
     default:
