@@ -28,12 +28,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->checker = bgpt_checker_new (NULL);
   bgpt_checker_set_timeout (fixture->checker, 5);
 
-  fixture->config = bgpt_check_config_new ("default");
-  fixture->config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  fixture->config->openai_api_key = g_strdup ("sk-proj-CheckerKey0123456789");
+  fixture->config = bgpt_test_simulator_config (fixture->simulator, "default", "sk-proj-CheckerKey0123456789",
+                                                "kommo-CheckerToken0123456789");
   fixture->config->kommo_subdomain = g_strdup ("acme");
-  fixture->config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
-  fixture->config->kommo_token = g_strdup ("kommo-CheckerToken0123456789");
   fixture->config->assistant_id = g_strdup ("asst_Checker42");
   fixture->config->model = g_strdup ("gpt-4o");
 }
@@ -47,16 +44,6 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->simulator);
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static GPtrArray *
 run (Fixture          *fixture,
      BgptCheckerFlags  flags)
@@ -65,9 +52,8 @@ run (Fixture          *fixture,
   g_autoptr(GError) error = NULL;
   GPtrArray *results;
 
-  bgpt_checker_run_async (fixture->checker, fixture->config, flags, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_checker_run_async (fixture->checker, fixture->config, flags, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
 
   results = bgpt_checker_run_finish (fixture->checker, result, &error);
   g_assert_no_error (error);
@@ -265,14 +251,13 @@ test_cancel (Fixture       *fixture,
 
   bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_STALL_HEADERS);
   bgpt_checker_run_async (fixture->checker, fixture->config, BGPT_CHECKER_FLAGS_NONE,
-                          cancellable, store_result_cb, &result);
+                          cancellable, bgpt_test_collect_result, &result);
   while (bgpt_simulator_count_requests (fixture->simulator, NULL) < 4)
     g_main_context_iteration (NULL, TRUE);
 
   started = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_test_await (&result);
 
   results = bgpt_checker_run_finish (fixture->checker, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
