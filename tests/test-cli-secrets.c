@@ -171,7 +171,8 @@ run_cli_full (Run        *run,
 #define run_cli(run, stdin_text, ...) \
   run_cli_full (run, "en", stdin_text, -1, __VA_ARGS__, NULL)
 
-/* `secret-tool lookup`, the way DESIGN.md tells an administrator to check. */
+/* `secret-tool lookup`, the way docs/architecture.md (Keyring) tells an
+ * administrator to check. */
 static char *
 secret_tool_lookup (const char *account_id,
                     const char *kind)

@@ -84,8 +84,8 @@ assert_no_secret (const BgptDiagnosis *diagnosis)
     }
 }
 
-/* What the providers send (reference/api-responses.md) and the diagnosis
- * DESIGN.md's catalog gives it. */
+/* What the providers send (docs/providers.md) and the diagnosis the
+ * catalog gives it (docs/architecture.md, The error catalog). */
 typedef struct
 {
   const char   *check;
@@ -320,7 +320,8 @@ typedef struct
   const char *error_id;
 } RefusedCase;
 
-/* Inputs refused before any request (DESIGN.md, Connection checks). */
+/* Inputs refused before any request (docs/architecture.md, From an HTTP
+ * response to a notification). */
 static const RefusedCase refused_cases[] = {
   { "openai.key", "openai_api_key", "sk-abc\r\nX-Injected: 1", "config.invalid" },
   { "openai.key", "openai_api_key", "sk-abc\ndef", "config.invalid" },

@@ -312,7 +312,7 @@ test_secret_tool_reads_ours (void)
   g_assert_true (store_secret (store, "default", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY, &error));
   g_assert_no_error (error);
 
-  /* DESIGN.md promises exactly this command line. */
+  /* docs/architecture.md (Keyring) promises exactly this command line. */
   output = run_secret_tool (NULL, &status, "lookup", "account", "default", "kind", "openai-api-key", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (g_strcmp0 (output, TEST_OPENAI_KEY) == 0);
