@@ -221,7 +221,9 @@ bgpt_test_http_fixture_tear_down (BgptTestHttpFixture *fixture,
 
 void
 bgpt_test_monitor_setup_init (BgptTestMonitorSetup *setup,
-                              const char           *name)
+                              const char           *name,
+                              guint                 failure_threshold,
+                              guint                 success_threshold)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *template = g_strdup_printf ("bgpt-%s-XXXXXX", name);
@@ -233,6 +235,8 @@ bgpt_test_monitor_setup_init (BgptTestMonitorSetup *setup,
   setup->settings = g_settings_new (APPLICATION_ID);
   g_settings_set_uint (setup->settings, "check-interval", 1);
   g_settings_set_uint (setup->settings, "retry-interval", 1);
+  g_settings_set_uint (setup->settings, "failure-threshold", failure_threshold);
+  g_settings_set_uint (setup->settings, "success-threshold", success_threshold);
   g_settings_set_uint (setup->settings, "timeout", 5);
 
   setup->directory = g_dir_make_tmp (template, &error);
@@ -359,6 +363,24 @@ bgpt_test_assert_same_files (GHashTable *before,
   while (g_hash_table_iter_next (&iter, &path, NULL))
     if (!g_hash_table_contains (before, path))
       g_error ("The demo left %s in the user's home", (const char *) path);
+}
+
+void
+bgpt_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        bgpt_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 const char * const bgpt_test_seed_titles[6] = {

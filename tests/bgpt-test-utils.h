@@ -116,8 +116,11 @@ typedef struct
   char              *directory;
 } BgptTestMonitorSetup;
 
+/* @failure_threshold and @success_threshold: the settings of those names. */
 void               bgpt_test_monitor_setup_init  (BgptTestMonitorSetup *setup,
-                                                  const char           *name);
+                                                  const char           *name,
+                                                  guint                 failure_threshold,
+                                                  guint                 success_threshold);
 /* After the caller has stopped the monitor and dropped what it added:
  * asserts the monitor and the store are finalized, resets the settings and
  * removes the folder. */
@@ -156,6 +159,10 @@ GHashTable        *bgpt_test_snapshot_home         (const char *skip);
  * no other. */
 void               bgpt_test_assert_same_files     (GHashTable *before,
                                                     GHashTable *after);
+
+/* Removes @path and everything under it; links are removed, never
+ * followed. */
+void               bgpt_test_remove_tree           (const char *path);
 
 /* The six seed titles of the vendor's article, in its order and its words:
  * what the demo, the panel and the pt_BR catalog must show. */

@@ -87,9 +87,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(BgptCheckConfig) config = NULL;
 
-  bgpt_test_monitor_setup_init (&fixture->setup, "test-monitor");
-  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 3);
-  g_settings_set_uint (fixture->setup.settings, "success-threshold", 2);
+  bgpt_test_monitor_setup_init (&fixture->setup, "test-monitor", 3, 2);
 
   fixture->network = BGPT_STATIC_NETWORK_MONITOR (bgpt_static_network_monitor_new (TRUE));
   fixture->key_started_at = g_array_new (FALSE, FALSE, sizeof (gint64));

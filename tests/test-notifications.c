@@ -150,9 +150,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(BgptCheckConfig) config = NULL;
 
-  bgpt_test_monitor_setup_init (&fixture->setup, "test-notifications");
-  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 2);
-  g_settings_set_uint (fixture->setup.settings, "success-threshold", 1);
+  bgpt_test_monitor_setup_init (&fixture->setup, "test-notifications", 2, 1);
   g_settings_set_uint (fixture->setup.settings, "reminder-interval", 0);
 
   fixture->notifier = bgpt_notifier_new (application, fixture->setup.monitor, fixture->setup.settings);
