@@ -92,20 +92,44 @@ find_all (GtkWidget *root,
   return found;
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget of @type under @root that @match accepts, or NULL. */
+static GtkWidget *
+find_first (GtkWidget     *root,
+            GType          type,
+            WidgetMatch    match,
+            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) found = find_all (root, type);
+
+  for (guint i = 0; i < found->len; i++)
+    if (match (g_ptr_array_index (found, i), data))
+      return g_ptr_array_index (found, i);
+  return NULL;
+}
+
+static gboolean
+label_contains (GtkWidget     *label,
+                gconstpointer  text)
+{
+  const char *shown = gtk_label_get_label (GTK_LABEL (label));
+
+  return shown != NULL && strstr (shown, text) != NULL;
+}
+
 static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
-  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+  return find_first (root, GTK_TYPE_LABEL, label_contains, text);
+}
 
-  for (guint i = 0; i < labels->len; i++)
-    {
-      const char *label = gtk_label_get_label (g_ptr_array_index (labels, i));
-
-      if (label != NULL && strstr (label, text) != NULL)
-        return g_ptr_array_index (labels, i);
-    }
-  return NULL;
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
 }
 
 /* The first image under @root with the CSS class @css_class. */
@@ -113,12 +137,7 @@ static GtkWidget *
 find_image (GtkWidget  *root,
             const char *css_class)
 {
-  g_autoptr(GPtrArray) images = find_all (root, GTK_TYPE_IMAGE);
-
-  for (guint i = 0; i < images->len; i++)
-    if (gtk_widget_has_css_class (g_ptr_array_index (images, i), css_class))
-      return g_ptr_array_index (images, i);
-  return NULL;
+  return find_first (root, GTK_TYPE_IMAGE, has_css_class, css_class);
 }
 
 static GtkWidget *
