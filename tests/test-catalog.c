@@ -11,7 +11,7 @@
 
 #include "bgpt-catalog.h"
 
-/* The table of DESIGN.md, "The error catalog". */
+/* The table of docs/architecture.md, "The error catalog". */
 static const struct {
   const char   *id;
   BgptService   service;

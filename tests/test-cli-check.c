@@ -98,16 +98,6 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 assert_no_fragment (const char *text)
 {
   const char * const secrets[] = { TEST_KEY, TEST_TOKEN, NULL };
@@ -165,9 +155,8 @@ run (Fixture *fixture)
   g_assert_no_error (error);
 
   /* The simulator answers from this process's main loop meanwhile. */
-  g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, communicate_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
 
   g_clear_pointer (&fixture->out, g_free);
   g_clear_pointer (&fixture->err, g_free);

@@ -5,8 +5,9 @@
 
 #pragma once
 
-/* The catalog's stable ids (DESIGN.md, The error catalog), named so that a
- * grep finds every place that makes or reads one. Never translated. */
+/* The catalog's stable ids (docs/architecture.md, The error catalog), named
+ * so that a grep finds every place that makes or reads one. Never
+ * translated. */
 
 #define BGPT_DIAGNOSIS_OPENAI_TIMEOUT      "openai.timeout"
 #define BGPT_DIAGNOSIS_OPENAI_AUTH         "openai.auth"

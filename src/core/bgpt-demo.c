@@ -19,6 +19,7 @@
 #include "bgpt-checks.h"
 #include "bgpt-demo.h"
 #include "bgpt-diagnosis.h"
+#include "bgpt-static-network-monitor.h"
 #include "bgpt-validation.h"
 
 /* What the simulator does besides answering with a scenario. */
@@ -120,96 +121,6 @@ static const Step script[] = {
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
 };
-
-/* Everything the demo talks to is on loopback: whether the machine is online
- * says nothing about it, so the demo's monitor is told it always is. */
-#define BGPT_TYPE_DEMO_NETWORK (bgpt_demo_network_get_type ())
-G_DECLARE_FINAL_TYPE (BgptDemoNetwork, bgpt_demo_network, BGPT, DEMO_NETWORK, GObject)
-
-struct _BgptDemoNetwork
-{
-  GObject parent_instance;
-};
-
-enum {
-  NETWORK_PROP_0,
-  NETWORK_PROP_AVAILABLE,
-  NETWORK_PROP_METERED,
-  NETWORK_PROP_CONNECTIVITY,
-};
-
-static gboolean
-bgpt_demo_network_can_reach (GNetworkMonitor     *monitor,
-                             GSocketConnectable  *connectable,
-                             GCancellable        *cancellable,
-                             GError             **error)
-{
-  return TRUE;
-}
-
-static void
-bgpt_demo_network_monitor_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = bgpt_demo_network_can_reach;
-}
-
-static gboolean
-bgpt_demo_network_initable_init (GInitable     *initable,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
-{
-  return TRUE;
-}
-
-static void
-bgpt_demo_network_initable_iface_init (GInitableIface *iface)
-{
-  iface->init = bgpt_demo_network_initable_init;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BgptDemoNetwork, bgpt_demo_network, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
-                                                      bgpt_demo_network_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
-                                                      bgpt_demo_network_monitor_init))
-
-static void
-bgpt_demo_network_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case NETWORK_PROP_AVAILABLE:
-      g_value_set_boolean (value, TRUE);
-      break;
-    case NETWORK_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case NETWORK_PROP_CONNECTIVITY:
-      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bgpt_demo_network_class_init (BgptDemoNetworkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = bgpt_demo_network_get_property;
-  g_object_class_override_property (object_class, NETWORK_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, NETWORK_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, NETWORK_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-bgpt_demo_network_init (BgptDemoNetwork *self)
-{
-}
 
 /* Seconds, at speed 1. */
 #define CHECK_INTERVAL_S 3
@@ -807,7 +718,9 @@ bgpt_demo_new (GError **error)
   self->config->model = g_strdup ("gpt-4.1-mini");
 
   self->monitor = bgpt_monitor_new (self->settings, self->incidents);
-  self->network = g_object_new (BGPT_TYPE_DEMO_NETWORK, NULL);
+  /* Everything the demo talks to is on loopback: whether the machine is
+   * online says nothing about it, so the demo's monitor is told it always is. */
+  self->network = bgpt_static_network_monitor_new (TRUE);
   bgpt_monitor_set_network_monitor (self->monitor, self->network);
   bgpt_monitor_set_account (self->monitor, self->config);
   g_signal_connect_object (self->monitor, "check-finished", G_CALLBACK (on_check_finished), self,

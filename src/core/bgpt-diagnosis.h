@@ -13,7 +13,8 @@
 
 G_BEGIN_DECLS
 
-/* Check names, stable like the catalog ids (DESIGN.md, Connection checks). */
+/* Check names, stable like the catalog ids (docs/architecture.md, The check
+ * table). */
 #define BGPT_CHECK_KOMMO_ACCOUNT   "kommo.account"
 #define BGPT_CHECK_OPENAI_KEY      "openai.key"
 #define BGPT_CHECK_OPENAI_MODEL    "openai.model"

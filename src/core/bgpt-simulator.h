@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* What the simulator does on one endpoint. The canned answers encode what
- * OpenAI and Kommo really send (reference/api-responses.md). */
+ * OpenAI and Kommo really send (docs/providers.md). */
 typedef enum
 {
   BGPT_SCENARIO_OK,
