@@ -786,7 +786,7 @@ key_is_rate_limited (Fixture *fixture)
   const BgptDiagnosis *diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
 
   return diagnosis != NULL && g_strcmp0 (diagnosis->error_id, "openai.rate-limit") == 0 &&
-         bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key") != NULL;
+         bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key") != NULL;
 }
 
 static gboolean
@@ -809,56 +809,56 @@ test_rate_limit_near (Fixture       *fixture,
   guint model_requests;
 
   config->model = g_strdup ("gpt-monitor-test");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_until (fixture, key_and_model_ok, "the key and the model fine");
   diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
   g_assert_cmpint (diagnosis->rate_limit.requests.limit, ==, BGPT_SIMULATOR_RATE_LIMIT_REQUESTS);
   g_assert_cmpint (diagnosis->rate_limit.tokens.remaining, ==, 1900000);
 
   /* One token under a tenth of the limit. */
-  bgpt_simulator_set_rate_limit_remaining (fixture->simulator, 4980,
+  bgpt_simulator_set_rate_limit_remaining (fixture->setup.simulator, 4980,
                                            BGPT_SIMULATOR_RATE_LIMIT_TOKENS / 10 - 1);
   wait_until (fixture, key_is_near_limit, "the near-limit warning");
   g_assert_cmpuint (key_failures (fixture), ==, 3);
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  near = g_object_ref (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  near = g_object_ref (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key"));
   g_assert_cmpstr (bgpt_incident_get_error_id (near), ==, "openai.rate-limit-near");
   diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
   g_assert_cmpint (diagnosis->rate_limit.tokens.remaining, ==, 199999);
 
   /* The dependent is not blocked: it is still sent and passes. */
-  model_requests = bgpt_simulator_count_requests (fixture->simulator, "openai.model");
-  while (bgpt_simulator_count_requests (fixture->simulator, "openai.model") < model_requests + 2)
+  model_requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model");
+  while (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model") < model_requests + 2)
     {
       g_assert_true (key_is_near_limit (fixture));
-      run_for (100);
+      bgpt_test_run_for (100);
     }
-  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->monitor, "default",
+  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->setup.monitor, "default",
                                                                           "openai.model")));
   g_assert_true (bgpt_diagnosis_is_ok (bgpt_monitor_check_get_diagnosis (
-    bgpt_monitor_lookup (fixture->monitor, "default", "openai.model"))));
+    bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.model"))));
   g_assert_cmpuint (fixture->raised, ==, 1);
 
   /* Exactly a tenth left is no longer under it. */
-  bgpt_simulator_set_rate_limit_remaining (fixture->simulator, 4980,
+  bgpt_simulator_set_rate_limit_remaining (fixture->setup.simulator, 4980,
                                            BGPT_SIMULATOR_RATE_LIMIT_TOKENS / 10);
   wait_until (fixture, key_is_ok, "the warning resolved");
   g_assert_false (bgpt_incident_is_open (near));
   g_assert_cmpuint (fixture->resolved, ==, 1);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
 
   /* Near again, then the 429: still one open incident, now the 429's. */
   g_clear_object (&near);
-  bgpt_simulator_set_rate_limit_headers (fixture->simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  bgpt_simulator_set_rate_limit_headers (fixture->setup.simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
   wait_until (fixture, key_is_near_limit, "the near-limit warning again");
-  near = g_object_ref (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key"));
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
+  near = g_object_ref (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key"));
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
   wait_until (fixture, key_is_rate_limited, "the 429");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
   g_assert_false (bgpt_incident_is_open (near));
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 1);
 }
 
 static void

@@ -902,7 +902,7 @@ test_rate_limit_headroom (void)
 
   bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
   g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
-  wait_until (key_row_near, NULL, "the near-limit warning on the key row");
+  bgpt_test_assert_until (key_row_near, NULL, "the near-limit warning on the key row");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
                             "Limite de Requisições da OpenAI Quase Atingido"));
   gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -920,7 +920,7 @@ test_rate_limit_headroom (void)
 
   bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
-  wait_until (key_row_ok, NULL, "the key row fine again");
+  bgpt_test_assert_until (key_row_ok, NULL, "the key row fine again");
 }
 
 static GtkListBox *many_list;
