@@ -51,7 +51,6 @@ struct _BgptIncidentFile
   char            *written_digest;
 };
 
-
 BgptIncidentFile *
 bgpt_incident_file_new (const char *path)
 {
