@@ -144,6 +144,17 @@ on_items_changed (GListModel *model,
   recorder->account_ids = g_steal_pointer (&account_ids);
 }
 
+BgptHistory *
+bgpt_history_for_monitor (BgptMonitor *monitor)
+{
+  Recorder *recorder;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (monitor), NULL);
+
+  recorder = g_object_get_data (G_OBJECT (monitor), RECORDER_KEY);
+  return recorder != NULL ? recorder->history : NULL;
+}
+
 void
 bgpt_history_follow_monitor (BgptHistory *history,
                              BgptMonitor *monitor)
@@ -163,4 +174,29 @@ bgpt_history_follow_monitor (BgptHistory *history,
   g_signal_connect (monitor, "check-finished", G_CALLBACK (on_check_finished), recorder);
   g_signal_connect (monitor, "notify::online", G_CALLBACK (on_online_changed), recorder);
   g_signal_connect (monitor, "items-changed", G_CALLBACK (on_items_changed), recorder);
+}
+
+static void
+on_history_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bgpt_history_load_finish (BGPT_HISTORY (source), result, &error))
+    g_warning ("Could not read the result history: %s", error->message);
+}
+
+BgptHistory *
+bgpt_history_new_for_monitor (BgptMonitor *monitor,
+                              const char  *directory)
+{
+  BgptHistory *history;
+
+  g_return_val_if_fail (BGPT_IS_MONITOR (monitor), NULL);
+
+  history = bgpt_history_new (directory);
+  bgpt_history_load_async (history, NULL, on_history_loaded, NULL);
+  bgpt_history_follow_monitor (history, monitor);
+  return history;
 }

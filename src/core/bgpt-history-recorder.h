@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 void     bgpt_history_follow_monitor (BgptHistory *history,
                                       BgptMonitor *monitor);
 
+/* A history in @directory (NULL: the default), loaded in a worker thread
+ * (results that come before are kept), following @monitor. */
+BgptHistory *bgpt_history_new_for_monitor (BgptMonitor *monitor,
+                                           const char  *directory);
+
+/* The history that follows @monitor, or NULL. */
+BgptHistory *bgpt_history_for_monitor (BgptMonitor *monitor);
+
 /* What a finished check of the monitor comes to in the history. */
 BgptHistoryResult bgpt_history_result_from_check (BgptMonitorCheck *check,
                                                   gint64            time);
