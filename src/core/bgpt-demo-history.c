@@ -97,6 +97,55 @@ bgpt_demo_history_generate_day (BgptHistory *history,
     }
 }
 
+void
+bgpt_demo_history_generate (BgptHistory *history,
+                            const char  *account_id,
+                            gint64       now,
+                            guint        n_days)
+{
+  g_autoptr(GArray) hours = g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
+  g_autoptr(GArray) results = g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
+  gint64 first_raw = now - BGPT_HISTORY_FULL_RESOLUTION_S;
+
+  g_return_if_fail (BGPT_IS_HISTORY (history));
+
+  for (guint check = 0; check < G_N_ELEMENTS (demo_checks); check++)
+    {
+      g_array_set_size (hours, 0);
+      g_array_set_size (results, 0);
+      /* Older than the full resolution: an hour of 12 results each, the
+       * day's story told hour by hour. */
+      for (gint64 hour = (now - (gint64) n_days * DAY_S) / 3600 * 3600 + 3600; hour + 3600 <= first_raw; hour += 3600)
+        {
+          BgptHistoryHour aggregate = { .hour = hour };
+          guint32 worst = 0;
+
+          for (gint64 time = hour; time < hour + 3600; time += STEP_S)
+            {
+              BgptHistoryResult result = demo_result (check, time, (now - time) % DAY_S);
+
+              aggregate.counts[result.outcome]++;
+              worst = MAX (worst, result.elapsed_ms);
+              if (result.error_id != NULL)
+                aggregate.error_id = g_intern_static_string (result.error_id);
+              if (time == hour + 1800)
+                aggregate.median_ms = result.elapsed_ms;
+            }
+          aggregate.worst_ms = worst;
+          g_array_append_val (hours, aggregate);
+        }
+      for (gint64 time = first_raw + STEP_S; time < now; time += STEP_S)
+        {
+          BgptHistoryResult result = demo_result (check, time, (now - time) % DAY_S);
+
+          if (result.error_id != NULL)
+            result.error_id = g_intern_static_string (result.error_id);
+          g_array_append_val (results, result);
+        }
+      bgpt_history_set_check (history, account_id, demo_checks[check], hours, results);
+    }
+}
+
 BgptHistory *
 bgpt_demo_history_new (BgptMonitor *monitor,
                        const char  *directory,

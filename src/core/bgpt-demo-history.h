@@ -23,4 +23,11 @@ void         bgpt_demo_history_generate_day (BgptHistory *history,
                                              const char  *account_id,
                                              gint64       now);
 
+/* That day again and again: results for the last 48 hours, hours before
+ * them back to @n_days days (benchmarks, the size bound's test). */
+void         bgpt_demo_history_generate     (BgptHistory *history,
+                                             const char  *account_id,
+                                             gint64       now,
+                                             guint        n_days);
+
 G_END_DECLS
