@@ -63,89 +63,94 @@ bgpt_heartbeat_bar_measure (GtkWidget      *widget,
 }
 
 static void
-append_rounded (GtkSnapshot           *snapshot,
-                const graphene_rect_t *rect,
-                const GdkRGBA         *color)
+rounded_rectangle (cairo_t *cr,
+                   double   x,
+                   double   y,
+                   double   width,
+                   double   height)
 {
-  GskRoundedRect rounded;
-  float radius = MIN (rect->size.width, rect->size.height) / 2.0f;
+  double radius = MIN (width, height) / 2.0;
 
-  gsk_rounded_rect_init_from_rect (&rounded, rect, radius);
-  gtk_snapshot_push_rounded_clip (snapshot, &rounded);
-  gtk_snapshot_append_color (snapshot, color, rect);
-  gtk_snapshot_pop (snapshot);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + width - radius, y + radius, radius, -G_PI / 2, 0);
+  cairo_arc (cr, x + width - radius, y + height - radius, radius, 0, G_PI / 2);
+  cairo_arc (cr, x + radius, y + height - radius, radius, G_PI / 2, G_PI);
+  cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
 }
 
+/* One cairo node per bar rather than a node per beat: the cairo renderer
+ * draws every node of every row of the Status page each frame while it
+ * scrolls, and a cairo node's recording replays only what is visible. */
 static void
 bgpt_heartbeat_bar_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   BgptHeartbeatBar *self = BGPT_HEARTBEAT_BAR (widget);
   int width = gtk_widget_get_width (widget);
-  float height = gtk_widget_get_height (widget);
+  double height = gtk_widget_get_height (widget);
   guint n_slots = beats_that_fit (width);
   GdkRGBA ok = bgpt_style_color (widget, "success_color", "#26a269");
   GdkRGBA failed = bgpt_style_color (widget, "error_color", "#c01c28");
   GdkRGBA grey;
   GdkRGBA empty;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &grey);
   empty = grey;
   grey.alpha *= 0.45f;
   empty.alpha *= 0.1f;
 
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Right-aligned, newest last: empty slots on the left until filled. */
   for (guint slot = 0; slot < n_slots; slot++)
     {
-      float x = width - (float) (slot + 1) * (BEAT_WIDTH + BEAT_GAP) + BEAT_GAP;
-      graphene_rect_t rect = GRAPHENE_RECT_INIT (x, 0, BEAT_WIDTH, height);
+      double x = width - (double) (slot + 1) * (BEAT_WIDTH + BEAT_GAP) + BEAT_GAP;
+      BgptOutcome outcome = slot < self->n_beats ? self->beats[self->n_beats - 1 - slot] : BGPT_N_OUTCOMES;
 
-      if (slot >= self->n_beats)
-        {
-          append_rounded (snapshot, &rect, &empty);
-          continue;
-        }
-
-      switch ((BgptOutcome) self->beats[self->n_beats - 1 - slot])
+      switch (outcome)
         {
         case BGPT_OUTCOME_OK:
-          append_rounded (snapshot, &rect, &ok);
+          gdk_cairo_set_source_rgba (cr, &ok);
+          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height);
+          cairo_fill (cr);
           break;
 
         case BGPT_OUTCOME_FAILED:
-          {
-            /* Broken in the middle: a failure reads as a gap, not a hue. */
-            float piece = height * 0.36f;
-            graphene_rect_t top = GRAPHENE_RECT_INIT (x, 0, BEAT_WIDTH, piece);
-            graphene_rect_t bottom = GRAPHENE_RECT_INIT (x, height - piece, BEAT_WIDTH, piece);
-
-            append_rounded (snapshot, &top, &failed);
-            append_rounded (snapshot, &bottom, &failed);
-          }
+          /* Broken in the middle: a failure reads as a gap, not a hue. */
+          gdk_cairo_set_source_rgba (cr, &failed);
+          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height * 0.36);
+          rounded_rectangle (cr, x, height * 0.64, BEAT_WIDTH, height * 0.36);
+          cairo_fill (cr);
           break;
 
         case BGPT_OUTCOME_BLOCKED:
-          {
-            GskRoundedRect rounded;
-            const float widths[4] = { 1, 1, 1, 1 };
-            const GdkRGBA colors[4] = { grey, grey, grey, grey };
-
-            gsk_rounded_rect_init_from_rect (&rounded, &rect, BEAT_WIDTH / 2.0f);
-            gtk_snapshot_append_border (snapshot, &rounded, widths, colors);
-          }
+          /* Hollow: it waited, it did not fail. */
+          gdk_cairo_set_source_rgba (cr, &grey);
+          cairo_set_line_width (cr, 1.0);
+          rounded_rectangle (cr, x + 0.5, 0.5, BEAT_WIDTH - 1, height - 1);
+          cairo_stroke (cr);
           break;
 
         case BGPT_OUTCOME_UNKNOWN:
+          /* A dot: nothing was learnt while offline. */
+          gdk_cairo_set_source_rgba (cr, &grey);
+          rounded_rectangle (cr, x, (height - BEAT_WIDTH) / 2.0, BEAT_WIDTH, BEAT_WIDTH);
+          cairo_fill (cr);
+          break;
+
         case BGPT_N_OUTCOMES:
         default:
-          {
-            graphene_rect_t dot = GRAPHENE_RECT_INIT (x, (height - BEAT_WIDTH) / 2.0f, BEAT_WIDTH, BEAT_WIDTH);
-
-            append_rounded (snapshot, &dot, &grey);
-          }
+          gdk_cairo_set_source_rgba (cr, &empty);
+          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height);
+          cairo_fill (cr);
           break;
         }
     }
+  cairo_destroy (cr);
 }
 
 void
