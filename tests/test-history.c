@@ -260,6 +260,19 @@ test_torn_last_record (Fixture       *fixture,
                    NOW + 20, BGPT_OUTCOME_FAILED, "openai.quota", 999);
   }
 
+  /* An empty file (created, then a crash): an empty history, no warning. */
+  {
+    g_autoptr(BgptHistory) history = NULL;
+
+    g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    history = load_history (fixture->directory);
+    g_assert_cmpuint (bgpt_history_get_results (history, "default", "openai.key")->len, ==, 0);
+    append (history, "default", "openai.key", NOW, BGPT_OUTCOME_OK, NULL, 5);
+    g_clear_object (&history);
+    history = load_history (fixture->directory);
+    g_assert_cmpuint (bgpt_history_get_results (history, "default", "openai.key")->len, ==, 1);
+  }
+
   /* Not a history file at all: moved aside, started again. */
   {
     g_autoptr(BgptHistory) history = NULL;

@@ -506,6 +506,9 @@ load_account_file (const char  *directory,
   contents = g_mapped_file_get_contents (mapped);
   length = g_mapped_file_get_length (mapped);
 
+  /* Created, then nothing written before a crash: an empty history. */
+  if (length == 0)
+    return account;
   if (length < FILE_HEADER_LENGTH || memcmp (contents, FILE_HEADER, FILE_HEADER_LENGTH) != 0)
     {
       /* Not a history this version wrote, or cut before its header: kept
