@@ -327,6 +327,58 @@ test_row_follows_history (Fixture       *fixture,
 }
 
 static void
+on_incidents_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The check's incidents, newest first, each opening its incident. */
+static void
+test_detail_incidents (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
+  g_autoptr(BgptIncidentStore) incidents = bgpt_incident_store_new (path);
+  g_autoptr(BgptDiagnosis) timeout = bgpt_diagnosis_new ("openai.key", "openai.timeout");
+  g_autoptr(BgptDiagnosis) other = bgpt_diagnosis_new ("kommo.account", "kommo.auth");
+  BgptCheckDetail *detail;
+  BgptIncident *incident;
+  GPtrArray *rows;
+  gboolean loaded = FALSE;
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  bgpt_incident_store_load_async (incidents, NULL, on_incidents_loaded, &loaded);
+  g_assert_true (bgpt_test_wait_until (is_true, &loaded));
+  incident = bgpt_incident_store_report (incidents, ACCOUNT, timeout);
+  bgpt_incident_store_report (incidents, ACCOUNT, other);
+
+  detail = bgpt_check_detail_new (fixture->history, incidents, ACCOUNT, "Loja Teste", "openai.key");
+  gtk_window_present (GTK_WINDOW (detail));
+  wait_for_frame (GTK_WIDGET (detail));
+  rows = bgpt_check_detail_get_incident_rows (detail);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
+                   "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), "Aberto desde "));
+  g_object_get (g_ptr_array_index (rows, 0), "action-name", &action, "action-target", &target, NULL);
+  g_assert_cmpstr (action, ==, "app.show-incident");
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, bgpt_incident_get_id (incident));
+
+  /* Resolved, it says when. */
+  bgpt_incident_store_resolve (incidents, ACCOUNT, "openai.key");
+  rows = bgpt_check_detail_get_incident_rows (detail);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), "resolvido em"));
+  gtk_window_destroy (GTK_WINDOW (detail));
+  bgpt_incident_store_flush (incidents, NULL);
+  g_unlink (path);
+}
+
+static void
 test_detail_page (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -399,5 +451,7 @@ main (int   argc,
   g_test_add ("/history-view/row-follows-history", Fixture, NULL, fixture_set_up, test_row_follows_history,
               fixture_tear_down);
   g_test_add ("/history-view/detail-page", Fixture, NULL, fixture_set_up, test_detail_page, fixture_tear_down);
+  g_test_add ("/history-view/detail-incidents", Fixture, NULL, fixture_set_up, test_detail_incidents,
+              fixture_tear_down);
   return g_test_run ();
 }
