@@ -603,11 +603,16 @@ test_append_while_loading (Fixture       *fixture,
     g_autoptr(BgptHistory) first = load_history (fixture->directory);
 
     append (first, "default", "openai.key", NOW, BGPT_OUTCOME_OK, NULL, 1);
+    append (first, "gone", "openai.key", NOW, BGPT_OUTCOME_OK, NULL, 3);
   }
   history = bgpt_history_new (fixture->directory);
   bgpt_history_load_async (history, NULL, on_loaded, &loaded);
   append (history, "default", "openai.key", NOW + 1, BGPT_OUTCOME_FAILED, "openai.auth", 2);
+  /* Forgotten while a thread loads: it stays forgotten, whether the thread
+   * read its file before it went or not. */
+  g_assert_true (bgpt_history_forget_account (history, "gone", NULL));
   g_assert_true (bgpt_test_wait_until (is_true, &loaded));
+  g_assert_cmpuint (bgpt_history_get_results (history, "gone", "openai.key")->len, ==, 0);
   g_assert_cmpuint (bgpt_history_get_results (history, "default", "openai.key")->len, ==, 2);
   again = load_history (fixture->directory);
   assert_result (bgpt_history_get_results (again, "default", "openai.key"), 0, NOW, BGPT_OUTCOME_OK, NULL, 1);

@@ -83,6 +83,7 @@ struct _BgptHistory
   gboolean    loading;
   /* Appends while a worker thread loads (and may rewrite) the files. */
   GArray     *pending;    /* PendingAppend */
+  GPtrArray  *forgotten;  /* account ids forgotten while a thread loads */
   /* What a check with no history reads. */
   GArray     *no_results;
   GArray     *no_hours;
@@ -673,6 +674,11 @@ finish_load (BgptHistory *self,
   self->loaded = TRUE;
   self->loading = FALSE;
 
+  /* The thread may have read a file before it was removed. */
+  for (guint i = 0; i < self->forgotten->len; i++)
+    g_hash_table_remove (self->accounts, g_ptr_array_index (self->forgotten, i));
+  g_ptr_array_set_size (self->forgotten, 0);
+
   for (guint i = 0; i < self->pending->len; i++)
     {
       PendingAppend *pending = &g_array_index (self->pending, PendingAppend, i);
@@ -1261,6 +1267,8 @@ bgpt_history_forget_account (BgptHistory  *self,
         }
     }
   g_hash_table_remove (self->accounts, account_id);
+  if (self->loading)
+    g_ptr_array_add (self->forgotten, g_strdup (account_id));
   if (!bgpt_history_remove_account_file (self->directory, account_id, error))
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0, account_id);
@@ -1388,6 +1396,7 @@ bgpt_history_finalize (GObject *object)
   for (guint i = 0; i < self->pending->len; i++)
     g_free (g_array_index (self->pending, PendingAppend, i).account_id);
   g_array_unref (self->pending);
+  g_ptr_array_unref (self->forgotten);
   g_array_unref (self->no_results);
   g_array_unref (self->no_hours);
   g_hash_table_unref (self->accounts);
@@ -1412,6 +1421,7 @@ bgpt_history_init (BgptHistory *self)
 {
   self->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, account_history_free);
   self->pending = g_array_new (FALSE, FALSE, sizeof (PendingAppend));
+  self->forgotten = g_ptr_array_new_with_free_func (g_free);
   self->no_results = g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
   self->no_hours = g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
 }
