@@ -258,7 +258,8 @@ encode_result (guint8                  *record,
   payload[2] = (guint8) result->outcome;
   put_u32 (payload + 3, clamp_time (result->time));
   put_u32 (payload + 7, result->elapsed_ms);
-  memcpy (payload + RESULT_FIXED_LENGTH, result->error_id, id_length);
+  if (id_length > 0)
+    memcpy (payload + RESULT_FIXED_LENGTH, result->error_id, id_length);
   return frame_record (record, RESULT_FIXED_LENGTH + id_length);
 }
 
@@ -277,7 +278,8 @@ encode_hour (guint8                *record,
     put_u16 (payload + 6 + 2 * i, hour->counts[i]);
   put_u32 (payload + 14, hour->median_ms);
   put_u32 (payload + 18, hour->worst_ms);
-  memcpy (payload + HOUR_FIXED_LENGTH, hour->error_id, id_length);
+  if (id_length > 0)
+    memcpy (payload + HOUR_FIXED_LENGTH, hour->error_id, id_length);
   return frame_record (record, HOUR_FIXED_LENGTH + id_length);
 }
 
