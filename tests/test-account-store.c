@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "bgpt-account-store.h"
+#include "bgpt-diagnosis.h"
+#include "bgpt-history.h"
 #include "bgpt-test-secrets.h"
 
 /* Each test starts with no account at all. */
@@ -189,6 +191,17 @@ test_add_rename_remove (void)
   store_secret (secrets, "acme", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN);
   store_secret (secrets, "default", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY);
 
+  /* A result history of both accounts. */
+  {
+    g_autoptr(BgptHistory) history = bgpt_history_new (NULL);
+    BgptHistoryResult result = { g_get_real_time () / G_USEC_PER_SEC, 100, BGPT_OUTCOME_OK, NULL };
+
+    g_assert_true (bgpt_history_load (history, &error));
+    g_assert_true (bgpt_history_append (history, "acme", BGPT_CHECK_OPENAI_KEY, &result, &error));
+    g_assert_true (bgpt_history_append (history, "default", BGPT_CHECK_OPENAI_KEY, &result, &error));
+    g_assert_no_error (error);
+  }
+
   changed.count = 0;
   g_assert_true (remove_account (store, "acme", secrets, &error));
   g_assert_no_error (error);
@@ -205,6 +218,14 @@ test_add_rename_remove (void)
   g_assert_true (g_strcmp0 (secret, TEST_OPENAI_KEY) == 0);
   secret_password_free (secret);
   assert_settings_at_defaults ("acme");
+  /* And so is its result history. */
+  {
+    g_autoptr(BgptHistory) history = bgpt_history_new (NULL);
+
+    g_assert_true (bgpt_history_load (history, &error));
+    g_assert_cmpuint (bgpt_history_get_results (history, "acme", BGPT_CHECK_OPENAI_KEY)->len, ==, 0);
+    g_assert_cmpuint (bgpt_history_get_results (history, "default", BGPT_CHECK_OPENAI_KEY)->len, ==, 1);
+  }
   g_clear_pointer (&ids, g_strfreev);
   ids = g_settings_get_strv (settings, "accounts");
   g_assert_cmpuint (g_strv_length (ids), ==, 1);

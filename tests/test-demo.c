@@ -17,6 +17,7 @@
 #include "core/bgpt-account-store.h"
 #include "core/bgpt-catalog.h"
 #include "core/bgpt-demo.h"
+#include "core/bgpt-history-recorder.h"
 #include "core/bgpt-i18n.h"
 #include "core/bgpt-secret-store.h"
 #include "core/bgpt-status-page.h"
@@ -497,6 +498,44 @@ test_status_page (void)
   g_assert_finalize_object (g_steal_pointer (&demo));
 }
 
+/* Result history: a generated day, at once, in the demo's own directory. */
+static void
+test_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptDemo) demo = bgpt_demo_new (&error);
+  BgptHistory *history;
+  g_autofree char *path = NULL;
+  g_autofree char *user_history = bgpt_history_get_default_directory ();
+  GArray *key;
+  guint failed = 0, blocked = 0, offline = 0;
+
+  g_assert_no_error (error);
+  history = bgpt_history_for_monitor (bgpt_demo_get_monitor (demo));
+  g_assert_nonnull (history);
+  key = bgpt_history_get_results (history, BGPT_DEMO_ACCOUNT_ID, BGPT_CHECK_OPENAI_KEY);
+  g_assert_cmpuint (key->len, >=, 24 * 12 - 1);
+  g_assert_cmpint (g_array_index (key, BgptHistoryResult, 0).time, >=, g_get_real_time () / G_USEC_PER_SEC - 24 * 3600);
+  for (guint i = 0; i < key->len; i++)
+    {
+      failed += g_array_index (key, BgptHistoryResult, i).outcome == BGPT_OUTCOME_FAILED;
+      offline += g_array_index (key, BgptHistoryResult, i).outcome == BGPT_OUTCOME_UNKNOWN;
+    }
+  for (guint i = 0; i < bgpt_history_get_results (history, BGPT_DEMO_ACCOUNT_ID, BGPT_CHECK_OPENAI_MODEL)->len; i++)
+    blocked += g_array_index (bgpt_history_get_results (history, BGPT_DEMO_ACCOUNT_ID, BGPT_CHECK_OPENAI_MODEL),
+                              BgptHistoryResult, i).outcome == BGPT_OUTCOME_BLOCKED;
+  g_assert_cmpuint (failed, >, 0);
+  g_assert_cmpuint (offline, >, 0);
+  g_assert_cmpuint (blocked, >, 0);
+
+  path = bgpt_history_dup_account_path (history, BGPT_DEMO_ACCOUNT_ID);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_str_has_prefix (path, user_history));
+  g_assert_finalize_object (g_steal_pointer (&demo));
+  /* Gone with the demo. */
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 /* The user's data */
 
 static void
@@ -556,6 +595,7 @@ main (int   argc,
   g_test_add_func ("/demo/script", test_script);
   g_test_add_func ("/demo/replace-secret", test_replace_secret);
   g_test_add_func ("/demo/status-page", test_status_page);
+  g_test_add_func ("/demo/history", test_history);
   g_test_add_func ("/demo/user-data-untouched", test_user_data_untouched);
 
   status = g_test_run ();

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bgpt-history-recorder.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
 #include "bgpt-monitor-rules.h"
@@ -1102,6 +1103,101 @@ test_busy_for_a_round (Fixture       *fixture,
   g_assert_false (bgpt_monitor_get_busy (fixture->setup.monitor));
 }
 
+/* ---- result history (bgpt-history-recorder) ---- */
+
+typedef struct
+{
+  BgptHistory *history;
+  guint        n_key;
+  guint        n_model;
+} HistoryWatch;
+
+static gboolean
+history_has_key_failures_and_blocked (gpointer data)
+{
+  HistoryWatch *watch = data;
+  GArray *key = bgpt_history_get_results (watch->history, "default", "openai.key");
+  GArray *model = bgpt_history_get_results (watch->history, "default", "openai.model");
+  guint failed = 0, blocked = 0;
+
+  for (guint i = 0; i < key->len; i++)
+    failed += g_array_index (key, BgptHistoryResult, i).outcome == BGPT_OUTCOME_FAILED;
+  for (guint i = 0; i < model->len; i++)
+    blocked += g_array_index (model, BgptHistoryResult, i).outcome == BGPT_OUTCOME_BLOCKED;
+  return failed >= 2 && blocked >= 1;
+}
+
+static gboolean
+history_has_more_key_results (gpointer data)
+{
+  HistoryWatch *watch = data;
+
+  return bgpt_history_get_results (watch->history, "default", "openai.key")->len > watch->n_key;
+}
+
+/* Every result goes into the history: ok with its elapsed time, a failure
+ * with its catalog id, blocked for the dependent (not a failure of its
+ * own), and unknown for every check when the network goes. */
+static void
+test_results_recorded (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  g_autofree char *directory = g_build_filename (fixture->setup.directory, "history", NULL);
+  g_autoptr(BgptHistory) history = bgpt_history_new (directory);
+  g_autoptr(BgptHistory) reread = NULL;
+  HistoryWatch watch = { history, 0, 0 };
+  GArray *key;
+  GArray *model;
+  const BgptHistoryResult *last;
+
+  g_assert_true (bgpt_history_load (history, NULL));
+  bgpt_history_follow_monitor (history, fixture->setup.monitor);
+  config->model = g_strdup ("gpt-monitor-test");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  g_assert_true (bgpt_test_wait_until (history_has_key_failures_and_blocked, &watch));
+
+  key = bgpt_history_get_results (history, "default", "openai.key");
+  for (guint i = 0; i < key->len; i++)
+    {
+      const BgptHistoryResult *result = &g_array_index (key, BgptHistoryResult, i);
+
+      g_assert_cmpint (result->outcome, ==, BGPT_OUTCOME_FAILED);
+      g_assert_cmpstr (result->error_id, ==, "openai.auth");
+    }
+  model = bgpt_history_get_results (history, "default", "openai.model");
+  for (guint i = 0; i < model->len; i++)
+    g_assert_cmpint (g_array_index (model, BgptHistoryResult, i).outcome, !=, BGPT_OUTCOME_FAILED);
+
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, NULL);
+  watch.n_key = key->len;
+  while (g_array_index (key, BgptHistoryResult, key->len - 1).outcome != BGPT_OUTCOME_OK)
+    {
+      watch.n_key = key->len;
+      g_assert_true (bgpt_test_wait_until (history_has_more_key_results, &watch));
+    }
+  last = &g_array_index (key, BgptHistoryResult, key->len - 1);
+  g_assert_cmpint (last->time, <=, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_cmpint (last->time, >=, g_get_real_time () / G_USEC_PER_SEC - 60);
+
+  watch.n_key = key->len;
+  bgpt_static_network_monitor_set_available (fixture->network, FALSE);
+  g_assert_true (bgpt_test_wait_until (history_has_more_key_results, &watch));
+  g_assert_cmpint (g_array_index (key, BgptHistoryResult, key->len - 1).outcome, ==, BGPT_OUTCOME_UNKNOWN);
+
+  /* And it is on disk as it is in memory. */
+  reread = bgpt_history_new (directory);
+  g_assert_true (bgpt_history_load (reread, NULL));
+  g_assert_cmpuint (bgpt_history_get_results (reread, "default", "openai.key")->len, ==, key->len);
+  bgpt_monitor_stop (fixture->setup.monitor);
+  bgpt_history_forget_account (history, "default", NULL);
+  g_rmdir (directory);
+}
+
+/* ---- end of result history ---- */
+
 int
 main (int   argc,
       char *argv[])
@@ -1138,6 +1234,7 @@ main (int   argc,
   g_test_add_func ("/monitor/rules/threshold-of-one", test_rules_threshold_of_one);
   g_test_add_func ("/monitor/rules/user-check", test_rules_user_check);
   g_test_add_func ("/monitor/rules/reconsider", test_rules_reconsider);
+  ADD ("/monitor/history", test_results_recorded);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "ui/bgpt-application.h"
+#include "ui/bgpt-check-detail.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-incident-row.h"
 #include "ui/bgpt-incidents-view.h"
@@ -33,6 +34,7 @@ static const struct
 } widget_types[] = {
   { "BgptWindow", bgpt_window_get_type },
   { "BgptCheckRow", bgpt_check_row_get_type },
+  { "BgptCheckDetail", bgpt_check_detail_get_type },
   { "BgptIncidentRow", bgpt_incident_row_get_type },
   { "BgptIncidentsView", bgpt_incidents_view_get_type },
   { "BgptPreferences", bgpt_preferences_get_type },

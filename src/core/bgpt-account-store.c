@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "bgpt-account-store.h"
+#include "bgpt-history.h"
 
 struct _BgptAccountStore
 {
@@ -349,6 +350,14 @@ on_account_secrets_cleared (GObject      *source,
     }
 
   bgpt_account_reset (account);
+
+  /* Result history: the account's file goes with it. */
+  {
+    g_autoptr(GError) history_error = NULL;
+
+    if (!bgpt_history_remove_account_file (NULL, bgpt_account_get_id (account), &history_error))
+      g_warning ("%s", history_error->message);
+  }
 
   ids = g_settings_get_strv (self->settings, "accounts");
   builder = g_strv_builder_new ();

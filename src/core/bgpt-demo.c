@@ -18,6 +18,7 @@
 #include "bgpt-account-store.h"
 #include "bgpt-checks.h"
 #include "bgpt-demo.h"
+#include "bgpt-demo-history.h"
 #include "bgpt-diagnosis.h"
 #include "bgpt-static-network-monitor.h"
 #include "bgpt-validation.h"
@@ -144,6 +145,7 @@ struct _BgptDemo
   GNetworkMonitor   *network;
   BgptCheckConfig   *config;
   GCancellable      *cancellable;
+  BgptHistory       *history;  /* results, with a generated day */
 
   double             speed;
   gboolean           loop;
@@ -725,6 +727,7 @@ bgpt_demo_new (GError **error)
   bgpt_monitor_set_account (self->monitor, self->config);
   g_signal_connect_object (self->monitor, "check-finished", G_CALLBACK (on_check_finished), self,
                            G_CONNECT_SWAPPED);
+  self->history = bgpt_demo_history_new (self->monitor, self->directory, BGPT_DEMO_ACCOUNT_ID);
 
   return g_steal_pointer (&self);
 }
@@ -771,6 +774,7 @@ bgpt_demo_dispose (GObject *object)
         g_debug ("Demo history not saved: %s", error->message);
     }
   g_clear_object (&self->incidents);
+  g_clear_object (&self->history);
   if (self->directory != NULL)
     remove_directory (self->directory);
   g_clear_pointer (&self->directory, g_free);

@@ -11,6 +11,7 @@
 
 #include "bgpt-autostart.h"
 #include "bgpt-background.h"
+#include "bgpt-history-recorder.h"
 #include "bgpt-monitor-accounts.h"
 #include "bgpt-notifier.h"
 
@@ -26,6 +27,7 @@ struct _BgptBackground
   BgptMonitor   *monitor;
   BgptNotifier  *notifier;
   BgptAutostart *autostart;
+  BgptHistory   *history;       /* the monitor's results */
   gboolean       held;
 };
 
@@ -102,6 +104,7 @@ bgpt_background_dispose (GObject *object)
   bgpt_background_stop (self);
   g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->history);
   g_clear_object (&self->autostart);
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->application);
@@ -137,6 +140,7 @@ bgpt_background_new (GApplication      *application,
   self->settings = g_object_ref (settings);
 
   self->monitor = bgpt_monitor_new (settings, incidents);
+  self->history = bgpt_history_new_for_monitor (self->monitor, NULL);
   self->notifier = bgpt_notifier_new (application, self->monitor, settings);
   self->autostart = bgpt_autostart_new (settings);
   bgpt_monitor_follow_accounts (self->monitor, accounts, secrets);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpt-check-board.h"
+#include "bgpt-history-recorder.h"
 
 /* g_set_str() is newer than GLib 2.74. */
 static gboolean
@@ -40,6 +41,7 @@ struct _BgptCheckItem
   char               *blocked_by;
   BgptCheckNeeds      missing;
   gboolean            offline;
+  BgptCheckBoard     *board;  /* weak: for the result history */
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckItem, bgpt_check_item, G_TYPE_OBJECT)
@@ -74,6 +76,7 @@ bgpt_check_item_finalize (GObject *object)
   g_clear_pointer (&self->checked_at, g_date_time_unref);
   g_free (self->incident_id);
   g_free (self->blocked_by);
+  g_clear_weak_pointer (&self->board);
 
   G_OBJECT_CLASS (bgpt_check_item_parent_class)->finalize (object);
 }
@@ -190,6 +193,18 @@ bgpt_check_item_get_offline (BgptCheckItem *self)
   return self->offline;
 }
 
+/* Result history: that of the monitor the board follows. */
+BgptHistory *
+bgpt_check_item_get_history (BgptCheckItem *self)
+{
+  BgptMonitor *monitor;
+
+  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (self), NULL);
+
+  monitor = self->board != NULL ? bgpt_check_board_get_monitor (self->board) : NULL;
+  return monitor != NULL ? bgpt_history_for_monitor (monitor) : NULL;
+}
+
 /* BgptCheckBoard */
 
 struct _BgptCheckBoard
@@ -297,9 +312,14 @@ bgpt_check_board_set_accounts (BgptCheckBoard     *self,
             continue;
           item = bgpt_check_board_lookup (self, account_ids[i], checks[j].id);
           if (item == NULL)
-            item = bgpt_check_item_new (account_ids[i], checks[j].id);
+            {
+              item = bgpt_check_item_new (account_ids[i], checks[j].id);
+              g_set_weak_pointer (&item->board, self);
+            }
           else
-            g_object_ref (item);
+            {
+              g_object_ref (item);
+            }
           g_ptr_array_add (items, item);
         }
     }

@@ -10,6 +10,7 @@
 #include "bgpt-check-config.h"
 #include "bgpt-checks.h"
 #include "bgpt-diagnosis.h"
+#include "bgpt-history.h"
 #include "bgpt-monitor.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,9 @@ const char          *bgpt_check_item_get_blocked_by  (BgptCheckItem *self);
 BgptCheckNeeds       bgpt_check_item_get_missing     (BgptCheckItem *self);
 /* UNKNOWN because the network is down, not because of the check. */
 gboolean             bgpt_check_item_get_offline     (BgptCheckItem *self);
+
+/* The result history of the monitor the board follows, or NULL. */
+BgptHistory         *bgpt_check_item_get_history     (BgptCheckItem *self);
 
 /* A GListModel of BgptCheckItem, account by account in the order of the
  * `accounts` setting, each with the checks that cost nothing in the order

@@ -12,6 +12,7 @@
 #include "bgpt-check-row.h"
 #include "bgpt-format.h"
 #include "bgpt-spinner.h"
+#include "bgpt-uptime-summary.h"
 
 struct _BgptCheckRow
 {
@@ -26,6 +27,7 @@ struct _BgptCheckRow
   GtkImage      *state_icon;
   GtkLabel      *state_label;
   GtkButton     *incident_button;
+  BgptUptimeSummary *uptime_summary;
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_ACTION_ROW)
@@ -93,7 +95,8 @@ update_headroom_bar (BgptCheckRow *self)
 }
 
 static char *
-build_subtitle (BgptCheckItem *item)
+build_subtitle (BgptCheckItem *item,
+                const char    *uptime_caption)
 {
   const BgptDiagnosis *diagnosis = bgpt_check_item_get_diagnosis (item);
   BgptCheckItemState state = bgpt_check_item_get_state (item);
@@ -142,6 +145,9 @@ build_subtitle (BgptCheckItem *item)
       g_ptr_array_add (facts, NULL);
       g_ptr_array_add (lines, g_strjoinv (" · ", (char **) facts->pdata));
     }
+  /* Result history: uptime and median latency. */
+  if (uptime_caption != NULL && state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    g_ptr_array_add (lines, g_markup_escape_text (uptime_caption, -1));
 
   g_ptr_array_add (lines, NULL);
   return g_strjoinv ("\n", (char **) lines->pdata);
@@ -166,7 +172,11 @@ bgpt_check_row_update (BgptCheckRow *self)
   else
     state_text = bgpt_format_state_label (state);
 
-  subtitle = build_subtitle (self->item);
+  /* Result history: the board may follow another monitor (the demo's). */
+  bgpt_uptime_summary_set_check (self->uptime_summary, bgpt_check_item_get_history (self->item),
+                                 bgpt_check_item_get_account_id (self->item),
+                                 bgpt_check_item_get_check (self->item));
+  subtitle = build_subtitle (self->item, bgpt_uptime_summary_get_caption (self->uptime_summary));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   update_headroom_bar (self);
 
@@ -219,18 +229,22 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
 
   object_class->dispose = bgpt_check_row_dispose;
 
+  g_type_ensure (BGPT_TYPE_UPTIME_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, headroom_bar);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, incident_button);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, uptime_summary);
 }
 
 static void
 bgpt_check_row_init (BgptCheckRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->uptime_summary, "changed", G_CALLBACK (bgpt_check_row_update), self,
+                           G_CONNECT_SWAPPED);
 
   self->spinner = bgpt_spinner_new ();
   gtk_box_prepend (self->state_box, self->spinner);
@@ -255,6 +269,13 @@ bgpt_check_row_new (BgptCheckItem *item)
   g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
   bgpt_check_row_update (self);
   return GTK_WIDGET (self);
+}
+
+BgptUptimeSummary *
+bgpt_check_row_get_uptime_summary (BgptCheckRow *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ROW (self), NULL);
+  return self->uptime_summary;
 }
 
 BgptCheckItem *

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "bgpt-check-board.h"
+#include "bgpt-uptime-summary.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, BGPT, CHECK_ROW, AdwActionRo
 
 GtkWidget     *bgpt_check_row_new      (BgptCheckItem *item);
 BgptCheckItem *bgpt_check_row_get_item (BgptCheckRow  *self);
+/* The heartbeat bar and figures of the check's result history. */
+BgptUptimeSummary *bgpt_check_row_get_uptime_summary (BgptCheckRow *self);
 /* Repaints the row, e.g. so that "há 2 minutos" stays true. */
 void           bgpt_check_row_update   (BgptCheckRow  *self);
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "bgpt-check-board.h"
+#include "bgpt-check-detail.h"
 #include "bgpt-check-row.h"
 #include "bgpt-incidents-view.h"
 #include "bgpt-window.h"
@@ -110,6 +111,23 @@ on_board_item_changed (BgptWindow *self)
   update_summary (self);
 }
 
+/* Result history: a check's row opens its detail page. */
+static void
+on_check_row_activated (BgptWindow   *self,
+                        BgptCheckRow *row)
+{
+  BgptCheckItem *item = bgpt_check_row_get_item (row);
+  BgptHistory *history = bgpt_check_item_get_history (item);
+  BgptCheckDetail *detail;
+
+  if (history == NULL)
+    return;
+  detail = bgpt_check_detail_new (history, self->store, bgpt_check_item_get_account_id (item),
+                                  bgpt_check_item_get_account_name (item), bgpt_check_item_get_check (item));
+  gtk_window_set_transient_for (GTK_WINDOW (detail), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (detail));
+}
+
 static void
 rebuild_accounts (BgptWindow *self)
 {
@@ -127,6 +145,7 @@ rebuild_accounts (BgptWindow *self)
     {
       g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
       const char *account_id = bgpt_check_item_get_account_id (item);
+      GtkWidget *row;
 
       if (group == NULL || g_strcmp0 (group_account, account_id) != 0)
         {
@@ -158,7 +177,9 @@ rebuild_accounts (BgptWindow *self)
           group_account = g_strdup (account_id);
         }
 
-      adw_preferences_group_add (group, bgpt_check_row_new (item));
+      row = bgpt_check_row_new (item);
+      g_signal_connect_object (row, "activated", G_CALLBACK (on_check_row_activated), self, G_CONNECT_SWAPPED);
+      adw_preferences_group_add (group, row);
       g_signal_connect_object (item, "changed", G_CALLBACK (on_board_item_changed), self, G_CONNECT_SWAPPED);
     }
 

@@ -1,0 +1,357 @@
+/* bench-history.c: the result history at scale.
+ *
+ *   bench-history generate DIR ACCOUNTS   write ACCOUNTS accounts × 90 days into DIR
+ *   bench-history load DIR [RUNS]         time loading DIR (median, worst)
+ *   bench-history append DIR [N]          time N appends, bytes per append
+ *   bench-history scroll DIR [SECONDS [ACCOUNTS]]
+ *                                         the Status rows of ACCOUNTS accounts
+ *                                         (100) with DIR's history in a window
+ *                                         (X server in $DISPLAY), scrolled top
+ *                                         to bottom and back on the frame
+ *                                         clock: the work per frame
+ *
+ * Accounts are named loja-000, loja-001, … as bench-history.sh's settings
+ * name them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "bgpt-demo-history.h"
+#include "bgpt-history-recorder.h"
+#include "bgpt-i18n.h"
+#include "bgpt-resources.h"
+#include "ui/bgpt-check-board.h"
+#include "ui/bgpt-check-row.h"
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  fraction)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, (guint) ((values->len - 1) * fraction));
+}
+
+/* User and system time of this process. */
+static double
+cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec * 1000.0 + usage.ru_utime.tv_usec / 1000.0
+         + usage.ru_stime.tv_sec * 1000.0 + usage.ru_stime.tv_usec / 1000.0;
+}
+
+static char *
+account_name (guint i)
+{
+  return g_strdup_printf ("loja-%03u", i);
+}
+
+static int
+generate (const char *directory,
+          guint       n_accounts)
+{
+  g_autoptr(BgptHistory) history = bgpt_history_new (directory);
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  goffset total = 0;
+
+  if (!bgpt_history_load (history, &error))
+    g_error ("%s", error->message);
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      g_autofree char *account = account_name (i);
+
+      bgpt_demo_history_generate (history, account, now - i * 7, 90);
+      if (!bgpt_history_save (history, account, &error))
+        g_error ("%s", error->message);
+      total += bgpt_history_get_file_size (history, account);
+    }
+  g_print ("generated %u accounts × 90 days: %.1f MiB\n", n_accounts, total / 1048576.0);
+  return 0;
+}
+
+static int
+load (const char *directory,
+      guint       runs)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
+  guint n_accounts = 0;
+  guint64 n_records = 0;
+
+  for (guint run = 0; run < runs; run++)
+    {
+      g_autoptr(BgptHistory) history = bgpt_history_new (directory);
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) accounts = NULL;
+      gint64 start = g_get_monotonic_time ();
+      double cpu_start = cpu_ms ();
+      double ms, cpu;
+
+      if (!bgpt_history_load (history, &error))
+        g_error ("%s", error->message);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      cpu = cpu_ms () - cpu_start;
+      g_array_append_val (times, ms);
+      g_array_append_val (cpu_times, cpu);
+
+      accounts = bgpt_history_dup_account_ids (history);
+      n_accounts = g_strv_length (accounts);
+      n_records = 0;
+      for (guint i = 0; accounts[i] != NULL; i++)
+        for (guint c = 0; c < 5; c++)
+          {
+            const char *checks[] = { "kommo.account", "openai.key", "openai.model", "openai.assistant", "openai.quota" };
+
+            n_records += bgpt_history_get_results (history, accounts[i], checks[c])->len
+                         + bgpt_history_get_hours (history, accounts[i], checks[c])->len;
+          }
+    }
+  /* The machine may be shared: CPU time says what the load itself costs. */
+  g_print ("load %u accounts (%" G_GUINT64_FORMAT " records): median %.1f ms (CPU %.1f ms), "
+           "worst %.1f ms over %u runs\n",
+           n_accounts, n_records, percentile (times, 0.5), percentile (cpu_times, 0.5),
+           percentile (times, 1.0), runs);
+  return 0;
+}
+
+static int
+append (const char *directory,
+        guint       n)
+{
+  g_autoptr(BgptHistory) history = bgpt_history_new (directory);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  goffset before;
+  gint64 start;
+
+  if (!bgpt_history_load (history, &error))
+    g_error ("%s", error->message);
+  path = bgpt_history_dup_account_path (history, "loja-000");
+  before = bgpt_history_get_file_size (history, "loja-000");
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      BgptHistoryResult result = { now, 120 + i % 50, i % 20 ? BGPT_OUTCOME_OK : BGPT_OUTCOME_FAILED,
+                                   i % 20 ? NULL : "openai.timeout" };
+
+      if (!bgpt_history_append (history, "loja-000", "openai.key", &result, &error))
+        g_error ("%s", error->message);
+    }
+  g_print ("append: %.1f µs and %.1f bytes per result over %u results\n",
+           (g_get_monotonic_time () - start) / (double) n,
+           (bgpt_history_get_file_size (history, "loja-000") - before) / (double) n, n);
+  return 0;
+}
+
+/* Scrolling the Status rows */
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  GArray        *frame_ms;    /* work per frame: update to after-paint */
+  GArray        *frame_cpu_ms;  /* the same in CPU time: the machine may be shared */
+  gint64         frame_start;
+  double         frame_cpu_start;
+  gint64         started;
+  gint64         duration;
+  gboolean       done;
+} Scroll;
+
+static void
+on_update (GdkFrameClock *clock,
+           Scroll        *scroll)
+{
+  scroll->frame_start = g_get_monotonic_time ();
+  scroll->frame_cpu_start = cpu_ms ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Scroll        *scroll)
+{
+  double ms;
+
+  if (scroll->frame_start == 0 || scroll->started == 0)
+    return;
+  ms = (g_get_monotonic_time () - scroll->frame_start) / 1000.0;
+  g_array_append_val (scroll->frame_ms, ms);
+  ms = cpu_ms () - scroll->frame_cpu_start;
+  g_array_append_val (scroll->frame_cpu_ms, ms);
+}
+
+/* Down in the first half of the time, up in the second. */
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Scroll *scroll = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  double upper = gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment);
+  double t;
+
+  if (scroll->started == 0)
+    scroll->started = now;
+  t = (double) (now - scroll->started) / scroll->duration;
+  if (t >= 1.0)
+    {
+      scroll->done = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (scroll->adjustment, upper * (t < 0.5 ? 2 * t : 2 * (1 - t)));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  if (!bgpt_history_load_finish (BGPT_HISTORY (source), result, NULL))
+    g_error ("history not loaded");
+  *(gboolean *) user_data = TRUE;
+}
+
+static int
+scroll_rows (const char *directory,
+             guint       seconds,
+             guint       n_accounts)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(BgptMonitor) monitor = bgpt_monitor_new (settings, NULL);
+  g_autoptr(BgptHistory) history = bgpt_history_new (directory);
+  g_autoptr(BgptCheckBoard) board = bgpt_check_board_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) accounts = NULL;
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
+  GdkFrameClock *clock;
+  Scroll scroll = { 0, };
+  gboolean loaded = FALSE;
+  guint n_rows = 0;
+  guint over = 0;
+
+  bgpt_history_load_async (history, NULL, on_loaded, &loaded);
+  while (!loaded)
+    g_main_context_iteration (NULL, TRUE);
+  bgpt_history_follow_monitor (history, monitor);
+  /* The same accounts with a history or without (an empty directory). */
+  accounts = g_new0 (char *, n_accounts + 1);
+  for (guint i = 0; i < n_accounts; i++)
+    accounts[i] = account_name (i);
+  for (guint i = 0; accounts[i] != NULL; i++)
+    {
+      g_autoptr(BgptCheckConfig) config = bgpt_check_config_new (accounts[i]);
+
+      config->display_name = g_strdup (accounts[i]);
+      config->openai_api_key = g_strdup ("sk-bench-history-0123456789");
+      config->openai_base_url = g_strdup ("http://127.0.0.1:9/v1");
+      config->kommo_token = g_strdup ("kommo-bench-history-0123456789");
+      config->kommo_base_url = g_strdup ("http://127.0.0.1:9");
+      config->model = g_strdup ("gpt-bench");
+      config->assistant_id = g_strdup ("asst_bench");
+      bgpt_monitor_set_account (monitor, config);
+      g_strv_builder_add (builder, accounts[i]);
+    }
+  g_strfreev (accounts);
+  accounts = g_strv_builder_end (builder);
+  bgpt_check_board_set_accounts (board, (const char * const *) accounts);
+  bgpt_check_board_follow_monitor (board, monitor);
+
+  /* As the Status view lays them out: a group per account. */
+  for (guint i = 0; accounts[i] != NULL; i++)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+      GListModel *model = G_LIST_MODEL (board);
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), accounts[i]);
+      for (guint j = 0; j < g_list_model_get_n_items (model); j++)
+        {
+          g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, j);
+
+          if (g_str_equal (bgpt_check_item_get_account_id (item), accounts[i]))
+            {
+              adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), bgpt_check_row_new (item));
+              n_rows++;
+            }
+        }
+      gtk_box_append (GTK_BOX (box), group);
+    }
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  adw_window_set_content (ADW_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  scroll.adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  scroll.frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  scroll.frame_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  scroll.duration = (gint64) seconds * G_USEC_PER_SEC;
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect (clock, "update", G_CALLBACK (on_update), &scroll);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &scroll);
+  gtk_widget_add_tick_callback (window, on_tick, &scroll, NULL);
+  while (!scroll.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < scroll.frame_ms->len; i++)
+    over += g_array_index (scroll.frame_ms, double, i) > 16.0;
+  g_print ("scroll %u rows of %u accounts (%s) for %u s: %u frames, work per frame median %.1f ms, "
+           "p95 %.1f ms, worst %.1f ms, %u over 16 ms; CPU per frame median %.1f ms, p95 %.1f ms, worst %.1f ms\n",
+           n_rows, g_strv_length (accounts), g_file_test (directory, G_FILE_TEST_IS_DIR) ? "with history" : "no history",
+           seconds, scroll.frame_ms->len,
+           percentile (scroll.frame_ms, 0.5), percentile (scroll.frame_ms, 0.95),
+           percentile (scroll.frame_ms, 1.0), over, percentile (scroll.frame_cpu_ms, 0.5),
+           percentile (scroll.frame_cpu_ms, 0.95), percentile (scroll.frame_cpu_ms, 1.0));
+  g_signal_handlers_disconnect_by_data (clock, &scroll);
+  g_array_unref (scroll.frame_ms);
+  g_array_unref (scroll.frame_cpu_ms);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (argc >= 4 && g_str_equal (argv[1], "generate"))
+    return generate (argv[2], (guint) atoi (argv[3]));
+  if (argc >= 3 && g_str_equal (argv[1], "load"))
+    return load (argv[2], argc > 3 ? (guint) atoi (argv[3]) : 7);
+  if (argc >= 3 && g_str_equal (argv[1], "append"))
+    return append (argv[2], argc > 3 ? (guint) atoi (argv[3]) : 10000);
+  if (argc >= 3 && g_str_equal (argv[1], "scroll"))
+    {
+      gtk_init ();
+      adw_init ();
+      bgpt_i18n_init ();
+      bgpt_register_resource ();
+      return scroll_rows (argv[2], argc > 3 ? (guint) atoi (argv[3]) : 6, argc > 4 ? (guint) atoi (argv[4]) : 100);
+    }
+  g_printerr ("usage: bench-history generate DIR ACCOUNTS | load DIR [RUNS] | append DIR [N] | scroll DIR [SECONDS]\n");
+  return 2;
+}

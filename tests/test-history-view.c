@@ -1,0 +1,457 @@
+/* test-history-view.c: the Status rows' heartbeat and figures and a
+ * check's detail page, from a known history, in a real window in pt_BR.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "ui/bgpt-check-board.h"
+#include "bgpt-history-recorder.h"
+#include "bgpt-i18n.h"
+#include "bgpt-resources.h"
+#include "bgpt-test-utils.h"
+#include "ui/bgpt-check-detail.h"
+#include "ui/bgpt-check-row.h"
+#include "ui/bgpt-heartbeat-bar.h"
+#include "ui/bgpt-latency-chart.h"
+
+#define ACCOUNT "loja"
+#define STEP 300
+
+typedef struct
+{
+  char        *directory;
+  GSettings   *settings;
+  BgptMonitor *monitor;
+  BgptHistory *history;
+  BgptCheckBoard *board;
+  gint64       now;
+} Fixture;
+
+static void
+add_result (GArray      *results,
+            gint64       time,
+            BgptOutcome  outcome,
+            const char  *error_id,
+            guint32      elapsed_ms)
+{
+  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
+
+  g_array_append_val (results, result);
+}
+
+/* Two days every five minutes, 30 days of hours before them:
+ * - openai.key: 2 timeouts today (k = 540 and 560), 4 yesterday, one hour
+ *   of connection errors 10 days ago; 100, 200, 300 ms in turn;
+ * - openai.model: blocked while the key failed today, else 150 ms;
+ * - kommo.account: no history at all. */
+static void
+write_history (Fixture *fixture)
+{
+  g_autoptr(GArray) key = g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
+  g_autoptr(GArray) model = g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
+  g_autoptr(GArray) hours = g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
+  gint64 first = fixture->now - 48 * 3600;
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; k < 576; k++)
+    {
+      gint64 t = first + STEP * k + 1;
+      gboolean today = k == 540 || k == 560;
+      gboolean yesterday = k == 100 || k == 150 || k == 200 || k == 250;
+
+      if (today || yesterday)
+        add_result (key, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
+      else
+        add_result (key, t, BGPT_OUTCOME_OK, NULL, 100 + 100 * (k % 3));
+      if (today)
+        add_result (model, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
+      else
+        add_result (model, t, BGPT_OUTCOME_OK, NULL, 150);
+    }
+  for (gint64 h = (fixture->now - 30 * 24 * 3600) / 3600 * 3600 + 3600; h + 3600 <= first; h += 3600)
+    {
+      BgptHistoryHour hour = { h, { 12, 0, 0, 0 }, 200, 400, NULL };
+
+      if (h == (fixture->now - 10 * 24 * 3600) / 3600 * 3600)
+        {
+          hour.counts[BGPT_OUTCOME_OK] = 0;
+          hour.counts[BGPT_OUTCOME_FAILED] = 12;
+          hour.error_id = g_intern_static_string ("openai.connection");
+        }
+      g_array_append_val (hours, hour);
+    }
+
+  bgpt_history_set_check (fixture->history, ACCOUNT, "openai.key", hours, key);
+  bgpt_history_set_check (fixture->history, ACCOUNT, "openai.model", NULL, model);
+  g_assert_true (bgpt_history_save (fixture->history, ACCOUNT, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char * const accounts[] = { ACCOUNT, NULL };
+  g_autoptr(BgptCheckConfig) config = bgpt_check_config_new (ACCOUNT);
+  g_autoptr(GError) error = NULL;
+
+  fixture->now = g_get_real_time () / G_USEC_PER_SEC;
+  fixture->directory = g_dir_make_tmp ("bgpt-history-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  fixture->monitor = bgpt_monitor_new (fixture->settings, NULL);
+  config->display_name = g_strdup ("Loja Teste");
+  config->openai_api_key = g_strdup ("sk-test-history-view-0123456789");
+  config->openai_base_url = g_strdup ("http://127.0.0.1:9/v1");
+  config->kommo_token = g_strdup ("kommo-test-history-view-0123456789");
+  config->kommo_base_url = g_strdup ("http://127.0.0.1:9");
+  config->model = g_strdup ("gpt-test");
+  bgpt_monitor_set_account (fixture->monitor, config);
+
+  fixture->history = bgpt_history_new (fixture->directory);
+  g_assert_true (bgpt_history_load (fixture->history, &error));
+  bgpt_history_follow_monitor (fixture->history, fixture->monitor);
+  write_history (fixture);
+
+  fixture->board = bgpt_check_board_new ();
+  bgpt_check_board_set_accounts (fixture->board, accounts);
+  bgpt_check_board_follow_monitor (fixture->board, fixture->monitor);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = bgpt_history_dup_account_path (fixture->history, ACCOUNT);
+
+  g_clear_object (&fixture->board);
+  g_clear_object (&fixture->monitor);
+  g_clear_object (&fixture->history);
+  g_clear_object (&fixture->settings);
+  g_unlink (path);
+  g_rmdir (fixture->directory);
+  g_free (fixture->directory);
+}
+
+/* Waiting for the window to be drawn */
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+wait_for_frame (GtkWidget *window)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong id;
+
+  g_assert_true (bgpt_test_wait_until ((BgptTestCondition) gtk_widget_get_mapped, window));
+  clock = gtk_widget_get_frame_clock (window);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (window);
+  g_assert_true (bgpt_test_wait_until (is_true, &painted));
+  g_signal_handler_disconnect (clock, id);
+}
+
+/* Under BGPT_SCREENSHOT_DIR, the window as drawn, as a PNG. */
+static void
+maybe_save_screenshot (GtkWidget  *window,
+                       const char *name)
+{
+  const char *directory = g_getenv ("BGPT_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  if (directory == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static BgptCheckRow *
+find_row (GPtrArray  *rows,
+          const char *check)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      BgptCheckRow *row = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (bgpt_check_item_get_check (bgpt_check_row_get_item (row)), check))
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_label (GtkWidget  *widget,
+              const char *expected)
+{
+  g_autofree char *problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                 expected);
+
+  if (problem != NULL)
+    g_error ("accessible label: %s", problem);
+}
+
+static GtkWidget *
+status_window (Fixture   *fixture,
+               int        width,
+               GPtrArray *rows)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *group = adw_preferences_group_new ();
+  GListModel *model = G_LIST_MODEL (fixture->board);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Loja Teste");
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
+      GtkWidget *row = bgpt_check_row_new (item);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      g_ptr_array_add (rows, row);
+    }
+  gtk_widget_set_margin_top (group, 18);
+  gtk_widget_set_margin_start (group, 12);
+  gtk_widget_set_margin_end (group, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), group);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  adw_window_set_content (ADW_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 560);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  return window;
+}
+
+static void
+test_status_rows (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const int widths[] = { 360, 900 };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (guint dark = 0; dark < 2; dark++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+        g_autofree char *name = NULL;
+        GtkWidget *window;
+        BgptUptimeSummary *key;
+        BgptUptimeSummary *model;
+        BgptUptimeSummary *kommo;
+
+        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        window = status_window (fixture, widths[w], rows);
+        key = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.key"));
+        model = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.model"));
+        kommo = bgpt_check_row_get_uptime_summary (find_row (rows, "kommo.account"));
+
+        /* 286 of 288 today; 30 days: hours of 12 (one of failures) and
+         * two days of results; the median of 100, 200 and 300 ms. */
+        g_assert_cmpstr (bgpt_uptime_summary_get_caption (key), ==,
+                         "24 h: 99,3\302\240% · 30 d: 99,7\302\240% · 200\302\240ms");
+        assert_label (GTK_WIDGET (key),
+                      "Disponível 99,3\302\240% nas últimas 24 horas, 2 falhas; 99,7\302\240% nos últimos 30 dias; "
+                      "latência mediana de 200\302\240ms");
+        assert_label (bgpt_uptime_summary_get_bar (key),
+                      "Últimos 48 resultados: 46 aprovados, 2 com falha, 0 aguardando, 0 sem rede");
+        /* Waiting on the key is no failure of the model's. */
+        assert_label (GTK_WIDGET (model),
+                      "Disponível 100\302\240% nas últimas 24 horas, sem falhas; 100\302\240% nos últimos 30 dias; "
+                      "latência mediana de 150\302\240ms");
+        assert_label (bgpt_uptime_summary_get_bar (model),
+                      "Últimos 48 resultados: 46 aprovados, 0 com falha, 2 aguardando, 0 sem rede");
+        /* The caption is a line of the row's subtitle. */
+        g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (rows, "openai.key"))),
+                                  bgpt_uptime_summary_get_caption (key)));
+        /* No history, no summary. */
+        g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kommo)));
+        g_assert_true (gtk_widget_get_visible (GTK_WIDGET (key)));
+
+        /* The bar shows what fits: some beats even at 360 px. */
+        g_assert_cmpuint (bgpt_heartbeat_bar_get_n_shown (BGPT_HEARTBEAT_BAR (bgpt_uptime_summary_get_bar (key))), >=, 8);
+        g_assert_cmpint (gtk_widget_get_width (window), <=, widths[w] + 1);
+
+        name = g_strdup_printf ("status-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
+        maybe_save_screenshot (window, name);
+        gtk_window_destroy (GTK_WINDOW (window));
+      }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* A new result shows at once. */
+static void
+test_row_follows_history (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *window = status_window (fixture, 900, rows);
+  BgptUptimeSummary *key = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.key"));
+  BgptHistoryResult result = { fixture->now, 120, BGPT_OUTCOME_FAILED, "openai.auth" };
+
+  g_assert_true (bgpt_history_append (fixture->history, ACCOUNT, "openai.key", &result, NULL));
+  assert_label (bgpt_uptime_summary_get_bar (key),
+                "Últimos 48 resultados: 45 aprovados, 3 com falha, 0 aguardando, 0 sem rede");
+  g_assert_nonnull (strstr (bgpt_uptime_summary_get_description (key), "3 falhas"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+on_incidents_loaded (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The check's incidents, newest first, each opening its incident. */
+static void
+test_detail_incidents (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
+  g_autoptr(BgptIncidentStore) incidents = bgpt_incident_store_new (path);
+  g_autoptr(BgptDiagnosis) timeout = bgpt_diagnosis_new ("openai.key", "openai.timeout");
+  g_autoptr(BgptDiagnosis) other = bgpt_diagnosis_new ("kommo.account", "kommo.auth");
+  BgptCheckDetail *detail;
+  BgptIncident *incident;
+  GPtrArray *rows;
+  gboolean loaded = FALSE;
+  g_autofree char *action = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  bgpt_incident_store_load_async (incidents, NULL, on_incidents_loaded, &loaded);
+  g_assert_true (bgpt_test_wait_until (is_true, &loaded));
+  incident = bgpt_incident_store_report (incidents, ACCOUNT, timeout);
+  bgpt_incident_store_report (incidents, ACCOUNT, other);
+
+  detail = bgpt_check_detail_new (fixture->history, incidents, ACCOUNT, "Loja Teste", "openai.key");
+  gtk_window_present (GTK_WINDOW (detail));
+  wait_for_frame (GTK_WIDGET (detail));
+  rows = bgpt_check_detail_get_incident_rows (detail);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
+                   "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), "Aberto desde "));
+  g_object_get (g_ptr_array_index (rows, 0), "action-name", &action, "action-target", &target, NULL);
+  g_assert_cmpstr (action, ==, "app.show-incident");
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, bgpt_incident_get_id (incident));
+
+  /* Resolved, it says when. */
+  bgpt_incident_store_resolve (incidents, ACCOUNT, "openai.key");
+  rows = bgpt_check_detail_get_incident_rows (detail);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)), "resolvido em"));
+  gtk_window_destroy (GTK_WINDOW (detail));
+  bgpt_incident_store_flush (incidents, NULL);
+  g_unlink (path);
+}
+
+static void
+test_detail_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const int widths[] = { 360, 720 };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (guint dark = 0; dark < 2; dark++)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        BgptCheckDetail *detail = bgpt_check_detail_new (fixture->history, NULL, ACCOUNT, "Loja Teste", "openai.key");
+        g_autofree char *name = NULL;
+        GPtrArray *periods;
+
+        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+        gtk_window_set_default_size (GTK_WINDOW (detail), widths[w], 860);
+        gtk_window_present (GTK_WINDOW (detail));
+        wait_for_frame (GTK_WIDGET (detail));
+
+        assert_label (bgpt_check_detail_get_chart (detail),
+                      "Tempos de resposta nas últimas 24 horas: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                      "2 períodos de falha");
+        periods = bgpt_check_detail_get_period_rows (detail);
+        g_assert_cmpuint (periods->len, ==, 2);
+        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, 0)), ==,
+                         "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão");
+        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (bgpt_check_detail_get_incident_rows (detail), 0)),
+                         ==, "Nenhum incidente nesta verificação");
+        name = g_strdup_printf ("detail-24h-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
+        maybe_save_screenshot (GTK_WIDGET (detail), name);
+
+        /* Thirty days: yesterday's four, today's two and the hour of
+         * connection errors, each with its title. */
+        bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_MONTH);
+        wait_for_frame (GTK_WIDGET (detail));
+        assert_label (bgpt_check_detail_get_chart (detail),
+                      "Tempos de resposta nos últimos 30 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                      "7 períodos de falha");
+        periods = bgpt_check_detail_get_period_rows (detail);
+        g_assert_cmpuint (periods->len, ==, 7);
+        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, periods->len - 1)), ==,
+                         "Erro de Conexão");
+        g_clear_pointer (&name, g_free);
+        name = g_strdup_printf ("detail-30d-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
+        maybe_save_screenshot (GTK_WIDGET (detail), name);
+
+        bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_WEEK);
+        assert_label (bgpt_check_detail_get_chart (detail),
+                      "Tempos de resposta nos últimos 7 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                      "6 períodos de falha");
+        gtk_window_destroy (GTK_WINDOW (detail));
+      }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Accessible properties kept in memory for the test to read, no bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  bgpt_test_use_pt_br ();
+  /* Screenshots of the end state, not of a transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  bgpt_i18n_init ();
+  adw_init ();
+  bgpt_register_resource ();
+
+  g_test_add ("/history-view/status-rows", Fixture, NULL, fixture_set_up, test_status_rows, fixture_tear_down);
+  g_test_add ("/history-view/row-follows-history", Fixture, NULL, fixture_set_up, test_row_follows_history,
+              fixture_tear_down);
+  g_test_add ("/history-view/detail-page", Fixture, NULL, fixture_set_up, test_detail_page, fixture_tear_down);
+  g_test_add ("/history-view/detail-incidents", Fixture, NULL, fixture_set_up, test_detail_incidents,
+              fixture_tear_down);
+  return g_test_run ();
+}
