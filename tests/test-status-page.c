@@ -364,36 +364,55 @@ test_stall (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_requests, ==, 1);
 }
 
+/* The page's next reading, which must be @indicator, with the stand-in
+ * asked @n_requests times in all. */
+static BgptStatusReport *
+assert_reading (Fixture             *fixture,
+                BgptStatusIndicator  indicator,
+                guint                n_requests)
+{
+  BgptStatusReport *report = get_status (fixture->page);
+
+  g_assert_cmpint (report->indicator, ==, indicator);
+  g_assert_cmpuint (fixture->n_requests, ==, n_requests);
+  return report;
+}
+
+/* The same once the stand-in answers the first summary again. */
+static void
+assert_next_reading (Fixture             *fixture,
+                     BgptStatusIndicator  indicator,
+                     guint                n_requests)
+{
+  fixture->status = 200;
+  fixture->body = indicator_cases[0].body;
+  bgpt_status_report_free (assert_reading (fixture, indicator, n_requests));
+}
+
 static void
 test_cache (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(BgptStatusReport) first = NULL;
   g_autoptr(BgptStatusReport) second = NULL;
-  g_autoptr(BgptStatusReport) third = NULL;
   guint notifies = 0;
 
   g_signal_connect (fixture->page, "notify::report", G_CALLBACK (bgpt_test_count_notify), &notifies);
 
   fixture->body = indicator_cases[0].body;
-  first = get_status (fixture->page);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  first = assert_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 1);
   g_assert_cmpuint (notifies, ==, 1);
 
   /* Within the TTL: no request, the same reading. */
   fixture->body = indicator_cases[3].body;
-  second = get_status (fixture->page);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
-  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
+  second = assert_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 1);
   g_assert_cmpint (second->checked_at, ==, first->checked_at);
   g_assert_cmpuint (notifies, ==, 1);
 
   /* Past the TTL: read again. */
   bgpt_status_page_set_cache_ttl (fixture->page, 1, 1);
   bgpt_test_run_for (1100);
-  third = get_status (fixture->page);
-  g_assert_cmpuint (fixture->n_requests, ==, 2);
-  g_assert_cmpint (third->indicator, ==, BGPT_STATUS_INDICATOR_CRITICAL);
+  bgpt_status_report_free (assert_reading (fixture, BGPT_STATUS_INDICATOR_CRITICAL, 2));
   g_assert_cmpuint (notifies, ==, 2);
   /* The page outlives this frame: tear-down releases it. */
   g_signal_handlers_disconnect_by_data (fixture->page, &notifies);
@@ -404,18 +423,13 @@ test_failure_cached (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(BgptStatusReport) first = NULL;
-  g_autoptr(BgptStatusReport) second = NULL;
 
   fixture->status = 503;
   first = get_status (fixture->page);
   g_assert_cmpint (first->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
 
   /* A failing page is not asked on every call either. */
-  fixture->status = 200;
-  fixture->body = indicator_cases[0].body;
-  second = get_status (fixture->page);
-  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  assert_next_reading (fixture, BGPT_STATUS_INDICATOR_UNKNOWN, 1);
 }
 
 static void
@@ -445,7 +459,6 @@ test_cancel (Fixture       *fixture,
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(BgptStatusReport) report = NULL;
   Result stays = { 0 };
   Result leaves = { 0 };
   Result early = { 0 };
@@ -489,11 +502,7 @@ test_cancel (Fixture       *fixture,
   g_assert_error (leaves.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&leaves.error);
 
-  fixture->status = 200;
-  fixture->body = indicator_cases[0].body;
-  report = get_status (fixture->page);
-  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
-  g_assert_cmpuint (fixture->n_requests, ==, 3);
+  assert_next_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 3);
 }
 
 static void
