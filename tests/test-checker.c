@@ -99,16 +99,9 @@ status_named (const char *name)
 /* Each check's status, in that order ("ok", "error", "skipped",
  * "blocked"). */
 static void
-assert_statuses (GPtrArray  *results,
-                 const char *kommo_account,
-                 const char *openai_key,
-                 const char *openai_model,
-                 const char *openai_assistant,
-                 const char *openai_quota)
+assert_statuses (GPtrArray         *results,
+                 const char * const expected[G_N_ELEMENTS (check_order)])
 {
-  const char *expected[] = { kommo_account, openai_key, openai_model, openai_assistant, openai_quota };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (expected) == G_N_ELEMENTS (check_order));
   for (guint i = 0; i < G_N_ELEMENTS (check_order); i++)
     {
       const BgptCheckResult *result = g_ptr_array_index (results, i);
@@ -125,7 +118,7 @@ test_all_ok (Fixture       *fixture,
   g_autoptr(GPtrArray) results = run (fixture, BGPT_CHECKER_FLAGS_NONE, BGPT_OVERALL_OK, 4);
 
   /* The deep check is opt-in. */
-  assert_statuses (results, "ok", "ok", "ok", "ok", "skipped");
+  assert_statuses (results, (const char * const []) { "ok", "ok", "ok", "ok", "skipped" });
   for (guint i = 0; i < results->len; i++)
     g_assert_cmpstr (((BgptCheckResult *) g_ptr_array_index (results, i))->account_id, ==, "default");
   g_assert_null (find (results, "openai.quota")->diagnosis);
@@ -147,50 +140,84 @@ test_deep (Fixture       *fixture,
 }
 
 static void
-test_skipped_inputs (Fixture       *fixture,
-                     gconstpointer  user_data)
+without_optional_inputs (Fixture *fixture)
 {
-  g_autoptr(GPtrArray) results = NULL;
-
   g_clear_pointer (&fixture->base.config->model, g_free);
   g_clear_pointer (&fixture->base.config->assistant_id, g_free);
   g_clear_pointer (&fixture->base.config->kommo_subdomain, g_free);
   g_clear_pointer (&fixture->base.config->kommo_base_url, g_free);
-  results = run (fixture, BGPT_CHECKER_FLAGS_NONE, BGPT_OVERALL_OK, 1);
-
-  assert_statuses (results, "skipped", "ok", "skipped", "skipped", "skipped");
 }
 
 static void
-test_nothing_to_check (Fixture       *fixture,
-                       gconstpointer  user_data)
+without_any_input (Fixture *fixture)
 {
-  g_autoptr(GPtrArray) results = NULL;
-
   bgpt_check_config_free (fixture->base.config);
   fixture->base.config = bgpt_check_config_new ("empty");
-  results = run (fixture, BGPT_CHECKER_FLAGS_DEEP, BGPT_OVERALL_UNKNOWN, 0);
-
-  assert_statuses (results, "skipped", "skipped", "skipped", "skipped", "skipped");
 }
 
 static void
-test_keyring_unavailable (Fixture       *fixture,
-                          gconstpointer  user_data)
+without_keyring (Fixture *fixture)
 {
-  g_autoptr(GPtrArray) results = NULL;
-
   g_clear_pointer (&fixture->base.config->openai_api_key, g_free);
   g_clear_pointer (&fixture->base.config->kommo_token, g_free);
   fixture->base.config->keyring_unavailable = TRUE;
-  results = run (fixture, BGPT_CHECKER_FLAGS_NONE, BGPT_OVERALL_UNKNOWN, 0);
+}
 
+/* A round with inputs missing: the overall status, the requests sent,
+ * each check's status and, where not NULL, its error; the model check,
+ * where blocked, by what. */
+typedef struct
+{
+  const char        *path;
+  void             (*prepare) (Fixture *fixture);
+  BgptCheckerFlags   flags;
+  BgptOverallStatus  overall;
+  int                n_requests;
+  const char        *statuses[G_N_ELEMENTS (check_order)];
+  const char        *error_ids[G_N_ELEMENTS (check_order)];
+  const char        *model_blocked_by;
+} InputsCase;
+
+static const InputsCase inputs_cases[] = {
+  {
+    "/checker/skipped-inputs",
+    without_optional_inputs, BGPT_CHECKER_FLAGS_NONE, BGPT_OVERALL_OK, 1,
+    { "skipped", "ok", "skipped", "skipped", "skipped" },
+  },
+  {
+    "/checker/nothing-to-check",
+    without_any_input, BGPT_CHECKER_FLAGS_DEEP, BGPT_OVERALL_UNKNOWN, 0,
+    { "skipped", "skipped", "skipped", "skipped", "skipped" },
+  },
   /* The key did not pass: what depends on it waits for it. */
-  assert_statuses (results, "error", "error", "blocked", "blocked", "skipped");
-  g_assert_cmpstr (find (results, "kommo.account")->diagnosis->error_id, ==, "keyring.unavailable");
-  g_assert_cmpstr (find (results, "openai.key")->diagnosis->error_id, ==, "keyring.unavailable");
-  g_assert_cmpstr (find (results, "openai.model")->blocked_by, ==, "openai.key");
-  g_assert_null (find (results, "openai.model")->diagnosis);
+  {
+    "/checker/keyring-unavailable",
+    without_keyring, BGPT_CHECKER_FLAGS_NONE, BGPT_OVERALL_UNKNOWN, 0,
+    { "error", "error", "blocked", "blocked", "skipped" },
+    { "keyring.unavailable", "keyring.unavailable" },
+    "openai.key",
+  },
+};
+
+static void
+test_inputs (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  const InputsCase *test = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+
+  test->prepare (fixture);
+  results = run (fixture, test->flags, test->overall, test->n_requests);
+
+  assert_statuses (results, test->statuses);
+  for (guint i = 0; i < G_N_ELEMENTS (check_order); i++)
+    if (test->error_ids[i] != NULL)
+      g_assert_cmpstr (find (results, check_order[i])->diagnosis->error_id, ==, test->error_ids[i]);
+  if (test->model_blocked_by != NULL)
+    {
+      g_assert_cmpstr (find (results, "openai.model")->blocked_by, ==, test->model_blocked_by);
+      g_assert_null (find (results, "openai.model")->diagnosis);
+    }
 }
 
 static void
@@ -359,15 +386,14 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/checker/all-ok", test_all_ok);
   ADD ("/checker/deep", test_deep);
-  ADD ("/checker/skipped-inputs", test_skipped_inputs);
-  ADD ("/checker/nothing-to-check", test_nothing_to_check);
-  ADD ("/checker/keyring-unavailable", test_keyring_unavailable);
   ADD ("/checker/rate-limit-is-a-warning", test_rate_limit_is_a_warning);
   ADD ("/checker/config-invalid-is-unknown", test_config_invalid_is_unknown);
   ADD ("/checker/concurrent", test_concurrent);
   ADD ("/checker/cancel", test_cancel);
   ADD ("/checker/timeout", test_timeout_applies_to_each_check);
 #undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (inputs_cases); i++)
+    g_test_add (inputs_cases[i].path, Fixture, &inputs_cases[i], fixture_set_up, test_inputs, fixture_tear_down);
   g_test_add_func ("/checker/overall", test_overall);
 
   return g_test_run ();
