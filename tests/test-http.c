@@ -418,28 +418,27 @@ test_loopback_bypasses_proxy (void)
   if (g_test_subprocess ())
     {
       g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", bgpt_test_closed_port ());
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BgptSimulator) simulator = NULL;
-      g_autoptr(BgptHttp) http = NULL;
-      g_autoptr(BgptHttpResponse) response = NULL;
+      Fixture fixture;
+      BgptHttpResponse *response;
       g_autofree char *url = NULL;
       g_autofree char *localhost_url = NULL;
 
+      /* Before the client is made. */
       set_proxy_environment (proxy);
-      simulator = bgpt_simulator_new (&error);
-      g_assert_no_error (error);
-      http = bgpt_http_new ();
-      url = models_url (simulator);
-      response = send_get (http, url);
+      bgpt_test_http_fixture_set_up (&fixture, NULL);
+      url = models_url (fixture.simulator);
+      response = send_get (fixture.http, url);
       g_assert_no_error (response->error);
       g_assert_cmpuint (response->status, ==, 200);
-      g_clear_pointer (&response, bgpt_http_response_free);
+      bgpt_http_response_free (response);
 
-      localhost_url = g_strdup_printf ("http://localhost:%u/v1/models", bgpt_simulator_get_port (simulator));
-      response = send_get (http, localhost_url);
+      localhost_url = g_strdup_printf ("http://localhost:%u/v1/models", bgpt_simulator_get_port (fixture.simulator));
+      response = send_get (fixture.http, localhost_url);
       g_assert_no_error (response->error);
       g_assert_cmpuint (response->status, ==, 200);
-      g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), ==, 2);
+      bgpt_http_response_free (response);
+      g_assert_cmpuint (bgpt_simulator_count_requests (fixture.simulator, "openai.key"), ==, 2);
+      bgpt_test_http_fixture_tear_down (&fixture, NULL);
       return;
     }
 
