@@ -109,39 +109,44 @@ bytes_to_string (GBytes *bytes)
   return g_strndup (data, size);
 }
 
-static void
-run_cli_full (Run        *run,
-              const char *language,
-              const char *stdin_text,
-              gssize      stdin_length,
-              ...)
+/* The built command in @language with the arguments @args; its
+ * arguments joined, for a message, in @arguments. */
+static GSubprocess *
+spawn_cli (const char  *language,
+           va_list      args,
+           char       **arguments)
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (language);
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+
+  g_ptr_array_add (argv, binary_path ());
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  g_ptr_array_add (argv, NULL);
+  *arguments = g_strjoinv (" ", (char **) argv->pdata + 1);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Writes @input to @process, waits for it to end and keeps what it said
+ * and its exit status in @run; @arguments name it in a message. */
+static void
+communicate (GSubprocess *process,
+             GBytes      *input,
+             const char  *arguments,
+             Run         *run)
+{
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
-  va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, binary_path ());
-  va_start (args, stdin_length);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  if (stdin_text == NULL)
-    stdin_text = "";
-  if (stdin_length < 0)
-    stdin_length = strlen (stdin_text);
-  input = g_bytes_new_static (stdin_text, stdin_length);
   /* The main context runs meanwhile: --check talks to the simulator,
    * which lives in this process. */
   g_subprocess_communicate_async (process, input, NULL, bgpt_test_collect_result, &slot);
@@ -152,8 +157,32 @@ run_cli_full (Run        *run,
   run->out = bytes_to_string (out);
   run->err = bytes_to_string (err);
   if (!g_subprocess_get_if_exited (process))
-    g_error ("%s died:\n%s", (const char *) argv->pdata[1], run->err);
+    g_error ("%s died:\n%s", arguments, run->err);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_cli_full (Run        *run,
+              const char *language,
+              const char *stdin_text,
+              gssize      stdin_length,
+              ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autofree char *arguments = NULL;
+  va_list args;
+
+  va_start (args, stdin_length);
+  process = spawn_cli (language, args, &arguments);
+  va_end (args);
+
+  if (stdin_text == NULL)
+    stdin_text = "";
+  if (stdin_length < 0)
+    stdin_length = strlen (stdin_text);
+  input = g_bytes_new_static (stdin_text, stdin_length);
+  communicate (process, input, arguments, run);
   assert_no_secret (run->out);
   assert_no_secret (run->err);
 }
