@@ -109,39 +109,44 @@ bytes_to_string (GBytes *bytes)
   return g_strndup (data, size);
 }
 
-static void
-run_cli_full (Run        *run,
-              const char *language,
-              const char *stdin_text,
-              gssize      stdin_length,
-              ...)
+/* The built command in @language with the arguments @args; its
+ * arguments joined, for a message, in @arguments. */
+static GSubprocess *
+spawn_cli (const char  *language,
+           va_list      args,
+           char       **arguments)
 {
   g_autoptr(GSubprocessLauncher) launcher = launcher_new (language);
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  const char *arg;
+
+  g_ptr_array_add (argv, binary_path ());
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  g_ptr_array_add (argv, NULL);
+  *arguments = g_strjoinv (" ", (char **) argv->pdata + 1);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Writes @input to @process, waits for it to end and keeps what it said
+ * and its exit status in @run; @arguments name it in a message. */
+static void
+communicate (GSubprocess *process,
+             GBytes      *input,
+             const char  *arguments,
+             Run         *run)
+{
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
-  va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, binary_path ());
-  va_start (args, stdin_length);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  if (stdin_text == NULL)
-    stdin_text = "";
-  if (stdin_length < 0)
-    stdin_length = strlen (stdin_text);
-  input = g_bytes_new_static (stdin_text, stdin_length);
   /* The main context runs meanwhile: --check talks to the simulator,
    * which lives in this process. */
   g_subprocess_communicate_async (process, input, NULL, bgpt_test_collect_result, &slot);
@@ -152,8 +157,32 @@ run_cli_full (Run        *run,
   run->out = bytes_to_string (out);
   run->err = bytes_to_string (err);
   if (!g_subprocess_get_if_exited (process))
-    g_error ("%s died:\n%s", (const char *) argv->pdata[1], run->err);
+    g_error ("%s died:\n%s", arguments, run->err);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_cli_full (Run        *run,
+              const char *language,
+              const char *stdin_text,
+              gssize      stdin_length,
+              ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autofree char *arguments = NULL;
+  va_list args;
+
+  va_start (args, stdin_length);
+  process = spawn_cli (language, args, &arguments);
+  va_end (args);
+
+  if (stdin_text == NULL)
+    stdin_text = "";
+  if (stdin_length < 0)
+    stdin_length = strlen (stdin_text);
+  input = g_bytes_new_static (stdin_text, stdin_length);
+  communicate (process, input, arguments, run);
   assert_no_secret (run->out);
   assert_no_secret (run->err);
 }
@@ -240,44 +269,53 @@ set_account_setting (const char *account_id,
   gsettings_set (schema, key, value);
 }
 
+/* --store-secret=@kind with @input on standard input, for @account_id
+ * (no --account when NULL: the default account): the command names what it
+ * stored and the account, another client finds @secret in the keyring, and
+ * the account is listed. */
 static void
-test_store_openai_key (void)
+assert_stores (const char *input,
+               const char *kind,
+               const char *kind_name,
+               const char *account_id,
+               const char *secret)
 {
   g_auto(Run) run = { 0 };
   g_auto(GStrv) accounts = NULL;
+  g_autofree char *kind_option = g_strdup_printf ("--store-secret=%s", kind);
+  g_autofree char *account_option = g_strdup_printf ("--account=%s", account_id);
+  g_autofree char *quoted_account = NULL;
   g_autofree char *stored = NULL;
 
-  set_stored_accounts ("@as []");
-  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key");
+  if (account_id == NULL)
+    run_cli (&run, input, kind_option);
+  else
+    run_cli (&run, input, kind_option, account_option);
+  account_id = account_id != NULL ? account_id : "default";
+  quoted_account = g_strdup_printf ("“%s”", account_id);
   assert_status (&run, 0);
-  g_assert_nonnull (strstr (run.out, "OpenAI API key"));
-  g_assert_nonnull (strstr (run.out, "“default”"));
+  g_assert_nonnull (strstr (run.out, kind_name));
+  g_assert_nonnull (strstr (run.out, quoted_account));
 
-  stored = secret_tool_lookup ("default", "openai-api-key");
-  g_assert_true (g_strcmp0 (stored, TEST_CLI_OPENAI_KEY) == 0);
-
-  /* The first secret makes the default account. */
+  stored = secret_tool_lookup (account_id, kind);
+  g_assert_true (g_strcmp0 (stored, secret) == 0);
   accounts = stored_accounts ();
-  g_assert_true (g_strv_contains ((const char * const *) accounts, "default"));
+  g_assert_true (g_strv_contains ((const char * const *) accounts, account_id));
+}
+
+static void
+test_store_openai_key (void)
+{
+  /* The first secret makes the default account. */
+  set_stored_accounts ("@as []");
+  assert_stores (TEST_CLI_OPENAI_KEY "\n", "openai-api-key", "OpenAI API key", NULL, TEST_CLI_OPENAI_KEY);
 }
 
 static void
 test_store_kommo_token_crlf (void)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(GStrv) accounts = NULL;
-  g_autofree char *stored = NULL;
-
   /* Pasted on Windows, or from a file that ends with CRLF. */
-  run_cli (&run, TEST_CLI_KOMMO_TOKEN "\r\n", "--store-secret=kommo-token", "--account=acme");
-  assert_status (&run, 0);
-  g_assert_nonnull (strstr (run.out, "Kommo token"));
-  g_assert_nonnull (strstr (run.out, "“acme”"));
-
-  stored = secret_tool_lookup ("acme", "kommo-token");
-  g_assert_true (g_strcmp0 (stored, TEST_CLI_KOMMO_TOKEN) == 0);
-  accounts = stored_accounts ();
-  g_assert_true (g_strv_contains ((const char * const *) accounts, "acme"));
+  assert_stores (TEST_CLI_KOMMO_TOKEN "\r\n", "kommo-token", "Kommo token", "acme", TEST_CLI_KOMMO_TOKEN);
 }
 
 static void
@@ -514,10 +552,33 @@ parse_json (const char *text)
   return root;
 }
 
+/* Runs --check --json, for every account or only @account_id, asserts
+ * its exit status and gives the report it printed. */
+static JsonNode *
+check_json (Run        *run,
+            const char *account_id,
+            int         expected_status)
+{
+  g_autofree char *account_option = NULL;
+
+  if (account_id == NULL)
+    {
+      run_cli (run, NULL, "--check", "--json");
+    }
+  else
+    {
+      account_option = g_strdup_printf ("--account=%s", account_id);
+      run_cli (run, NULL, "--check", "--json", account_option);
+    }
+  assert_status (run, expected_status);
+  return parse_json (run->out);
+}
+
 /* Two stored accounts whose endpoints are the simulator's, and whose
- * secrets went in through --store-secret. */
+ * secrets went in through --store-secret; the simulator refuses
+ * @refused_credential. */
 static BgptSimulator *
-set_up_two_accounts (void)
+set_up_two_accounts (const char *refused_credential)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *openai = NULL;
@@ -553,22 +614,19 @@ set_up_two_accounts (void)
       set_account_setting (ids[i], "kommo-subdomain", ids[i]);
     }
 
+  bgpt_simulator_set_refused_credential (simulator, refused_credential);
   return simulator;
 }
 
 static void
 test_check_every_account (void)
 {
-  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  /* Each account must use its own key: only acme's is refused. */
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts (TEST_ACME_OPENAI_KEY);
   g_autoptr(JsonNode) root = NULL;
   g_auto(Run) run = { 0 };
 
-  /* Each account must use its own key: only acme's is refused. */
-  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_OPENAI_KEY);
-
-  run_cli (&run, NULL, "--check", "--json");
-  assert_status (&run, 2);
-  root = parse_json (run.out);
+  root = check_json (&run, NULL, 2);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "critical");
   g_assert_null (error_id (find_check (root, "default", "openai.key")));
   g_assert_null (error_id (find_check (root, "default", "kommo.account")));
@@ -580,23 +638,17 @@ test_check_every_account (void)
 static void
 test_check_one_account (void)
 {
-  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts (TEST_ACME_KOMMO_TOKEN);
   g_autoptr(JsonNode) root = NULL;
   g_auto(Run) run = { 0 };
 
-  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_KOMMO_TOKEN);
-
-  run_cli (&run, NULL, "--check", "--json", "--account=default");
-  assert_status (&run, 0);
-  root = parse_json (run.out);
+  root = check_json (&run, "default", 0);
   g_assert_cmpuint (count_checks_of (root, "acme"), ==, 0);
   g_assert_cmpuint (count_checks_of (root, "default"), >=, 2);
   g_clear_pointer (&root, json_node_unref);
   run_clear (&run);
 
-  run_cli (&run, NULL, "--check", "--json", "--account=acme");
-  assert_status (&run, 2);
-  root = parse_json (run.out);
+  root = check_json (&run, "acme", 2);
   g_assert_cmpuint (count_checks_of (root, "default"), ==, 0);
   g_assert_cmpstr (error_id (find_check (root, "acme", "kommo.account")), ==, "kommo.auth");
   g_clear_pointer (&root, json_node_unref);
@@ -610,19 +662,16 @@ test_check_one_account (void)
 static void
 test_check_environment_overrides (void)
 {
-  g_autoptr(BgptSimulator) simulator = set_up_two_accounts ();
+  /* The stored key is refused; the one from the environment wins, and the
+   * stored token and URLs still apply. */
+  g_autoptr(BgptSimulator) simulator = set_up_two_accounts (TEST_ACME_OPENAI_KEY);
   g_autoptr(JsonNode) root = NULL;
   g_auto(Run) run = { 0 };
   const char * const key_override[] = { "OPENAI_API_KEY", TEST_OPENAI_KEY_REPLACED };
 
-  /* The stored key is refused; the one from the environment wins, and the
-   * stored token and URLs still apply. */
-  bgpt_simulator_set_refused_credential (simulator, TEST_ACME_OPENAI_KEY);
   override_value = key_override;
-  run_cli (&run, NULL, "--check", "--json", "--account=acme");
+  root = check_json (&run, "acme", 0);
   override_value = NULL;
-  assert_status (&run, 0);
-  root = parse_json (run.out);
   g_assert_cmpstr (json_object_get_string_member (find_check (root, "acme", "openai.key"), "status"), ==, "ok");
   g_assert_cmpstr (json_object_get_string_member (find_check (root, "acme", "kommo.account"), "status"), ==, "ok");
 }
@@ -662,9 +711,7 @@ test_no_keyring (void)
 
   /* --check says why it cannot check, in the JSON and the exit status. */
   set_account_setting ("default", "kommo-subdomain", "'acme'");
-  run_cli (&run, NULL, "--check", "--json");
-  assert_status (&run, 3);
-  root = parse_json (run.out);
+  root = check_json (&run, NULL, 3);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "unknown");
   g_assert_cmpstr (error_id (find_check (root, "default", "openai.key")), ==, "keyring.unavailable");
   g_assert_cmpstr (error_id (find_check (root, "default", "kommo.account")), ==, "keyring.unavailable");
@@ -731,27 +778,25 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean no_keyring = bgpt_test_init_keyfile_session (&argc, &argv);
-
-  if (no_keyring)
+  /* The meson.build entry run with no keyring: only what must work there. */
+  if (bgpt_test_init_keyfile_session (&argc, &argv))
     {
       g_test_add_func ("/cli-secrets/no-keyring", test_no_keyring);
+      return g_test_run ();
     }
-  else
-    {
-      g_test_add_func ("/cli-secrets/store-openai-key", test_store_openai_key);
-      g_test_add_func ("/cli-secrets/store-kommo-token-crlf", test_store_kommo_token_crlf);
-      g_test_add_func ("/cli-secrets/no-final-newline", test_no_final_newline);
-      g_test_add_func ("/cli-secrets/refused-inputs", test_refused_inputs);
-      g_test_add_func ("/cli-secrets/usage", test_usage);
-      g_test_add_func ("/cli-secrets/terminal-echo-restored", test_terminal_echo_restored);
-      g_test_add_func ("/cli-secrets/not-in-argv-or-environment", test_not_in_argv_or_environment);
-      g_test_add_func ("/cli-secrets/forget-account", test_forget_account);
-      g_test_add_func ("/cli-secrets/pt-BR", test_pt_br);
-      g_test_add_func ("/cli-secrets/check-every-account", test_check_every_account);
-      g_test_add_func ("/cli-secrets/check-one-account", test_check_one_account);
-      g_test_add_func ("/cli-secrets/check-environment-overrides", test_check_environment_overrides);
-    }
+
+  g_test_add_func ("/cli-secrets/store-openai-key", test_store_openai_key);
+  g_test_add_func ("/cli-secrets/store-kommo-token-crlf", test_store_kommo_token_crlf);
+  g_test_add_func ("/cli-secrets/no-final-newline", test_no_final_newline);
+  g_test_add_func ("/cli-secrets/refused-inputs", test_refused_inputs);
+  g_test_add_func ("/cli-secrets/usage", test_usage);
+  g_test_add_func ("/cli-secrets/terminal-echo-restored", test_terminal_echo_restored);
+  g_test_add_func ("/cli-secrets/not-in-argv-or-environment", test_not_in_argv_or_environment);
+  g_test_add_func ("/cli-secrets/forget-account", test_forget_account);
+  g_test_add_func ("/cli-secrets/pt-BR", test_pt_br);
+  g_test_add_func ("/cli-secrets/check-every-account", test_check_every_account);
+  g_test_add_func ("/cli-secrets/check-one-account", test_check_one_account);
+  g_test_add_func ("/cli-secrets/check-environment-overrides", test_check_environment_overrides);
 
   return g_test_run ();
 }

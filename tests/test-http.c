@@ -13,8 +13,6 @@
 #include "bgpt-test-utils.h"
 #include "bgpt-validation.h"
 
-#include "bgpt-test-utils.h"
-
 typedef BgptTestHttpFixture Fixture;
 
 /* Sends GET @url and waits for the response. */
@@ -61,6 +59,15 @@ static char *
 models_url (BgptSimulator *simulator)
 {
   return g_strconcat (bgpt_simulator_get_base_url (simulator), "/v1/models", NULL);
+}
+
+/* The same, where the simulator now answers in @scenario. */
+static char *
+models_url_answering (BgptSimulator *simulator,
+                      BgptScenario   scenario)
+{
+  bgpt_simulator_set_scenario (simulator, "openai.key", scenario);
+  return models_url (simulator);
 }
 
 static void
@@ -208,12 +215,11 @@ static void
 check_timeout (Fixture      *fixture,
                BgptScenario  scenario)
 {
-  g_autofree char *url = models_url (fixture->simulator);
+  g_autofree char *url = models_url_answering (fixture->simulator, scenario);
   g_autoptr(BgptHttpResponse) response = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   gint64 started, elapsed_ms;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", scenario);
   bgpt_http_set_timeout (fixture->http, 1);
 
   started = g_get_monotonic_time ();
@@ -303,12 +309,11 @@ static void
 test_huge_body (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autofree char *url = models_url (fixture->simulator);
+  g_autofree char *url = models_url_answering (fixture->simulator, BGPT_SCENARIO_HUGE_BODY);
   g_autoptr(BgptHttpResponse) response = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   gint64 before_kib, after_kib;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_HUGE_BODY);
   before_kib = peak_rss_kib ();
 
   response = send_get (fixture->http, url);
@@ -331,11 +336,9 @@ test_dropped_connection (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   BgptScenario scenario = GPOINTER_TO_INT (user_data);
-  g_autofree char *url = models_url (fixture->simulator);
+  g_autofree char *url = models_url_answering (fixture->simulator, scenario);
   g_autoptr(BgptHttpResponse) response = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
-
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", scenario);
 
   response = send_get (fixture->http, url);
   g_assert_nonnull (response->error);
@@ -349,12 +352,10 @@ static void
 test_echoed_secret (Fixture       *fixture,
                     gconstpointer  user_data)
 {
-  g_autofree char *url = models_url (fixture->simulator);
+  g_autofree char *url = models_url_answering (fixture->simulator, BGPT_SCENARIO_ECHO_SECRET);
   g_autoptr(BgptHttpResponse) response = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autofree char *body = NULL;
-
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ECHO_SECRET);
 
   /* The server really sends the key back ... */
   response = send_get (fixture->http, url);
@@ -374,7 +375,7 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  user_data)
 {
-  g_autofree char *url = models_url (fixture->simulator);
+  g_autofree char *url = models_url_answering (fixture->simulator, BGPT_SCENARIO_STALL_BODY);
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
@@ -382,7 +383,6 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 started;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_STALL_BODY);
   bgpt_http_send_async (fixture->http, message, cancellable, bgpt_test_collect_result, &result);
 
   /* Wait until the request is held by the server, then cancel. */
@@ -418,28 +418,27 @@ test_loopback_bypasses_proxy (void)
   if (g_test_subprocess ())
     {
       g_autofree char *proxy = g_strdup_printf ("http://127.0.0.1:%u", bgpt_test_closed_port ());
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BgptSimulator) simulator = NULL;
-      g_autoptr(BgptHttp) http = NULL;
-      g_autoptr(BgptHttpResponse) response = NULL;
+      Fixture fixture;
+      BgptHttpResponse *response;
       g_autofree char *url = NULL;
       g_autofree char *localhost_url = NULL;
 
+      /* Before the client is made. */
       set_proxy_environment (proxy);
-      simulator = bgpt_simulator_new (&error);
-      g_assert_no_error (error);
-      http = bgpt_http_new ();
-      url = models_url (simulator);
-      response = send_get (http, url);
+      bgpt_test_http_fixture_set_up (&fixture, NULL);
+      url = models_url (fixture.simulator);
+      response = send_get (fixture.http, url);
       g_assert_no_error (response->error);
       g_assert_cmpuint (response->status, ==, 200);
-      g_clear_pointer (&response, bgpt_http_response_free);
+      bgpt_http_response_free (response);
 
-      localhost_url = g_strdup_printf ("http://localhost:%u/v1/models", bgpt_simulator_get_port (simulator));
-      response = send_get (http, localhost_url);
+      localhost_url = g_strdup_printf ("http://localhost:%u/v1/models", bgpt_simulator_get_port (fixture.simulator));
+      response = send_get (fixture.http, localhost_url);
       g_assert_no_error (response->error);
       g_assert_cmpuint (response->status, ==, 200);
-      g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), ==, 2);
+      bgpt_http_response_free (response);
+      g_assert_cmpuint (bgpt_simulator_count_requests (fixture.simulator, "openai.key"), ==, 2);
+      bgpt_test_http_fixture_tear_down (&fixture, NULL);
       return;
     }
 

@@ -20,13 +20,14 @@
 
 typedef struct
 {
-  SoupServer *server;
-  char       *base_url;
-  guint       status;      /* 0: hold the request without answering */
-  const char *body;
-  const char *location;
-  guint       n_requests;
-  GPtrArray  *held;        /* SoupServerMessage */
+  SoupServer     *server;
+  char           *base_url;
+  BgptStatusPage *page;        /* on base_url */
+  guint           status;      /* 0: hold the request without answering */
+  const char     *body;
+  const char     *location;
+  guint           n_requests;
+  GPtrArray      *held;        /* SoupServerMessage */
 } Fixture;
 
 static void
@@ -86,12 +87,22 @@ fixture_set_up (Fixture       *fixture,
   /* "http://127.0.0.1:PORT/": the page must cope with the slash. */
   fixture->base_url = g_steal_pointer (&uri);
   fixture->status = 200;
+  fixture->page = bgpt_status_page_new (fixture->base_url);
+}
+
+static void
+release_page (BgptStatusPage **page)
+{
+  /* Requests in flight keep a reference until they come back. */
+  bgpt_test_assert_finalized_soon (g_steal_pointer (page));
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  release_page (&fixture->page);
+
   /* Let held requests go before the server does. */
   while (fixture->held->len > 0)
     {
@@ -149,13 +160,6 @@ get_status (BgptStatusPage *page)
   return result.report;
 }
 
-static void
-release_page (BgptStatusPage **page)
-{
-  /* Requests in flight keep a reference until they come back. */
-  bgpt_test_assert_finalized_soon (g_steal_pointer (page));
-}
-
 /* Tests */
 
 typedef struct
@@ -203,12 +207,11 @@ test_indicator (Fixture       *fixture,
                 gconstpointer  data)
 {
   const IndicatorCase *test = data;
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(BgptStatusReport) report = NULL;
   gint64 before = g_get_real_time ();
 
   fixture->body = test->body;
-  report = get_status (page);
+  report = get_status (fixture->page);
 
   g_assert_cmpint (report->indicator, ==, test->indicator);
   g_assert_cmpstr (report->server_description, ==, test->server_description);
@@ -217,9 +220,8 @@ test_indicator (Fixture       *fixture,
   g_assert_cmpstr (bgpt_status_indicator_describe (report->indicator), ==, test->pt_br);
   g_assert_cmpuint (fixture->n_requests, ==, 1);
 
-  g_assert_nonnull (bgpt_status_page_get_report (page));
-  g_assert_cmpint (bgpt_status_page_get_report (page)->indicator, ==, test->indicator);
-  release_page (&page);
+  g_assert_nonnull (bgpt_status_page_get_report (fixture->page));
+  g_assert_cmpint (bgpt_status_page_get_report (fixture->page)->indicator, ==, test->indicator);
 }
 
 typedef struct
@@ -298,20 +300,18 @@ test_failure (Fixture       *fixture,
               gconstpointer  data)
 {
   const FailureCase *test = data;
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(BgptStatusReport) report = NULL;
 
   fixture->status = test->status;
   fixture->body = test->body;
   fixture->location = test->location;
-  report = get_status (page);
+  report = get_status (fixture->page);
 
   g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
   g_assert_cmpstr (report->server_description, ==, test->server_description);
   g_assert_cmpstr (bgpt_status_indicator_describe (report->indicator), ==,
                    "Não foi possível consultar a página de status da OpenAI");
   g_assert_cmpuint (fixture->n_requests, ==, 1);
-  release_page (&page);
 }
 
 static void
@@ -347,103 +347,102 @@ static void
 test_stall (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(BgptStatusReport) report = NULL;
   gint64 start;
   gint64 elapsed;
 
   fixture->status = 0;
-  bgpt_status_page_set_timeout (page, 1);
+  bgpt_status_page_set_timeout (fixture->page, 1);
 
   start = g_get_monotonic_time ();
-  report = get_status (page);
+  report = get_status (fixture->page);
   elapsed = g_get_monotonic_time () - start;
 
   g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
   g_assert_cmpint (elapsed, >=, 900 * 1000);
   g_assert_cmpint (elapsed, <, 2500 * 1000);
   g_assert_cmpuint (fixture->n_requests, ==, 1);
-  release_page (&page);
 }
 
-static void
-on_notify_count (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *calls)
+/* The page's next reading, which must be @indicator, with the stand-in
+ * asked @n_requests times in all. */
+static BgptStatusReport *
+assert_reading (Fixture             *fixture,
+                BgptStatusIndicator  indicator,
+                guint                n_requests)
 {
-  (*calls)++;
+  BgptStatusReport *report = get_status (fixture->page);
+
+  g_assert_cmpint (report->indicator, ==, indicator);
+  g_assert_cmpuint (fixture->n_requests, ==, n_requests);
+  return report;
+}
+
+/* The same once the stand-in answers the first summary again. */
+static void
+assert_next_reading (Fixture             *fixture,
+                     BgptStatusIndicator  indicator,
+                     guint                n_requests)
+{
+  fixture->status = 200;
+  fixture->body = indicator_cases[0].body;
+  bgpt_status_report_free (assert_reading (fixture, indicator, n_requests));
 }
 
 static void
 test_cache (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(BgptStatusReport) first = NULL;
   g_autoptr(BgptStatusReport) second = NULL;
-  g_autoptr(BgptStatusReport) third = NULL;
   guint notifies = 0;
 
-  g_signal_connect (page, "notify::report", G_CALLBACK (on_notify_count), &notifies);
+  g_signal_connect (fixture->page, "notify::report", G_CALLBACK (bgpt_test_count_notify), &notifies);
 
   fixture->body = indicator_cases[0].body;
-  first = get_status (page);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
+  first = assert_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 1);
   g_assert_cmpuint (notifies, ==, 1);
 
   /* Within the TTL: no request, the same reading. */
   fixture->body = indicator_cases[3].body;
-  second = get_status (page);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
-  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
+  second = assert_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 1);
   g_assert_cmpint (second->checked_at, ==, first->checked_at);
   g_assert_cmpuint (notifies, ==, 1);
 
   /* Past the TTL: read again. */
-  bgpt_status_page_set_cache_ttl (page, 1, 1);
+  bgpt_status_page_set_cache_ttl (fixture->page, 1, 1);
   bgpt_test_run_for (1100);
-  third = get_status (page);
-  g_assert_cmpuint (fixture->n_requests, ==, 2);
-  g_assert_cmpint (third->indicator, ==, BGPT_STATUS_INDICATOR_CRITICAL);
+  bgpt_status_report_free (assert_reading (fixture, BGPT_STATUS_INDICATOR_CRITICAL, 2));
   g_assert_cmpuint (notifies, ==, 2);
-
-  release_page (&page);
+  /* The page outlives this frame: tear-down releases it. */
+  g_signal_handlers_disconnect_by_data (fixture->page, &notifies);
 }
 
 static void
 test_failure_cached (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(BgptStatusReport) first = NULL;
-  g_autoptr(BgptStatusReport) second = NULL;
 
   fixture->status = 503;
-  first = get_status (page);
+  first = get_status (fixture->page);
   g_assert_cmpint (first->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
 
   /* A failing page is not asked on every call either. */
-  fixture->status = 200;
-  fixture->body = indicator_cases[0].body;
-  second = get_status (page);
-  g_assert_cmpint (second->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
-  g_assert_cmpuint (fixture->n_requests, ==, 1);
-
-  release_page (&page);
+  assert_next_reading (fixture, BGPT_STATUS_INDICATOR_UNKNOWN, 1);
 }
 
 static void
 test_shared_request (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   Result results[3] = { { 0 }, };
 
   fixture->body = indicator_cases[1].body;
 
   /* Three rows open at once: one request. */
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    bgpt_status_page_get_status_async (page, NULL, on_status, &results[i]);
+    bgpt_status_page_get_status_async (fixture->page, NULL, on_status, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       wait_for (&results[i]);
@@ -452,37 +451,33 @@ test_shared_request (Fixture       *fixture,
       bgpt_status_report_free (results[i].report);
     }
   g_assert_cmpuint (fixture->n_requests, ==, 1);
-
-  release_page (&page);
 }
 
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(BgptStatusPage) page = bgpt_status_page_new (fixture->base_url);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(BgptStatusReport) report = NULL;
   Result stays = { 0 };
   Result leaves = { 0 };
   Result early = { 0 };
   gint64 start;
 
   fixture->status = 0;
-  bgpt_status_page_set_timeout (page, 1);
+  bgpt_status_page_set_timeout (fixture->page, 1);
 
   /* Cancelled before the call: at once. */
   g_cancellable_cancel (cancelled);
-  bgpt_status_page_get_status_async (page, cancelled, on_status, &early);
+  bgpt_status_page_get_status_async (fixture->page, cancelled, on_status, &early);
   wait_for (&early);
   g_assert_error (early.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&early.error);
   g_assert_cmpuint (fixture->n_requests, ==, 0);
 
   /* One caller leaves; the other still gets its answer. */
-  bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
-  bgpt_status_page_get_status_async (page, NULL, on_status, &stays);
+  bgpt_status_page_get_status_async (fixture->page, cancellable, on_status, &leaves);
+  bgpt_status_page_get_status_async (fixture->page, NULL, on_status, &stays);
   bgpt_test_run_for (100);
   start = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
@@ -496,24 +491,18 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (stays.report->indicator, ==, BGPT_STATUS_INDICATOR_UNKNOWN);
   bgpt_status_report_free (stays.report);
 
-  /* The only caller leaves: the request is dropped, the page works on. */
-  bgpt_status_page_set_cache_ttl (page, 0, 0);
+  /* The only caller leaves: the request is dropped, the fixture->page works on. */
+  bgpt_status_page_set_cache_ttl (fixture->page, 0, 0);
   g_cancellable_reset (cancellable);
   memset (&leaves, 0, sizeof leaves);
-  bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
+  bgpt_status_page_get_status_async (fixture->page, cancellable, on_status, &leaves);
   bgpt_test_run_for (100);
   g_cancellable_cancel (cancellable);
   wait_for (&leaves);
   g_assert_error (leaves.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&leaves.error);
 
-  fixture->status = 200;
-  fixture->body = indicator_cases[0].body;
-  report = get_status (page);
-  g_assert_cmpint (report->indicator, ==, BGPT_STATUS_INDICATOR_NONE);
-  g_assert_cmpuint (fixture->n_requests, ==, 3);
-
-  release_page (&page);
+  assert_next_reading (fixture, BGPT_STATUS_INDICATOR_NONE, 3);
 }
 
 static void

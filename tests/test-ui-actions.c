@@ -16,6 +16,7 @@
 #include "bgpt-secret-store.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-remediation.h"
+#include "bgpt-test-utils.h"
 
 static BgptApplication *app;
 
@@ -232,16 +233,6 @@ main (int   argc,
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-
-  state = g_dir_make_tmp ("bgpt-test-actions-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-
-  app = bgpt_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-
   g_test_add_func ("/actions/catalog", test_catalog_actions);
   g_test_add_func ("/actions/window", test_window_actions);
   g_test_add_func ("/actions/every-remediation-resolves", test_every_remediation_resolves);
@@ -250,7 +241,17 @@ main (int   argc,
   g_test_add_func ("/actions/keyring-timeout", test_keyring_timeout);
   g_test_add_func ("/actions/known-uris", test_known_uris);
 
+  /* The application every test asks, with its state in a throwaway folder. */
+  state = g_dir_make_tmp ("bgpt-test-actions-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  app = bgpt_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
   status = g_test_run ();
   g_object_unref (app);
+  bgpt_test_remove_tree (state);
   return status;
 }

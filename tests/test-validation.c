@@ -124,201 +124,170 @@ test_validation_subdomain (void)
   }
 }
 
-static void
-test_validation_secret (void)
+typedef enum
 {
-  static const struct {
-    const char *secret;
-    gboolean valid;
-  } cases[] = {
-    { "sk-proj-abcDEF0123456789_-", TRUE },
-    { "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln", TRUE },
-    { "!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", TRUE },
-    { "x", TRUE },
-    { "", FALSE },
-    { "sk-proj-abc def", FALSE },
-    { " sk-proj-abcdef", FALSE },
-    { "sk-proj-abcdef\n", FALSE },
-    { "sk-proj-abcdef\r\n", FALSE },
-    { "sk-proj\tabcdef", FALSE },
-    { "sk-proj-\x01" "abcdef", FALSE },
-    { "sk-proj-\x1b[31mabcdef", FALSE },
-    { "sk-proj-\x7f" "abcdef", FALSE },
-    { "sk-proj-çãõ-abcdef", FALSE },
-    { "sk-proj-\xe2\x80\x8b" "abcdef", FALSE },  /* zero-width space */
-    { "sk-proj-\xff" "abcdef", FALSE },
-  };
+  SECRET,
+  ASSISTANT_ID,
+  MODEL,
+  BASE_URL,
+} Input;
+
+/* How each input is checked, and what its error says. */
+static const struct
+{
+  gboolean (*validate) (const char  *input,
+                        GError     **error);
+  int         code;
+  gboolean    is_secret;   /* the message never repeats it, nor does the log */
+  const char *never_says;
+  const char *says;        /* NULL: not asserted */
+} inputs[] = {
+  [SECRET] = { bgpt_validate_secret, BGPT_VALIDATION_ERROR_SECRET, TRUE, NULL, NULL },
+  [ASSISTANT_ID] = { bgpt_validate_assistant_id, BGPT_VALIDATION_ERROR_ASSISTANT_ID, FALSE, NULL, "asst_" },
+  [MODEL] = { bgpt_validate_model, BGPT_VALIDATION_ERROR_MODEL, FALSE, NULL, NULL },
+  [BASE_URL] = { bgpt_validate_base_url, BGPT_VALIDATION_ERROR_BASE_URL, FALSE, "SECRET123456", NULL },
+};
+
+static const struct
+{
+  Input       kind;
+  const char *input;
+  gboolean    valid;
+} validity_cases[] = {
+  { SECRET, "sk-proj-abcDEF0123456789_-", TRUE },
+  { SECRET, "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln", TRUE },
+  { SECRET, "!\"#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~", TRUE },
+  { SECRET, "x", TRUE },
+  { SECRET, "", FALSE },
+  { SECRET, "sk-proj-abc def", FALSE },
+  { SECRET, " sk-proj-abcdef", FALSE },
+  { SECRET, "sk-proj-abcdef\n", FALSE },
+  { SECRET, "sk-proj-abcdef\r\n", FALSE },
+  { SECRET, "sk-proj\tabcdef", FALSE },
+  { SECRET, "sk-proj-\x01" "abcdef", FALSE },
+  { SECRET, "sk-proj-\x1b[31mabcdef", FALSE },
+  { SECRET, "sk-proj-\x7f" "abcdef", FALSE },
+  { SECRET, "sk-proj-çãõ-abcdef", FALSE },
+  { SECRET, "sk-proj-\xe2\x80\x8b" "abcdef", FALSE },  /* zero-width space */
+  { SECRET, "sk-proj-\xff" "abcdef", FALSE },
+
+  { ASSISTANT_ID, "asst_abc123DEF456ghi789", TRUE },
+  { ASSISTANT_ID, "asst_12345678", TRUE },
+  { ASSISTANT_ID, "asst_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", TRUE }, /* 64 */
+  { ASSISTANT_ID, "asst_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", FALSE }, /* 65 */
+  { ASSISTANT_ID, "asst_", FALSE },
+  { ASSISTANT_ID, "asst_1234567", FALSE },
+  { ASSISTANT_ID, "", FALSE },
+  { ASSISTANT_ID, "ASST_abc123DEF456", FALSE },
+  { ASSISTANT_ID, "asst-abc123DEF456", FALSE },
+  { ASSISTANT_ID, "asst_abc123_DEF456", FALSE },
+  { ASSISTANT_ID, "asst_abc123DEF456 ", FALSE },
+  { ASSISTANT_ID, " asst_abc123DEF456", FALSE },
+  { ASSISTANT_ID, "asst_abc123DEF456\n", FALSE },
+  { ASSISTANT_ID, "asst_abc123DEF45é", FALSE },
+  { ASSISTANT_ID, "pmpt_abc123DEF456", FALSE },
+
+  { MODEL, "gpt-4o", TRUE },
+  { MODEL, "gpt-4o-mini-2024-07-18", TRUE },
+  { MODEL, "ft:gpt-4o-mini:my-org:custom_suffix:id123", TRUE },
+  { MODEL, "o1.preview", TRUE },
+  { MODEL, "", FALSE },
+  { MODEL, "gpt 4o", FALSE },
+  { MODEL, "gpt-4o\n", FALSE },
+  { MODEL, "gpt/4o", FALSE },
+  { MODEL, "gpt-4o?x=1", FALSE },
+  { MODEL, "modelo-ç", FALSE },
+
+  { BASE_URL, "https://api.openai.com/v1", TRUE },
+  { BASE_URL, "https://api.openai.com/v1/", TRUE },
+  { BASE_URL, "https://lojaexemplo.kommo.com", TRUE },
+  { BASE_URL, "https://proxy.example.com:8443/openai/v1", TRUE },
+  { BASE_URL, "HTTPS://api.openai.com/v1", TRUE },
+  { BASE_URL, "http://localhost:8080/v1", TRUE },
+  { BASE_URL, "http://LOCALHOST/v1", TRUE },
+  { BASE_URL, "http://127.0.0.1:1234", TRUE },
+  { BASE_URL, "http://127.0.0.5", TRUE },
+  { BASE_URL, "http://[::1]:8080", TRUE },
+  { BASE_URL, "http://api.openai.com/v1", FALSE },
+  { BASE_URL, "http://192.168.0.10/v1", FALSE },
+  { BASE_URL, "http://128.0.0.1/v1", FALSE },
+  { BASE_URL, "http://127.0.0.1.example.com/v1", FALSE },
+  { BASE_URL, "http://localhost.example.com/v1", FALSE },
+  { BASE_URL, "http://[::2]:8080", FALSE },
+  { BASE_URL, "javascript:alert(1)", FALSE },
+  { BASE_URL, "javascript://api.openai.com/%0aalert(1)", FALSE },
+  { BASE_URL, "file:///etc/passwd", FALSE },
+  { BASE_URL, "ftp://api.openai.com/v1", FALSE },
+  { BASE_URL, "https://user:sk-proj-SECRET123456@api.openai.com/v1", FALSE },
+  { BASE_URL, "https://sk-proj-SECRET123456@api.openai.com/v1", FALSE },
+  { BASE_URL, "https://api.openai.com/v1?key=1", FALSE },
+  { BASE_URL, "https://api.openai.com/v1#frag", FALSE },
+  { BASE_URL, "api.openai.com/v1", FALSE },
+  { BASE_URL, "https://", FALSE },
+  { BASE_URL, "https:///v1", FALSE },
+  { BASE_URL, "", FALSE },
+  { BASE_URL, "https://api.openai.com/v1 ", FALSE },
+  { BASE_URL, "https://api.openai.com/v1\r\n", FALSE },
+};
+
+/* Every case of one kind of input: a valid input sets no error; an invalid
+ * one sets the kind's error (assert_error_message). NULL is no input. */
+static void
+test_validity (gconstpointer data)
+{
+  Input kind = GPOINTER_TO_INT (data);
+  g_autoptr(GError) null_error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (validity_cases); i++)
+    {
+      const char *input = validity_cases[i].input;
+      g_autoptr(GError) error = NULL;
+      gboolean valid;
+
+      if (validity_cases[i].kind != kind)
+        continue;
+      if (inputs[kind].is_secret)
+        g_test_message ("case %" G_GSIZE_FORMAT, i);
+      else
+        g_test_message ("case %s", input);
+      valid = inputs[kind].validate (input, &error);
+      g_assert_true (valid == validity_cases[i].valid);
+      if (valid)
+        {
+          g_assert_no_error (error);
+          continue;
+        }
+      assert_error_message (error, inputs[kind].code, inputs[kind].is_secret ? input : inputs[kind].never_says);
+      if (inputs[kind].says != NULL)
+        g_assert_nonnull (strstr (error->message, inputs[kind].says));
+    }
+
+  g_assert_false (inputs[kind].validate (NULL, &null_error));
+  assert_error_message (null_error, inputs[kind].code, NULL);
+}
+
+static void
+test_validation_secret_length (void)
+{
   g_autofree char *long_secret = g_strnfill (600, 'k');
   g_autofree char *max_secret = g_strnfill (512, 'k');
   g_autoptr(GError) long_error = NULL;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean valid = bgpt_validate_secret (cases[i].secret, &error);
-
-      g_test_message ("secret case %" G_GSIZE_FORMAT, i);
-      g_assert_true (valid == cases[i].valid);
-      if (valid)
-        g_assert_no_error (error);
-      else
-        assert_error_message (error, BGPT_VALIDATION_ERROR_SECRET, cases[i].secret);
-    }
 
   g_assert_true (bgpt_validate_secret (max_secret, NULL));
   g_assert_false (bgpt_validate_secret (long_secret, &long_error));
   assert_error_message (long_error, BGPT_VALIDATION_ERROR_SECRET, long_secret);
   /* Not even a recognisable piece of the secret. */
   g_assert_null (strstr (long_error->message, "kkkk"));
-
-  {
-    g_autoptr(GError) error = NULL;
-
-    g_assert_false (bgpt_validate_secret (NULL, &error));
-    assert_error_message (error, BGPT_VALIDATION_ERROR_SECRET, NULL);
-  }
 }
 
 static void
-test_validation_assistant_id (void)
+test_validation_model_length (void)
 {
-  static const struct {
-    const char *id;
-    gboolean valid;
-  } cases[] = {
-    { "asst_abc123DEF456ghi789", TRUE },
-    { "asst_12345678", TRUE },
-    { "asst_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", TRUE }, /* 64 */
-    { "asst_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", FALSE }, /* 65 */
-    { "asst_", FALSE },
-    { "asst_1234567", FALSE },
-    { "", FALSE },
-    { "ASST_abc123DEF456", FALSE },
-    { "asst-abc123DEF456", FALSE },
-    { "asst_abc123_DEF456", FALSE },
-    { "asst_abc123DEF456 ", FALSE },
-    { " asst_abc123DEF456", FALSE },
-    { "asst_abc123DEF456\n", FALSE },
-    { "asst_abc123DEF45é", FALSE },
-    { "pmpt_abc123DEF456", FALSE },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean valid = bgpt_validate_assistant_id (cases[i].id, &error);
-
-      g_test_message ("assistant id %s", cases[i].id);
-      g_assert_true (valid == cases[i].valid);
-      if (valid)
-        g_assert_no_error (error);
-      else
-        {
-          assert_error_message (error, BGPT_VALIDATION_ERROR_ASSISTANT_ID, NULL);
-          g_assert_nonnull (strstr (error->message, "asst_"));
-        }
-    }
-
-  g_assert_false (bgpt_validate_assistant_id (NULL, NULL));
-}
-
-static void
-test_validation_model (void)
-{
-  static const struct {
-    const char *model;
-    gboolean valid;
-  } cases[] = {
-    { "gpt-4o", TRUE },
-    { "gpt-4o-mini-2024-07-18", TRUE },
-    { "ft:gpt-4o-mini:my-org:custom_suffix:id123", TRUE },
-    { "o1.preview", TRUE },
-    { "", FALSE },
-    { "gpt 4o", FALSE },
-    { "gpt-4o\n", FALSE },
-    { "gpt/4o", FALSE },
-    { "gpt-4o?x=1", FALSE },
-    { "modelo-ç", FALSE },
-  };
   g_autofree char *max_model = g_strnfill (128, 'm');
   g_autofree char *long_model = g_strnfill (129, 'm');
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean valid = bgpt_validate_model (cases[i].model, &error);
-
-      g_test_message ("model %s", cases[i].model);
-      g_assert_true (valid == cases[i].valid);
-      if (valid)
-        g_assert_no_error (error);
-      else
-        assert_error_message (error, BGPT_VALIDATION_ERROR_MODEL, NULL);
-    }
-
   g_assert_true (bgpt_validate_model (max_model, NULL));
   g_assert_false (bgpt_validate_model (long_model, NULL));
-  g_assert_false (bgpt_validate_model (NULL, NULL));
-}
-
-static void
-test_validation_base_url (void)
-{
-  static const struct {
-    const char *url;
-    gboolean valid;
-  } cases[] = {
-    { "https://api.openai.com/v1", TRUE },
-    { "https://api.openai.com/v1/", TRUE },
-    { "https://lojaexemplo.kommo.com", TRUE },
-    { "https://proxy.example.com:8443/openai/v1", TRUE },
-    { "HTTPS://api.openai.com/v1", TRUE },
-    { "http://localhost:8080/v1", TRUE },
-    { "http://LOCALHOST/v1", TRUE },
-    { "http://127.0.0.1:1234", TRUE },
-    { "http://127.0.0.5", TRUE },
-    { "http://[::1]:8080", TRUE },
-    { "http://api.openai.com/v1", FALSE },
-    { "http://192.168.0.10/v1", FALSE },
-    { "http://128.0.0.1/v1", FALSE },
-    { "http://127.0.0.1.example.com/v1", FALSE },
-    { "http://localhost.example.com/v1", FALSE },
-    { "http://[::2]:8080", FALSE },
-    { "javascript:alert(1)", FALSE },
-    { "javascript://api.openai.com/%0aalert(1)", FALSE },
-    { "file:///etc/passwd", FALSE },
-    { "ftp://api.openai.com/v1", FALSE },
-    { "https://user:sk-proj-SECRET123456@api.openai.com/v1", FALSE },
-    { "https://sk-proj-SECRET123456@api.openai.com/v1", FALSE },
-    { "https://api.openai.com/v1?key=1", FALSE },
-    { "https://api.openai.com/v1#frag", FALSE },
-    { "api.openai.com/v1", FALSE },
-    { "https://", FALSE },
-    { "https:///v1", FALSE },
-    { "", FALSE },
-    { "https://api.openai.com/v1 ", FALSE },
-    { "https://api.openai.com/v1\r\n", FALSE },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean valid = bgpt_validate_base_url (cases[i].url, &error);
-
-      g_test_message ("base url %s", cases[i].url);
-      g_assert_true (valid == cases[i].valid);
-      if (valid)
-        {
-          g_assert_no_error (error);
-        }
-      else
-        {
-          assert_error_message (error, BGPT_VALIDATION_ERROR_BASE_URL, NULL);
-          g_assert_null (strstr (error->message, "SECRET123456"));
-        }
-    }
-
-  g_assert_false (bgpt_validate_base_url (NULL, NULL));
 }
 
 int
@@ -328,10 +297,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/validation/subdomain", test_validation_subdomain);
-  g_test_add_func ("/validation/secret", test_validation_secret);
-  g_test_add_func ("/validation/assistant-id", test_validation_assistant_id);
-  g_test_add_func ("/validation/model", test_validation_model);
-  g_test_add_func ("/validation/base-url", test_validation_base_url);
+  g_test_add_data_func ("/validation/secret", GINT_TO_POINTER (SECRET), test_validity);
+  g_test_add_func ("/validation/secret-length", test_validation_secret_length);
+  g_test_add_data_func ("/validation/assistant-id", GINT_TO_POINTER (ASSISTANT_ID), test_validity);
+  g_test_add_data_func ("/validation/model", GINT_TO_POINTER (MODEL), test_validity);
+  g_test_add_func ("/validation/model-length", test_validation_model_length);
+  g_test_add_data_func ("/validation/base-url", GINT_TO_POINTER (BASE_URL), test_validity);
 
   return g_test_run ();
 }

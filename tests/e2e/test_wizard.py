@@ -126,6 +126,36 @@ def subtitle(window):
     return [a.name for a in walk(window) if role_name(a) == 'label' and a.name.startswith('Passo ')]
 
 
+def next_step(wizard, title, step):
+    """Presses “Próximo” and gives the page titled @title, once the wizard
+    shows @step."""
+    press(wizard, 'Próximo')
+    # The accessibility tree may answer late while the app is busy: retry.
+    page = need(f'the {title} step page', lambda: stack_page(wizard, title))
+    need(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(wizard))
+    return page
+
+
+def check_connection(page, address_field, address, result_start, result, description):
+    """Points the step at @address (under “Avançado”), presses “Testar
+    conexão” and checks that the label starting @result_start reads
+    @result."""
+    open_expander(page, 'Avançado')
+    type_into(page, address_field, address)
+    press(page, 'Testar conexão')
+    label = wait_label(page, result_start)
+    tap(label.name == result, description, label.name)
+
+
+def step_shown(wizard, screen, shot):
+    """What the step shows without an accessible name; its screenshot
+    @shot when asked for."""
+    nameless = unlabelled(wizard)
+    if screen:
+        screen.shoot(WIZARD_TITLE, shot)
+    return nameless
+
+
 # Screenshots
 
 class Screen:
@@ -182,9 +212,7 @@ def run(app, base_url, env, screen):
     wizard = need('the wizard window', lambda: find_window(app, WIZARD_TITLE))
     tap(True, 'a first run shows the setup wizard')
     tap(subtitle(wizard) == ['Passo 1 de 6'], 'it starts at step 1 of 6, in pt_BR', subtitle(wizard))
-    nameless += unlabelled(wizard)
-    if screen:
-        screen.shoot(WIZARD_TITLE, '1-welcome')
+    nameless += step_shown(wizard, screen, '1-welcome')
 
     # Kommo
     press(wizard, 'Próximo')
@@ -195,36 +223,21 @@ def run(app, base_url, env, screen):
     type_into(page, 'Subdomínio ou endereço', 'https://minhaempresa.kommo.com/leads/pipeline/7')
     wait_label(page, 'Conta do Kommo: minhaempresa.kommo.com')
     type_into(page, 'Token de longa duração', KOMMO_TOKEN)
-    open_expander(page, 'Avançado')
-    type_into(page, 'Endereço da API do Kommo (vazio: pelo subdomínio)', base_url)
-    press(page, 'Testar conexão')
-    result = wait_label(page, 'Conectado à conta do Kommo')
-    tap(result.name == 'Conectado à conta do Kommo “Acme Atendimento”', 'the Kommo test names the account',
-        result.name)
-    nameless += unlabelled(wizard)
-    if screen:
-        screen.shoot(WIZARD_TITLE, '2-kommo')
+    check_connection(page, 'Endereço da API do Kommo (vazio: pelo subdomínio)', base_url,
+                     'Conectado à conta do Kommo', 'Conectado à conta do Kommo “Acme Atendimento”',
+                     'the Kommo test names the account')
+    nameless += step_shown(wizard, screen, '2-kommo')
 
     # OpenAI
-    press(wizard, 'Próximo')
-    # The accessibility tree may answer late while the app is busy: retry.
-    page = need('the OpenAI step page', lambda: stack_page(wizard, 'OpenAI'))
-    need('the OpenAI step', lambda: 'Passo 3 de 6' in subtitle(wizard))
+    page = next_step(wizard, 'OpenAI', 3)
     type_into(page, 'Chave de API', '  ' + OPENAI_KEY + '\n')
-    open_expander(page, 'Avançado')
-    type_into(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1')
-    press(page, 'Testar conexão')
-    result = wait_label(page, 'A OpenAI aceitou a chave')
-    tap(result.name == 'A OpenAI aceitou a chave: 5 modelos disponíveis', 'the key test counts the models',
-        result.name)
-    nameless += unlabelled(wizard)
-    if screen:
-        screen.shoot(WIZARD_TITLE, '3-openai')
+    check_connection(page, 'Endereço da API da OpenAI (vazio: api.openai.com)', base_url + '/v1',
+                     'A OpenAI aceitou a chave', 'A OpenAI aceitou a chave: 5 modelos disponíveis',
+                     'the key test counts the models')
+    nameless += step_shown(wizard, screen, '3-openai')
 
     # Assistant or model
-    press(wizard, 'Próximo')
-    page = need('the Assistente step page', lambda: stack_page(wizard, 'Assistente'))
-    need('the assistant step', lambda: 'Passo 4 de 6' in subtitle(wizard))
+    page = next_step(wizard, 'Assistente', 4)
     if screen:
         type_into(page, 'Assistant ID', 'asst_abc123DEF456ghi789')
     type_into(page, 'Modelo', 'gpt-4.1-mini')
@@ -239,27 +252,20 @@ def run(app, base_url, env, screen):
         screen.shoot(WIZARD_TITLE, '4-assistant')
 
     # Monitoring
-    press(wizard, 'Próximo')
-    page = need('the Monitoramento step page', lambda: stack_page(wizard, 'Monitoramento'))
-    need('the monitoring step', lambda: 'Passo 5 de 6' in subtitle(wizard))
+    page = next_step(wizard, 'Monitoramento', 5)
     deep = find(page, 'label', 'Envia também à OpenAI', exact=False)
     tap(deep is not None and 'Tem custo' in deep.name and '288 requisições por dia' in deep.name,
         'the deep check states its cost plainly', deep.name if deep else None)
-    nameless += unlabelled(wizard)
-    if screen:
-        screen.shoot(WIZARD_TITLE, '5-monitoring')
+    nameless += step_shown(wizard, screen, '5-monitoring')
 
     # Summary
-    press(wizard, 'Próximo')
-    page = need('the summary step page', lambda: stack_page(wizard, 'Resumo'))
-    need('the summary step', lambda: 'Passo 6 de 6' in subtitle(wizard))
+    page = next_step(wizard, 'Resumo', 6)
     wait_label(page, 'Conectado à conta do Kommo')
     wait_label(page, 'A OpenAI aceitou a chave')
     wait_label(page, 'O modelo “gpt-4.1-mini”')
     tap(True, 'the summary runs every check again')
-    nameless += unlabelled(wizard)
+    nameless += step_shown(wizard, screen, '6-summary')
     if screen:
-        screen.shoot(WIZARD_TITLE, '6-summary')
         # The same steps in a 360 px wide window.
         screen.resize(WIZARD_TITLE, 360, 720)
         screen.shoot(WIZARD_TITLE, '6-summary-narrow')
