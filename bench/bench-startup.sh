@@ -15,8 +15,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ -z "${BGPT_BENCH_INSIDE:-}" ]; then
   export BGPT_BENCH_INSIDE=1
-  exec xvfb-run -a -s '-screen 0 1280x1024x24' \
-    "$top/tests/keyring-session.sh" --keyfile-settings -- "$0" "$@"
+  # keyring-session.sh --display: a keyring, a bus and an Xvfb of its own.
+  exec "$top/tests/keyring-session.sh" --keyfile-settings --display -- "$0" "$@"
 fi
 
 export GSK_RENDERER=cairo NO_AT_BRIDGE=1
