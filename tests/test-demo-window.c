@@ -18,10 +18,11 @@
 #include <json-glib/json-glib.h>
 
 #include "ui/bgpt-application.h"
-#include "ui/bgpt-demo-mode.h"
+#include "ui/bgpt-demo-session.h"
 #include "ui/bgpt-secret-alert.h"
 #include "ui/bgpt-window.h"
 #include "core/bgpt-catalog.h"
+#include "bgpt-test-notification-server.h"
 #include "bgpt-test-utils.h"
 
 static const char * const seed_titles[] = {
@@ -33,8 +34,7 @@ static const char * const seed_titles[] = {
   "Resposta Inesperada da OpenAI",
 };
 
-static char *log_path;
-static GSubprocess *server;
+static BgptTestNotificationServer server;
 
 /* Helpers */
 
@@ -174,28 +174,10 @@ panel_has_every_seed_title (gpointer data)
   return TRUE;
 }
 
-/* The stand-in notification server's log: one JSON object per call. */
 static JsonArray *
 read_notifications (void)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  JsonArray *calls = json_array_new ();
-
-  if (!g_file_get_contents (log_path, &contents, NULL, NULL))
-    return calls;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonNode) node = NULL;
-
-      if (*lines[i] == '\0')
-        continue;
-      node = json_from_string (lines[i], NULL);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        json_array_add_object_element (calls, json_object_ref (json_node_get_object (node)));
-    }
-  return calls;
+  return bgpt_test_notification_server_read_calls (&server);
 }
 
 /* How many calls the server has logged so far: later checks look only at
@@ -298,7 +280,7 @@ play (gpointer user_data)
   BgptApplication *application = BGPT_APPLICATION (run->application);
   BgptCheckBoard *board = bgpt_application_get_check_board (application);
   g_autofree char *user_history = bgpt_incident_store_get_default_path ();
-  BgptDemoMode *demo_mode;
+  BgptDemoSession *demo_session;
   BgptDemo *demo;
   BgptWindow *window;
   GtkWidget *dialog;
@@ -306,11 +288,13 @@ play (gpointer user_data)
   gint64 started = g_get_monotonic_time ();
 
   /* --demo: straight into the demo, as a process of its own. */
-  demo_mode = bgpt_application_get_demo_mode (application);
-  g_assert_nonnull (demo_mode);
-  demo = bgpt_demo_mode_get_demo (demo_mode);
+  demo_session = bgpt_application_get_demo_session (application);
+  g_assert_nonnull (demo_session);
+  demo = bgpt_demo_session_get_demo (demo_session);
   g_assert_true (bgpt_demo_is_running (demo));
   g_assert_true (g_application_get_flags (run->application) & G_APPLICATION_NON_UNIQUE);
+  /* Its notifications and actions never reach the user's own instance. */
+  g_assert_cmpstr (g_application_get_application_id (run->application), ==, BGPT_DEMO_APPLICATION_ID);
   g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), !=,
                    user_history);
 
@@ -370,7 +354,7 @@ play (gpointer user_data)
 
   /* The way out: back to the user's own (empty) setup. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "stop-demo", NULL);
-  g_assert_null (bgpt_application_get_demo_mode (application));
+  g_assert_null (bgpt_application_get_demo_session (application));
   g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), ==,
                    user_history);
   window = find_window (run->application);
@@ -434,31 +418,10 @@ test_demo_window (void)
       g_error ("The demo left %s in the user's home", (const char *) path);
 }
 
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *script = NULL;
-  gint64 deadline;
   int status;
 
   /* GTK sets the locale from the environment when the app starts. */
@@ -474,31 +437,11 @@ main (int   argc,
       return 1;
     }
 
-  /* Outside the home, so that the home holds only the user's data. */
-  directory = g_dir_make_tmp ("bgpt-demo-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  log_path = g_build_filename (directory, "notifications.log", NULL);
-  script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests", "notification-server.py", NULL);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                             "/usr/bin/python3", script, log_path, NULL);
-  g_assert_no_error (error);
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
-  while (!name_has_owner (connection, "org.freedesktop.Notifications"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
+  bgpt_test_notification_server_start (&server);
 
   g_test_add_func ("/demo-window/whole-demo", test_demo_window);
   status = g_test_run ();
 
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
-  g_subprocess_wait (server, NULL, NULL);
-  g_clear_object (&server);
-  g_remove (log_path);
-  g_rmdir (directory);
-  g_free (log_path);
+  bgpt_test_notification_server_stop (&server);
   return status;
 }

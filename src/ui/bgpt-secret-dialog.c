@@ -11,11 +11,11 @@
 
 #include "bgpt-secret-alert.h"
 #include "bgpt-secret-dialog.h"
-#include "bgpt-window.h"
 
 typedef struct
 {
   BgptApplication *application;
+  GtkWidget       *parent;       /* weak: where to say how it went */
   char            *account_id;
   BgptSecretKind   kind;
 } SecretEdit;
@@ -24,18 +24,17 @@ static void
 secret_edit_free (SecretEdit *edit)
 {
   g_clear_object (&edit->application);
+  g_clear_weak_pointer (&edit->parent);
   g_free (edit->account_id);
   g_free (edit);
 }
 
 static void
-toast (BgptApplication *application,
-       const char      *text)
+toast (SecretEdit *edit,
+       const char *text)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-
-  if (BGPT_IS_WINDOW (window))
-    bgpt_window_show_toast (BGPT_WINDOW (window), text);
+  if (edit->parent != NULL)
+    gtk_widget_activate_action (edit->parent, "win.show-toast", "s", text);
 }
 
 static void
@@ -49,11 +48,11 @@ on_stored (GObject      *source,
   if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
     {
       /* The message is translated and never holds the secret. */
-      toast (edit->application, error->message);
+      toast (edit, error->message);
     }
   else
     {
-      toast (edit->application, _("Saved in the keyring. Checking again…"));
+      toast (edit, _("Saved in the keyring. Checking again…"));
       /* A fix deserves an answer now, not at the next round. */
       bgpt_application_check_now (edit->application);
     }
@@ -74,6 +73,7 @@ on_response (GtkWidget   *dialog,
     {
       copy = g_new0 (SecretEdit, 1);
       copy->application = g_object_ref (edit->application);
+      g_set_weak_pointer (&copy->parent, edit->parent);
       copy->account_id = g_strdup (edit->account_id);
       copy->kind = edit->kind;
 
@@ -123,6 +123,7 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
 
   edit = g_new0 (SecretEdit, 1);
   edit->application = g_object_ref (application);
+  g_set_weak_pointer (&edit->parent, GTK_WIDGET (parent));
   edit->account_id = g_strdup (account_id);
   edit->kind = kind;
   g_object_set_data_full (G_OBJECT (dialog), "secret-edit", edit, (GDestroyNotify) secret_edit_free);
