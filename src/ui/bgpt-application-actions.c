@@ -13,6 +13,7 @@
 #include "bgpt-preferences.h"
 #include "bgpt-process.h"
 #include "bgpt-remediation.h"
+#include "bgpt-secret-dialog.h"
 #include "bgpt-setup-wizard.h"
 
 /* A round of checks the user asked for costs a request per check to
@@ -182,8 +183,10 @@ edit_secret_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   BgptApplication *self = user_data;
+  BgptSession *session = _bgpt_application_get_session (self);
   g_autofree char *kind_name = NULL;
   g_autofree char *account_id = NULL;
+  g_auto(GStrv) account_ids = NULL;
   BgptSecretKind kind;
 
   if (!bgpt_remediation_parse_secret_target (g_variant_get_string (parameter, NULL), &kind_name, &account_id) ||
@@ -193,8 +196,19 @@ edit_secret_action (GSimpleAction *action,
       return;
     }
 
-  bgpt_session_edit_secret (_bgpt_application_get_session (self),
-                            GTK_WINDOW (_bgpt_application_ensure_window (self)), account_id, kind);
+  /* The account id may come from any program of the user: only one of the
+   * session's counts. Without one, the first. */
+  account_ids = g_settings_get_strv (bgpt_session_get_settings (session), "accounts");
+  if (account_id == NULL)
+    account_id = g_strdup (account_ids[0]);
+  if (account_id == NULL || !g_strv_contains ((const char * const *) account_ids, account_id))
+    {
+      g_message ("Refusing app.edit-secret for an account that does not exist");
+      return;
+    }
+
+  bgpt_secret_dialog_present (GTK_WINDOW (_bgpt_application_ensure_window (self)), self, session,
+                              account_id, kind);
 }
 
 static void

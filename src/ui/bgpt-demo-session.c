@@ -11,7 +11,6 @@
 
 #include "bgpt-demo-session.h"
 #include "bgpt-notifier.h"
-#include "bgpt-secret-alert.h"
 
 /* Before the id of every notification of the demo: a demo never replaces
  * or withdraws one of the user's. */
@@ -65,57 +64,18 @@ bgpt_demo_session_get_demo (BgptDemoSession *self)
   return self->demo;
 }
 
-static void
-show_toast (GtkWidget  *window,
-            const char *text)
+/* Replacing a secret: in memory only, and any valid one is accepted. */
+
+static const char *
+bgpt_demo_session_describe_secret_edit (BgptSession    *session,
+                                        BgptSecretKind  kind)
 {
-  if (window != NULL)
-    gtk_widget_activate_action (window, "win.show-toast", "s", text);
-}
-
-/* Replacing a secret */
-
-typedef struct
-{
-  BgptDemoSession *self;
-  BgptSecretKind   kind;
-} SecretEdit;
-
-static void
-on_secret_response (GtkWidget   *dialog,
-                    const char  *response,
-                    GtkEditable *entry)
-{
-  SecretEdit *edit = g_object_get_data (G_OBJECT (dialog), "demo-secret-edit");
-  GtkWidget *parent = GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
-  g_autoptr(GError) error = NULL;
-
-  if (g_strcmp0 (response, "save") == 0)
-    {
-      if (!bgpt_demo_set_secret (edit->self->demo, edit->kind, gtk_editable_get_text (entry), &error))
-        {
-          show_toast (parent, error->message);
-        }
-      else
-        {
-          show_toast (parent, edit->kind == BGPT_SECRET_KIND_OPENAI_API_KEY
-                              ? _("Demo key replaced. Checking again…")
-                              : _("Demo token replaced. Checking again…"));
-        }
-    }
-
-  gtk_editable_set_text (entry, "");
-}
-
-static void
-secret_edit_free (SecretEdit *edit)
-{
-  g_clear_object (&edit->self);
-  g_free (edit);
+  return _("This is the demo: the new one offered below works, and so does any other. It is kept in memory only and forgotten when the demo ends.");
 }
 
 static char *
-suggest_secret (BgptSecretKind kind)
+bgpt_demo_session_suggest_secret (BgptSession    *session,
+                                  BgptSecretKind  kind)
 {
   g_autofree char *suffix = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
 
@@ -123,37 +83,41 @@ suggest_secret (BgptSecretKind kind)
                       suffix, NULL);
 }
 
-/* The demo has one account, whatever @account_id says; its secrets are
- * kept in memory only. */
+/* The demo has one account, whatever @account_id says. */
 static void
-bgpt_demo_session_edit_secret (BgptSession    *session,
-                               GtkWindow      *parent,
-                               const char     *account_id,
-                               BgptSecretKind  kind)
+bgpt_demo_session_store_secret_async (BgptSession         *session,
+                                      const char          *account_id,
+                                      BgptSecretKind       kind,
+                                      const char          *secret,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
 {
   BgptDemoSession *self = BGPT_DEMO_SESSION (session);
-  g_autofree char *suggestion = suggest_secret (kind);
-  GtkWidget *dialog;
-  GtkWidget *entry;
-  SecretEdit *edit;
-  const char *heading;
+  g_autoptr(GTask) task = g_task_new (session, cancellable, callback, user_data);
+  GError *error = NULL;
 
-  heading = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Replace the OpenAI API Key")
-                                                    : _("Replace the Kommo Token");
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
-  dialog = bgpt_secret_alert_new (heading,
-                                  _("This is the demo: the new one offered below works, and so does any other. It is kept in memory only and forgotten when the demo ends."),
-                                  entry);
+  g_task_set_source_tag (task, bgpt_demo_session_store_secret_async);
+  if (!bgpt_demo_set_secret (self->demo, kind, secret, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
 
-  edit = g_new0 (SecretEdit, 1);
-  edit->self = g_object_ref (self);
-  edit->kind = kind;
-  g_object_set_data_full (G_OBJECT (dialog), "demo-secret-edit", edit, (GDestroyNotify) secret_edit_free);
+static gboolean
+bgpt_demo_session_store_secret_finish (BgptSession   *session,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
-  g_signal_connect (dialog, "response", G_CALLBACK (on_secret_response), entry);
-
-  bgpt_secret_alert_present (dialog, parent);
+static const char *
+bgpt_demo_session_describe_secret_stored (BgptSession    *session,
+                                          BgptSecretKind  kind)
+{
+  return kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Demo key replaced. Checking again…")
+                                                 : _("Demo token replaced. Checking again…");
 }
 
 /* The bar */
@@ -340,7 +304,11 @@ bgpt_demo_session_class_init (BgptDemoSessionClass *klass)
   session_class->check_now = bgpt_demo_session_check_now;
   session_class->dup_account_name = bgpt_demo_session_dup_account_name;
   session_class->check_accounts_editable = bgpt_demo_session_check_accounts_editable;
-  session_class->edit_secret = bgpt_demo_session_edit_secret;
+  session_class->describe_secret_edit = bgpt_demo_session_describe_secret_edit;
+  session_class->suggest_secret = bgpt_demo_session_suggest_secret;
+  session_class->store_secret_async = bgpt_demo_session_store_secret_async;
+  session_class->store_secret_finish = bgpt_demo_session_store_secret_finish;
+  session_class->describe_secret_stored = bgpt_demo_session_describe_secret_stored;
   session_class->send_test_notification = bgpt_demo_session_send_test_notification;
   session_class->create_bar = bgpt_demo_session_create_bar;
   session_class->get_status_page_url = bgpt_demo_session_get_status_page_url;

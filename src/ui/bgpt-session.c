@@ -49,6 +49,13 @@ bgpt_session_real_check_accounts_editable (BgptSession  *self,
   return TRUE;
 }
 
+static char *
+bgpt_session_real_suggest_secret (BgptSession    *self,
+                                  BgptSecretKind  kind)
+{
+  return NULL;
+}
+
 static GtkWidget *
 bgpt_session_real_create_bar (BgptSession *self)
 {
@@ -121,6 +128,7 @@ bgpt_session_class_init (BgptSessionClass *klass)
 
   klass->dup_account_name = bgpt_session_real_dup_account_name;
   klass->check_accounts_editable = bgpt_session_real_check_accounts_editable;
+  klass->suggest_secret = bgpt_session_real_suggest_secret;
   klass->create_bar = bgpt_session_real_create_bar;
   klass->get_status_page_url = bgpt_session_real_get_status_page_url;
 
@@ -210,15 +218,53 @@ bgpt_session_check_accounts_editable (BgptSession  *self,
   return BGPT_SESSION_GET_CLASS (self)->check_accounts_editable (self, error);
 }
 
+const char *
+bgpt_session_describe_secret_edit (BgptSession    *self,
+                                   BgptSecretKind  kind)
+{
+  g_return_val_if_fail (BGPT_IS_SESSION (self), NULL);
+  return BGPT_SESSION_GET_CLASS (self)->describe_secret_edit (self, kind);
+}
+
+char *
+bgpt_session_suggest_secret (BgptSession    *self,
+                             BgptSecretKind  kind)
+{
+  g_return_val_if_fail (BGPT_IS_SESSION (self), NULL);
+  return BGPT_SESSION_GET_CLASS (self)->suggest_secret (self, kind);
+}
+
 void
-bgpt_session_edit_secret (BgptSession    *self,
-                          GtkWindow      *parent,
-                          const char     *account_id,
-                          BgptSecretKind  kind)
+bgpt_session_store_secret_async (BgptSession         *self,
+                                 const char          *account_id,
+                                 BgptSecretKind       kind,
+                                 const char          *secret,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   g_return_if_fail (BGPT_IS_SESSION (self));
-  g_return_if_fail (GTK_IS_WINDOW (parent));
-  BGPT_SESSION_GET_CLASS (self)->edit_secret (self, parent, account_id, kind);
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (secret != NULL);
+  BGPT_SESSION_GET_CLASS (self)->store_secret_async (self, account_id, kind, secret, cancellable,
+                                                     callback, user_data);
+}
+
+gboolean
+bgpt_session_store_secret_finish (BgptSession   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (BGPT_IS_SESSION (self), FALSE);
+  return BGPT_SESSION_GET_CLASS (self)->store_secret_finish (self, result, error);
+}
+
+const char *
+bgpt_session_describe_secret_stored (BgptSession    *self,
+                                     BgptSecretKind  kind)
+{
+  g_return_val_if_fail (BGPT_IS_SESSION (self), NULL);
+  return BGPT_SESSION_GET_CLASS (self)->describe_secret_stored (self, kind);
 }
 
 void

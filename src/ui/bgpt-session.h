@@ -44,9 +44,21 @@ struct _BgptSessionClass
                                                  const char      *account_id);
   gboolean           (*check_accounts_editable) (BgptSession     *self,
                                                  GError         **error);
-  void               (*edit_secret)             (BgptSession     *self,
-                                                 GtkWindow       *parent,
+  const char        *(*describe_secret_edit)    (BgptSession     *self,
+                                                 BgptSecretKind   kind);
+  char              *(*suggest_secret)          (BgptSession     *self,
+                                                 BgptSecretKind   kind);
+  void               (*store_secret_async)      (BgptSession     *self,
                                                  const char      *account_id,
+                                                 BgptSecretKind   kind,
+                                                 const char      *secret,
+                                                 GCancellable    *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer         user_data);
+  gboolean           (*store_secret_finish)     (BgptSession     *self,
+                                                 GAsyncResult    *result,
+                                                 GError         **error);
+  const char        *(*describe_secret_stored)  (BgptSession     *self,
                                                  BgptSecretKind   kind);
   void               (*send_test_notification)  (BgptSession     *self);
   GtkWidget         *(*create_bar)              (BgptSession     *self);
@@ -74,11 +86,26 @@ char              *bgpt_session_dup_account_name       (BgptSession     *self,
  * be added to or changed (the setup wizard). */
 gboolean           bgpt_session_check_accounts_editable (BgptSession    *self,
                                                         GError         **error);
-/* Asks for a new secret of @account_id (NULL: the first account) over
- * @parent, stores it where the session keeps secrets and checks again. */
-void               bgpt_session_edit_secret            (BgptSession     *self,
-                                                        GtkWindow       *parent,
+
+/* Replacing a secret (bgpt-secret-dialog.c): what the dialog says about
+ * where to find one and where it is kept; a secret to offer, or NULL
+ * (transfer full); storing it where the session keeps secrets (the secret
+ * is copied before the call returns); and what to say once it is stored. */
+const char        *bgpt_session_describe_secret_edit   (BgptSession     *self,
+                                                        BgptSecretKind   kind);
+char              *bgpt_session_suggest_secret         (BgptSession     *self,
+                                                        BgptSecretKind   kind);
+void               bgpt_session_store_secret_async     (BgptSession     *self,
                                                         const char      *account_id,
+                                                        BgptSecretKind   kind,
+                                                        const char      *secret,
+                                                        GCancellable    *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer         user_data);
+gboolean           bgpt_session_store_secret_finish    (BgptSession     *self,
+                                                        GAsyncResult    *result,
+                                                        GError         **error);
+const char        *bgpt_session_describe_secret_stored (BgptSession     *self,
                                                         BgptSecretKind   kind);
 /* The Preferences button (app.test-notification). */
 void               bgpt_session_send_test_notification (BgptSession     *self);

@@ -9,10 +9,8 @@
 
 #include <glib/gi18n.h>
 
-#include "bgpt-application.h"
 #include "bgpt-background.h"
 #include "bgpt-monitor-accounts.h"
-#include "bgpt-secret-dialog.h"
 #include "bgpt-user-session.h"
 
 struct _BgptUserSession
@@ -96,29 +94,61 @@ bgpt_user_session_dup_account_name (BgptSession *session,
   return bgpt_account_dup_title (account);
 }
 
-static void
-bgpt_user_session_edit_secret (BgptSession    *session,
-                               GtkWindow      *parent,
-                               const char     *account_id,
-                               BgptSecretKind  kind)
+static const char *
+bgpt_user_session_describe_secret_edit (BgptSession    *session,
+                                        BgptSecretKind  kind)
 {
-  BgptUserSession *self = BGPT_USER_SESSION (session);
-  GApplication *application = bgpt_session_get_application (session);
-  g_auto(GStrv) account_ids = g_settings_get_strv (bgpt_user_session_get_settings (session), "accounts");
+  if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
+    return _("Paste a key from platform.openai.com/api-keys. It is kept encrypted in the keyring, never in plain text.");
+  return _("Paste a long-lived token from Kommo: Settings → Integrations → your private integration → Keys and scopes. It is kept encrypted in the keyring, never in plain text.");
+}
 
-  if (account_id == NULL)
-    account_id = account_ids[0] != NULL ? account_ids[0] : BGPT_ACCOUNT_DEFAULT_ID;
+static void
+on_secret_stored (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-  /* The account id may come from any program of the user: only one that
-   * is stored counts. */
-  if (bgpt_account_store_lookup (self->accounts, account_id) == NULL)
-    {
-      g_message ("Refusing app.edit-secret for an account that does not exist");
-      return;
-    }
+  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
 
-  if (BGPT_IS_APPLICATION (application))
-    bgpt_secret_dialog_present (parent, BGPT_APPLICATION (application), account_id, kind);
+static void
+bgpt_user_session_store_secret_async (BgptSession         *session,
+                                      const char          *account_id,
+                                      BgptSecretKind       kind,
+                                      const char          *secret,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (session, cancellable, callback, user_data);
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+
+  g_task_set_source_tag (task, bgpt_user_session_store_secret_async);
+  /* A store without the window's time limit: the user is waiting for this
+   * one, and a prompt to unlock the keyring may come first. */
+  bgpt_secret_store_store_async (secrets, account_id, kind, secret, cancellable,
+                                 on_secret_stored, g_steal_pointer (&task));
+}
+
+static gboolean
+bgpt_user_session_store_secret_finish (BgptSession   *session,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static const char *
+bgpt_user_session_describe_secret_stored (BgptSession    *session,
+                                          BgptSecretKind  kind)
+{
+  return _("Saved in the keyring. Checking again…");
 }
 
 static void
@@ -173,7 +203,10 @@ bgpt_user_session_class_init (BgptUserSessionClass *klass)
   session_class->stop = bgpt_user_session_stop;
   session_class->check_now = bgpt_user_session_check_now;
   session_class->dup_account_name = bgpt_user_session_dup_account_name;
-  session_class->edit_secret = bgpt_user_session_edit_secret;
+  session_class->describe_secret_edit = bgpt_user_session_describe_secret_edit;
+  session_class->store_secret_async = bgpt_user_session_store_secret_async;
+  session_class->store_secret_finish = bgpt_user_session_store_secret_finish;
+  session_class->describe_secret_stored = bgpt_user_session_describe_secret_stored;
   session_class->send_test_notification = bgpt_user_session_send_test_notification;
 }
 
