@@ -14,42 +14,6 @@
 #include "bgpt-account-store.h"
 #include "bgpt-test-secrets.h"
 
-typedef struct
-{
-  guint position;
-  guint removed;
-  guint added;
-  guint count;
-} ItemsChanged;
-
-static void
-on_items_changed (GListModel   *model,
-                  guint         position,
-                  guint         removed,
-                  guint         added,
-                  ItemsChanged *changed)
-{
-  changed->position = position;
-  changed->removed = removed;
-  changed->added = added;
-  changed->count++;
-}
-
-static void
-on_count (gpointer  instance,
-          guint    *count)
-{
-  (*count)++;
-}
-
-static void
-on_notify_count (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
-{
-  (*count)++;
-}
-
 /* Each test starts with no account at all. */
 static void
 reset_settings (void)
@@ -70,8 +34,8 @@ store_secret (BgptSecretStore *secrets,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
   g_assert_no_error (error);
 }
@@ -85,8 +49,8 @@ remove_account (BgptAccountStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_account_store_remove_async (store, account_id, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_remove_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_account_store_remove_finish (store, result, error);
 }
 
@@ -99,23 +63,9 @@ load_check_config (BgptAccountStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_account_store_load_check_config_finish (store, result, error);
-}
-
-/* Asked through libsecret directly, not through the code under test. */
-static char *
-keyring_lookup (const char *account_id,
-                const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
-                                        "account", account_id, "kind", kind, NULL);
-  g_assert_no_error (error);
-  return secret;
 }
 
 static GSettings *
@@ -170,7 +120,7 @@ test_add_rename_remove (void)
   g_autoptr(GSettings) settings = NULL;
   g_auto(GStrv) ids = NULL;
   g_autofree char *title = NULL;
-  ItemsChanged changed = { 0 };
+  BgptTestItemsChanged changed = { 0 };
   guint store_changed = 0;
   guint title_notified = 0;
   BgptAccount *account;
@@ -178,8 +128,8 @@ test_add_rename_remove (void)
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
-  g_signal_connect (store, "changed", G_CALLBACK (on_count), &store_changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
+  g_signal_connect (store, "changed", G_CALLBACK (bgpt_test_count_emission), &store_changed);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == BGPT_TYPE_ACCOUNT);
 
@@ -226,7 +176,7 @@ test_add_rename_remove (void)
   g_clear_error (&error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
 
-  g_signal_connect (acme, "notify::title", G_CALLBACK (on_notify_count), &title_notified);
+  g_signal_connect (acme, "notify::title", G_CALLBACK (bgpt_test_count_notify), &title_notified);
   g_assert_true (bgpt_account_store_rename (store, "acme", "ACME Ltda", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (title_notified, ==, 1);
@@ -255,9 +205,9 @@ test_add_rename_remove (void)
   g_assert_null (bgpt_account_store_lookup (store, "acme"));
 
   /* Its secrets and its settings are gone; the other account's stay. */
-  g_assert_null (keyring_lookup ("acme", "openai-api-key"));
-  g_assert_null (keyring_lookup ("acme", "kommo-token"));
-  secret = keyring_lookup ("default", "openai-api-key");
+  g_assert_null (bgpt_test_keyring_peek ("acme", "openai-api-key"));
+  g_assert_null (bgpt_test_keyring_peek ("acme", "kommo-token"));
+  secret = bgpt_test_keyring_peek ("default", "openai-api-key");
   g_assert_true (g_strcmp0 (secret, TEST_OPENAI_KEY) == 0);
   secret_password_free (secret);
   assert_settings_at_defaults ("acme");
@@ -272,7 +222,7 @@ test_add_rename_remove (void)
 
   g_assert_true (remove_account (store, "default", secrets, &error));
   g_assert_no_error (error);
-  g_assert_null (keyring_lookup ("default", "openai-api-key"));
+  g_assert_null (bgpt_test_keyring_peek ("default", "openai-api-key"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 
   g_clear_object (&acme);
@@ -300,6 +250,18 @@ test_default_comes_first (void)
   g_assert_cmpstr (bgpt_account_get_id (first), ==, "default");
 }
 
+static gboolean
+has_two_accounts (gpointer store)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (store)) >= 2;
+}
+
+static gboolean
+counted (gpointer count)
+{
+  return *(guint *) count > 0;
+}
+
 static void
 test_other_instance (void)
 {
@@ -307,25 +269,25 @@ test_other_instance (void)
   g_autoptr(GSettings) other = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   g_autoptr(GSettings) other_account = NULL;
   const char *ids[] = { "default", "shop", NULL };
-  ItemsChanged changed = { 0 };
+  BgptTestItemsChanged changed = { 0 };
   guint notified = 0;
   BgptAccount *shop;
   g_autofree char *name = NULL;
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
 
   g_settings_set_strv (other, "accounts", ids);
-  test_wait_for_count (&changed.count, 1);
+  bgpt_test_wait_for_count (&changed.count, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
   shop = bgpt_account_store_lookup (store, "shop");
   g_assert_nonnull (shop);
 
-  g_signal_connect (shop, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  g_signal_connect (shop, "notify::display-name", G_CALLBACK (bgpt_test_count_notify), &notified);
   other_account = account_settings ("shop");
   g_settings_set_string (other_account, "display-name", "Loja");
-  test_wait_for_count (&notified, 1);
+  bgpt_test_wait_for_count (&notified, 1);
   name = bgpt_account_dup_display_name (shop);
   g_assert_cmpstr (name, ==, "Loja");
 }
@@ -352,47 +314,32 @@ gsettings_tool (GError **error,
   return g_subprocess_wait_check (process, NULL, error);
 }
 
-static gboolean
-timed_out (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_other_process (void)
 {
   g_autoptr(BgptAccountStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  ItemsChanged changed = { 0 };
-  gboolean waited_too_long = FALSE;
+  BgptTestItemsChanged changed = { 0 };
   guint notified = 0;
-  guint timeout_id;
   BgptAccount *remote;
   g_autofree char *name = NULL;
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
 
   /* What `gsettings set` does in a terminal reaches a running app. */
   gsettings_tool (&error, "set", BGPT_SETTINGS_SCHEMA_ID, "accounts", "['default', 'remote']", NULL);
   g_assert_no_error (error);
-  timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &waited_too_long);
-  while (g_list_model_get_n_items (G_LIST_MODEL (store)) < 2 && !waited_too_long)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (waited_too_long);
+  g_assert_true (bgpt_test_wait_until (has_two_accounts, store));
   remote = bgpt_account_store_lookup (store, "remote");
   g_assert_nonnull (remote);
 
-  g_signal_connect (remote, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  g_signal_connect (remote, "notify::display-name", G_CALLBACK (bgpt_test_count_notify), &notified);
   gsettings_tool (&error, "set", BGPT_ACCOUNT_SCHEMA_ID ":" BGPT_ACCOUNT_PATH_PREFIX "remote/",
                   "display-name", "Filial", NULL);
   g_assert_no_error (error);
-  while (notified == 0 && !waited_too_long)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (waited_too_long);
-  g_source_remove (timeout_id);
+  g_assert_true (bgpt_test_wait_until (counted, &notified));
   name = bgpt_account_dup_display_name (remote);
   g_assert_cmpstr (name, ==, "Filial");
 }
@@ -485,8 +432,8 @@ test_load_all_check_configs (void)
   reset_settings ();
   store = bgpt_account_store_new ();
 
-  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (configs->len, ==, 0);
@@ -501,8 +448,8 @@ test_load_all_check_configs (void)
   store_secret (secrets, "acme", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN);
   store_secret (secrets, "acme", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_ACME_OPENAI_KEY);
 
-  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (configs->len, ==, 2);
@@ -561,20 +508,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean no_keyring = argc > 1 && g_str_equal (argv[1], "--no-keyring");
-
-  if (no_keyring)
-    {
-      argv[1] = argv[0];
-      argv++;
-      argc--;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-
-  /* Persistence across processes needs the real keyfile backend. */
-  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
-  g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
+  gboolean no_keyring = bgpt_test_init_keyfile_session (&argc, &argv);
 
   if (no_keyring)
     {

@@ -23,7 +23,6 @@
 #include "bgpt-account-store.h"
 #include "bgpt-secret-store.h"
 #include "bgpt-simulator.h"
-#include "bgpt-test-notification-server.h"
 #include "bgpt-test-utils.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-window.h"
@@ -154,55 +153,14 @@ window_shown (gpointer data)
   return BGPT_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-store_secret (BgptSecretStore *secrets,
-              BgptSecretKind   kind,
-              const char      *secret)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bgpt_secret_store_store_async (secrets, "default", kind, secret, NULL, on_async_done, &result);
-  g_assert_true (bgpt_test_wait_until (result_ready, &result));
-  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
-  g_assert_no_error (error);
-}
-
+/* The first check opens the incident at once; the second failure, a
+ * second later, confirms it and notifies. */
 static void
 set_up_account (void)
 {
-  g_autoptr(BgptAccountStore) accounts = bgpt_account_store_new ();
-  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
-  GSettings *settings = bgpt_account_store_get_settings (accounts);
-  g_autofree char *openai_base_url = bgpt_simulator_dup_openai_base_url (simulator);
-  g_autoptr(GError) error = NULL;
-  BgptAccount *account;
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
 
-  account = bgpt_account_store_add (accounts, "default", "Loja Teste", &error);
-  g_assert_no_error (error);
-  bgpt_account_set_kommo_subdomain (account, "lojateste");
-  bgpt_account_set_kommo_base_url (account, bgpt_simulator_get_base_url (simulator));
-  bgpt_account_set_openai_base_url (account, openai_base_url);
-  bgpt_account_set_model (account, "gpt-4.1-mini");
-
-  store_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY, OLD_KEY);
-  store_secret (secrets, BGPT_SECRET_KIND_KOMMO_TOKEN, TOKEN);
-  /* The first check opens the incident at once; the second failure, a
-   * second later, confirms it and notifies. */
+  bgpt_test_store_simulator_account (simulator, OLD_KEY, TOKEN);
   g_settings_set_uint (settings, "check-interval", 1);
   g_settings_set_uint (settings, "retry-interval", 1);
   g_settings_set_uint (settings, "failure-threshold", 2);

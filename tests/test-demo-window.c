@@ -22,87 +22,16 @@
 #include "ui/bgpt-secret-alert.h"
 #include "ui/bgpt-window.h"
 #include "core/bgpt-catalog.h"
-#include "bgpt-test-notification-server.h"
 #include "bgpt-test-utils.h"
-
-static const char * const seed_titles[] = {
-  "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão",
-  "Falha na Autenticação da API",
-  "Assistant ID Inválido",
-  "Limite de Quota Excedido",
-  "Erro de Conexão",
-  "Resposta Inesperada da OpenAI",
-};
 
 static BgptTestNotificationServer server;
 
 /* Helpers */
 
-static void
-snapshot_directory (GHashTable *files,
-                    const char *root,
-                    const char *relative)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child_relative = g_build_filename (relative, name, NULL);
-      g_autofree char *child = g_build_filename (root, child_relative, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      /* The graphics stack's shader cache is nobody's data. */
-      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK) || g_str_equal (child_relative, ".cache"))
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        snapshot_directory (files, root, child_relative);
-      else if (g_file_get_contents (child, &contents, &length, NULL))
-        g_hash_table_insert (files, g_steal_pointer (&child_relative),
-                             g_bytes_new_take (g_steal_pointer (&contents), length));
-    }
-}
-
-static GHashTable *
-snapshot_home (void)
-{
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_bytes_unref);
-
-  snapshot_directory (files, g_getenv ("BGPT_TEST_HOME"), "");
-  return files;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop (the application's own, from inside it) until
- * @condition holds. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       timeout_s,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  /* @timeout_s is what the demo promises; no wait is shorter than the
-   * tests' one bound, so a loaded machine only makes it slower. */
-  guint id = g_timeout_add (MAX (timeout_s * 1000, bgpt_test_wait_bound_ms ()), on_timeout, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
+/* @timeout_s is what the demo promises; no wait is shorter than the
+ * tests' one bound, so a loaded machine only makes it slower. */
+#define wait_for(condition, data, timeout_s, what) \
+  bgpt_test_assert_within ((condition), (data), (timeout_s) * 1000, (what))
 
 static void
 collect_labels (GtkWidget *widget,
@@ -168,12 +97,13 @@ panel_has_every_seed_title (gpointer data)
   if (window == NULL)
     return FALSE;
   titles = panel_titles (window);
-  for (guint i = 0; i < G_N_ELEMENTS (seed_titles); i++)
-    if (!g_ptr_array_find_with_equal_func (titles, seed_titles[i], g_str_equal, NULL))
+  for (guint i = 0; i < G_N_ELEMENTS (bgpt_test_seed_titles); i++)
+    if (!g_ptr_array_find_with_equal_func (titles, bgpt_test_seed_titles[i], g_str_equal, NULL))
       return FALSE;
   return TRUE;
 }
 
+/* The stand-in notification server's log: one JSON object per call. */
 static JsonArray *
 read_notifications (void)
 {
@@ -238,13 +168,13 @@ healthy_now (gpointer data)
 static gboolean
 assistant_notified (gpointer data)
 {
-  return notified (seed_titles[2]) != 0;
+  return notified (bgpt_test_seed_titles[2]) != 0;
 }
 
 static gboolean
 assistant_withdrawn (gpointer data)
 {
-  gint64 id = notified (seed_titles[2]);
+  gint64 id = notified (bgpt_test_seed_titles[2]);
 
   return id != 0 && closed (id);
 }
@@ -384,13 +314,11 @@ on_activate (GApplication *application,
 static void
 test_demo_window (void)
 {
-  g_autoptr(GHashTable) before = snapshot_home ();
+  g_autoptr(GHashTable) before = bgpt_test_snapshot_home (".cache");
   g_autoptr(GHashTable) after = NULL;
   char *argv[] = { (char *) "bytegpt-monitor", (char *) "--demo", NULL };
   BgptApplication *application;
   Run run = { NULL };
-  GHashTableIter iter;
-  gpointer path, bytes;
   int status;
 
   g_setenv (BGPT_DEMO_SPEED_ENV, "20", TRUE);
@@ -403,19 +331,9 @@ test_demo_window (void)
   g_object_unref (application);
 
   /* The user's home is byte for byte as before. */
-  after = snapshot_home ();
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &path, &bytes))
-    {
-      GBytes *now = g_hash_table_lookup (after, path);
-
-      g_assert_nonnull (now);
-      g_assert_true (g_bytes_equal (bytes, now));
-    }
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &path, NULL))
-    if (!g_hash_table_contains (before, path))
-      g_error ("The demo left %s in the user's home", (const char *) path);
+  /* The graphics stack's shader cache is nobody's data. */
+  after = bgpt_test_snapshot_home (".cache");
+  bgpt_test_assert_same_files (before, after);
 }
 
 int
@@ -437,6 +355,7 @@ main (int   argc,
       return 1;
     }
 
+  /* Its log is outside the home, which holds only the user's data. */
   bgpt_test_notification_server_start (&server);
 
   g_test_add_func ("/demo-window/whole-demo", test_demo_window);

@@ -282,7 +282,7 @@ bgpt_account_store_add (BgptAccountStore  *self,
 
   ids = g_settings_get_strv (self->settings, "accounts");
   builder = g_strv_builder_new ();
-  /* DESIGN.md: the default account comes first. */
+  /* The default account comes first (docs/architecture.md, Settings). */
   if (g_str_equal (account_id, BGPT_ACCOUNT_DEFAULT_ID))
     g_strv_builder_add (builder, account_id);
   g_strv_builder_addv (builder, (const char **) ids);

@@ -30,6 +30,7 @@
 #define PROVIDER    BGPT_CATALOG_FLAGS_ABOUT_PROVIDER
 #define STATUS_PAGE BGPT_CATALOG_FLAGS_STATUS_PAGE
 #define SLOW_DOWN   BGPT_CATALOG_FLAGS_SLOW_DOWN
+#define PASSES      BGPT_CATALOG_FLAGS_PASSES
 
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
@@ -197,6 +198,24 @@ static const BgptCatalogEntry entries[] = {
       { N_("Set ByteGPT to answer with the newer model, then enter that model in this account’s settings."),
         N_("Edit Account"), ACTION_EDIT_ACCOUNT },
       { N_("After changing the model, check again."),
+        N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, PASSES,
+    N_("OpenAI Rate Limit Almost Reached"),
+    N_("Less than a tenth of the organization’s OpenAI rate limit is left, "
+       "counted in requests or in tokens. ByteGPT shares this limit with "
+       "everything else that uses the organization’s keys, so its own "
+       "traffic is probably high. Everything still works; once the limit is "
+       "used up, OpenAI refuses requests until it resets, and ByteGPT stops "
+       "answering for that time."),
+    {
+      { N_("See the organization’s rate limits, and raise them or move to a higher usage tier if ByteGPT needs more."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("See which usage consumes the limit, such as other tools sharing this organization."),
+        N_("Open Usage"), URI_OPENAI_USAGE },
+      { N_("Check again later: the warning goes away by itself once more than a tenth is left."),
         N_("Check Again"), ACTION_CHECK_NOW },
     },
   },

@@ -528,7 +528,8 @@ status_in_account (const char *check_id,
     return BGPT_CHECK_STATUS_SKIPPED;
   if (dependency->blocked_by != NULL)
     return BGPT_CHECK_STATUS_BLOCKED;
-  if (dependency->diagnosis == NULL || bgpt_diagnosis_is_ok (dependency->diagnosis))
+  /* A warning about a request that worked (openai.rate-limit-near) blocks nothing. */
+  if (dependency->diagnosis == NULL || bgpt_diagnosis_passes (dependency->diagnosis))
     return BGPT_CHECK_STATUS_OK;
   return BGPT_CHECK_STATUS_ERROR;
 }
@@ -1039,7 +1040,7 @@ judge_result (BgptMonitor      *self,
       check_set_blocked_by (check, NULL);
       record_result (self, check, diagnosis);
     }
-  if (blocker != NULL || !bgpt_diagnosis_is_ok (diagnosis))
+  if (blocker != NULL || !bgpt_diagnosis_passes (diagnosis))
     check->last_not_passed = check->last_finished;
   update_dependents (self, account);
   release_held (self, account);

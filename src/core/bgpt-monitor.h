@@ -13,7 +13,8 @@
 
 G_BEGIN_DECLS
 
-/* Where one check of one account stands (DESIGN.md, Monitor). */
+/* Where one check of one account stands (docs/architecture.md, The
+ * monitor's state machine). */
 typedef enum
 {
   BGPT_MONITOR_STATE_UNKNOWN,   /* not checked yet, or offline */
