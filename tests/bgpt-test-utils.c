@@ -44,6 +44,14 @@ on_expired (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static BgptTestHook wait_hook;
+
+void
+bgpt_test_set_wait_hook (BgptTestHook hook)
+{
+  wait_hook = hook;
+}
+
 static gboolean
 wait_until_within (BgptTestCondition condition,
                    gpointer          data,
@@ -52,7 +60,7 @@ wait_until_within (BgptTestCondition condition,
   gboolean expired = FALSE;
   guint id = g_timeout_add (bound_ms, on_expired, &expired);
 
-  while (!condition (data) && !expired)
+  while ((wait_hook != NULL ? wait_hook () : (void) 0), !condition (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (!expired)
     g_source_remove (id);

@@ -58,6 +58,11 @@ void               bgpt_test_wait_for_flag  (const gboolean    *flag);
 /* Until *@count reaches @target; a timeout is a failure. */
 void               bgpt_test_wait_for_count (const guint       *count,
                                              guint              target);
+/* Called before every look at a wait's condition, for a test that must
+ * notice objects as they appear (test-window follows each new monitor);
+ * NULL for none. */
+typedef void (*BgptTestHook) (void);
+void               bgpt_test_set_wait_hook  (BgptTestHook       hook);
 /* Runs the default main context for @ms milliseconds, dispatching as
  * things happen (for "nothing more happens within"). */
 void               bgpt_test_run_for        (guint              ms);

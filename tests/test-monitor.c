@@ -10,6 +10,7 @@
 
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
+#include "bgpt-monitor-rules.h"
 #include "bgpt-simulator.h"
 #include "bgpt-static-network-monitor.h"
 #include "bgpt-test-utils.h"
@@ -932,6 +933,175 @@ test_concurrency_is_bounded (Fixture       *fixture,
   g_assert_cmpuint (fixture->max_in_flight, >=, 2);
 }
 
+/* ---- the rules, result by result, without timers ---- */
+
+/* One result and what the rules must make of it. */
+typedef struct
+{
+  char             result;     /* 'F' failed, 'P' passed, 'f'/'p' asked by the user */
+  BgptMonitorStep  step;
+  BgptMonitorState state;
+} Turn;
+
+/* Feeds @turns to the rules from a check that has not answered yet. */
+static BgptMonitorTally
+walk (guint       failure_threshold,
+      guint       success_threshold,
+      const Turn *turns,
+      gsize       n_turns)
+{
+  BgptMonitorThresholds limits = { failure_threshold, success_threshold };
+  BgptMonitorTally tally = { 0 };
+
+  for (gsize i = 0; i < n_turns; i++)
+    {
+      gboolean passed = turns[i].result == 'P' || turns[i].result == 'p';
+      gboolean confirm = g_ascii_islower (turns[i].result);
+      BgptMonitorVerdict verdict = bgpt_monitor_rules_judge (&tally, passed, confirm, &limits);
+
+      if (verdict.step != turns[i].step || verdict.state != turns[i].state)
+        g_error ("result %zu (%c): step %d, state %d; expected step %d, state %d", i,
+                 turns[i].result, verdict.step, verdict.state, turns[i].step, turns[i].state);
+      tally = verdict.tally;
+    }
+  return tally;
+}
+
+static void
+test_rules_failures_in_a_row (void)
+{
+  const Turn turns[] = {
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    /* A success in between starts the count again. */
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_OK },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    /* Successes in a row resolve it; a failure in between counts again. */
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_OK },
+  };
+  BgptMonitorTally tally = walk (3, 2, turns, G_N_ELEMENTS (turns));
+
+  g_assert_false (tally.incident_open);
+  g_assert_cmpuint (tally.failures, ==, 0);
+  g_assert_cmpuint (tally.successes, ==, 3);
+}
+
+static void
+test_rules_threshold_of_one (void)
+{
+  const Turn turns[] = {
+    { 'F', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    /* The user's check is no different at a threshold of one. */
+    { 'f', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+  };
+  BgptMonitorTally tally = walk (1, 1, turns, G_N_ELEMENTS (turns));
+
+  g_assert_true (tally.incident_open);
+  g_assert_false (tally.quiet);
+}
+
+static void
+test_rules_user_check (void)
+{
+  const Turn turns[] = {
+    /* Shown at once, announced only at the threshold. */
+    { 'f', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_ANNOUNCE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    /* The user's success resolves at once, whatever the threshold. */
+    { 'p', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    /* A quiet incident that recovers resolves quietly too. */
+    { 'f', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+  };
+  BgptMonitorTally tally = walk (3, 2, turns, G_N_ELEMENTS (turns));
+
+  g_assert_false (tally.incident_open);
+  g_assert_false (tally.quiet);
+}
+
+/* Thresholds changed between results. */
+static void
+test_rules_reconsider (void)
+{
+  BgptMonitorThresholds lowered = { 2, 1 };
+  BgptMonitorThresholds kept = { 3, 2 };
+  BgptMonitorTally failing = { .failures = 2, .latest_failed = TRUE };
+  BgptMonitorTally quiet = { .failures = 2, .incident_open = TRUE, .quiet = TRUE, .latest_failed = TRUE };
+  BgptMonitorTally recovering = { .successes = 1, .incident_open = TRUE };
+  BgptMonitorTally blocked = { .latest_failed = TRUE };
+
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&failing, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&failing, &lowered), ==, BGPT_MONITOR_STEP_RAISE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&quiet, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&quiet, &lowered), ==, BGPT_MONITOR_STEP_ANNOUNCE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&recovering, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&recovering, &lowered), ==, BGPT_MONITOR_STEP_RESOLVE);
+  /* No count (a blocked check): nothing to confirm. */
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&blocked, &lowered), ==, BGPT_MONITOR_STEP_NONE);
+}
+
+/* ---- busy ---- */
+
+static void
+on_busy (BgptMonitor *monitor,
+         GParamSpec  *pspec,
+         guint       *spells)
+{
+  if (!bgpt_monitor_get_busy (monitor))
+    (*spells)++;
+}
+
+static gboolean
+round_over (Fixture *fixture)
+{
+  return fixture->started > 0 && !bgpt_monitor_get_busy (fixture->setup.monitor);
+}
+
+/* Busy from the first check sent to the last answer of the round, the
+ * dependents that waited for the key included: one spell. */
+static void
+test_busy_for_a_round (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  guint spells = 0;
+
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  config->model = g_strdup ("gpt-4.1-mini");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_simulator_set_delay (fixture->setup.simulator, NULL, 100);
+  g_signal_connect (fixture->setup.monitor, "notify::busy", G_CALLBACK (on_busy), &spells);
+  g_assert_false (bgpt_monitor_get_busy (fixture->setup.monitor));
+
+  bgpt_monitor_start (fixture->setup.monitor);
+  g_assert_true (bgpt_monitor_get_busy (fixture->setup.monitor));
+  wait_until (fixture, round_over, "the round to end");
+  g_assert_cmpuint (spells, ==, 1);
+  g_assert_cmpuint (fixture->finished, ==, 3);
+  g_assert_cmpint (bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.model")),
+                   ==, BGPT_MONITOR_STATE_OK);
+
+  /* Offline: what is in flight is cancelled, and the monitor rests. */
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  g_assert_true (bgpt_monitor_get_busy (fixture->setup.monitor));
+  bgpt_static_network_monitor_set_available (fixture->network, FALSE);
+  wait_until (fixture, round_over, "the cancelled round to end");
+  g_assert_cmpuint (spells, ==, 2);
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  g_assert_false (bgpt_monitor_get_busy (fixture->setup.monitor));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -962,6 +1132,12 @@ main (int   argc,
   ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
   ADD ("/monitor/interval-live", test_interval_changed_mid_run);
   ADD ("/monitor/concurrency", test_concurrency_is_bounded);
+  ADD ("/monitor/busy", test_busy_for_a_round);
+
+  g_test_add_func ("/monitor/rules/failures-in-a-row", test_rules_failures_in_a_row);
+  g_test_add_func ("/monitor/rules/threshold-of-one", test_rules_threshold_of_one);
+  g_test_add_func ("/monitor/rules/user-check", test_rules_user_check);
+  g_test_add_func ("/monitor/rules/reconsider", test_rules_reconsider);
 
   return g_test_run ();
 }

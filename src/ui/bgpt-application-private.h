@@ -30,12 +30,6 @@ struct _BgptApplication
    * CHECK_NOW_MIN_INTERVAL_S, the calls in between folded into one. */
   gint64             last_check_now;
   guint              check_now_source;
-
-  /* A round the user asked for: over once the monitor has nothing in
-   * flight (::checks-finished). */
-  gboolean           round_pending;
-  gboolean           round_started;
-  guint              round_idle_id;
 };
 
 /* The session the app shows now: the demo's while it plays. */

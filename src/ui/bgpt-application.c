@@ -19,13 +19,6 @@
 
 G_DEFINE_FINAL_TYPE (BgptApplication, bgpt_application, ADW_TYPE_APPLICATION)
 
-enum {
-  CHECKS_FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static int
 bgpt_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
@@ -117,79 +110,7 @@ _bgpt_application_show_toast (BgptApplication *self,
 }
 
 /* Checking: the monitor of the session shown runs every check; the
- * application only asks it, and tells when a round the user asked for is
- * over. */
-
-static void
-finish_round (BgptApplication *self)
-{
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
-  if (!self->round_pending)
-    return;
-  self->round_pending = FALSE;
-  self->round_started = FALSE;
-  g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-}
-
-static gboolean
-monitor_is_checking (BgptMonitor *monitor)
-{
-  GListModel *model = G_LIST_MODEL (monitor);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BgptMonitorCheck) check = g_list_model_get_item (model, i);
-
-      if (bgpt_monitor_check_get_state (check) == BGPT_MONITOR_STATE_CHECKING)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-on_round_idle (gpointer user_data)
-{
-  BgptApplication *self = user_data;
-  BgptMonitor *monitor = bgpt_session_get_monitor (_bgpt_application_get_session (self));
-
-  self->round_idle_id = 0;
-  if (monitor == NULL || !monitor_is_checking (monitor))
-    finish_round (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_monitor_check_started (BgptApplication *self)
-{
-  if (self->round_pending)
-    self->round_started = TRUE;
-}
-
-static void
-on_monitor_check_finished (BgptApplication *self)
-{
-  /* Once the monitor has started what is due next. */
-  if (self->round_pending && self->round_started && self->round_idle_id == 0)
-    self->round_idle_id = g_idle_add (on_round_idle, self);
-}
-
-static void
-on_monitor_online (BgptApplication *self,
-                   GParamSpec      *pspec,
-                   BgptMonitor     *monitor)
-{
-  /* Offline, checks pause: the round ends there. Back online, the monitor
-   * checks every account again once the network has settled. */
-  if (!bgpt_monitor_get_online (monitor))
-    {
-      finish_round (self);
-    }
-  else
-    {
-      self->round_pending = TRUE;
-      self->round_started = FALSE;
-    }
-}
+ * application only asks it. */
 
 /* The monitor of the stored accounts, with its notifications; never in a
  * demo process, which watches nothing real, until the demo ends. */
@@ -197,45 +118,20 @@ void
 _bgpt_application_ensure_monitoring (BgptApplication *self)
 {
   BgptSession *session = BGPT_SESSION (self->user_session);
-  BgptMonitor *monitor;
 
   if (bgpt_session_get_monitor (session) != NULL || self->demo_session != NULL || self->demo_requested)
     return;
 
   bgpt_session_start (session);
-  monitor = bgpt_session_get_monitor (session);
-  g_signal_connect_object (monitor, "check-started", G_CALLBACK (on_monitor_check_started), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (monitor, "check-finished", G_CALLBACK (on_monitor_check_finished), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
-                           G_CONNECT_SWAPPED);
 }
 
 void
 bgpt_application_check_now (BgptApplication *self)
 {
-  g_auto(GStrv) account_ids = NULL;
-  BgptSession *session;
-  BgptMonitor *monitor;
-
   g_return_if_fail (BGPT_IS_APPLICATION (self));
 
   _bgpt_application_ensure_monitoring (self);
-  session = _bgpt_application_get_session (self);
-  monitor = bgpt_session_get_monitor (session);
-  if (monitor == NULL)
-    return;
-
-  self->round_pending = TRUE;
-  self->round_started = FALSE;
-  bgpt_session_check_now (session);
-
-  /* Offline, checks pause until the network comes back; nothing to check
-   * is over at once. */
-  account_ids = g_settings_get_strv (bgpt_session_get_settings (session), "accounts");
-  if (account_ids[0] == NULL || !bgpt_monitor_get_online (monitor))
-    finish_round (self);
+  bgpt_session_check_now (_bgpt_application_get_session (self));
 }
 
 void
@@ -404,7 +300,6 @@ bgpt_application_shutdown (GApplication *application)
   BgptApplication *self = BGPT_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   _bgpt_application_actions_dispose (self);
   end_demo (self);
   if (self->user_session != NULL)
@@ -422,7 +317,6 @@ bgpt_application_dispose (GObject *object)
 {
   BgptApplication *self = BGPT_APPLICATION (object);
 
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   _bgpt_application_actions_dispose (self);
   g_clear_object (&self->demo_session);
   g_clear_object (&self->user_session);
@@ -444,12 +338,6 @@ bgpt_application_class_init (BgptApplicationClass *klass)
   app_class->startup = bgpt_application_startup;
   app_class->shutdown = bgpt_application_shutdown;
   app_class->activate = bgpt_application_activate;
-
-  /* A round of checks the user asked for is done: the monitor has nothing
-   * in flight any more (or the round was empty, or the network is down). */
-  signals[CHECKS_FINISHED] =
-    g_signal_new ("checks-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 
