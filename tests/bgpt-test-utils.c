@@ -11,7 +11,9 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "bgpt-account-store.h"
 #include "bgpt-secret-store.h"
+
 #include "bgpt-test-utils.h"
 
 double
@@ -451,6 +453,84 @@ bgpt_test_notification_server_stop (BgptTestNotificationServer *server)
   g_rmdir (server->directory);
   g_clear_pointer (&server->log_path, g_free);
   g_clear_pointer (&server->directory, g_free);
+}
+
+JsonArray *
+bgpt_test_notification_server_read_calls (BgptTestNotificationServer *server)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *calls = json_array_new ();
+
+  if (!g_file_get_contents (server->log_path, &contents, NULL, NULL))
+    return calls;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], NULL);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        json_array_add_object_element (calls, json_object_ref (json_node_get_object (node)));
+    }
+  return calls;
+}
+
+void
+bgpt_test_settle_notifications (void)
+{
+  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_nonnull (connection);
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.Notifications",
+                                       "/org/freedesktop/Notifications",
+                                       "org.freedesktop.Notifications", "GetServerInformation",
+                                       NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  g_assert_nonnull (reply);
+  bgpt_test_run_for (100);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+store_secret (BgptSecretStore *secrets,
+              BgptSecretKind   kind,
+              const char      *secret)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bgpt_secret_store_store_async (secrets, BGPT_ACCOUNT_DEFAULT_ID, kind, secret, NULL,
+                                 bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
+  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
+  g_assert_no_error (error);
+}
+
+void
+bgpt_test_store_simulator_account (BgptSimulator *simulator,
+                                   const char    *key,
+                                   const char    *token)
+{
+  g_autoptr(BgptAccountStore) accounts = bgpt_account_store_new ();
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autofree char *openai_base_url = bgpt_simulator_dup_openai_base_url (simulator);
+  g_autoptr(GError) error = NULL;
+  BgptAccount *account;
+
+  account = bgpt_account_store_add (accounts, BGPT_ACCOUNT_DEFAULT_ID, "Loja Teste", &error);
+  g_assert_no_error (error);
+  bgpt_account_set_kommo_subdomain (account, "lojateste");
+  bgpt_account_set_kommo_base_url (account, bgpt_simulator_get_base_url (simulator));
+  bgpt_account_set_openai_base_url (account, openai_base_url);
+  bgpt_account_set_model (account, "gpt-4.1-mini");
+
+  store_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY, key);
+  store_secret (secrets, BGPT_SECRET_KIND_KOMMO_TOKEN, token);
+  g_settings_sync ();
 }
 
 BgptCheckConfig *

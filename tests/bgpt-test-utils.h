@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "bgpt-http.h"
 #include "bgpt-incident-store.h"
@@ -196,7 +197,23 @@ void               bgpt_test_notification_server_start (BgptTestNotificationServ
 /* Closes its standard input, which ends it, waits for it and removes its
  * log. */
 void               bgpt_test_notification_server_stop  (BgptTestNotificationServer *server);
+/* Every call the server has logged so far, in order, one JSON object
+ * each. */
+JsonArray         *bgpt_test_notification_server_read_calls (BgptTestNotificationServer *server);
+/* GLib 2.74's freedesktop backend does not keep itself alive for the
+ * replies of its calls: it cannot withdraw a notification whose id it has
+ * not heard yet, and crashes when a reply arrives after it is gone, or when
+ * the bus goes away under notifications it still tracks. A round trip to
+ * the server, a moment, then an idle main context: every earlier reply has
+ * been handled. */
+void               bgpt_test_settle_notifications           (void);
 
+/* Stores the account "default", called "Loja Teste", against @simulator,
+ * with @key and @token in the keyring, as the setup wizard would: for a
+ * test that runs the app inside keyring-session.sh --keyfile-settings. */
+void               bgpt_test_store_simulator_account (BgptSimulator *simulator,
+                                                      const char    *key,
+                                                      const char    *token);
 /* A check configuration for @account_id against @simulator (both
  * providers' addresses, @key and @token); the caller adds the rest. */
 BgptCheckConfig   *bgpt_test_simulator_config (BgptSimulator *simulator,

@@ -101,8 +101,9 @@ static void
 test_id_validation (void)
 {
   const char *valid[] = { "default", "acme", "a", "loja-2", "0", "abcdefghijklmnopqrstuvwxyz012345" };
+  /* "demo" is the demo's own account. */
   const char *invalid[] = { "", "Default", "acme_1", "acme.com", "a b", "-acme", "a/b",
-                            "abcdefghijklmnopqrstuvwxyz0123456", "açai" };
+                            "abcdefghijklmnopqrstuvwxyz0123456", "açai", "demo" };
 
   for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
     g_assert_true (bgpt_account_id_is_valid (valid[i]));
@@ -169,6 +170,11 @@ test_add_rename_remove (void)
   g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID);
   /* What was refused may be a secret pasted in the wrong place. */
   g_assert_null (strstr (error->message, TEST_REFUSED_FRAGMENT));
+  g_clear_error (&error);
+  /* The demo's account id is never one of the user's. */
+  g_assert_null (bgpt_account_store_add (store, BGPT_ACCOUNT_RESERVED_ID, NULL, &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID);
+  g_assert_cmpstr (error->message, ==, bgpt_account_id_explain_invalid (BGPT_ACCOUNT_RESERVED_ID));
   g_clear_error (&error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
 

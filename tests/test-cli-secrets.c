@@ -394,6 +394,12 @@ test_usage (void)
   g_assert_null (strstr (run.err, "Not_Valid"));
   run_clear (&run);
 
+  /* The demo's account id is never one of the user's. */
+  run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=demo");
+  assert_status (&run, 3);
+  g_assert_nonnull (strstr (run.err, "kept for the demo"));
+  run_clear (&run);
+
   run_cli (&run, "", "--store-secret=openai-api-key", "--forget-account=acme");
   assert_status (&run, 3);
 }

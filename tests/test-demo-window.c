@@ -18,7 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ui/bgpt-application.h"
-#include "ui/bgpt-demo-mode.h"
+#include "ui/bgpt-demo-session.h"
 #include "ui/bgpt-secret-alert.h"
 #include "ui/bgpt-window.h"
 #include "core/bgpt-catalog.h"
@@ -107,24 +107,7 @@ panel_has_every_seed_title (gpointer data)
 static JsonArray *
 read_notifications (void)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  JsonArray *calls = json_array_new ();
-
-  if (!g_file_get_contents (server.log_path, &contents, NULL, NULL))
-    return calls;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonNode) node = NULL;
-
-      if (*lines[i] == '\0')
-        continue;
-      node = json_from_string (lines[i], NULL);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        json_array_add_object_element (calls, json_object_ref (json_node_get_object (node)));
-    }
-  return calls;
+  return bgpt_test_notification_server_read_calls (&server);
 }
 
 /* How many calls the server has logged so far: later checks look only at
@@ -227,7 +210,7 @@ play (gpointer user_data)
   BgptApplication *application = BGPT_APPLICATION (run->application);
   BgptCheckBoard *board = bgpt_application_get_check_board (application);
   g_autofree char *user_history = bgpt_incident_store_get_default_path ();
-  BgptDemoMode *demo_mode;
+  BgptDemoSession *demo_session;
   BgptDemo *demo;
   BgptWindow *window;
   GtkWidget *dialog;
@@ -235,11 +218,13 @@ play (gpointer user_data)
   gint64 started = g_get_monotonic_time ();
 
   /* --demo: straight into the demo, as a process of its own. */
-  demo_mode = bgpt_application_get_demo_mode (application);
-  g_assert_nonnull (demo_mode);
-  demo = bgpt_demo_mode_get_demo (demo_mode);
+  demo_session = bgpt_application_get_demo_session (application);
+  g_assert_nonnull (demo_session);
+  demo = bgpt_demo_session_get_demo (demo_session);
   g_assert_true (bgpt_demo_is_running (demo));
   g_assert_true (g_application_get_flags (run->application) & G_APPLICATION_NON_UNIQUE);
+  /* Its notifications and actions never reach the user's own instance. */
+  g_assert_cmpstr (g_application_get_application_id (run->application), ==, BGPT_DEMO_APPLICATION_ID);
   g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), !=,
                    user_history);
 
@@ -299,7 +284,7 @@ play (gpointer user_data)
 
   /* The way out: back to the user's own (empty) setup. */
   g_action_group_activate_action (G_ACTION_GROUP (application), "stop-demo", NULL);
-  g_assert_null (bgpt_application_get_demo_mode (application));
+  g_assert_null (bgpt_application_get_demo_session (application));
   g_assert_cmpstr (bgpt_incident_store_get_path (bgpt_application_get_incident_store (application)), ==,
                    user_history);
   window = find_window (run->application);

@@ -114,27 +114,6 @@ clear_log (void)
   g_assert_true (g_file_set_contents (server.log_path, "", 0, NULL));
 }
 
-/* GLib 2.74's freedesktop backend does not keep itself alive for the
- * replies of its calls, and crashes when one arrives after it is gone, or
- * when the bus goes away under notifications it still tracks. A round trip
- * to the server after the last call, then an idle main context, means every
- * earlier reply has been handled. */
-static void
-settle_bus (void)
-{
-  g_autoptr(GDBusConnection) connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-
-  g_assert_nonnull (connection);
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.Notifications",
-                                       "/org/freedesktop/Notifications",
-                                       "org.freedesktop.Notifications", "GetServerInformation",
-                                       NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-  g_assert_nonnull (reply);
-  bgpt_test_run_for (100);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* ---- fixture ---- */
 
@@ -170,7 +149,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   bgpt_monitor_stop (fixture->setup.monitor);
   bgpt_notifier_withdraw_all (fixture->notifier);
-  settle_bus ();
+  bgpt_test_settle_notifications ();
   g_assert_finalize_object (fixture->notifier);
   bgpt_test_monitor_setup_clear (&fixture->setup);
 }
@@ -532,6 +511,69 @@ test_send_test_notification (Fixture       *fixture,
   g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 0))->summary, ==, "Notificação de teste");
 }
 
+/* A second notifier of the same application (the demo's) with ids of its
+ * own, for the same account and check: neither replaces nor withdraws the
+ * other's notification. */
+static void
+test_id_prefix_keeps_notifiers_apart (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(BgptMonitor) other_monitor = bgpt_monitor_new (fixture->setup.settings, NULL);
+  g_autoptr(BgptNotifier) other = bgpt_notifier_new (application, other_monitor, fixture->setup.settings);
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  guint other_id = 0;
+  guint own_id = 0;
+
+  bgpt_notifier_set_id_prefix (other, "demo-");
+  bgpt_notifier_set_gather_delay (other, 300);
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
+  g_free (config->display_name);
+  config->display_name = g_strdup ("Outra Loja");
+  bgpt_monitor_set_account (other_monitor, config);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_for_calls ("Notify", 1);
+  /* The first one's server id is known when the second is sent. */
+  bgpt_test_settle_notifications ();
+  bgpt_monitor_start (other_monitor);
+  wait_for_calls ("Notify", 2);
+
+  calls = read_calls ();
+  for (guint i = 0; i < calls->len; i++)
+    {
+      Call *call = g_ptr_array_index (calls, i);
+
+      g_assert_cmpstr (call->call, ==, "Notify");
+      /* Two notifications side by side, neither replacing the other. */
+      g_assert_cmpuint (call->replaces_id, ==, 0);
+      if (strstr (call->body, "Outra Loja") != NULL)
+        other_id = call->id;
+      else
+        own_id = call->id;
+    }
+  g_assert_cmpuint (other_id, !=, 0);
+  g_assert_cmpuint (own_id, !=, 0);
+  g_assert_cmpuint (own_id, !=, other_id);
+
+  /* The other one goes: only its own notification with it. */
+  bgpt_monitor_stop (other_monitor);
+  bgpt_test_settle_notifications ();
+  bgpt_notifier_withdraw_all (other);
+  wait_for_calls ("CloseNotification", 1);
+  bgpt_test_run_for (500);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  for (guint i = 0; i < calls->len; i++)
+    {
+      Call *call = g_ptr_array_index (calls, i);
+
+      if (g_str_equal (call->call, "CloseNotification"))
+        g_assert_cmpuint (call->id, ==, other_id);
+    }
+  bgpt_test_settle_notifications ();
+}
+
 /* ---- the bus, the server and the application ---- */
 
 int
@@ -569,14 +611,16 @@ main (int   argc,
   ADD ("/notifications/disabled", test_disabled_sends_nothing);
   ADD ("/notifications/reminders", test_reminders);
   ADD ("/notifications/test-button", test_send_test_notification);
+  ADD ("/notifications/id-prefix", test_id_prefix_keeps_notifiers_apart);
 
   status = g_test_run ();
 
-  settle_bus ();
+  bgpt_test_settle_notifications ();
   bgpt_test_notification_server_stop (&server);
   /* Only the bus daemon is stopped: finalizing the application and the bus
    * connection runs GLib 2.74's freedesktop backend into a crash (see
-   * settle_bus()); both stay referenced from here until the process ends. */
+   * bgpt_test_settle_notifications()); both stay referenced from here until
+   * the process ends. */
   g_test_dbus_stop (bus);
   return status;
 }

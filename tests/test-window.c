@@ -271,20 +271,6 @@ uri_opened (gpointer data)
 
 /* Setup */
 
-static void
-store_secret (BgptSecretStore *secrets,
-              BgptSecretKind   kind,
-              const char      *secret)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bgpt_secret_store_store_async (secrets, "default", kind, secret, NULL, bgpt_test_collect_result, &result);
-  bgpt_test_await (&result);
-  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 lookup_secret (BgptSecretStore *secrets,
                BgptSecretKind   kind)
@@ -340,27 +326,6 @@ install_https_handler (void)
                        "[Default Applications]\nx-scheme-handler/https=bgpt-test-browser.desktop\n",
                        -1, &error);
   g_assert_no_error (error);
-}
-
-static void
-set_up_account (void)
-{
-  g_autoptr(BgptAccountStore) accounts = bgpt_account_store_new ();
-  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
-  g_autofree char *openai_base_url = bgpt_simulator_dup_openai_base_url (simulator);
-  g_autoptr(GError) error = NULL;
-  BgptAccount *account;
-
-  account = bgpt_account_store_add (accounts, "default", "Loja Teste", &error);
-  g_assert_no_error (error);
-  bgpt_account_set_kommo_subdomain (account, "lojateste");
-  bgpt_account_set_kommo_base_url (account, bgpt_simulator_get_base_url (simulator));
-  bgpt_account_set_openai_base_url (account, openai_base_url);
-  bgpt_account_set_model (account, "gpt-4.1-mini");
-
-  store_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY, OLD_KEY);
-  store_secret (secrets, BGPT_SECRET_KIND_KOMMO_TOKEN, TOKEN);
-  g_settings_sync ();
 }
 
 /* Nothing may reach the network before the window's first frame. */
@@ -1291,7 +1256,7 @@ main (int   argc,
   simulator = bgpt_simulator_new (&error);
   g_assert_no_error (error);
   bgpt_simulator_set_refused_credential (simulator, OLD_KEY);
-  set_up_account ();
+  bgpt_test_store_simulator_account (simulator, OLD_KEY, TOKEN);
 
   app = bgpt_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);

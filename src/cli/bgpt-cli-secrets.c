@@ -255,7 +255,7 @@ bgpt_cli_store_secret (const char *kind_name,
 
   if (!bgpt_account_id_is_valid (account_id))
     {
-      g_printerr ("%s\n", _("An account id is 1 to 32 lower-case letters, digits and hyphens."));
+      g_printerr ("%s\n", bgpt_account_id_explain_invalid (account_id));
       return BGPT_CLI_EXIT_UNKNOWN;
     }
 
@@ -309,7 +309,7 @@ bgpt_cli_forget_account (const char *account_id)
 
   if (!bgpt_account_id_is_valid (account_id))
     {
-      g_printerr ("%s\n", _("An account id is 1 to 32 lower-case letters, digits and hyphens."));
+      g_printerr ("%s\n", bgpt_account_id_explain_invalid (account_id));
       return BGPT_CLI_EXIT_UNKNOWN;
     }
 

@@ -236,7 +236,7 @@ lookup_or_error (BgptAccountStore  *self,
       /* The rejected text is not repeated: it may be a secret pasted into
        * the wrong place. */
       g_set_error_literal (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID,
-                           _("An account id is 1 to 32 lower-case letters, digits and hyphens."));
+                           bgpt_account_id_explain_invalid (account_id));
       return NULL;
     }
 
@@ -264,7 +264,7 @@ bgpt_account_store_add (BgptAccountStore  *self,
   if (!bgpt_account_id_is_valid (account_id))
     {
       g_set_error_literal (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID,
-                           _("An account id is 1 to 32 lower-case letters, digits and hyphens."));
+                           bgpt_account_id_explain_invalid (account_id));
       return NULL;
     }
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "bgpt-account.h"
 
@@ -67,7 +68,15 @@ bgpt_account_id_is_valid (const char *account_id)
         return FALSE;
     }
 
-  return TRUE;
+  return !g_str_equal (account_id, BGPT_ACCOUNT_RESERVED_ID);
+}
+
+const char *
+bgpt_account_id_explain_invalid (const char *account_id)
+{
+  if (g_strcmp0 (account_id, BGPT_ACCOUNT_RESERVED_ID) == 0)
+    return _("The account id “demo” is kept for the demo: choose another one.");
+  return _("An account id is 1 to 32 lower-case letters, digits and hyphens.");
 }
 
 static void

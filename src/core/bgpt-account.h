@@ -13,14 +13,21 @@ G_BEGIN_DECLS
 #define BGPT_ACCOUNT_PATH_PREFIX   "/io/github/bytegpt/Monitor/accounts/"
 #define BGPT_ACCOUNT_DEFAULT_ID    "default"
 #define BGPT_ACCOUNT_ID_MAX_LENGTH 32
+/* The demo's account (bgpt-demo.c): reserved, so that no account of the
+ * user's can ever have it, nor its incidents or notifications. */
+#define BGPT_ACCOUNT_RESERVED_ID   "demo"
 
 #define BGPT_TYPE_ACCOUNT (bgpt_account_get_type ())
 
 G_DECLARE_FINAL_TYPE (BgptAccount, bgpt_account, BGPT, ACCOUNT, GObject)
 
 /* Lower-case letters, digits and "-", 1 to 32 characters, not starting
- * with "-": the id is a settings path component and a keyring attribute. */
+ * with "-": the id is a settings path component and a keyring attribute.
+ * BGPT_ACCOUNT_RESERVED_ID is not valid. */
 gboolean     bgpt_account_id_is_valid             (const char  *account_id);
+/* Why @account_id is not valid, translated, for a person who typed it; it
+ * never repeats the id (it may be a secret pasted in the wrong place). */
+const char  *bgpt_account_id_explain_invalid      (const char  *account_id);
 
 /* The account's settings live at /io/github/bytegpt/Monitor/accounts/<id>/.
  * Its properties follow them, also when another process changes them. */

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "bgpt-account.h"
 #include "bgpt-check-config.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
@@ -15,8 +16,9 @@
 
 G_BEGIN_DECLS
 
-/* The id of the temporary account the demo checks. */
-#define BGPT_DEMO_ACCOUNT_ID "demo"
+/* The id of the temporary account the demo checks: one that no account of
+ * the user's can have. */
+#define BGPT_DEMO_ACCOUNT_ID BGPT_ACCOUNT_RESERVED_ID
 
 /* Read by bgpt_demo_new(): how much faster than real time the script runs
  * (a positive number; tests use it to go through it in seconds). */

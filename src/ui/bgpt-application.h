@@ -9,9 +9,10 @@
 
 #include "bgpt-account-store.h"
 #include "bgpt-check-board.h"
-#include "bgpt-demo-mode.h"
+#include "bgpt-demo-session.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
+#include "bgpt-session.h"
 
 G_BEGIN_DECLS
 
@@ -21,12 +22,16 @@ G_DECLARE_FINAL_TYPE (BgptApplication, bgpt_application, BGPT, APPLICATION, AdwA
 
 BgptApplication   *bgpt_application_new                (void);
 
-/* Valid from GApplication::startup on. */
+/* Valid from GApplication::startup on. The session shown now: the demo's
+ * while the demo plays, else the user's. */
+BgptSession       *bgpt_application_get_session        (BgptApplication *self);
+/* The settings and the incident history of the session shown. */
 GSettings         *bgpt_application_get_settings       (BgptApplication *self);
+/* The user's accounts (the demo's cannot be changed). */
 BgptAccountStore  *bgpt_application_get_account_store  (BgptApplication *self);
 BgptCheckBoard    *bgpt_application_get_check_board    (BgptApplication *self);
 BgptIncidentStore *bgpt_application_get_incident_store (BgptApplication *self);
-/* The keyring the app reads; its operations give up after
+/* The keyring the user's session reads; its operations give up after
  * BGPT_SECRET_STORE_UI_TIMEOUT_S. */
 BgptSecretStore   *bgpt_application_get_secret_store   (BgptApplication *self);
 /* The monitor of the stored accounts; NULL in a demo process. */
@@ -47,8 +52,8 @@ void               bgpt_application_check_now          (BgptApplication *self);
 void               bgpt_application_set_network_monitor (BgptApplication *self,
                                                          GNetworkMonitor *network_monitor);
 
-/* The demo session while the demo plays (app.start-demo, --demo), else NULL. */
-BgptDemoMode      *bgpt_application_get_demo_mode      (BgptApplication *self);
+/* The demo's session while the demo plays (app.start-demo, --demo), else NULL. */
+BgptDemoSession   *bgpt_application_get_demo_session   (BgptApplication *self);
 /* Where to read status.openai.com (bgpt_status_page_new()): the demo's own
  * page while the demo plays, else NULL for the real one. */
 const char        *bgpt_application_get_status_page_url (BgptApplication *self);

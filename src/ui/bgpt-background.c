@@ -16,7 +16,6 @@
 #include "bgpt-notifier.h"
 
 #define OPTION_NAME "background"
-#define HIDDEN_START_KEY "bgpt-hidden-start"
 
 struct _BgptBackground
 {
@@ -44,10 +43,12 @@ bgpt_background_add_option (GApplication *application)
 
 int
 bgpt_background_handle_local_options (GApplication *application,
-                                      GVariantDict *options)
+                                      GVariantDict *options,
+                                      gboolean     *hidden_start)
 {
   g_autoptr(GError) error = NULL;
 
+  *hidden_start = FALSE;
   if (!g_variant_dict_contains (options, OPTION_NAME))
     return -1;
 
@@ -60,17 +61,8 @@ bgpt_background_handle_local_options (GApplication *application,
   if (g_application_get_is_remote (application))
     return 0;
 
-  g_object_set_data (G_OBJECT (application), HIDDEN_START_KEY, GINT_TO_POINTER (TRUE));
+  *hidden_start = TRUE;
   return -1;
-}
-
-gboolean
-bgpt_background_take_hidden_start (GApplication *application)
-{
-  gboolean hidden = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (application), HIDDEN_START_KEY));
-
-  g_object_set_data (G_OBJECT (application), HIDDEN_START_KEY, NULL);
-  return hidden;
 }
 
 static void
@@ -157,6 +149,15 @@ bgpt_background_get_monitor (BgptBackground *self)
 {
   g_return_val_if_fail (BGPT_IS_BACKGROUND (self), NULL);
   return self->monitor;
+}
+
+void
+bgpt_background_send_test_notification (BgptBackground *self)
+{
+  g_return_if_fail (BGPT_IS_BACKGROUND (self));
+
+  if (self->notifier != NULL)
+    bgpt_notifier_send_test (self->notifier);
 }
 
 void

@@ -27,11 +27,12 @@ G_DECLARE_FINAL_TYPE (BgptBackground, bgpt_background, BGPT, BACKGROUND, GObject
  * application's options; call from the application's init. */
 void            bgpt_background_add_option             (GApplication      *application);
 /* From handle-local-options: -1 to go on, or an exit status (0 when another
- * instance already runs: a hidden start then has nothing to do). */
+ * instance already runs: a hidden start then has nothing to do).
+ * @hidden_start: set to TRUE when the activation to come must show no
+ * window. */
 int             bgpt_background_handle_local_options   (GApplication      *application,
-                                                        GVariantDict      *options);
-/* First thing in activate: TRUE (once) when this start must show no window. */
-gboolean        bgpt_background_take_hidden_start      (GApplication      *application);
+                                                        GVariantDict      *options,
+                                                        gboolean          *hidden_start);
 
 /* From startup. Starts monitoring at once. */
 BgptBackground *bgpt_background_new                    (GApplication      *application,
@@ -40,6 +41,8 @@ BgptBackground *bgpt_background_new                    (GApplication      *appli
                                                         BgptSecretStore   *secrets,
                                                         BgptIncidentStore *incidents);
 BgptMonitor    *bgpt_background_get_monitor            (BgptBackground    *self);
+/* A sample notification, for the Preferences button. */
+void            bgpt_background_send_test_notification (BgptBackground    *self);
 /* From shutdown: stops the checks, takes the notifications off the screen
  * and lets go of the application. */
 void            bgpt_background_stop                   (BgptBackground    *self);

@@ -12,7 +12,6 @@
 #include "bgpt-format.h"
 #include "bgpt-incident-row.h"
 #include "bgpt-remediation.h"
-#include "bgpt-window.h"
 
 /* The facts of the exchange, in the order of bgpt-incident-details.ui. */
 enum {
@@ -315,16 +314,12 @@ copy_request_id_action (GtkWidget  *widget,
 {
   BgptIncidentRow *self = BGPT_INCIDENT_ROW (widget);
   const char *request_id = bgpt_incident_get_request_id (self->incident);
-  GtkRoot *root;
 
   if (request_id == NULL)
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), request_id);
-
-  root = gtk_widget_get_root (widget);
-  if (BGPT_IS_WINDOW (root))
-    bgpt_window_show_toast (BGPT_WINDOW (root), _("Request ID copied"));
+  gtk_widget_activate_action (widget, "win.show-toast", "s", _("Request ID copied"));
 }
 
 static void

@@ -16,7 +16,6 @@
 
 #define SUMMARY_ID "incidents-summary"
 #define TEST_ID "test"
-#define TEST_ACTION "test-notification"
 #define DEFAULT_GATHER_DELAY_MS 1000
 /* Lines of the summary before "and N more". */
 #define SUMMARY_MAX_LINES 3
@@ -39,6 +38,7 @@ struct _BgptNotifier
   GObject       parent_instance;
 
   GApplication *application;          /* weak */
+  char         *id_prefix;            /* before every id sent, or NULL */
   BgptMonitor  *monitor;
   GSettings    *settings;
 
@@ -48,7 +48,6 @@ struct _BgptNotifier
   gint64        summary_shown_at;
   GHashTable   *resolved_shown;       /* ids of "resolved" notices out there */
   gboolean      test_shown;
-  GAction      *test_action;          /* weak: owned by the application */
 
   guint         gather_delay_ms;
   guint         gather_id;
@@ -158,20 +157,24 @@ send (BgptNotifier  *self,
       const char    *id,
       GNotification *notification)
 {
+  g_autofree char *full_id = g_strconcat (self->id_prefix != NULL ? self->id_prefix : "", id, NULL);
+
   if (self->application == NULL)
     return;
-  g_debug ("Sending notification %s", id);
-  g_application_send_notification (self->application, id, notification);
+  g_debug ("Sending notification %s", full_id);
+  g_application_send_notification (self->application, full_id, notification);
 }
 
 static void
 withdraw (BgptNotifier *self,
           const char   *id)
 {
+  g_autofree char *full_id = g_strconcat (self->id_prefix != NULL ? self->id_prefix : "", id, NULL);
+
   if (self->application == NULL)
     return;
-  g_debug ("Withdrawing notification %s", id);
-  g_application_withdraw_notification (self->application, id);
+  g_debug ("Withdrawing notification %s", full_id);
+  g_application_withdraw_notification (self->application, full_id);
 }
 
 static void
@@ -180,13 +183,6 @@ set_app_icon (GNotification *notification)
   g_autoptr(GIcon) icon = g_themed_icon_new (APPLICATION_ID);
 
   g_notification_set_icon (notification, icon);
-}
-
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
 }
 
 static void
@@ -622,10 +618,6 @@ bgpt_notifier_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
-  if (self->application != NULL && self->test_action != NULL &&
-      g_action_map_lookup_action (G_ACTION_MAP (self->application), TEST_ACTION) == self->test_action)
-    g_action_map_remove_action (G_ACTION_MAP (self->application), TEST_ACTION);
-  g_clear_weak_pointer (&self->test_action);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (bgpt_notifier_parent_class)->dispose (object);
@@ -639,6 +631,7 @@ bgpt_notifier_finalize (GObject *object)
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_clear_pointer (&self->resolved_shown, g_hash_table_unref);
   g_free (self->summary_signature);
+  g_free (self->id_prefix);
 
   G_OBJECT_CLASS (bgpt_notifier_parent_class)->finalize (object);
 }
@@ -658,12 +651,6 @@ bgpt_notifier_init (BgptNotifier *self)
   self->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) alert_free);
   self->resolved_shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->gather_delay_ms = DEFAULT_GATHER_DELAY_MS;
-}
-
-static void
-on_test_action (BgptNotifier *self)
-{
-  bgpt_notifier_send_test (self);
 }
 
 BgptNotifier *
@@ -688,18 +675,17 @@ bgpt_notifier_new (GApplication *application,
   g_signal_connect (monitor, "incident-updated", G_CALLBACK (on_incident_raised), self);
   g_signal_connect (monitor, "incident-resolved", G_CALLBACK (on_incident_resolved), self);
   g_signal_connect (settings, "changed", G_CALLBACK (on_settings_changed), self);
-
-  /* The Preferences button fires this. */
-  if (G_IS_ACTION_MAP (application))
-    {
-      g_autoptr(GSimpleAction) action = g_simple_action_new (TEST_ACTION, NULL);
-
-      g_signal_connect_object (action, "activate", G_CALLBACK (on_test_action), self,
-                               G_CONNECT_SWAPPED);
-      g_action_map_add_action (G_ACTION_MAP (application), G_ACTION (action));
-      g_set_weak_pointer (&self->test_action, G_ACTION (action));
-    }
   return self;
+}
+
+void
+bgpt_notifier_set_id_prefix (BgptNotifier *self,
+                             const char   *prefix)
+{
+  g_return_if_fail (BGPT_IS_NOTIFIER (self));
+
+  g_free (self->id_prefix);
+  self->id_prefix = g_strdup (prefix);
 }
 
 void
@@ -756,32 +742,4 @@ bgpt_notifier_withdraw_all (BgptNotifier *self)
   if (self->test_shown)
     withdraw (self, TEST_ID);
   self->test_shown = FALSE;
-}
-
-char **
-bgpt_notifier_dup_shown_ids (BgptNotifier *self)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  GHashTableIter iter;
-  const char *id;
-  char **ids;
-
-  g_return_val_if_fail (BGPT_IS_NOTIFIER (self), NULL);
-
-  for (guint i = 0; i < self->alerts->len; i++)
-    {
-      Alert *alert = g_ptr_array_index (self->alerts, i);
-
-      if (alert->shown)
-        g_strv_builder_add (builder, alert->notification_id);
-    }
-  if (self->summary_shown)
-    g_strv_builder_add (builder, SUMMARY_ID);
-  g_hash_table_iter_init (&iter, self->resolved_shown);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-    g_strv_builder_add (builder, id);
-
-  ids = g_strv_builder_end (builder);
-  qsort (ids, g_strv_length (ids), sizeof (char *), compare_strings);
-  return ids;
 }

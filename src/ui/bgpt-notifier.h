@@ -34,21 +34,23 @@ BgptNotifier *bgpt_notifier_new                (GApplication *application,
                                                 BgptMonitor  *monitor,
                                                 GSettings    *settings);
 
+/* Put before the id of every notification it sends, so that two notifiers
+ * of one application (the user's and the demo's) never replace or withdraw
+ * each other's notifications. Set it before the first one is sent. */
+void          bgpt_notifier_set_id_prefix      (BgptNotifier *self,
+                                                const char   *prefix);
+
 /* How long changes are gathered before notifying, in milliseconds
  * (default 1000). */
 void          bgpt_notifier_set_gather_delay   (BgptNotifier *self,
                                                 guint         delay_ms);
 
 /* Sends a sample notification, whatever the settings say: for the
- * Preferences button, through the app.test-notification action that the
- * notifier adds to @application. */
+ * Preferences button (app.test-notification). */
 void          bgpt_notifier_send_test          (BgptNotifier *self);
 
 /* Takes every notification it showed off the screen, for quitting: the
  * checks stop, so what they said can no longer be kept up to date. */
 void          bgpt_notifier_withdraw_all       (BgptNotifier *self);
-
-/* The ids of the notifications shown now, sorted; free with g_strfreev(). */
-char        **bgpt_notifier_dup_shown_ids      (BgptNotifier *self);
 
 G_END_DECLS

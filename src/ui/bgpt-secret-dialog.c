@@ -11,11 +11,12 @@
 
 #include "bgpt-secret-alert.h"
 #include "bgpt-secret-dialog.h"
-#include "bgpt-window.h"
 
 typedef struct
 {
   BgptApplication *application;
+  BgptSession     *session;
+  GtkWidget       *parent;       /* weak: where to say how it went */
   char            *account_id;
   BgptSecretKind   kind;
 } SecretEdit;
@@ -24,18 +25,31 @@ static void
 secret_edit_free (SecretEdit *edit)
 {
   g_clear_object (&edit->application);
+  g_clear_object (&edit->session);
+  g_clear_weak_pointer (&edit->parent);
   g_free (edit->account_id);
   g_free (edit);
 }
 
-static void
-toast (BgptApplication *application,
-       const char      *text)
+static SecretEdit *
+secret_edit_copy (SecretEdit *edit)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  SecretEdit *copy = g_new0 (SecretEdit, 1);
 
-  if (BGPT_IS_WINDOW (window))
-    bgpt_window_show_toast (BGPT_WINDOW (window), text);
+  copy->application = g_object_ref (edit->application);
+  copy->session = g_object_ref (edit->session);
+  g_set_weak_pointer (&copy->parent, edit->parent);
+  copy->account_id = g_strdup (edit->account_id);
+  copy->kind = edit->kind;
+  return copy;
+}
+
+static void
+toast (SecretEdit *edit,
+       const char *text)
+{
+  if (edit->parent != NULL)
+    gtk_widget_activate_action (edit->parent, "win.show-toast", "s", text);
 }
 
 static void
@@ -46,14 +60,14 @@ on_stored (GObject      *source,
   SecretEdit *edit = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+  if (!bgpt_session_store_secret_finish (BGPT_SESSION (source), result, &error))
     {
       /* The message is translated and never holds the secret. */
-      toast (edit->application, error->message);
+      toast (edit, error->message);
     }
   else
     {
-      toast (edit->application, _("Saved in the keyring. Checking again…"));
+      toast (edit, bgpt_session_describe_secret_stored (edit->session, edit->kind));
       /* A fix deserves an answer now, not at the next round. */
       bgpt_application_check_now (edit->application);
     }
@@ -67,22 +81,12 @@ on_response (GtkWidget   *dialog,
              GtkEditable *entry)
 {
   SecretEdit *edit = g_object_get_data (G_OBJECT (dialog), "secret-edit");
-  g_autoptr(BgptSecretStore) secrets = NULL;
-  SecretEdit *copy;
 
+  /* The session copies the secret before it returns. */
   if (g_strcmp0 (response, "save") == 0)
-    {
-      copy = g_new0 (SecretEdit, 1);
-      copy->application = g_object_ref (edit->application);
-      copy->account_id = g_strdup (edit->account_id);
-      copy->kind = edit->kind;
-
-      secrets = bgpt_secret_store_new ();
-      /* The store copies the secret before it returns. */
-      bgpt_secret_store_store_async (secrets, edit->account_id, edit->kind,
+    bgpt_session_store_secret_async (edit->session, edit->account_id, edit->kind,
                                      gtk_editable_get_text (entry), NULL,
-                                     on_stored, copy);
-    }
+                                     on_stored, secret_edit_copy (edit));
 
   /* Don't leave the secret in the entry's buffer. */
   gtk_editable_set_text (entry, "");
@@ -94,35 +98,42 @@ on_response (GtkWidget   *dialog,
 GtkWidget *
 bgpt_secret_dialog_present (GtkWindow       *parent,
                             BgptApplication *application,
+                            BgptSession     *session,
                             const char      *account_id,
                             BgptSecretKind   kind)
 {
+  g_autofree char *suggestion = NULL;
   GtkWidget *dialog;
   GtkWidget *entry;
   SecretEdit *edit;
   const char *heading;
-  const char *body;
 
   g_return_val_if_fail (BGPT_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (BGPT_IS_SESSION (session), NULL);
   g_return_val_if_fail (account_id != NULL, NULL);
 
-  if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
+  heading = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Replace the OpenAI API Key")
+                                                    : _("Replace the Kommo Token");
+
+  /* A secret the session offers (the demo's, which is no secret) is shown
+   * as it is; one the user pastes is masked. */
+  suggestion = bgpt_session_suggest_secret (session, kind);
+  if (suggestion != NULL)
     {
-      heading = _("Replace the OpenAI API Key");
-      body = _("Paste a key from platform.openai.com/api-keys. It is kept encrypted in the keyring, never in plain text.");
+      entry = gtk_entry_new ();
+      gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
     }
   else
     {
-      heading = _("Replace the Kommo Token");
-      body = _("Paste a long-lived token from Kommo: Settings → Integrations → your private integration → Keys and scopes. It is kept encrypted in the keyring, never in plain text.");
+      entry = gtk_password_entry_new ();
+      gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
     }
-
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  dialog = bgpt_secret_alert_new (heading, body, entry);
+  dialog = bgpt_secret_alert_new (heading, bgpt_session_describe_secret_edit (session, kind), entry);
 
   edit = g_new0 (SecretEdit, 1);
   edit->application = g_object_ref (application);
+  edit->session = g_object_ref (session);
+  g_set_weak_pointer (&edit->parent, GTK_WIDGET (parent));
   edit->account_id = g_strdup (account_id);
   edit->kind = kind;
   g_object_set_data_full (G_OBJECT (dialog), "secret-edit", edit, (GDestroyNotify) secret_edit_free);

@@ -327,21 +327,24 @@ static void
 attach_application (BgptWindow *self)
 {
   BgptApplication *application = get_application (self);
+  BgptSession *session;
+  GtkWidget *bar;
 
   /* GtkWindow:application is not a construct property: it arrives after
    * constructed(), and may be unset in tests. */
   if (application == NULL || self->store != NULL)
     return;
 
+  session = bgpt_application_get_session (application);
   g_signal_handlers_disconnect_by_func (self->board, on_board_items_changed, self);
   g_set_object (&self->board, bgpt_application_get_check_board (application));
-  self->store = g_object_ref (bgpt_application_get_incident_store (application));
+  self->store = g_object_ref (bgpt_session_get_incident_store (session));
 
-  /* "Modo demonstração" under the header bar, with the way out. */
-  if (bgpt_application_get_demo_mode (application) != NULL)
+  /* A bar of the session under the header bar ("Modo demonstração", with
+   * the way out). */
+  bar = bgpt_session_create_bar (session);
+  if (bar != NULL)
     {
-      GtkWidget *bar = bgpt_demo_mode_create_bar (bgpt_application_get_demo_mode (application));
-
 #if ADW_CHECK_VERSION (1, 4, 0)
       adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (self->toolbar_view), bar);
 #else
@@ -351,8 +354,8 @@ attach_application (BgptWindow *self)
 
   g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (bgpt_application_get_account_store (application), "changed",
-                           G_CALLBACK (rebuild_accounts), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "accounts-changed", G_CALLBACK (rebuild_accounts), self,
+                           G_CONNECT_SWAPPED);
   rebuild_accounts (self);
 
   bgpt_incidents_view_set_store (self->incidents_view, self->store);
@@ -366,6 +369,14 @@ attach_application (BgptWindow *self)
                            G_CONNECT_SWAPPED);
   update_badge (self);
   on_load_error_changed (self);
+}
+
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  bgpt_window_show_toast (BGPT_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -391,6 +402,11 @@ bgpt_window_class_init (BgptWindowClass *klass)
   widget_class->unmap = bgpt_window_unmap;
 
   g_type_ensure (BGPT_TYPE_INCIDENTS_VIEW);
+
+  /* What the window's parts and its dialogs tell the user in passing. A
+   * widget action, not exported on D-Bus: no other program puts words in
+   * the window. */
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, toast_overlay);
