@@ -319,9 +319,14 @@ test_demo_window (void)
   char *argv[] = { (char *) "bytegpt-monitor", (char *) "--demo", NULL };
   BgptApplication *application;
   Run run = { NULL };
+  char speed[G_ASCII_DTOSTR_BUF_SIZE];
   int status;
 
-  g_setenv (BGPT_DEMO_SPEED_ENV, "20", TRUE);
+  /* Twenty times a person's pace, slowed like every other wait in the tests
+   * on a slow machine (BGPT_TEST_TIME_SCALE): a step's longest time is the
+   * demo's own, and under the sanitizers a failure may take longer than a
+   * twentieth of it to be confirmed. */
+  g_setenv (BGPT_DEMO_SPEED_ENV, g_ascii_dtostr (speed, sizeof speed, 20.0 / bgpt_test_time_scale ()), TRUE);
   application = bgpt_application_new ();
   run.application = G_APPLICATION (application);
   g_signal_connect_after (application, "activate", G_CALLBACK (on_activate), &run);

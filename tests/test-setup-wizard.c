@@ -294,7 +294,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->accounts = bgpt_account_store_new ();
   fixture->secrets = bgpt_secret_store_new ();
-  bgpt_secret_store_set_timeout (fixture->secrets, (guint) bgpt_test_scaled_ms (10000) / 1000);
+  bgpt_secret_store_set_timeout (fixture->secrets, bgpt_test_wait_bound_ms () / 1000);
 }
 
 static void
