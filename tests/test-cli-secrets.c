@@ -359,7 +359,7 @@ test_usage (void)
   /* A secret typed where the kind goes is not printed back. */
   run_cli (&run, "", "--store-secret=sk-proj-" TEST_REFUSED_FRAGMENT "XYZ");
   assert_status (&run, 3);
-  g_assert_nonnull (strstr (run.err, "openai-api-key or kommo-token"));
+  g_assert_nonnull (strstr (run.err, "openai-api-key, kommo-token or openai-admin-key"));
   run_clear (&run);
 
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=Not_Valid");

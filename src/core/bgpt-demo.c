@@ -596,11 +596,14 @@ bgpt_demo_set_secret (BgptDemo        *self,
   g_return_val_if_fail (BGPT_IS_DEMO (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!bgpt_validate_secret (secret, error))
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? !bgpt_validate_admin_key (secret, error)
+                                                : !bgpt_validate_secret (secret, error))
     return FALSE;
 
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     replace_secret (&self->config->openai_api_key, secret);
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    replace_secret (&self->config->openai_admin_key, secret);
   else
     replace_secret (&self->config->kommo_token, secret);
 

@@ -99,7 +99,7 @@ on_secret_response (GtkWidget   *dialog,
         }
       else
         {
-          toast (self, edit->kind == BGPT_SECRET_KIND_OPENAI_API_KEY
+          toast (self, edit->kind != BGPT_SECRET_KIND_KOMMO_TOKEN
                        ? _("Demo key replaced. Checking again…")
                        : _("Demo token replaced. Checking again…"));
         }
@@ -120,8 +120,11 @@ suggest_secret (BgptSecretKind kind)
 {
   g_autofree char *suffix = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
 
-  return g_strconcat (kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? "sk-demo-new-" : "kommo-demo-new-",
-                      suffix, NULL);
+  const char *prefix = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? "sk-demo-new-"
+                       : kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? "sk-admin-demo-new-"
+                       : "kommo-demo-new-";
+
+  return g_strconcat (prefix, suffix, NULL);
 }
 
 GtkWidget *
@@ -138,7 +141,8 @@ bgpt_demo_mode_edit_secret (BgptDemoMode   *self,
   g_return_val_if_fail (BGPT_IS_DEMO_MODE (self), NULL);
 
   heading = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Replace the OpenAI API Key")
-                                                    : _("Replace the Kommo Token");
+            : kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? _("Replace the OpenAI Admin Key")
+            : _("Replace the Kommo Token");
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
   dialog = bgpt_secret_alert_new (heading,

@@ -111,6 +111,11 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
       heading = _("Replace the OpenAI API Key");
       body = _("Paste a key from platform.openai.com/api-keys. It is kept encrypted in the keyring, never in plain text.");
     }
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    {
+      heading = _("Track Spending");
+      body = _("Paste an admin key (“sk-admin-…”) from the OpenAI admin keys page. An admin key can manage the whole organization; this app only reads the costs with it. It is kept encrypted in the keyring and never shown.");
+    }
   else
     {
       heading = _("Replace the Kommo Token");
