@@ -27,6 +27,7 @@ static const struct {
   { "openai.forbidden",    BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
+  { "openai.budget",       BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "kommo.timeout",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.auth",          BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.payment",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
@@ -158,7 +159,8 @@ assert_remediations (const char            *id,
               g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
               kind = g_variant_get_string (target, NULL);
               g_assert_true (g_str_equal (kind, "openai-api-key") ||
-                             g_str_equal (kind, "kommo-token"));
+                             g_str_equal (kind, "kommo-token") ||
+                             g_str_equal (kind, "openai-admin-key"));
             }
           else
             {
@@ -320,6 +322,36 @@ test_catalog_facts (void)
   g_assert_nonnull (strstr (kommo_auth->steps[1].text, "Keys and scopes"));
 }
 
+/* openai.budget is a warning about the projection and critical about the
+ * spend; its remedies are billing, limits and the account's settings. */
+static void
+test_catalog_budget (void)
+{
+  const BgptCatalogEntry *budget = bgpt_catalog_lookup (BGPT_DIAGNOSIS_OPENAI_BUDGET);
+  const char *reasons[] = { NULL, "projected", "spent" };
+
+  g_assert_nonnull (budget);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, NULL), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, "projected"), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, "spent"), ==, BGPT_SEVERITY_CRITICAL);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_AUTH, "spent"), ==, BGPT_SEVERITY_CRITICAL);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT, NULL), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity ("openai.nope", NULL), ==, BGPT_SEVERITY_CRITICAL);
+
+  for (guint r = 0; r < G_N_ELEMENTS (reasons); r++)
+    {
+      guint n_steps = 0;
+      const BgptCatalogStep *steps = bgpt_catalog_entry_steps_for (budget, reasons[r], &n_steps);
+
+      g_assert_cmpuint (n_steps, ==, 3);
+      g_assert_cmpstr (steps[0].remediation, ==, "https://platform.openai.com/settings/organization/billing/overview");
+      g_assert_cmpstr (steps[1].remediation, ==, "https://platform.openai.com/settings/organization/limits");
+      g_assert_cmpstr (steps[2].remediation, ==, "app.edit-account");
+    }
+
+  g_assert_nonnull (bgpt_catalog_lookup_reason (BGPT_DIAGNOSIS_OPENAI_AUTH, "admin_key_required"));
+}
+
 static void
 test_catalog_unknown (void)
 {
@@ -384,6 +416,7 @@ main (int   argc,
   g_test_add_func ("/catalog/action-names", test_catalog_action_names);
   g_test_add_func ("/catalog/facts", test_catalog_facts);
   g_test_add_func ("/catalog/unknown", test_catalog_unknown);
+  g_test_add_func ("/catalog/budget", test_catalog_budget);
   g_test_add_func ("/catalog/flags", test_catalog_flags);
 
   return g_test_run ();
