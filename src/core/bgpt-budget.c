@@ -155,21 +155,27 @@ bgpt_budget_diagnose (const BgptSpend *spend,
   g_return_val_if_fail (spend != NULL, NULL);
 
   budget = spend->budget_usd;
-  if (budget <= 0.0)
-    return bgpt_diagnosis_new (check, NULL);
+  if (budget <= 0.0 ||
+      (spend->month_to_date_usd < budget * critical_percent / 100.0 &&
+       spend->projected_usd < budget * warning_percent / 100.0))
+    {
+      diagnosis = bgpt_diagnosis_new (check, NULL);
+      /* Translators: amounts in US dollars */
+      diagnosis->subject = g_strdup_printf (_("US$ %.2f this month, US$ %.2f projected"),
+                                            spend->month_to_date_usd, spend->projected_usd);
+      return g_steal_pointer (&diagnosis);
+    }
 
   if (spend->month_to_date_usd >= budget * critical_percent / 100.0)
     {
       diagnosis = bgpt_diagnosis_new (check, BGPT_DIAGNOSIS_OPENAI_BUDGET);
       diagnosis->reason = g_strdup ("spent");
     }
-  else if (spend->projected_usd >= budget * warning_percent / 100.0)
+  else
     {
       diagnosis = bgpt_diagnosis_new (check, BGPT_DIAGNOSIS_OPENAI_BUDGET);
       diagnosis->reason = g_strdup ("projected");
     }
-  else
-    return bgpt_diagnosis_new (check, NULL);
 
   reached_on = bgpt_spend_dup_reached_on (spend);
   if (reached_on != NULL)
