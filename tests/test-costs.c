@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "bgpt-costs.h"
+#include "bgpt-costs-watch.h"
+#include "bgpt-monitor.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-secrets.h"
 
@@ -488,6 +490,122 @@ test_simulator_refuses_project_key (Fixture       *fixture,
   g_assert_nonnull (strstr (g_bytes_get_data (body, NULL), "Missing scopes"));
 }
 
+typedef struct
+{
+  guint changed;
+  guint expected;
+} Changes;
+
+static void
+count_changed (BgptCostsWatch *watch,
+               const char     *account_id,
+               Changes        *changes)
+{
+  g_assert_cmpstr (account_id, ==, "default");
+  changes->changed++;
+}
+
+static gboolean
+changes_reached (gpointer user_data)
+{
+  Changes *changes = user_data;
+
+  return changes->changed >= changes->expected;
+}
+
+static void
+wait_for_changes (Changes *changes,
+                  guint    expected)
+{
+  changes->expected = expected;
+  g_assert_true (bgpt_test_wait_until (changes_reached, changes));
+}
+
+/* Read when started, then only on demand or when an hour has passed; a
+ * new budget is judged on the costs already read. */
+static void
+test_watch (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(BgptCostsWatch) watch = bgpt_costs_watch_new ();
+  const BgptDiagnosis *diagnosis;
+  const BgptCosts *costs = NULL;
+  const BgptSpend *spend = NULL;
+  Changes changes = { 0 };
+
+  set_known_month (fixture);
+  bgpt_costs_watch_set_now (watch, fixture->now);
+  g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
+
+  bgpt_costs_watch_set_account (watch, fixture->config);
+  g_assert_true (bgpt_costs_watch_has_admin_key (watch, "default"));
+  g_assert_null (bgpt_costs_watch_lookup (watch, "default", &costs, &spend));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+
+  bgpt_costs_watch_start (watch);
+  wait_for_changes (&changes, 1);
+  diagnosis = bgpt_costs_watch_lookup (watch, "default", &costs, &spend);
+  g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
+  g_assert_nonnull (costs);
+  g_assert_cmpfloat_with_epsilon (spend->month_to_date_usd, 30, 1e-6);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+
+  /* Started again within the hour: nothing is due. */
+  bgpt_costs_watch_stop (watch);
+  bgpt_costs_watch_start (watch);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+
+  /* A budget: judged now, without another request. */
+  fixture->config->monthly_budget_usd = 60;
+  bgpt_costs_watch_set_account (watch, fixture->config);
+  g_assert_cmpuint (changes.changed, ==, 2);
+  diagnosis = bgpt_costs_watch_lookup (watch, "default", NULL, NULL);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.budget");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+
+  /* On demand. */
+  bgpt_costs_watch_refresh (watch, NULL);
+  wait_for_changes (&changes, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 2);
+
+  /* The admin key removed: the account is no longer watched. */
+  g_clear_pointer (&fixture->config->openai_admin_key, g_free);
+  bgpt_costs_watch_set_account (watch, fixture->config);
+  g_assert_cmpuint (changes.changed, ==, 4);
+  g_assert_false (bgpt_costs_watch_has_admin_key (watch, "default"));
+  g_assert_null (bgpt_costs_watch_lookup (watch, "default", &costs, &spend));
+  g_assert_null (costs);
+  g_assert_null (spend);
+}
+
+/* The monitor's hook: started, it reads the costs; a check someone asked
+ * for reads them again. */
+static void
+test_monitor_reads_costs (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.bytegpt.Monitor");
+  g_autoptr(BgptMonitor) monitor = bgpt_monitor_new (settings, NULL);
+  BgptCostsWatch *watch = bgpt_monitor_get_costs_watch (monitor);
+  Changes changes = { 0 };
+
+  set_known_month (fixture);
+  bgpt_costs_watch_set_now (watch, fixture->now);
+  g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
+  bgpt_monitor_set_account (monitor, fixture->config);
+  bgpt_monitor_start (monitor);
+  wait_for_changes (&changes, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 1);
+
+  bgpt_monitor_confirm_now (monitor, "default");
+  wait_for_changes (&changes, 2);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 2);
+
+  bgpt_monitor_remove_account (monitor, "default");
+  g_assert_false (bgpt_costs_watch_has_admin_key (watch, "default"));
+  bgpt_monitor_stop (monitor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -506,6 +624,9 @@ main (int   argc,
   g_test_add ("/costs/fetch/project", Fixture, NULL, fixture_set_up, test_fetch_project, fixture_tear_down);
   g_test_add ("/costs/fetch/empty-month", Fixture, NULL, fixture_set_up, test_fetch_empty_month, fixture_tear_down);
   g_test_add ("/costs/fetch/refused", Fixture, NULL, fixture_set_up, test_fetch_refused, fixture_tear_down);
+  g_test_add ("/costs/watch/hourly-and-on-demand", Fixture, NULL, fixture_set_up, test_watch, fixture_tear_down);
+  g_test_add ("/costs/watch/monitor", Fixture, NULL, fixture_set_up, test_monitor_reads_costs,
+              fixture_tear_down);
   g_test_add ("/costs/simulator/refuses-project-key", Fixture, NULL, fixture_set_up,
               test_simulator_refuses_project_key, fixture_tear_down);
 
