@@ -734,6 +734,22 @@ speed_from_environment (void)
   return speed;
 }
 
+/* Spending that rises through the month: the usage view has a chart to
+ * show, and at this pace the projection passes 80 % of the budget. */
+static void
+demo_costs (BgptDemo *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  double usd[30];
+
+  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
+    usd[i] = 1.2 + 0.11 * i + (i % 7 == 5 ? 1.5 : 0.0);
+  bgpt_simulator_set_costs (self->simulator, now, usd, G_N_ELEMENTS (usd));
+
+  self->config->openai_admin_key = random_secret ("sk-admin-demo-");
+  self->config->monthly_budget_usd = 100.0;
+}
+
 BgptDemo *
 bgpt_demo_new (GError **error)
 {
@@ -778,6 +794,7 @@ bgpt_demo_new (GError **error)
   self->config->openai_api_key = random_secret ("sk-demo-");
   self->config->assistant_id = g_strdup ("asst_DemoByteGPT2026");
   self->config->model = g_strdup ("gpt-4.1-mini");
+  demo_costs (self);
 
   self->monitor = bgpt_monitor_new (self->settings, self->incidents);
   self->network = g_object_new (BGPT_TYPE_DEMO_NETWORK, NULL);

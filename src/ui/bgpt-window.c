@@ -34,6 +34,7 @@ struct _BgptWindow
   AdwViewStack         *view_stack;
   AdwViewStackPage     *incidents_page;
   BgptIncidentsView    *incidents_view;
+  BgptUsageView        *usage_view;
   GtkWidget            *empty_page;
   GtkWidget            *accounts_page;
   GtkBox               *accounts_box;
@@ -335,6 +336,15 @@ attach_application (BgptWindow *self)
   rebuild_accounts (self);
 
   bgpt_incidents_view_set_store (self->incidents_view, self->store);
+  /* The costs: the demo's monitor in the demo, else the background's. */
+  if (bgpt_application_get_demo_mode (application) != NULL)
+    {
+      bgpt_usage_view_set_read_only (self->usage_view, TRUE);
+      bgpt_usage_view_set_monitor (self->usage_view,
+                                   bgpt_demo_get_monitor (bgpt_demo_mode_get_demo (bgpt_application_get_demo_mode (application))));
+    }
+  else
+    bgpt_usage_view_set_monitor (self->usage_view, bgpt_application_get_monitor (application));
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
@@ -444,10 +454,29 @@ set_up_view_switcher (BgptWindow *self)
 #endif
 }
 
+/* "Uso" between the status and the notifications. */
+static void
+add_usage_page (BgptWindow *self)
+{
+  AdwViewStackPage *page;
+
+  self->usage_view = BGPT_USAGE_VIEW (bgpt_usage_view_new ());
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->usage_view), "usage", _("Usage"));
+  adw_view_stack_page_set_icon_name (page, "document-properties-symbolic");
+}
+
+BgptUsageView *
+bgpt_window_get_usage_view (BgptWindow *self)
+{
+  g_return_val_if_fail (BGPT_IS_WINDOW (self), NULL);
+  return self->usage_view;
+}
+
 static void
 bgpt_window_init (BgptWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_usage_page (self);
   set_up_view_switcher (self);
 
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_child_changed),
