@@ -293,7 +293,7 @@ test_catalog_action_names (void)
 {
   const char * const *actions = bgpt_catalog_action_names ();
   const char * const expected[] = {
-    "app.check-now", "app.edit-secret", "app.edit-account", "app.copy-details", NULL
+    "app.check-now", "app.edit-secret", "app.edit-account", "app.copy-details", "app.edit-spending", NULL
   };
 
   g_assert_cmpstrv (actions, expected);
@@ -346,7 +346,7 @@ test_catalog_budget (void)
       g_assert_cmpuint (n_steps, ==, 3);
       g_assert_cmpstr (steps[0].remediation, ==, "https://platform.openai.com/settings/organization/billing/overview");
       g_assert_cmpstr (steps[1].remediation, ==, "https://platform.openai.com/settings/organization/limits");
-      g_assert_cmpstr (steps[2].remediation, ==, "app.edit-account");
+      g_assert_cmpstr (steps[2].remediation, ==, "app.edit-spending");
     }
 
   g_assert_nonnull (bgpt_catalog_lookup_reason (BGPT_DIAGNOSIS_OPENAI_AUTH, "admin_key_required"));

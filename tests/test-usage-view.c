@@ -193,6 +193,9 @@ save_shot (Fixture    *fixture,
   g_test_message ("saved %s", path);
 }
 
+static GtkWidget *find_button (GtkWidget  *widget,
+                               const char *label);
+
 static void
 test_known_month (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -238,10 +241,11 @@ test_no_admin_key (Fixture       *fixture,
   g_assert_null (bgpt_usage_view_dup_description (fixture->view, "default"));
   g_assert_null (find_type (GTK_WIDGET (fixture->view), BGPT_TYPE_COSTS_CHART));
   g_assert_true (find_label (GTK_WIDGET (fixture->view), "chave de administrador"));
-  button = find_type (GTK_WIDGET (fixture->view), GTK_TYPE_LINK_BUTTON);
+  button = find_button (GTK_WIDGET (fixture->view), "Abrir chaves de administrador");
   g_assert_nonnull (button);
-  g_assert_cmpstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (button)), ==,
-                   "https://platform.openai.com/settings/organization/admin-keys");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.open-uri");
+  g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)), NULL),
+                   ==, "https://platform.openai.com/settings/organization/admin-keys");
   save_shot (fixture, "usage-no-admin-key.png", FALSE, 640);
 }
 

@@ -36,7 +36,7 @@
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
 #define ACTION_EDIT_KOMMO_KEY  "app.edit-secret::kommo-token"
-#define ACTION_EDIT_ADMIN_KEY  "app.edit-secret::openai-admin-key"
+#define ACTION_EDIT_SPENDING   "app.edit-spending"
 #define ACTION_EDIT_ACCOUNT    "app.edit-account"
 #define ACTION_COPY_DETAILS    "app.copy-details"
 
@@ -44,13 +44,14 @@
 /* The budget's remedies besides billing: the limits, and the budget itself. */
 #define STEP_BUDGET_LIMITS(text) { text, N_("Open Limits"), URI_OPENAI_LIMITS }
 #define STEP_BUDGET_SETTINGS     { N_("If the budget itself is out of date, change it in this account’s settings."), \
-                                   N_("Edit Account"), ACTION_EDIT_ACCOUNT }
+                                   N_("Edit Budget"), ACTION_EDIT_SPENDING }
 
 static const char * const action_names[] = {
   "app.check-now",
   "app.edit-secret",
   "app.edit-account",
   "app.copy-details",
+  "app.edit-spending",
   NULL
 };
 
@@ -379,8 +380,8 @@ static const BgptCatalogReason reasons[] = {
     {
       { N_("Ask an owner of the OpenAI organization to create an admin key on the admin keys page."),
         N_("Open Admin Keys"), URI_OPENAI_ADMIN_KEYS },
-      { N_("Save the admin key for this account."),
-        N_("Edit Admin Key"), ACTION_EDIT_ADMIN_KEY },
+      { N_("Save the admin key for this account: it is tested before it is kept."),
+        N_("Edit Admin Key"), ACTION_EDIT_SPENDING },
     },
   },
   {

@@ -22,6 +22,7 @@
 #include "bgpt-secret-dialog.h"
 #include "bgpt-secret-store.h"
 #include "bgpt-setup-wizard.h"
+#include "bgpt-spending-dialog.h"
 #include "bgpt-window.h"
 #include "cli/bgpt-cli.h"
 
@@ -700,6 +701,35 @@ present_wizard (BgptApplication *self,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* "Acompanhar gastos": the account's admin key and budget. */
+static void
+edit_spending_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  const char *account_id = g_variant_get_string (parameter, NULL);
+  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+
+  if (self->demo_mode != NULL)
+    {
+      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
+      return;
+    }
+
+  if (*account_id == '\0')
+    account_id = account_ids[0];
+
+  if (account_id == NULL || !account_exists (self, account_id) || bgpt_application_get_monitor (self) == NULL)
+    {
+      g_message ("Refusing app.edit-spending for an account that does not exist");
+      return;
+    }
+
+  bgpt_spending_dialog_present (GTK_WINDOW (ensure_window (self)), bgpt_application_get_monitor (self),
+                                account_id);
+}
+
 static void
 edit_account_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -795,6 +825,7 @@ static const GActionEntry app_actions[] = {
   { "copy-details", copy_details_action, "s" },
   { "edit-secret", edit_secret_action, "s" },
   { "edit-account", edit_account_action, "s" },
+  { "edit-spending", edit_spending_action, "s" },
   { "add-account", add_account_action },
   { "start-demo", start_demo_action },
   { "stop-demo", stop_demo_action },

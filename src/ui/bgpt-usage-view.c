@@ -11,7 +11,6 @@
 
 #include "bgpt-catalog.h"
 #include "bgpt-costs-chart.h"
-#include "bgpt-spending-dialog.h"
 #include "bgpt-usage-view.h"
 
 /* Where an organization owner creates admin keys (docs/providers.md). */
@@ -60,16 +59,7 @@ wrapped_label (const char *text,
   return label;
 }
 
-static void
-on_track_spending (GtkButton     *button,
-                   BgptUsageView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  bgpt_spending_dialog_present (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->monitor,
-                                g_object_get_data (G_OBJECT (button), "account-id"));
-}
-
+/* "Acompanhar gastos" (app.edit-spending) for @account_id. */
 static GtkWidget *
 create_track_button (BgptUsageView *self,
                      const char    *account_id,
@@ -77,8 +67,8 @@ create_track_button (BgptUsageView *self,
 {
   GtkWidget *button = gtk_button_new_with_label (label);
 
-  g_object_set_data_full (G_OBJECT (button), "account-id", g_strdup (account_id), g_free);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_track_spending), self);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.edit-spending");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", account_id);
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_set_visible (button, !self->read_only);
   return button;
@@ -93,7 +83,9 @@ create_no_admin_key (BgptUsageView *self,
   /* One above the other: both fit 360 px. */
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *add = create_track_button (self, account_id, _("Add Admin Key"));
-  GtkWidget *link = gtk_link_button_new_with_label (URI_OPENAI_ADMIN_KEYS, _("Open Admin Keys"));
+  /* Through app.open-uri, like every link: the browser gets a clean
+   * environment. */
+  GtkWidget *link = gtk_button_new_with_label (_("Open Admin Keys"));
 
   gtk_box_append (GTK_BOX (box),
                   wrapped_label (_("With an OpenAI admin key, this page shows what ByteGPT’s OpenAI "
@@ -109,6 +101,9 @@ create_no_admin_key (BgptUsageView *self,
 
   gtk_widget_add_css_class (add, "suggested-action");
   gtk_widget_add_css_class (add, "pill");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (link), "app.open-uri");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (link), "s", URI_OPENAI_ADMIN_KEYS);
+  gtk_widget_add_css_class (link, "flat");
   gtk_widget_set_halign (buttons, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (buttons), add);
   gtk_box_append (GTK_BOX (buttons), link);
