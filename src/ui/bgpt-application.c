@@ -701,6 +701,37 @@ present_wizard (BgptApplication *self,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* The account an edit action is about: its target, or the first account
+ * for ""; FALSE (said in a toast, or logged) for the demo or an account
+ * that does not exist. @account_id is NULL when there is none yet. */
+static gboolean
+account_to_edit (BgptApplication  *self,
+                 GVariant         *parameter,
+                 const char       *action_name,
+                 char            **account_id)
+{
+  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+  const char *target = g_variant_get_string (parameter, NULL);
+
+  *account_id = NULL;
+  if (self->demo_mode != NULL)
+    {
+      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
+      return FALSE;
+    }
+
+  if (*target == '\0')
+    target = account_ids[0];
+
+  if (target != NULL && !account_exists (self, target))
+    {
+      g_message ("Refusing %s for an account that does not exist", action_name);
+      return FALSE;
+    }
+  *account_id = g_strdup (target);
+  return TRUE;
+}
+
 /* "Acompanhar gastos": the account's admin key and budget. */
 static void
 edit_spending_action (GSimpleAction *action,
@@ -708,23 +739,11 @@ edit_spending_action (GSimpleAction *action,
                       gpointer       user_data)
 {
   BgptApplication *self = user_data;
-  const char *account_id = g_variant_get_string (parameter, NULL);
-  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+  g_autofree char *account_id = NULL;
 
-  if (self->demo_mode != NULL)
-    {
-      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
-      return;
-    }
-
-  if (*account_id == '\0')
-    account_id = account_ids[0];
-
-  if (account_id == NULL || !account_exists (self, account_id) || bgpt_application_get_monitor (self) == NULL)
-    {
-      g_message ("Refusing app.edit-spending for an account that does not exist");
-      return;
-    }
+  if (!account_to_edit (self, parameter, "app.edit-spending", &account_id) ||
+      account_id == NULL || bgpt_application_get_monitor (self) == NULL)
+    return;
 
   bgpt_spending_dialog_present (GTK_WINDOW (ensure_window (self)), bgpt_application_get_monitor (self),
                                 account_id);
@@ -736,23 +755,10 @@ edit_account_action (GSimpleAction *action,
                      gpointer       user_data)
 {
   BgptApplication *self = user_data;
-  const char *account_id = g_variant_get_string (parameter, NULL);
-  g_auto(GStrv) account_ids = g_settings_get_strv (self->settings, "accounts");
+  g_autofree char *account_id = NULL;
 
-  if (self->demo_mode != NULL)
-    {
-      show_toast (self, _("The demo account can’t be changed. Leave the demo to set up your own account."));
-      return;
-    }
-
-  if (*account_id == '\0')
-    account_id = account_ids[0];
-
-  if (account_id != NULL && !account_exists (self, account_id))
-    {
-      g_message ("Refusing app.edit-account for an account that does not exist");
-      return;
-    }
+  if (!account_to_edit (self, parameter, "app.edit-account", &account_id))
+    return;
 
   present_wizard (self, account_id);
 }
