@@ -55,7 +55,8 @@ binary_path (void)
 /* --check reads these; only a test that sets one on purpose has it. */
 static const char * const override_variables[] = {
   "OPENAI_API_KEY", "OPENAI_BASE_URL", "BYTEGPT_ASSISTANT_ID", "BYTEGPT_MODEL",
-  "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL",
+  "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL", "OPENAI_ADMIN_KEY",
+  "BYTEGPT_MONTHLY_BUDGET_USD",
 };
 
 /* NULL, or a variable name and its value for the next command. */
