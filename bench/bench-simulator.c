@@ -1,7 +1,8 @@
 /* bench-simulator.c: runs the OpenAI/Kommo simulator as its own process
  * for the benchmarks, and prints its base URL on the first line.
  *
- *   bench-simulator [--delay=MS] [SCENARIO | ENDPOINT=SCENARIO]…
+ *   bench-simulator [--delay=MS] [--rate-limit=normal|near|malformed|absent]
+ *                   [SCENARIO | ENDPOINT=SCENARIO]…
  *   bench-simulator --list     prints every scenario's name, one a line
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +11,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib-unix.h>
 
 #include "bgpt-simulator.h"
@@ -52,6 +54,24 @@ main (int   argc,
       if (g_str_has_prefix (argv[i], "--delay="))
         {
           bgpt_simulator_set_delay (simulator, NULL, (guint) g_ascii_strtoull (argv[i] + 8, NULL, 10));
+          continue;
+        }
+
+      if (g_str_has_prefix (argv[i], "--rate-limit="))
+        {
+          static const char * const modes[] = { "normal", "near", "malformed", "absent", NULL };
+          const char *mode = argv[i] + strlen ("--rate-limit=");
+          guint index;
+
+          /* In the order of BgptRateLimitHeaders. */
+          for (index = 0; modes[index] != NULL && !g_str_equal (modes[index], mode); index++)
+            ;
+          if (modes[index] == NULL)
+            {
+              g_printerr ("bench-simulator: unknown rate-limit headers %s\n", mode);
+              return 1;
+            }
+          bgpt_simulator_set_rate_limit_headers (simulator, (BgptRateLimitHeaders) index);
           continue;
         }
 

@@ -1,6 +1,5 @@
 /* bgpt-test-secrets.h: the secrets the keyring tests store, so that
- * test-no-secret-leak can look for every one of them afterwards, and the
- * small helpers those tests share.
+ * test-no-secret-leak can look for every one of them afterwards.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -54,56 +53,4 @@ test_bytes_contain (const char *data,
     if (data[i] == needle[0] && memcmp (data + i, needle, needle_length) == 0)
       return TRUE;
   return FALSE;
-}
-
-static inline gboolean
-test_wait_timed_out (gpointer user_data)
-{
-  g_error ("Nothing happened within %u ms", bgpt_test_wait_bound_ms ());
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the default main context until *flag is TRUE, at most the tests'
- * one wait bound: a hang is a failure, never a stuck test. */
-static inline void
-test_wait_until (const gboolean *flag)
-{
-  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
-
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout_id);
-}
-
-/* Spins the default main context until *count reaches target, at most
- * the tests' one wait bound. */
-static inline void
-test_wait_for_count (const guint *count,
-                     guint        target)
-{
-  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
-
-  while (*count < target)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout_id);
-}
-
-static inline void
-test_store_result (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-/* Waits for an async call made with test_store_result and &slot. */
-static inline GAsyncResult *
-test_wait_for_result (GAsyncResult **slot)
-{
-  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), test_wait_timed_out, NULL);
-
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout_id);
-  return g_steal_pointer (slot);
 }

@@ -1,4 +1,6 @@
-/* bgpt-test-utils.h: what every test program may share.
+/* bgpt-test-utils.h: the test-support library every test program links
+ * (bgpt-test-utils.c): waiting with one scaled bound, async results,
+ * finalization, the monitor fixture, the keyring as another client sees it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,106 +8,216 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <locale.h>
+
+#include "bgpt-http.h"
+#include "bgpt-incident-store.h"
+#include "bgpt-monitor.h"
+#include "bgpt-simulator.h"
+
+G_BEGIN_DECLS
+
+/* ---- time ---- */
 
 /* How many times slower than a plain build this one runs:
  * BGPT_TEST_TIME_SCALE, which build-aux/dev test --sanitize sets, 1 when
  * unset. Only for the upper bound of a time a test measures on purpose
  * (checks that must run side by side, a timeout that must hold); waiting for
  * something polls for it with a generous bound instead. */
-static inline double
-bgpt_test_time_scale (void)
-{
-  const char *value = g_getenv ("BGPT_TEST_TIME_SCALE");
-  double scale = value != NULL ? g_ascii_strtod (value, NULL) : 1.0;
-
-  return scale > 1.0 ? scale : 1.0;
-}
-
+double             bgpt_test_time_scale     (void);
 /* A measured time's upper bound of MS milliseconds, scaled. */
-static inline gint64
-bgpt_test_scaled_ms (gint64 ms)
-{
-  return (gint64) (ms * bgpt_test_time_scale ());
-}
+gint64             bgpt_test_scaled_ms      (gint64 ms);
 
 /* The one bound on anything a test waits for (a signal, a bus name, a file,
  * a frame), in milliseconds, scaled. Generous on purpose: a wait ends as
  * soon as its condition holds, so only a test that is failing anyway waits
  * this long, and a loaded machine never makes a passing test fail. */
 #define BGPT_TEST_WAIT_MS 60000
+guint              bgpt_test_wait_bound_ms  (void);
 
-static inline guint
-bgpt_test_wait_bound_ms (void)
-{
-  return (guint) bgpt_test_scaled_ms (BGPT_TEST_WAIT_MS);
-}
+/* ---- waiting ---- */
 
 typedef gboolean (*BgptTestCondition) (gpointer data);
 
-static inline gboolean
-bgpt_test_wait_expired (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Iterates the default main context until @condition holds or the bound
  * passes; gives whether it holds. */
-static inline gboolean
-bgpt_test_wait_until (BgptTestCondition condition,
-                      gpointer          data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (bgpt_test_wait_bound_ms (), bgpt_test_wait_expired, &expired);
+gboolean           bgpt_test_wait_until     (BgptTestCondition  condition,
+                                             gpointer           data);
+/* The same, and a timeout is a failure that names @what. */
+void               bgpt_test_assert_until   (BgptTestCondition  condition,
+                                             gpointer           data,
+                                             const char        *what);
+/* The same for something promised within @promised_ms (the demo's pace):
+ * the bound is the longer of that and the tests' one bound. */
+void               bgpt_test_assert_within  (BgptTestCondition  condition,
+                                             gpointer           data,
+                                             guint              promised_ms,
+                                             const char        *what);
+/* Until *@flag is TRUE; a timeout is a failure. */
+void               bgpt_test_wait_for_flag  (const gboolean    *flag);
+/* Until *@count reaches @target; a timeout is a failure. */
+void               bgpt_test_wait_for_count (const guint       *count,
+                                             guint              target);
+/* Called before every look at a wait's condition, for a test that must
+ * notice objects as they appear (test-window follows each new monitor);
+ * NULL for none. */
+typedef void (*BgptTestHook) (void);
+void               bgpt_test_set_wait_hook  (BgptTestHook       hook);
+/* Runs the default main context for @ms milliseconds, dispatching as
+ * things happen (for "nothing more happens within"). */
+void               bgpt_test_run_for        (guint              ms);
 
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return condition (data);
-}
+/* ---- async results ---- */
+
+/* A GAsyncReadyCallback that keeps a reference to the result in the
+ * GAsyncResult * slot its user data points to. */
+void               bgpt_test_collect_result (GObject           *source,
+                                             GAsyncResult      *result,
+                                             gpointer           slot);
+/* Waits for a call made with bgpt_test_collect_result and @slot; gives
+ * the result, whose reference the slot keeps. */
+GAsyncResult      *bgpt_test_await          (GAsyncResult     **slot);
+/* The same, but the reference passes to the caller and the slot is emptied
+ * for the next call. */
+GAsyncResult      *bgpt_test_wait_for_result (GAsyncResult    **slot);
+
+/* ---- objects ---- */
+
+/* A new incident store on @path, loaded; fails if it does not load. */
+BgptIncidentStore *bgpt_test_incident_store_new_loaded (const char        *path);
+/* Drops the caller's reference to @object and asserts that it is finalized
+ * within the tests' one bound: for an object that a worker thread or a
+ * request in flight holds for a moment. */
+void               bgpt_test_assert_finalized_soon     (gpointer           object);
+/* Flushes @incidents, then the same: the store saves from a worker
+ * thread. */
+void               bgpt_test_assert_store_finalized    (BgptIncidentStore *incidents);
+
+/* The simulator on loopback and an HTTP client, for g_test_add (); a test
+ * that needs a check configuration sets one (bgpt_test_simulator_config),
+ * which tear-down frees. Tear-down asserts the client and the simulator
+ * are finalized. */
+typedef struct
+{
+  BgptSimulator   *simulator;
+  BgptHttp        *http;
+  BgptCheckConfig *config;
+} BgptTestHttpFixture;
+
+void               bgpt_test_http_fixture_set_up    (BgptTestHttpFixture *fixture,
+                                                     gconstpointer        data);
+void               bgpt_test_http_fixture_tear_down (BgptTestHttpFixture *fixture,
+                                                     gconstpointer        data);
+
+/* The simulator, the application's settings (the monitor's intervals at
+ * one second, the time limit at five), an incident store loaded from a
+ * throwaway folder and a monitor on them: the setup the monitor and
+ * notification tests share. */
+typedef struct
+{
+  BgptSimulator     *simulator;
+  GSettings         *settings;
+  BgptIncidentStore *incidents;
+  BgptMonitor       *monitor;
+  char              *directory;
+} BgptTestMonitorSetup;
+
+/* @failure_threshold and @success_threshold: the settings of those names. */
+void               bgpt_test_monitor_setup_init  (BgptTestMonitorSetup *setup,
+                                                  const char           *name,
+                                                  guint                 failure_threshold,
+                                                  guint                 success_threshold);
+/* After the caller has stopped the monitor and dropped what it added:
+ * asserts the monitor and the store are finalized, resets the settings and
+ * removes the folder. */
+void               bgpt_test_monitor_setup_clear (BgptTestMonitorSetup *setup);
+
+/* What a GListModel's items-changed said last, and how many times it was
+ * emitted: connect bgpt_test_record_items_changed with a pointer to one. */
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint count;
+} BgptTestItemsChanged;
+
+void               bgpt_test_record_items_changed (GListModel           *model,
+                                                   guint                 position,
+                                                   guint                 removed,
+                                                   guint                 added,
+                                                   BgptTestItemsChanged *changed);
+/* Handlers that count, in the guint their user data points to, the
+ * emissions of a signal with no arguments, and notifications. */
+void               bgpt_test_count_emission       (gpointer              instance,
+                                                   guint                *count);
+void               bgpt_test_count_notify         (GObject              *object,
+                                                   GParamSpec           *pspec,
+                                                   guint                *count);
+
+/* ---- the user's home ---- */
+
+/* Every regular file under $BGPT_TEST_HOME (the throwaway home that
+ * keyring-session.sh makes), by relative path, with its bytes; links are
+ * not followed, and a top-level folder named @skip (or NULL) is left out. */
+GHashTable        *bgpt_test_snapshot_home         (const char *skip);
+/* Fails unless @after has every file of @before with the same bytes, and
+ * no other. */
+void               bgpt_test_assert_same_files     (GHashTable *before,
+                                                    GHashTable *after);
+
+/* Removes @path and everything under it; links are removed, never
+ * followed. */
+void               bgpt_test_remove_tree           (const char *path);
+
+/* The six seed titles of the vendor's article, in its order and its words:
+ * what the demo, the panel and the pt_BR catalog must show. */
+extern const char * const bgpt_test_seed_titles[6];
+
+/* ---- the keyring, the network, the locale, the command line ---- */
+
+/* The secret stored for @account_id and @kind ("openai-api-key", …), asked
+ * of libsecret directly as any other client would, not through the code
+ * under test; NULL when there is none. */
+char              *bgpt_test_keyring_peek   (const char *account_id,
+                                             const char *kind);
+
+/* tests/notification-server.py, the stand-in desktop notification server
+ * on the session bus, which logs every call as a line of JSON to
+ * @log_path in a throwaway folder outside the home. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *directory;
+  char        *log_path;
+} BgptTestNotificationServer;
+
+/* Returns once the server owns org.freedesktop.Notifications. */
+void               bgpt_test_notification_server_start (BgptTestNotificationServer *server);
+/* Closes its standard input, which ends it, waits for it and removes its
+ * log. */
+void               bgpt_test_notification_server_stop  (BgptTestNotificationServer *server);
+
+/* A check configuration for @account_id against @simulator (both
+ * providers' addresses, @key and @token); the caller adds the rest. */
+BgptCheckConfig   *bgpt_test_simulator_config (BgptSimulator *simulator,
+                                               const char    *account_id,
+                                               const char    *key,
+                                               const char    *token);
 
 /* A loopback port nobody listens on: bound, then closed. */
-static inline guint16
-bgpt_test_closed_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, FALSE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
-}
+guint16            bgpt_test_closed_port    (void);
 
 /* The locale a pt_BR test runs in: the real pt_BR.UTF-8, generated by the
  * build into the folder that LOCPATH names (tests/locale/meson.build), set
  * for this process and, through LANG and LC_ALL, for any child it starts.
- * Not C.UTF-8 with LANGUAGE=pt_BR: glibc 2.35 and later (Debian 13) treat
- * C.UTF-8 as C, where gettext ignores LANGUAGE. Call it after
- * gtk_test_init (), which sets a locale of its own. */
-static inline void
-bgpt_test_use_pt_br (void)
-{
-  /* Messages, dates and numbers in pt_BR; characters as in C.UTF-8 (the
-   * same UTF-8 text). GTK 4.8's input method thread leaks the paths of the
-   * X11 Compose files it reads for the character locale (LeakSanitizer,
-   * only GTK and GLib frames), and pt_BR.UTF-8's includes en_US.UTF-8's. */
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_setenv ("LANG", "pt_BR.UTF-8", TRUE);
-  g_setenv ("LC_CTYPE", "C.UTF-8", TRUE);
-  if (setlocale (LC_ALL, "") == NULL || !g_str_equal (setlocale (LC_MESSAGES, NULL), "pt_BR.UTF-8"))
-    g_error ("No pt_BR.UTF-8 locale under LOCPATH=%s: run the test through meson test",
-             g_getenv ("LOCPATH") != NULL ? g_getenv ("LOCPATH") : "(unset)");
-}
+ * Call it after gtk_test_init (), which sets a locale of its own. */
+void               bgpt_test_use_pt_br      (void);
+
+/* For a test that keyring-session.sh --keyfile-settings runs: takes
+ * "--no-keyring", the meson.build entry's choice of variant, out of argv and
+ * gives whether it was there, calls g_test_init (), and asserts the throwaway home and the
+ * real keyfile settings backend that persistence across processes needs. */
+gboolean           bgpt_test_init_keyfile_session (int    *argc,
+                                                   char ***argv);
+
+G_END_DECLS

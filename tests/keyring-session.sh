@@ -191,9 +191,9 @@ if [ "$keyring" = yes ]; then
   write_session_conf "<servicedir>$base/services</servicedir>
   <standard_session_servicedirs/>"
 
-  # DESIGN.md's recipe. The daemon forks before it owns its bus name, so
-  # wait for the name (an event, with a bound only for a daemon that died)
-  # instead of racing it.
+  # The recipe of docs/testing.md. The daemon forks before it owns its bus
+  # name, so wait for the name (an event, with a bound only for a daemon
+  # that died) instead of racing it.
   dbus-run-session --config-file="$base/session.conf" -- sh -c '
     eval "$(printf test | gnome-keyring-daemon --unlock --components=secrets 3>&-)"
     if ! gdbus wait --session --timeout 120 org.freedesktop.secrets; then

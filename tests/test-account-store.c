@@ -14,42 +14,6 @@
 #include "bgpt-account-store.h"
 #include "bgpt-test-secrets.h"
 
-typedef struct
-{
-  guint position;
-  guint removed;
-  guint added;
-  guint count;
-} ItemsChanged;
-
-static void
-on_items_changed (GListModel   *model,
-                  guint         position,
-                  guint         removed,
-                  guint         added,
-                  ItemsChanged *changed)
-{
-  changed->position = position;
-  changed->removed = removed;
-  changed->added = added;
-  changed->count++;
-}
-
-static void
-on_count (gpointer  instance,
-          guint    *count)
-{
-  (*count)++;
-}
-
-static void
-on_notify_count (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
-{
-  (*count)++;
-}
-
 /* Each test starts with no account at all. */
 static void
 reset_settings (void)
@@ -70,8 +34,8 @@ store_secret (BgptSecretStore *secrets,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
   g_assert_no_error (error);
 }
@@ -85,8 +49,8 @@ remove_account (BgptAccountStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_account_store_remove_async (store, account_id, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_remove_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_account_store_remove_finish (store, result, error);
 }
 
@@ -99,23 +63,9 @@ load_check_config (BgptAccountStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_account_store_load_check_config_finish (store, result, error);
-}
-
-/* Asked through libsecret directly, not through the code under test. */
-static char *
-keyring_lookup (const char *account_id,
-                const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
-                                        "account", account_id, "kind", kind, NULL);
-  g_assert_no_error (error);
-  return secret;
 }
 
 static GSettings *
@@ -169,7 +119,7 @@ test_add_rename_remove (void)
   g_autoptr(GSettings) settings = NULL;
   g_auto(GStrv) ids = NULL;
   g_autofree char *title = NULL;
-  ItemsChanged changed = { 0 };
+  BgptTestItemsChanged changed = { 0 };
   guint store_changed = 0;
   guint title_notified = 0;
   BgptAccount *account;
@@ -177,8 +127,8 @@ test_add_rename_remove (void)
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
-  g_signal_connect (store, "changed", G_CALLBACK (on_count), &store_changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
+  g_signal_connect (store, "changed", G_CALLBACK (bgpt_test_count_emission), &store_changed);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == BGPT_TYPE_ACCOUNT);
 
@@ -220,7 +170,7 @@ test_add_rename_remove (void)
   g_clear_error (&error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
 
-  g_signal_connect (acme, "notify::title", G_CALLBACK (on_notify_count), &title_notified);
+  g_signal_connect (acme, "notify::title", G_CALLBACK (bgpt_test_count_notify), &title_notified);
   g_assert_true (bgpt_account_store_rename (store, "acme", "ACME Ltda", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (title_notified, ==, 1);
@@ -249,9 +199,9 @@ test_add_rename_remove (void)
   g_assert_null (bgpt_account_store_lookup (store, "acme"));
 
   /* Its secrets and its settings are gone; the other account's stay. */
-  g_assert_null (keyring_lookup ("acme", "openai-api-key"));
-  g_assert_null (keyring_lookup ("acme", "kommo-token"));
-  secret = keyring_lookup ("default", "openai-api-key");
+  g_assert_null (bgpt_test_keyring_peek ("acme", "openai-api-key"));
+  g_assert_null (bgpt_test_keyring_peek ("acme", "kommo-token"));
+  secret = bgpt_test_keyring_peek ("default", "openai-api-key");
   g_assert_true (g_strcmp0 (secret, TEST_OPENAI_KEY) == 0);
   secret_password_free (secret);
   assert_settings_at_defaults ("acme");
@@ -266,7 +216,7 @@ test_add_rename_remove (void)
 
   g_assert_true (remove_account (store, "default", secrets, &error));
   g_assert_no_error (error);
-  g_assert_null (keyring_lookup ("default", "openai-api-key"));
+  g_assert_null (bgpt_test_keyring_peek ("default", "openai-api-key"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
 
   g_clear_object (&acme);
@@ -294,6 +244,18 @@ test_default_comes_first (void)
   g_assert_cmpstr (bgpt_account_get_id (first), ==, "default");
 }
 
+static gboolean
+has_two_accounts (gpointer store)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (store)) >= 2;
+}
+
+static gboolean
+counted (gpointer count)
+{
+  return *(guint *) count > 0;
+}
+
 static void
 test_other_instance (void)
 {
@@ -301,25 +263,25 @@ test_other_instance (void)
   g_autoptr(GSettings) other = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   g_autoptr(GSettings) other_account = NULL;
   const char *ids[] = { "default", "shop", NULL };
-  ItemsChanged changed = { 0 };
+  BgptTestItemsChanged changed = { 0 };
   guint notified = 0;
   BgptAccount *shop;
   g_autofree char *name = NULL;
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
 
   g_settings_set_strv (other, "accounts", ids);
-  test_wait_for_count (&changed.count, 1);
+  bgpt_test_wait_for_count (&changed.count, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
   shop = bgpt_account_store_lookup (store, "shop");
   g_assert_nonnull (shop);
 
-  g_signal_connect (shop, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  g_signal_connect (shop, "notify::display-name", G_CALLBACK (bgpt_test_count_notify), &notified);
   other_account = account_settings ("shop");
   g_settings_set_string (other_account, "display-name", "Loja");
-  test_wait_for_count (&notified, 1);
+  bgpt_test_wait_for_count (&notified, 1);
   name = bgpt_account_dup_display_name (shop);
   g_assert_cmpstr (name, ==, "Loja");
 }
@@ -346,47 +308,32 @@ gsettings_tool (GError **error,
   return g_subprocess_wait_check (process, NULL, error);
 }
 
-static gboolean
-timed_out (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_other_process (void)
 {
   g_autoptr(BgptAccountStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  ItemsChanged changed = { 0 };
-  gboolean waited_too_long = FALSE;
+  BgptTestItemsChanged changed = { 0 };
   guint notified = 0;
-  guint timeout_id;
   BgptAccount *remote;
   g_autofree char *name = NULL;
 
   reset_settings ();
   store = bgpt_account_store_new ();
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
 
   /* What `gsettings set` does in a terminal reaches a running app. */
   gsettings_tool (&error, "set", BGPT_SETTINGS_SCHEMA_ID, "accounts", "['default', 'remote']", NULL);
   g_assert_no_error (error);
-  timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &waited_too_long);
-  while (g_list_model_get_n_items (G_LIST_MODEL (store)) < 2 && !waited_too_long)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (waited_too_long);
+  g_assert_true (bgpt_test_wait_until (has_two_accounts, store));
   remote = bgpt_account_store_lookup (store, "remote");
   g_assert_nonnull (remote);
 
-  g_signal_connect (remote, "notify::display-name", G_CALLBACK (on_notify_count), &notified);
+  g_signal_connect (remote, "notify::display-name", G_CALLBACK (bgpt_test_count_notify), &notified);
   gsettings_tool (&error, "set", BGPT_ACCOUNT_SCHEMA_ID ":" BGPT_ACCOUNT_PATH_PREFIX "remote/",
                   "display-name", "Filial", NULL);
   g_assert_no_error (error);
-  while (notified == 0 && !waited_too_long)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (waited_too_long);
-  g_source_remove (timeout_id);
+  g_assert_true (bgpt_test_wait_until (counted, &notified));
   name = bgpt_account_dup_display_name (remote);
   g_assert_cmpstr (name, ==, "Filial");
 }
@@ -499,7 +446,7 @@ test_load_check_config (void)
   g_assert_no_error (error);
   /* Forgetting the account forgot its admin key too. */
   {
-    g_autofree char *left = keyring_lookup ("loaded", "openai-admin-key");
+    g_autofree char *left = bgpt_test_keyring_peek ("loaded", "openai-admin-key");
 
     g_assert_null (left);
   }
@@ -519,8 +466,8 @@ test_load_all_check_configs (void)
   reset_settings ();
   store = bgpt_account_store_new ();
 
-  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (configs->len, ==, 0);
@@ -535,8 +482,8 @@ test_load_all_check_configs (void)
   store_secret (secrets, "acme", BGPT_SECRET_KIND_KOMMO_TOKEN, TEST_ACME_KOMMO_TOKEN);
   store_secret (secrets, "acme", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_ACME_OPENAI_KEY);
 
-  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_account_store_load_all_check_configs_async (store, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   configs = bgpt_account_store_load_all_check_configs_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (configs->len, ==, 2);
@@ -556,6 +503,10 @@ test_load_all_check_configs (void)
   g_assert_no_error (error);
 }
 
+static gboolean save_draft (BgptAccountStore *store, const BgptAccountDraft *draft,
+                            BgptSecretStore *secrets, GError **error);
+static BgptAccountDraft *make_draft (const char *account_id);
+
 static void
 test_no_keyring (void)
 {
@@ -564,6 +515,7 @@ test_no_keyring (void)
   g_autoptr(BgptCheckConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *subdomain = NULL;
+  g_autoptr(BgptAccountDraft) draft = NULL;
   BgptAccount *account;
   gint64 started;
 
@@ -589,26 +541,251 @@ test_no_keyring (void)
   g_assert_nonnull (bgpt_account_store_lookup (store, "default"));
   subdomain = bgpt_account_dup_kommo_subdomain (account);
   g_assert_cmpstr (subdomain, ==, "semchave");
+  g_clear_error (&error);
+
+  /* Saving a new account needs it too: nothing of it is kept. */
+  draft = make_draft ("semchave");
+  g_assert_false (save_draft (store, draft, secrets, &error));
+  g_assert_error (error, BGPT_SECRET_STORE_ERROR, BGPT_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_assert_null (bgpt_account_store_lookup (store, "semchave"));
+}
+
+static gboolean
+save_draft (BgptAccountStore        *store,
+            const BgptAccountDraft  *draft,
+            BgptSecretStore         *secrets,
+            GError                 **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bgpt_account_store_save_draft_async (store, draft, secrets, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
+  return bgpt_account_store_save_draft_finish (store, result, error);
+}
+
+static BgptAccountDraft *
+make_draft (const char *account_id)
+{
+  BgptAccountDraft *draft = bgpt_account_draft_new (account_id);
+
+  draft->display_name = g_strdup ("Loja Rascunho");
+  draft->kommo_subdomain = g_strdup ("lojarascunho");
+  draft->kommo_base_url = g_strdup ("");
+  draft->openai_base_url = g_strdup ("http://127.0.0.1:8080/v1");
+  draft->assistant_id = g_strdup ("");
+  draft->model = g_strdup ("gpt-4o-mini");
+  draft->kommo_token = g_strdup (TEST_KOMMO_TOKEN);
+  draft->openai_api_key = g_strdup (TEST_OPENAI_KEY);
+  return draft;
+}
+
+static void
+assert_keyring_holds (const char *account_id,
+                      const char *kind,
+                      const char *expected)
+{
+  g_autofree char *secret = bgpt_test_keyring_peek (account_id, kind);
+
+  g_assert_true (g_strcmp0 (secret, expected) == 0);
+}
+
+/* A new account saved whole, then edited: a secret left out stays. */
+static void
+test_save_draft (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptAccountDraft) draft = make_draft ("drafted");
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+
+  g_assert_true (save_draft (store, draft, secrets, &error));
+  g_assert_no_error (error);
+  config = load_check_config (store, "drafted", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->display_name, ==, "Loja Rascunho");
+  g_assert_cmpstr (config->kommo_subdomain, ==, "lojarascunho");
+  g_assert_null (config->kommo_base_url);
+  g_assert_cmpstr (config->openai_base_url, ==, "http://127.0.0.1:8080/v1");
+  g_assert_cmpstr (config->model, ==, "gpt-4o-mini");
+  assert_keyring_holds ("drafted", "kommo-token", TEST_KOMMO_TOKEN);
+  assert_keyring_holds ("drafted", "openai-api-key", TEST_OPENAI_KEY);
+  g_clear_pointer (&config, bgpt_check_config_free);
+
+  /* The edit: a new key, the token as it was. */
+  g_clear_pointer (&draft->kommo_token, bgpt_secret_free);
+  g_clear_pointer (&draft->openai_api_key, bgpt_secret_free);
+  draft->openai_api_key = g_strdup (TEST_OPENAI_KEY_REPLACED);
+  draft->previous_kommo_token = g_strdup (TEST_KOMMO_TOKEN);
+  draft->previous_openai_api_key = g_strdup (TEST_OPENAI_KEY);
+  g_free (draft->model);
+  draft->model = g_strdup ("gpt-4.1-mini");
+  g_assert_true (save_draft (store, draft, secrets, &error));
+  g_assert_no_error (error);
+  config = load_check_config (store, "drafted", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->model, ==, "gpt-4.1-mini");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+  assert_keyring_holds ("drafted", "kommo-token", TEST_KOMMO_TOKEN);
+  assert_keyring_holds ("drafted", "openai-api-key", TEST_OPENAI_KEY_REPLACED);
+
+  g_assert_true (remove_account (store, "drafted", secrets, &error));
+  g_assert_no_error (error);
+}
+
+/* The keyring goes away half-way through a save: the collection is locked
+ * once the first secret is in (gnome-keyring announces the new item before
+ * it answers), so the second is refused, as when a screen lock locks the
+ * keyring; it is unlocked again (as a user would, with the password of
+ * this session) once the refused unlock prompt has answered, so that the
+ * first secret can be taken back. */
+typedef struct
+{
+  GDBusConnection *bus;
+  char            *collection;
+  gboolean         locked;
+  guint            prompts;   /* answered since it was locked */
+  gboolean         unlocked;
+} KeyringTrap;
+
+static GVariant *
+call_secrets (GDBusConnection *bus,
+              const char      *path,
+              const char      *interface,
+              const char      *method,
+              GVariant        *parameters,
+              const char      *reply_type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", path, interface, method,
+                                       parameters, G_VARIANT_TYPE (reply_type),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+static void
+on_item_created (GDBusConnection *bus,
+                 const char      *sender,
+                 const char      *path,
+                 const char      *interface,
+                 const char      *signal,
+                 GVariant        *parameters,
+                 gpointer         user_data)
+{
+  KeyringTrap *trap = user_data;
+  g_autoptr(GVariant) reply = NULL;
+
+  if (trap->locked)
+    return;
+  trap->locked = TRUE;
+  reply = call_secrets (bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "Lock",
+                        g_variant_new ("(@ao)", g_variant_new_objv ((const char * const[]) { trap->collection }, 1)),
+                        "(aoo)");
+}
+
+static gboolean
+unlock_collection (gpointer user_data)
+{
+  KeyringTrap *trap = user_data;
+  g_autoptr(GVariant) session = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *session_path;
+
+  trap->unlocked = TRUE;
+  session = call_secrets (trap->bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service", "OpenSession",
+                          g_variant_new ("(sv)", "plain", g_variant_new_string ("")), "(vo)");
+  g_variant_get (session, "(v&o)", NULL, &session_path);
+  reply = call_secrets (trap->bus, "/org/freedesktop/secrets",
+                        "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                        "UnlockWithMasterPassword",
+                        g_variant_new ("(o(o@ay@ays))", trap->collection, session_path,
+                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                       g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "test", 4, 1),
+                                       "text/plain"),
+                        "()");
+  return G_SOURCE_REMOVE;
+}
+
+/* The unlock prompt of the second secret was dismissed. The keyring is
+ * unlocked once libsecret has acted on that (an idle, after the signal's
+ * other handlers), so that the second secret is refused and the rollback
+ * finds it open again. */
+static void
+on_prompt_completed (GDBusConnection *bus,
+                     const char      *sender,
+                     const char      *path,
+                     const char      *interface,
+                     const char      *signal,
+                     GVariant        *parameters,
+                     gpointer         user_data)
+{
+  KeyringTrap *trap = user_data;
+
+  if (!trap->locked || trap->prompts++ > 0)
+    return;
+  g_idle_add (unlock_collection, trap);
+}
+
+static void
+test_save_draft_rollback (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptAccountDraft) draft = make_draft ("halfway");
+  g_autoptr(GVariant) alias = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *key = NULL;
+  KeyringTrap trap = { 0 };
+  guint created_id;
+  guint completed_id;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+
+  trap.bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  alias = call_secrets (trap.bus, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service",
+                        "ReadAlias", g_variant_new ("(s)", "default"), "(o)");
+  g_variant_get (alias, "(o)", &trap.collection);
+  created_id = g_dbus_connection_signal_subscribe (trap.bus, NULL, "org.freedesktop.Secret.Collection",
+                                                   "ItemCreated", trap.collection, NULL,
+                                                   G_DBUS_SIGNAL_FLAGS_NONE, on_item_created, &trap, NULL);
+  completed_id = g_dbus_connection_signal_subscribe (trap.bus, NULL, "org.freedesktop.Secret.Prompt",
+                                                     "Completed", NULL, NULL,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE, on_prompt_completed, &trap, NULL);
+
+  g_assert_false (save_draft (store, draft, secrets, &error));
+  g_assert_error (error, BGPT_SECRET_STORE_ERROR, BGPT_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_assert_true (trap.locked);
+  g_assert_true (trap.unlocked);
+
+  /* Nothing of it is left: no account, no settings, no secret. */
+  g_assert_null (bgpt_account_store_lookup (store, "halfway"));
+  assert_settings_at_defaults ("halfway");
+  token = bgpt_test_keyring_peek ("halfway", "kommo-token");
+  key = bgpt_test_keyring_peek ("halfway", "openai-api-key");
+  g_assert_null (token);
+  g_assert_null (key);
+
+  g_dbus_connection_signal_unsubscribe (trap.bus, created_id);
+  g_dbus_connection_signal_unsubscribe (trap.bus, completed_id);
+  g_free (trap.collection);
+  g_object_unref (trap.bus);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  gboolean no_keyring = argc > 1 && g_str_equal (argv[1], "--no-keyring");
-
-  if (no_keyring)
-    {
-      argv[1] = argv[0];
-      argv++;
-      argc--;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-
-  /* Persistence across processes needs the real keyfile backend. */
-  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
-  g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
+  gboolean no_keyring = bgpt_test_init_keyfile_session (&argc, &argv);
 
   if (no_keyring)
     {
@@ -624,6 +801,8 @@ main (int   argc,
       g_test_add_func ("/account-store/persists", test_persists);
       g_test_add_func ("/account-store/load-check-config", test_load_check_config);
       g_test_add_func ("/account-store/load-all-check-configs", test_load_all_check_configs);
+      g_test_add_func ("/account-store/save-draft", test_save_draft);
+      g_test_add_func ("/account-store/save-draft-rollback", test_save_draft_rollback);
     }
 
   return g_test_run ();

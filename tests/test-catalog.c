@@ -11,7 +11,7 @@
 
 #include "bgpt-catalog.h"
 
-/* The table of DESIGN.md, "The error catalog". */
+/* The table of docs/architecture.md, "The error catalog". */
 static const struct {
   const char   *id;
   BgptService   service;
@@ -27,6 +27,7 @@ static const struct {
   { "openai.forbidden",    BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
+  { "openai.rate-limit-near", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "openai.budget",       BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "kommo.timeout",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.auth",          BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
@@ -376,6 +377,7 @@ test_catalog_flags (void)
     "openai.timeout", "openai.connection", "openai.unexpected", NULL,
   };
   static const char * const slow_down[] = { "openai.rate-limit", "kommo.rate-limit", NULL };
+  static const char * const passes[] = { "openai.rate-limit-near", NULL };
   static const char * const about_provider[] = {
     "openai.timeout", "openai.unexpected", "kommo.timeout", "kommo.unexpected", NULL,
   };
@@ -388,6 +390,8 @@ test_catalog_flags (void)
                        g_strv_contains (status_page, id));
       g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_SLOW_DOWN), ==,
                        g_strv_contains (slow_down, id));
+      g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_PASSES), ==,
+                       g_strv_contains (passes, id));
       g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_ABOUT_PROVIDER), ==,
                        g_strv_contains (about_provider, id));
       /* status.openai.com speaks of OpenAI only; slowing down is a warning. */

@@ -309,7 +309,12 @@ def test_nagios(work):
                      + (long_output + "\n" if long_output else ""))
             parsed = plugin_grammar.parse(whole.encode("utf-8", "surrogateescape"),
                                           ascii_only=case == "negate")
-            labels = {metric[0] for metric in parsed["perfdata"]}
+            # Each check's time; and the rate-limit headroom openai.key saw.
+            times = [metric for metric in parsed["perfdata"]
+                     if not metric[0].startswith("openai.key.remaining_")]
+            headroom = {metric[0]: metric for metric in parsed["perfdata"]
+                        if metric[0].startswith("openai.key.remaining_")}
+            labels = {metric[0] for metric in times}
             if case == "unknown":
                 if perfdata or "Account \u201cdefault\u201d: The Kommo subdomain is not valid" not in output + long_output:
                     raise AssertionError(f"{output!r} {perfdata!r} {long_output!r}")
@@ -317,8 +322,14 @@ def test_nagios(work):
                 expected = CHECKS_THAT_RUN if case in ("ok", "negate") else CHECKS_THAT_RUN_KEY_FAILING
                 if labels != expected:
                     raise AssertionError(f"perfdata {perfdata!r}")
-                if any(metric[5:] != ("0", "20") for metric in parsed["perfdata"]):
+                if any(metric[5:] != ("0", "20") for metric in times):
                     raise AssertionError(f"min and max are not 0 and the README's 20: {perfdata!r}")
+                if case == "ok" and sorted(headroom) != ["openai.key.remaining_requests",
+                                                         "openai.key.remaining_tokens"]:
+                    raise AssertionError(f"no rate-limit headroom: {perfdata!r}")
+                if any(metric[5] != "0" or not 0 <= metric[1] <= float(metric[6])
+                       for metric in headroom.values()):
+                    raise AssertionError(f"headroom not from 0 to the limit: {perfdata!r}")
                 if not any(line.startswith("openai.model: skipped") for line in parsed["long_output"]):
                     raise AssertionError(f"long output {long_output!r}")
             if case == "critical" and "acme.kommo.com \u00a6 502: Bad gateway" not in long_output:

@@ -98,18 +98,29 @@ def check_long_output(parsed, raw):
     if set(statuses) != set(CHECKS):
         raise GrammarError(f"not one line per check: {statuses}\n{raw!r}")
     ran = {check for check, status in statuses.items() if status in ("OK", "ERROR")}
-    labels = {metric[0] for metric in parsed["perfdata"] if metric[0] != "openai.spend"}
+    times = [metric for metric in parsed["perfdata"] if metric[0] in CHECKS]
+    spend = [metric for metric in parsed["perfdata"] if metric[0] == "openai.spend"]
+    headroom = [metric for metric in parsed["perfdata"]
+                if metric[0] not in CHECKS and metric[0] != "openai.spend"]
+    labels = {metric[0] for metric in times}
     if labels != ran:
         raise GrammarError(f"perfdata {sorted(labels)} but the checks that ran are {sorted(ran)}")
-    if statuses["openai.costs"] == "OK" and "openai.spend" not in {m[0] for m in parsed["perfdata"]}:
+    if statuses["openai.costs"] == "OK" and not spend:
         raise GrammarError(f"the costs were read but the spend is not in the perfdata\n{raw!r}")
-    for label, value, uom, warn, crit, minimum, maximum in parsed["perfdata"]:
-        # The month's spend in dollars, from 0 to the budget.
-        if label == "openai.spend":
-            if (uom, warn, crit, minimum, maximum) != ("", None, None, "0", BUDGET) or value < 0:
-                raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")
-            continue
+    # The month's spend in dollars, from 0 to the budget.
+    for label, value, uom, warn, crit, minimum, maximum in spend:
+        if (uom, warn, crit, minimum, maximum) != ("", None, None, "0", BUDGET) or value < 0:
+            raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")
+    for label, value, uom, warn, crit, minimum, maximum in times:
         if (uom, warn, crit, minimum, maximum) != ("s", None, None, "0", str(TIMEOUT_S)) or value < 0:
+            raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")
+    # The rate-limit headroom openai.key saw: a count left, a warning below
+    # a tenth of the limit, from 0 to the limit.
+    for label, value, uom, warn, crit, minimum, maximum in headroom:
+        if (label not in ("openai.key.remaining_requests", "openai.key.remaining_tokens")
+                or "openai.key" not in ran or uom != "" or crit is not None or minimum != "0"
+                or maximum is None or not 0 <= value <= float(maximum)
+                or warn != f"{-(-int(maximum) // 10)}:"):
             raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")
 
 
@@ -137,6 +148,14 @@ def test_scenario(scenario, home):
                 raise GrammarError(f"standard error: {err!r}")
             if name == "en":
                 check_long_output(parsed, out)
+            expected_state = {"--rate-limit=near": "WARNING", "--rate-limit=malformed": "OK",
+                              "--rate-limit=absent": "OK"}.get(scenario, parsed["state"])
+            if parsed["state"] != expected_state:
+                raise GrammarError(f"state {parsed['state']}, expected {expected_state}")
+            if scenario == "ok":
+                labels = {metric[0] for metric in parsed["perfdata"]}
+                if not {"openai.key.remaining_requests", "openai.key.remaining_tokens"} <= labels:
+                    raise GrammarError(f"no rate-limit headroom in the perfdata: {out!r}")
             if scenario == "hostile-text":
                 # Cloudflare's title keeps a look-alike where its '|' was.
                 look_alike = "/" if ascii_only else "\u00a6"
@@ -180,9 +199,11 @@ def main():
                                text=True).stdout.split()
     has_negate = os.access(negate, os.X_OK)
     print("TAP version 13")
-    print(f"1..{len(scenarios) * len(LOCALES) + 4}")
+    # The rate-limit headers OpenAI's answers may carry, besides the usual ones.
+    rate_limits = [f"--rate-limit={mode}" for mode in ("near", "malformed", "absent")]
+    print(f"1..{(len(scenarios) + len(rate_limits)) * len(LOCALES) + 4}")
     with tempfile.TemporaryDirectory() as home:
-        for scenario in scenarios:
+        for scenario in scenarios + rate_limits:
             test_scenario(scenario, home)
         if has_negate:
             test_negate(home)

@@ -12,49 +12,32 @@
 
 typedef struct
 {
-  BgptSimulator   *simulator;
-  BgptChecker     *checker;
-  BgptCheckConfig *config;
+  BgptTestHttpFixture  base;
+  BgptChecker         *checker;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
-  fixture->checker = bgpt_checker_new (NULL);
+  bgpt_test_http_fixture_set_up (&fixture->base, user_data);
+  fixture->checker = bgpt_checker_new (fixture->base.http);
   bgpt_checker_set_timeout (fixture->checker, 5);
 
-  fixture->config = bgpt_check_config_new ("default");
-  fixture->config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  fixture->config->openai_api_key = g_strdup ("sk-proj-CheckerKey0123456789");
-  fixture->config->kommo_subdomain = g_strdup ("acme");
-  fixture->config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
-  fixture->config->kommo_token = g_strdup ("kommo-CheckerToken0123456789");
-  fixture->config->assistant_id = g_strdup ("asst_Checker42");
-  fixture->config->model = g_strdup ("gpt-4o");
+  fixture->base.config = bgpt_test_simulator_config (fixture->base.simulator, "default",
+                                                     "sk-proj-CheckerKey0123456789",
+                                                     "kommo-CheckerToken0123456789");
+  fixture->base.config->kommo_subdomain = g_strdup ("acme");
+  fixture->base.config->assistant_id = g_strdup ("asst_Checker42");
+  fixture->base.config->model = g_strdup ("gpt-4o");
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  bgpt_check_config_free (fixture->config);
   g_assert_finalize_object (fixture->checker);
-  g_assert_finalize_object (fixture->simulator);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
+  bgpt_test_http_fixture_tear_down (&fixture->base, user_data);
 }
 
 static GPtrArray *
@@ -65,9 +48,8 @@ run (Fixture          *fixture,
   g_autoptr(GError) error = NULL;
   GPtrArray *results;
 
-  bgpt_checker_run_async (fixture->checker, fixture->config, flags, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_checker_run_async (fixture->checker, fixture->base.config, flags, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
 
   results = bgpt_checker_run_finish (fixture->checker, result, &error);
   g_assert_no_error (error);
@@ -112,8 +94,8 @@ test_all_ok (Fixture       *fixture,
   /* The deep check is opt-in. */
   g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
   g_assert_null (find (results, "openai.quota")->diagnosis);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 0);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 4);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, "openai.quota"), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 4);
 
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
 }
@@ -124,12 +106,12 @@ test_deep (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) results = NULL;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "openai.quota", BGPT_SCENARIO_QUOTA_EXCEEDED);
   results = run (fixture, BGPT_CHECKER_FLAGS_DEEP);
 
   g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_ERROR);
   g_assert_cmpstr (find (results, "openai.quota")->diagnosis->error_id, ==, "openai.quota");
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, "openai.quota"), ==, 1);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_CRITICAL);
 }
 
@@ -139,17 +121,17 @@ test_skipped_inputs (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) results = NULL;
 
-  g_clear_pointer (&fixture->config->model, g_free);
-  g_clear_pointer (&fixture->config->assistant_id, g_free);
-  g_clear_pointer (&fixture->config->kommo_subdomain, g_free);
-  g_clear_pointer (&fixture->config->kommo_base_url, g_free);
+  g_clear_pointer (&fixture->base.config->model, g_free);
+  g_clear_pointer (&fixture->base.config->assistant_id, g_free);
+  g_clear_pointer (&fixture->base.config->kommo_subdomain, g_free);
+  g_clear_pointer (&fixture->base.config->kommo_base_url, g_free);
   results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
 
   g_assert_cmpint (find (results, "kommo.account")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
   g_assert_cmpint (find (results, "openai.key")->status, ==, BGPT_CHECK_STATUS_OK);
   g_assert_cmpint (find (results, "openai.model")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
   g_assert_cmpint (find (results, "openai.assistant")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 1);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
 }
 
@@ -159,15 +141,15 @@ test_nothing_to_check (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) results = NULL;
 
-  bgpt_check_config_free (fixture->config);
-  fixture->config = bgpt_check_config_new ("empty");
+  bgpt_check_config_free (fixture->base.config);
+  fixture->base.config = bgpt_check_config_new ("empty");
   results = run (fixture, BGPT_CHECKER_FLAGS_DEEP);
 
   for (guint i = 0; i < results->len; i++)
     g_assert_cmpint (((BgptCheckResult *) g_ptr_array_index (results, i))->status, ==,
                      BGPT_CHECK_STATUS_SKIPPED);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 0);
 }
 
 static void
@@ -176,9 +158,9 @@ test_keyring_unavailable (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) results = NULL;
 
-  g_clear_pointer (&fixture->config->openai_api_key, g_free);
-  g_clear_pointer (&fixture->config->kommo_token, g_free);
-  fixture->config->keyring_unavailable = TRUE;
+  g_clear_pointer (&fixture->base.config->openai_api_key, g_free);
+  g_clear_pointer (&fixture->base.config->kommo_token, g_free);
+  fixture->base.config->keyring_unavailable = TRUE;
   results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
 
   g_assert_cmpstr (find (results, "kommo.account")->diagnosis->error_id, ==, "keyring.unavailable");
@@ -190,7 +172,7 @@ test_keyring_unavailable (Fixture       *fixture,
   g_assert_cmpint (find (results, "openai.assistant")->status, ==, BGPT_CHECK_STATUS_BLOCKED);
   g_assert_cmpint (find (results, "openai.quota")->status, ==, BGPT_CHECK_STATUS_SKIPPED);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 0);
 }
 
 static void
@@ -200,14 +182,14 @@ test_rate_limit_is_a_warning (Fixture       *fixture,
   g_autoptr(GPtrArray) warning = NULL;
   g_autoptr(GPtrArray) critical = NULL;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
-  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
   warning = run (fixture, BGPT_CHECKER_FLAGS_NONE);
   g_assert_cmpstr (find (warning, "openai.key")->diagnosis->error_id, ==, "openai.rate-limit");
   g_assert_cmpint (bgpt_check_results_overall (warning), ==, BGPT_OVERALL_WARNING);
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "openai.assistant", BGPT_SCENARIO_ASSISTANTS_SHUT_DOWN);
   critical = run (fixture, BGPT_CHECKER_FLAGS_NONE);
   g_assert_cmpstr (find (critical, "openai.assistant")->diagnosis->error_id, ==, "openai.assistant");
   g_assert_cmpint (bgpt_check_results_overall (critical), ==, BGPT_OVERALL_CRITICAL);
@@ -219,15 +201,15 @@ test_config_invalid_is_unknown (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) results = NULL;
 
-  g_free (fixture->config->openai_api_key);
-  fixture->config->openai_api_key = g_strdup ("sk-bad\r\nkey");
+  g_free (fixture->base.config->openai_api_key);
+  fixture->base.config->openai_api_key = g_strdup ("sk-bad\r\nkey");
   results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
 
   g_assert_cmpstr (find (results, "openai.key")->diagnosis->error_id, ==, "config.invalid");
   g_assert_cmpint (find (results, "kommo.account")->status, ==, BGPT_CHECK_STATUS_OK);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_UNKNOWN);
   /* Only Kommo was asked: the bad key never left the process. */
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 1);
 }
 
 static void
@@ -237,8 +219,8 @@ test_concurrent (Fixture       *fixture,
   g_autoptr(GPtrArray) results = NULL;
   gint64 started, elapsed_ms;
 
-  g_clear_pointer (&fixture->config->model, g_free);
-  bgpt_simulator_set_delay (fixture->simulator, NULL, 300);
+  g_clear_pointer (&fixture->base.config->model, g_free);
+  bgpt_simulator_set_delay (fixture->base.simulator, NULL, 300);
 
   started = g_get_monotonic_time ();
   results = run (fixture, BGPT_CHECKER_FLAGS_NONE);
@@ -246,7 +228,7 @@ test_concurrent (Fixture       *fixture,
 
   g_test_message ("3 checks of 300 ms each took %" G_GINT64_FORMAT " ms", elapsed_ms);
   g_assert_cmpint (bgpt_check_results_overall (results), ==, BGPT_OVERALL_OK);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 3);
   g_assert_cmpint (elapsed_ms, >=, 300);
   /* Side by side, not one after the other (900 ms). */
   g_assert_cmpint (elapsed_ms, <, bgpt_test_scaled_ms (600));
@@ -263,16 +245,15 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 started;
 
-  bgpt_simulator_set_scenario (fixture->simulator, NULL, BGPT_SCENARIO_STALL_HEADERS);
-  bgpt_checker_run_async (fixture->checker, fixture->config, BGPT_CHECKER_FLAGS_NONE,
-                          cancellable, store_result_cb, &result);
-  while (bgpt_simulator_count_requests (fixture->simulator, NULL) < 4)
+  bgpt_simulator_set_scenario (fixture->base.simulator, NULL, BGPT_SCENARIO_STALL_HEADERS);
+  bgpt_checker_run_async (fixture->checker, fixture->base.config, BGPT_CHECKER_FLAGS_NONE,
+                          cancellable, bgpt_test_collect_result, &result);
+  while (bgpt_simulator_count_requests (fixture->base.simulator, NULL) < 4)
     g_main_context_iteration (NULL, TRUE);
 
   started = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_test_await (&result);
 
   results = bgpt_checker_run_finish (fixture->checker, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -289,8 +270,8 @@ test_timeout_applies_to_each_check (Fixture       *fixture,
 
   bgpt_checker_set_timeout (fixture->checker, 1);
   g_assert_cmpuint (bgpt_checker_get_timeout (fixture->checker), ==, 1);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_STALL_HEADERS);
-  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_STALL_BODY);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "openai.model", BGPT_SCENARIO_STALL_HEADERS);
+  bgpt_simulator_set_scenario (fixture->base.simulator, "kommo.account", BGPT_SCENARIO_STALL_BODY);
 
   started = g_get_monotonic_time ();
   results = run (fixture, BGPT_CHECKER_FLAGS_NONE);

@@ -39,7 +39,7 @@ test_table (void)
         }
     }
 
-  /* DESIGN.md, Connection checks. */
+  /* docs/architecture.md, The check table. */
   g_assert_null (checks[KOMMO].depends_on[0]);
   g_assert_null (checks[KEY].depends_on[0]);
   g_assert_cmpstr (checks[MODEL].depends_on[0], ==, "openai.key");
@@ -88,8 +88,8 @@ test_readiness (void)
   g_assert_cmpint (bgpt_check_readiness (quota, config, TRUE), ==, BGPT_CHECK_READINESS_RUN);
 }
 
-/* The rule, written out check by check as DESIGN.md states it, to hold the
- * table-driven code to. */
+/* The rule, written out check by check as docs/architecture.md states it,
+ * to hold the table-driven code to. */
 static const char *
 expected_blocker (const BgptCheckStatus *outcomes,
                   guint                  check)

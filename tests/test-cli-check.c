@@ -99,16 +99,6 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 assert_no_fragment (const char *text)
 {
   /* The admin key's public prefix "sk-admin-" may be named, not the rest. */
@@ -167,9 +157,8 @@ run (Fixture *fixture)
   g_assert_no_error (error);
 
   /* The simulator answers from this process's main loop meanwhile. */
-  g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, communicate_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
 
   g_clear_pointer (&fixture->out, g_free);
   g_clear_pointer (&fixture->err, g_free);
@@ -258,7 +247,11 @@ test_ok (Fixture       *fixture,
   /* Only the checks that ran, from 0 to the timeout (the stored 20 s). */
   assert_first_line (fixture,
                      "^BYTEGPT OK - 3 checks passed \\| 'kommo\\.account'=[0-9]+\\.[0-9]{3}s;;;0;20 "
-                     "'openai\\.key'=[0-9]+\\.[0-9]{3}s;;;0;20 'openai\\.assistant'=[0-9]+\\.[0-9]{3}s;;;0;20$");
+                     "'openai\\.key'=[0-9]+\\.[0-9]{3}s;;;0;20 "
+                     /* The headroom openai.key saw: left, warning below 10 %, 0 to the limit. */
+                     "'openai\\.key\\.remaining_requests'=4980;500:;;0;5000 "
+                     "'openai\\.key\\.remaining_tokens'=1900000;200000:;;0;2000000 "
+                     "'openai\\.assistant'=[0-9]+\\.[0-9]{3}s;;;0;20$");
   /* One line per check follows, skipped ones included. */
   g_assert_nonnull (strstr (fixture->out, "\nkommo.account: "));
   g_assert_nonnull (strstr (fixture->out, "\nopenai.model: "));
@@ -276,6 +269,92 @@ test_warning (Fixture       *fixture,
   g_assert_cmpint (fixture->exit_status, ==, 1);
   assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem \\(1 blocked\\): OpenAI Rate Limit Reached \\| .*'openai\\.key'=");
   g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — OpenAI API key: OpenAI Rate Limit Reached (HTTP 429"));
+}
+
+/* Under 10 % of the organization's tokens left: a warning (exit 1) on
+ * the key's check only, the assistant still checked; the JSON gives the
+ * headroom of every OpenAI check that saw the headers. */
+static void
+test_rate_limit_near_json (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *key, *assistant, *ratelimit, *part;
+
+  bgpt_simulator_set_rate_limit_headers (fixture->simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  g_ptr_array_add (fixture->args, "--json");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 1);
+  object = parse_json (fixture, parser);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "warning");
+
+  key = find_check (object, "openai.key");
+  g_assert_cmpstr (json_object_get_string_member (key, "status"), ==, "error");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (key, "error"), "id"),
+                   ==, "openai.rate-limit-near");
+  ratelimit = json_object_get_object_member (key, "ratelimit");
+  g_assert_nonnull (ratelimit);
+  part = json_object_get_object_member (ratelimit, "requests");
+  g_assert_cmpint (json_object_get_int_member (part, "limit"), ==, 5000);
+  g_assert_cmpint (json_object_get_int_member (part, "remaining"), ==, 4980);
+  /* "12ms" */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (part, "reset_s"), 0.012, 1e-9);
+  part = json_object_get_object_member (ratelimit, "tokens");
+  g_assert_cmpint (json_object_get_int_member (part, "limit"), ==, 2000000);
+  g_assert_cmpint (json_object_get_int_member (part, "remaining"), ==, 150000);
+  /* "6m0s" */
+  g_assert_cmpint (json_object_get_int_member (part, "reset_s"), ==, 360);
+
+  assistant = find_check (object, "openai.assistant");
+  g_assert_cmpstr (json_object_get_string_member (assistant, "status"), ==, "ok");
+  g_assert_true (json_object_get_null_member (assistant, "error"));
+  part = json_object_get_object_member (json_object_get_object_member (assistant, "ratelimit"), "tokens");
+  g_assert_cmpint (json_object_get_int_member (part, "remaining"), ==, 150000);
+
+  /* Kommo sends none of these. */
+  g_assert_false (json_object_has_member (find_check (object, "kommo.account"), "ratelimit"));
+}
+
+/* Text output: the warning on the first line, the counts in the perfdata. */
+static void
+test_rate_limit_near_text (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  bgpt_simulator_set_rate_limit_headers (fixture->simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 1);
+  assert_first_line (fixture, "^BYTEGPT WARNING - 1 problem: OpenAI Rate Limit Almost Reached \\| .*"
+                              "'openai\\.key\\.remaining_tokens'=150000;200000:;;0;2000000 ");
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.key: ERROR — OpenAI API key: OpenAI Rate Limit Almost "
+                                          "Reached (HTTP 200) — Only 150 k of 2 M tokens are left."));
+  g_assert_nonnull (strstr (fixture->out, "\nopenai.assistant: OK"));
+}
+
+/* Absent or unreadable headers: no "ratelimit", no counts, no warning. */
+static void
+test_rate_limit_unreadable (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const BgptRateLimitHeaders modes[] = { BGPT_RATE_LIMIT_HEADERS_ABSENT, BGPT_RATE_LIMIT_HEADERS_MALFORMED };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      bgpt_simulator_set_rate_limit_headers (fixture->simulator, modes[i]);
+      g_ptr_array_set_size (fixture->args, 1);
+      run (fixture);
+      g_assert_cmpint (fixture->exit_status, ==, 0);
+      g_assert_null (strstr (fixture->out, "remaining_"));
+
+      g_ptr_array_add (fixture->args, "--json");
+      run (fixture);
+      g_assert_cmpint (fixture->exit_status, ==, 0);
+      object = parse_json (fixture, parser);
+      g_assert_false (json_object_has_member (find_check (object, "openai.key"), "ratelimit"));
+      g_assert_false (json_object_has_member (find_check (object, "openai.assistant"), "ratelimit"));
+    }
 }
 
 static void
@@ -1083,6 +1162,9 @@ main (int   argc,
   ADD ("/cli-check/ok", test_ok);
   ADD ("/cli-check/warning", test_warning);
   ADD ("/cli-check/critical-json", test_critical_json);
+  ADD ("/cli-check/rate-limit-near-json", test_rate_limit_near_json);
+  ADD ("/cli-check/rate-limit-near-text", test_rate_limit_near_text);
+  ADD ("/cli-check/rate-limit-unreadable", test_rate_limit_unreadable);
   ADD ("/cli-check/retry-after-json", test_retry_after_json);
   ADD ("/cli-check/pt-br-titles", test_pt_br_titles);
   ADD ("/cli-check/refused-key-blocks", test_refused_key_blocks);

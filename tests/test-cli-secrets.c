@@ -145,8 +145,8 @@ run_cli_full (Run        *run,
   input = g_bytes_new_static (stdin_text, stdin_length);
   /* The main context runs meanwhile: --check talks to the simulator,
    * which lives in this process. */
-  g_subprocess_communicate_async (process, input, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  g_subprocess_communicate_async (process, input, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   g_subprocess_communicate_finish (process, result, &out, &err, &error);
   g_assert_no_error (error);
 
@@ -172,20 +172,8 @@ run_cli_full (Run        *run,
 #define run_cli(run, stdin_text, ...) \
   run_cli_full (run, "en", stdin_text, -1, __VA_ARGS__, NULL)
 
-static char *
-keyring_lookup (const char *account_id,
-                const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
-                                        "account", account_id, "kind", kind, NULL);
-  g_assert_no_error (error);
-  return secret;
-}
-
-/* `secret-tool lookup`, the way DESIGN.md tells an administrator to check. */
+/* `secret-tool lookup`, the way docs/architecture.md (Keyring) tells an
+ * administrator to check. */
 static char *
 secret_tool_lookup (const char *account_id,
                     const char *kind)
@@ -301,7 +289,7 @@ test_no_final_newline (void)
 
   run_cli (&run, TEST_CLI_OPENAI_KEY, "--store-secret=openai-api-key", "--account=bare");
   assert_status (&run, 0);
-  stored = keyring_lookup ("bare", "openai-api-key");
+  stored = bgpt_test_keyring_peek ("bare", "openai-api-key");
   g_assert_true (g_strcmp0 (stored, TEST_CLI_OPENAI_KEY) == 0);
   secret_password_free (stored);
 }
@@ -346,7 +334,7 @@ test_refused_inputs (void)
       g_assert_nonnull (strstr (run.err, "stored"));
 
       /* Nothing reached the keyring or the settings. */
-      g_assert_null (keyring_lookup ("refused", "openai-api-key"));
+      g_assert_null (bgpt_test_keyring_peek ("refused", "openai-api-key"));
       accounts = stored_accounts ();
       g_assert_cmpuint (g_strv_length (accounts), ==, 0);
     }
@@ -439,9 +427,9 @@ test_forget_account (void)
   g_assert_nonnull (strstr (run.out, "“gone”"));
   run_clear (&run);
 
-  g_assert_null (keyring_lookup ("gone", "openai-api-key"));
-  g_assert_null (keyring_lookup ("gone", "kommo-token"));
-  stored = keyring_lookup ("stays", "kommo-token");
+  g_assert_null (bgpt_test_keyring_peek ("gone", "openai-api-key"));
+  g_assert_null (bgpt_test_keyring_peek ("gone", "kommo-token"));
+  stored = bgpt_test_keyring_peek ("stays", "kommo-token");
   g_assert_true (g_strcmp0 (stored, TEST_CLI_KOMMO_TOKEN) == 0);
   secret_password_free (stored);
   accounts = stored_accounts ();
@@ -744,19 +732,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean no_keyring = argc > 1 && g_str_equal (argv[1], "--no-keyring");
-
-  if (no_keyring)
-    {
-      argv[1] = argv[0];
-      argv++;
-      argc--;
-    }
-
-  g_test_init (&argc, &argv, NULL);
-
-  g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
-  g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
+  gboolean no_keyring = bgpt_test_init_keyfile_session (&argc, &argv);
 
   if (no_keyring)
     {

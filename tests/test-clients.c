@@ -13,55 +13,24 @@
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
 #include "bgpt-simulator.h"
+#include "bgpt-test-utils.h"
 
 #define TEST_KEY   "sk-proj-TestKey0123456789abcdefXYZ"
 #define TEST_TOKEN "kommo-LongLivedToken0123456789abcdef"
 
-typedef struct
-{
-  BgptSimulator   *simulator;
-  BgptHttp        *http;
-  BgptCheckConfig *config;
-} Fixture;
+typedef BgptTestHttpFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
-  fixture->http = bgpt_http_new ();
+  bgpt_test_http_fixture_set_up (fixture, user_data);
   bgpt_http_set_timeout (fixture->http, 5);
 
-  fixture->config = bgpt_check_config_new ("default");
-  fixture->config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  fixture->config->openai_api_key = g_strdup (TEST_KEY);
+  fixture->config = bgpt_test_simulator_config (fixture->simulator, "default", TEST_KEY, TEST_TOKEN);
   fixture->config->kommo_subdomain = g_strdup ("acme");
-  fixture->config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
-  fixture->config->kommo_token = g_strdup (TEST_TOKEN);
   fixture->config->assistant_id = g_strdup ("asst_Abc123XYZ");
   fixture->config->model = g_strdup ("gpt-4.1-mini");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  bgpt_check_config_free (fixture->config);
-  g_assert_finalize_object (fixture->http);
-  g_assert_finalize_object (fixture->simulator);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
 }
 
 static BgptDiagnosis *
@@ -74,20 +43,19 @@ run_check (BgptHttp              *http,
   BgptDiagnosis *diagnosis;
 
   if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    bgpt_kommo_check_account_async (http, config, NULL, store_result_cb, &result);
+    bgpt_kommo_check_account_async (http, config, NULL, bgpt_test_collect_result, &result);
   else if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
-    bgpt_openai_check_key_async (http, config, NULL, store_result_cb, &result);
+    bgpt_openai_check_key_async (http, config, NULL, bgpt_test_collect_result, &result);
   else if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    bgpt_openai_check_model_async (http, config, NULL, store_result_cb, &result);
+    bgpt_openai_check_model_async (http, config, NULL, bgpt_test_collect_result, &result);
   else if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
-    bgpt_openai_check_assistant_async (http, config, NULL, store_result_cb, &result);
+    bgpt_openai_check_assistant_async (http, config, NULL, bgpt_test_collect_result, &result);
   else if (g_str_equal (check, BGPT_CHECK_OPENAI_QUOTA))
-    bgpt_openai_check_quota_async (http, config, NULL, store_result_cb, &result);
+    bgpt_openai_check_quota_async (http, config, NULL, bgpt_test_collect_result, &result);
   else
     g_assert_not_reached ();
 
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_test_await (&result);
 
   if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
     diagnosis = bgpt_kommo_check_account_finish (http, result, &error);
@@ -116,8 +84,8 @@ assert_no_secret (const BgptDiagnosis *diagnosis)
     }
 }
 
-/* What the providers send (reference/api-responses.md) and the diagnosis
- * DESIGN.md's catalog gives it. */
+/* What the providers send (docs/providers.md) and the diagnosis the
+ * catalog gives it (docs/architecture.md, The error catalog). */
 typedef struct
 {
   const char   *check;
@@ -352,7 +320,8 @@ typedef struct
   const char *error_id;
 } RefusedCase;
 
-/* Inputs refused before any request (DESIGN.md, Connection checks). */
+/* Inputs refused before any request (docs/architecture.md, From an HTTP
+ * response to a notification). */
 static const RefusedCase refused_cases[] = {
   { "openai.key", "openai_api_key", "sk-abc\r\nX-Injected: 1", "config.invalid" },
   { "openai.key", "openai_api_key", "sk-abc\ndef", "config.invalid" },
@@ -495,26 +464,26 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/clients/%s/%s", cases[i].check,
                                                bgpt_scenario_to_string (cases[i].scenario));
-      g_test_add (path, Fixture, &cases[i], fixture_set_up, test_case, fixture_tear_down);
+      g_test_add (path, Fixture, &cases[i], fixture_set_up, test_case, bgpt_test_http_fixture_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (refused_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/clients/refused/%u-%s-%s", i,
                                                refused_cases[i].check, refused_cases[i].field);
-      g_test_add (path, Fixture, &refused_cases[i], fixture_set_up, test_refused, fixture_tear_down);
+      g_test_add (path, Fixture, &refused_cases[i], fixture_set_up, test_refused, bgpt_test_http_fixture_tear_down);
     }
 
   g_test_add ("/clients/success-details", Fixture, NULL,
-              fixture_set_up, test_success_details, fixture_tear_down);
+              fixture_set_up, test_success_details, bgpt_test_http_fixture_tear_down);
   g_test_add ("/clients/quota-request", Fixture, NULL,
-              fixture_set_up, test_quota_request, fixture_tear_down);
+              fixture_set_up, test_quota_request, bgpt_test_http_fixture_tear_down);
   g_test_add ("/clients/echoed-secret-scrubbed", Fixture, NULL,
-              fixture_set_up, test_echoed_secret_is_scrubbed, fixture_tear_down);
+              fixture_set_up, test_echoed_secret_is_scrubbed, bgpt_test_http_fixture_tear_down);
   g_test_add ("/clients/raw-response", Fixture, NULL,
-              fixture_set_up, test_raw_response, fixture_tear_down);
+              fixture_set_up, test_raw_response, bgpt_test_http_fixture_tear_down);
   g_test_add ("/clients/quota-without-model", Fixture, NULL,
-              fixture_set_up, test_quota_without_model, fixture_tear_down);
+              fixture_set_up, test_quota_without_model, bgpt_test_http_fixture_tear_down);
   g_test_add_func ("/clients/pick-probe-model", test_pick_probe_model);
   g_test_add_func ("/clients/base-urls", test_kommo_default_base_url);
 

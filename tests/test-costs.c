@@ -13,7 +13,7 @@
 #include "bgpt-costs-watch.h"
 #include "bgpt-monitor.h"
 #include "bgpt-simulator.h"
-#include "bgpt-test-secrets.h"
+#include "bgpt-test-utils.h"
 
 #define ADMIN_KEY "sk-admin-TestAdmin0123456789abcdefXYZ"
 
@@ -270,8 +270,8 @@ fetch (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   BgptDiagnosis *diagnosis;
 
-  bgpt_costs_fetch_async (fixture->http, fixture->config, fixture->now, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_costs_fetch_async (fixture->http, fixture->config, fixture->now, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   diagnosis = bgpt_costs_fetch_finish (fixture->http, result, costs, &error);
   g_assert_no_error (error);
   g_assert_nonnull (diagnosis);
@@ -482,8 +482,8 @@ test_simulator_refuses_project_key (Fixture       *fixture,
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
                                 "Bearer sk-proj-Project0123456789");
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   body = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 401);

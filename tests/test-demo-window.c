@@ -24,85 +24,14 @@
 #include "core/bgpt-catalog.h"
 #include "bgpt-test-utils.h"
 
-static const char * const seed_titles[] = {
-  "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão",
-  "Falha na Autenticação da API",
-  "Assistant ID Inválido",
-  "Limite de Quota Excedido",
-  "Erro de Conexão",
-  "Resposta Inesperada da OpenAI",
-};
-
-static char *log_path;
-static GSubprocess *server;
+static BgptTestNotificationServer server;
 
 /* Helpers */
 
-static void
-snapshot_directory (GHashTable *files,
-                    const char *root,
-                    const char *relative)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child_relative = g_build_filename (relative, name, NULL);
-      g_autofree char *child = g_build_filename (root, child_relative, NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      /* The graphics stack's shader cache is nobody's data. */
-      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK) || g_str_equal (child_relative, ".cache"))
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        snapshot_directory (files, root, child_relative);
-      else if (g_file_get_contents (child, &contents, &length, NULL))
-        g_hash_table_insert (files, g_steal_pointer (&child_relative),
-                             g_bytes_new_take (g_steal_pointer (&contents), length));
-    }
-}
-
-static GHashTable *
-snapshot_home (void)
-{
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_bytes_unref);
-
-  snapshot_directory (files, g_getenv ("BGPT_TEST_HOME"), "");
-  return files;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop (the application's own, from inside it) until
- * @condition holds. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       timeout_s,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  /* @timeout_s is what the demo promises; no wait is shorter than the
-   * tests' one bound, so a loaded machine only makes it slower. */
-  guint id = g_timeout_add (MAX (timeout_s * 1000, bgpt_test_wait_bound_ms ()), on_timeout, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
+/* @timeout_s is what the demo promises; no wait is shorter than the
+ * tests' one bound, so a loaded machine only makes it slower. */
+#define wait_for(condition, data, timeout_s, what) \
+  bgpt_test_assert_within ((condition), (data), (timeout_s) * 1000, (what))
 
 static void
 collect_labels (GtkWidget *widget,
@@ -168,8 +97,8 @@ panel_has_every_seed_title (gpointer data)
   if (window == NULL)
     return FALSE;
   titles = panel_titles (window);
-  for (guint i = 0; i < G_N_ELEMENTS (seed_titles); i++)
-    if (!g_ptr_array_find_with_equal_func (titles, seed_titles[i], g_str_equal, NULL))
+  for (guint i = 0; i < G_N_ELEMENTS (bgpt_test_seed_titles); i++)
+    if (!g_ptr_array_find_with_equal_func (titles, bgpt_test_seed_titles[i], g_str_equal, NULL))
       return FALSE;
   return TRUE;
 }
@@ -182,7 +111,7 @@ read_notifications (void)
   g_auto(GStrv) lines = NULL;
   JsonArray *calls = json_array_new ();
 
-  if (!g_file_get_contents (log_path, &contents, NULL, NULL))
+  if (!g_file_get_contents (server.log_path, &contents, NULL, NULL))
     return calls;
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -256,13 +185,13 @@ healthy_now (gpointer data)
 static gboolean
 assistant_notified (gpointer data)
 {
-  return notified (seed_titles[2]) != 0;
+  return notified (bgpt_test_seed_titles[2]) != 0;
 }
 
 static gboolean
 assistant_withdrawn (gpointer data)
 {
-  gint64 id = notified (seed_titles[2]);
+  gint64 id = notified (bgpt_test_seed_titles[2]);
 
   return id != 0 && closed (id);
 }
@@ -400,13 +329,11 @@ on_activate (GApplication *application,
 static void
 test_demo_window (void)
 {
-  g_autoptr(GHashTable) before = snapshot_home ();
+  g_autoptr(GHashTable) before = bgpt_test_snapshot_home (".cache");
   g_autoptr(GHashTable) after = NULL;
   char *argv[] = { (char *) "bytegpt-monitor", (char *) "--demo", NULL };
   BgptApplication *application;
   Run run = { NULL };
-  GHashTableIter iter;
-  gpointer path, bytes;
   int status;
 
   g_setenv (BGPT_DEMO_SPEED_ENV, "20", TRUE);
@@ -419,46 +346,15 @@ test_demo_window (void)
   g_object_unref (application);
 
   /* The user's home is byte for byte as before. */
-  after = snapshot_home ();
-  g_hash_table_iter_init (&iter, before);
-  while (g_hash_table_iter_next (&iter, &path, &bytes))
-    {
-      GBytes *now = g_hash_table_lookup (after, path);
-
-      g_assert_nonnull (now);
-      g_assert_true (g_bytes_equal (bytes, now));
-    }
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &path, NULL))
-    if (!g_hash_table_contains (before, path))
-      g_error ("The demo left %s in the user's home", (const char *) path);
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
+  /* The graphics stack's shader cache is nobody's data. */
+  after = bgpt_test_snapshot_home (".cache");
+  bgpt_test_assert_same_files (before, after);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *script = NULL;
-  gint64 deadline;
   int status;
 
   /* GTK sets the locale from the environment when the app starts. */
@@ -474,31 +370,12 @@ main (int   argc,
       return 1;
     }
 
-  /* Outside the home, so that the home holds only the user's data. */
-  directory = g_dir_make_tmp ("bgpt-demo-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  log_path = g_build_filename (directory, "notifications.log", NULL);
-  script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests", "notification-server.py", NULL);
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                             "/usr/bin/python3", script, log_path, NULL);
-  g_assert_no_error (error);
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
-  while (!name_has_owner (connection, "org.freedesktop.Notifications"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
+  /* Its log is outside the home, which holds only the user's data. */
+  bgpt_test_notification_server_start (&server);
 
   g_test_add_func ("/demo-window/whole-demo", test_demo_window);
   status = g_test_run ();
 
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
-  g_subprocess_wait (server, NULL, NULL);
-  g_clear_object (&server);
-  g_remove (log_path);
-  g_rmdir (directory);
-  g_free (log_path);
+  bgpt_test_notification_server_stop (&server);
   return status;
 }

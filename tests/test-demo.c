@@ -50,100 +50,10 @@ static const char * const kommo_ids[] = {
 static gboolean with_keyring;
 static GHashTable *user_files_before;
 
-/* Every regular file under @root, by relative path, with its bytes. */
-static void
-snapshot_directory (GHashTable *files,
-                    const char *root,
-                    const char *relative)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child_relative = g_build_filename (relative, name, NULL);
-      g_autofree char *child = g_build_filename (root, child_relative, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        continue;
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        {
-          snapshot_directory (files, root, child_relative);
-        }
-      else if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
-        {
-          g_autofree char *contents = NULL;
-          gsize length = 0;
-          g_autoptr(GError) error = NULL;
-
-          g_file_get_contents (child, &contents, &length, &error);
-          g_assert_no_error (error);
-          g_hash_table_insert (files, g_steal_pointer (&child_relative),
-                               g_bytes_new_take (g_steal_pointer (&contents), length));
-        }
-    }
-}
-
-static GHashTable *
-snapshot_home (void)
-{
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_bytes_unref);
-
-  snapshot_directory (files, g_getenv ("BGPT_TEST_HOME"), "");
-  return files;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds; fails after @timeout_s. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       timeout_s,
-          const char *what)
-{
-  gboolean timed_out = FALSE;
-  /* @timeout_s is what the demo promises; no wait is shorter than the
-   * tests' one bound, so a loaded machine only makes it slower. */
-  guint id = g_timeout_add (MAX (timeout_s * 1000, bgpt_test_wait_bound_ms ()), on_wait_timeout, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
+/* @timeout_s is what the demo promises; no wait is shorter than the
+ * tests' one bound, so a loaded machine only makes it slower. */
+#define wait_for(condition, data, timeout_s, what) \
+  bgpt_test_assert_within ((condition), (data), (timeout_s) * 1000, (what))
 
 /* The user's own data, so that "as before" has something to keep. */
 static void
@@ -170,8 +80,8 @@ seed_user_data (void)
   g_assert_true (g_file_test (keyfile, G_FILE_TEST_IS_REGULAR));
 
   incidents = bgpt_incident_store_new (NULL);
-  bgpt_incident_store_load_async (incidents, NULL, on_async_done, &result);
-  wait_for (result_arrived, &result, 10, "the user's history to load");
+  bgpt_incident_store_load_async (incidents, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
   g_assert_true (bgpt_incident_store_load_finish (incidents, result, &error));
   g_assert_no_error (error);
   diagnosis = bgpt_diagnosis_new ("openai.key", "openai.quota");
@@ -188,8 +98,8 @@ seed_user_data (void)
 
       g_clear_object (&result);
       bgpt_secret_store_store_async (secrets, "default", BGPT_SECRET_KIND_OPENAI_API_KEY, USER_KEY,
-                                     NULL, on_async_done, &result);
-      wait_for (result_arrived, &result, 20, "the user's key to be stored");
+                                     NULL, bgpt_test_collect_result, &result);
+      bgpt_test_await (&result);
       g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
       g_assert_no_error (error);
     }
@@ -410,6 +320,15 @@ test_script (void)
       if (!g_str_equal (kommo_ids[i], "kommo.rate-limit"))
         g_assert_false (bgpt_incident_is_open (incident));
     }
+  /* The shrinking headroom: one warning, on the key's check, given back
+   * in the healthy period after it. */
+  {
+    BgptIncident *incident = find_incident (incidents, "openai.rate-limit-near");
+
+    g_assert_nonnull (incident);
+    g_assert_cmpstr (bgpt_incident_get_check (incident), ==, "openai.key");
+    g_assert_false (bgpt_incident_is_open (incident));
+  }
   assert_no_secret (incidents, config);
 
   /* The checks really went to the simulator; never a billable request. */
@@ -528,8 +447,8 @@ read_status_page (BgptDemo *demo)
   g_autoptr(BgptStatusReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  bgpt_status_page_get_status_async (page, NULL, on_async_done, &result);
-  wait_for (result_arrived, &result, 20, "the status page");
+  bgpt_status_page_get_status_async (page, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
   report = bgpt_status_page_get_status_finish (page, result, &error);
   g_assert_no_error (error);
   return report->indicator;
@@ -583,26 +502,12 @@ test_status_page (void)
 static void
 test_user_data_untouched (void)
 {
-  g_autoptr(GHashTable) after = snapshot_home ();
-  GHashTableIter iter;
-  gpointer path, bytes;
+  g_autoptr(GHashTable) after = bgpt_test_snapshot_home (NULL);
 
   /* Byte for byte: the settings keyfile, the incident history and, with a
    * keyring, its files. */
   g_assert_cmpuint (g_hash_table_size (user_files_before), >, 0);
-  g_hash_table_iter_init (&iter, user_files_before);
-  while (g_hash_table_iter_next (&iter, &path, &bytes))
-    {
-      GBytes *now = g_hash_table_lookup (after, path);
-
-      g_test_message ("%s", (const char *) path);
-      g_assert_nonnull (now);
-      g_assert_true (g_bytes_equal (bytes, now));
-    }
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &path, NULL))
-    if (!g_hash_table_contains (user_files_before, path))
-      g_error ("The demo left %s in the user's home", (const char *) path);
+  bgpt_test_assert_same_files (user_files_before, after);
 
   if (with_keyring)
     {
@@ -616,8 +521,8 @@ test_user_data_untouched (void)
           char *secret;
 
           bgpt_secret_store_lookup_async (secrets, BGPT_DEMO_ACCOUNT_ID, kinds[i], NULL,
-                                          on_async_done, &result);
-          wait_for (result_arrived, &result, 20, "a keyring lookup");
+                                          bgpt_test_collect_result, &result);
+          bgpt_test_await (&result);
           secret = bgpt_secret_store_lookup_finish (secrets, result, &error);
           g_assert_no_error (error);
           g_assert_null (secret);
@@ -646,7 +551,7 @@ main (int   argc,
     }
 
   seed_user_data ();
-  user_files_before = snapshot_home ();
+  user_files_before = bgpt_test_snapshot_home (NULL);
 
   g_test_add_func ("/demo/script", test_script);
   g_test_add_func ("/demo/replace-secret", test_replace_secret);

@@ -384,6 +384,41 @@ static const DiagnosisCase cases[] = {
             "\"owned_by\":\"system\"},{\"id\":\"gpt-4o-mini\",\"object\":\"model\"},42,"
             "{\"id\":7}]}",
     .request_id = "req_ok", .retry_after = RETRY_NONE, .n_items = 2 },
+  /* Rate-limit headroom (docs/providers.md): judged on openai.key's answer only. */
+  { .name = "openai/200-key-rate-limit-near-tokens", .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
+    .headers = "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: 4980\n"
+               "x-ratelimit-reset-requests: 12ms\nx-ratelimit-limit-tokens: 2000000\n"
+               "x-ratelimit-remaining-tokens: 150000\nx-ratelimit-reset-tokens: 6m0s",
+    .body = "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o\"}]}",
+    .error_id = "openai.rate-limit-near", .retry_after = RETRY_NONE, .n_items = 1,
+    .detail_has = "tokens", .warning = TRUE },
+  { .name = "openai/200-key-rate-limit-near-requests", .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
+    .headers = "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: 499",
+    .body = "{\"object\":\"list\",\"data\":[]}",
+    .error_id = "openai.rate-limit-near", .retry_after = RETRY_NONE, .n_items = 0,
+    .detail_has = "499", .warning = TRUE },
+  { .name = "openai/200-key-rate-limit-ten-percent", .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
+    .headers = "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: 500",
+    .body = "{\"object\":\"list\",\"data\":[]}",
+    .retry_after = RETRY_NONE, .n_items = 0 },
+  { .name = "openai/200-key-rate-limit-malformed", .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
+    .headers = "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: -1\n"
+               "x-ratelimit-limit-tokens: 99999999999999999999\nx-ratelimit-remaining-tokens: 0",
+    .body = "{\"object\":\"list\",\"data\":[]}",
+    .retry_after = RETRY_NONE, .n_items = 0 },
+  /* Another check that sees the same shared limit raises nothing of its own. */
+  { .name = "openai/200-model-rate-limit-near-not-owner", .check = BGPT_CHECK_OPENAI_MODEL,
+    .expected_id = "gpt-4o", .status = 200,
+    .headers = "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: 1",
+    .body = "{\"id\":\"gpt-4o\",\"object\":\"model\"}",
+    .retry_after = RETRY_NONE, .subject = "gpt-4o", .n_items = -1 },
+  /* Once the 429 has come, it is that problem, not the one before it. */
+  { .name = "openai/429-rate-limit-with-headroom-headers", .check = BGPT_CHECK_OPENAI_KEY, .status = 429,
+    .headers = "retry-after: 20\nx-ratelimit-limit-requests: 3\nx-ratelimit-remaining-requests: 0",
+    .body = "{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
+            "\"param\":null,\"code\":\"rate_limit_exceeded\"}}",
+    .error_id = "openai.rate-limit", .api_code = "rate_limit_exceeded", .retry_after = 20,
+    .n_items = -1, .warning = TRUE },
   { .name = "openai/200-key-wrong-shape", .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
     .body = "{\"object\":\"list\",\"data\":{}}",
     .error_id = "openai.unexpected", .retry_after = RETRY_NONE, .detail_has = "expects",
@@ -1293,6 +1328,61 @@ test_scrub_large (void)
     }
 }
 
+/* The headroom is kept with every OpenAI answer, whatever its status, and
+ * survives a copy; Kommo's answers keep none. */
+static void
+test_diagnosis_rate_limit_kept (void)
+{
+  static const char headers[] =
+    "x-ratelimit-limit-requests: 5000\nx-ratelimit-remaining-requests: 4980\n"
+    "x-ratelimit-reset-requests: 1m3s\nx-ratelimit-limit-tokens: 2000000\n"
+    "x-ratelimit-remaining-tokens: 1900000";
+  DiagnosisCase ok = { .check = BGPT_CHECK_OPENAI_ASSISTANT, .expected_id = "asst_1", .status = 200,
+                       .headers = headers, .body = "{\"id\":\"asst_1\"}" };
+  DiagnosisCase limited = { .check = BGPT_CHECK_OPENAI_QUOTA, .status = 429, .headers = headers,
+                            .body = "{\"error\":{\"type\":\"tokens\",\"code\":\"rate_limit_exceeded\"}}" };
+  DiagnosisCase kommo = { .service = BGPT_SERVICE_KOMMO, .check = BGPT_CHECK_KOMMO_ACCOUNT,
+                          .status = 200, .headers = headers,
+                          .body = "{\"id\":1,\"subdomain\":\"loja\"}" };
+  g_autoptr(BgptDiagnosis) diagnosis = diagnose_case (&ok);
+  g_autoptr(BgptDiagnosis) copy = bgpt_diagnosis_copy (diagnosis);
+  g_autoptr(BgptDiagnosis) limited_diagnosis = diagnose_case (&limited);
+  g_autoptr(BgptDiagnosis) kommo_diagnosis = diagnose_case (&kommo);
+
+  g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
+  g_assert_true (copy->rate_limit.requests.present);
+  g_assert_cmpint (copy->rate_limit.requests.limit, ==, 5000);
+  g_assert_cmpint (copy->rate_limit.requests.remaining, ==, 4980);
+  g_assert_cmpint (copy->rate_limit.requests.reset_ms, ==, 63000);
+  g_assert_true (copy->rate_limit.tokens.present);
+  g_assert_cmpint (copy->rate_limit.tokens.remaining, ==, 1900000);
+  g_assert_cmpint (copy->rate_limit.tokens.reset_ms, ==, -1);
+
+  g_assert_cmpstr (limited_diagnosis->error_id, ==, "openai.rate-limit");
+  g_assert_cmpint (limited_diagnosis->rate_limit.requests.remaining, ==, 4980);
+
+  g_assert_true (bgpt_diagnosis_is_ok (kommo_diagnosis));
+  g_assert_false (bgpt_rate_limit_is_known (&kommo_diagnosis->rate_limit));
+}
+
+/* A warning about a request that worked passes for the checks that depend
+ * on it; a rate limit reached does not. */
+static void
+test_diagnosis_passes (void)
+{
+  g_autoptr(BgptDiagnosis) ok = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, NULL);
+  g_autoptr(BgptDiagnosis) near = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, "openai.rate-limit-near");
+  g_autoptr(BgptDiagnosis) limited = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, "openai.rate-limit");
+  g_autoptr(BgptDiagnosis) auth = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, "openai.auth");
+
+  g_assert_true (bgpt_diagnosis_passes (ok));
+  g_assert_true (bgpt_diagnosis_passes (near));
+  g_assert_false (bgpt_diagnosis_is_ok (near));
+  g_assert_false (bgpt_diagnosis_passes (limited));
+  g_assert_false (bgpt_diagnosis_passes (auth));
+  g_assert_false (bgpt_diagnosis_passes (NULL));
+}
+
 static void
 test_diagnosis_boxed (void)
 {
@@ -1341,6 +1431,8 @@ main (int   argc,
     }
 
   g_test_add_func ("/diagnosis/table-covers-catalog", test_diagnosis_table_covers_catalog);
+  g_test_add_func ("/diagnosis/rate-limit-kept", test_diagnosis_rate_limit_kept);
+  g_test_add_func ("/diagnosis/passes", test_diagnosis_passes);
   g_test_add_func ("/diagnosis/table-covers-reasons", test_diagnosis_table_covers_reasons);
   g_test_add_func ("/diagnosis/model-ids", test_diagnosis_model_ids);
   g_test_add_func ("/diagnosis/current-models", test_diagnosis_current_models);

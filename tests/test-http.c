@@ -15,48 +15,7 @@
 
 #include "bgpt-test-utils.h"
 
-typedef struct
-{
-  BgptSimulator *simulator;
-  BgptHttp      *http;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
-  fixture->http = bgpt_http_new ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  g_assert_finalize_object (fixture->http);
-  g_assert_finalize_object (fixture->simulator);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
+typedef BgptTestHttpFixture Fixture;
 
 /* Sends GET @url and waits for the response. */
 static BgptHttpResponse *
@@ -71,8 +30,8 @@ send_get (BgptHttp   *http,
   g_assert_nonnull (message);
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Authorization", "Bearer sk-test-http-0123456789");
-  bgpt_http_send_async (http, message, NULL, store_result_cb, &result);
-  response = bgpt_http_send_finish (http, wait_for (&result), &error);
+  bgpt_http_send_async (http, message, NULL, bgpt_test_collect_result, &result);
+  response = bgpt_http_send_finish (http, bgpt_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (response);
   return response;
@@ -91,8 +50,8 @@ diagnose_get (BgptHttp   *http,
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Authorization", "Bearer sk-test-http-0123456789");
   bgpt_http_diagnose_async (http, message, BGPT_SERVICE_OPENAI, BGPT_CHECK_OPENAI_KEY,
-                            NULL, secrets, NULL, store_result_cb, &result);
-  diagnosis = bgpt_http_diagnose_finish (http, wait_for (&result), &error);
+                            NULL, secrets, NULL, bgpt_test_collect_result, &result);
+  diagnosis = bgpt_http_diagnose_finish (http, bgpt_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (diagnosis);
   return diagnosis;
@@ -308,7 +267,7 @@ test_queued_requests_timed_from_sending (Fixture       *fixture,
 
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Authorization", "Bearer sk-test-http-0123456789");
-      bgpt_http_send_async (fixture->http, message, NULL, store_result_cb, &results[i]);
+      bgpt_http_send_async (fixture->http, message, NULL, bgpt_test_collect_result, &results[i]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
@@ -316,7 +275,7 @@ test_queued_requests_timed_from_sending (Fixture       *fixture,
       g_autoptr(BgptHttpResponse) response = NULL;
       g_autoptr(GError) error = NULL;
 
-      response = bgpt_http_send_finish (fixture->http, wait_for (&results[i]), &error);
+      response = bgpt_http_send_finish (fixture->http, bgpt_test_await (&results[i]), &error);
       g_assert_no_error (error);
       g_assert_no_error (response->error);
       g_assert_cmpuint (response->status, ==, 200);
@@ -424,7 +383,7 @@ test_cancel (Fixture       *fixture,
   gint64 started;
 
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_STALL_BODY);
-  bgpt_http_send_async (fixture->http, message, cancellable, store_result_cb, &result);
+  bgpt_http_send_async (fixture->http, message, cancellable, bgpt_test_collect_result, &result);
 
   /* Wait until the request is held by the server, then cancel. */
   while (bgpt_simulator_count_requests (fixture->simulator, NULL) == 0)
@@ -432,7 +391,7 @@ test_cancel (Fixture       *fixture,
   started = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
 
-  response = bgpt_http_send_finish (fixture->http, wait_for (&result), &error);
+  response = bgpt_http_send_finish (fixture->http, bgpt_test_await (&result), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (response);
   g_assert_cmpint ((g_get_monotonic_time () - started) / 1000, <, bgpt_test_scaled_ms (500));
@@ -526,27 +485,23 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/http/success", Fixture, NULL, fixture_set_up, test_success, fixture_tear_down);
-  g_test_add ("/http/queued-requests", Fixture, NULL, fixture_set_up,
-              test_queued_requests_timed_from_sending, fixture_tear_down);
-  g_test_add ("/http/redirect-not-followed", Fixture, NULL,
-              fixture_set_up, test_redirect_not_followed, fixture_tear_down);
+#define ADD(path, data, test) \
+  g_test_add (path, Fixture, data, bgpt_test_http_fixture_set_up, test, bgpt_test_http_fixture_tear_down)
+
+  ADD ("/http/success", NULL, test_success);
+  ADD ("/http/queued-requests", NULL, test_queued_requests_timed_from_sending);
+  ADD ("/http/redirect-not-followed", NULL, test_redirect_not_followed);
   g_test_add_func ("/http/tls-self-signed", test_tls_self_signed);
   g_test_add_func ("/http/closed-port", test_closed_port);
   g_test_add_func ("/http/unresolvable-host", test_unresolvable_host);
-  g_test_add ("/http/remote-plain-http-refused", Fixture, NULL,
-              fixture_set_up, test_remote_plain_http_refused, fixture_tear_down);
-  g_test_add ("/http/stall-before-headers", Fixture, NULL,
-              fixture_set_up, test_stall_before_headers, fixture_tear_down);
-  g_test_add ("/http/stall-mid-body", Fixture, NULL,
-              fixture_set_up, test_stall_mid_body, fixture_tear_down);
-  g_test_add ("/http/huge-body", Fixture, NULL, fixture_set_up, test_huge_body, fixture_tear_down);
-  g_test_add ("/http/connection-closed", Fixture, GINT_TO_POINTER (BGPT_SCENARIO_CLOSE),
-              fixture_set_up, test_dropped_connection, fixture_tear_down);
-  g_test_add ("/http/connection-reset", Fixture, GINT_TO_POINTER (BGPT_SCENARIO_RESET),
-              fixture_set_up, test_dropped_connection, fixture_tear_down);
-  g_test_add ("/http/echoed-secret", Fixture, NULL, fixture_set_up, test_echoed_secret, fixture_tear_down);
-  g_test_add ("/http/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
+  ADD ("/http/remote-plain-http-refused", NULL, test_remote_plain_http_refused);
+  ADD ("/http/stall-before-headers", NULL, test_stall_before_headers);
+  ADD ("/http/stall-mid-body", NULL, test_stall_mid_body);
+  ADD ("/http/huge-body", NULL, test_huge_body);
+  ADD ("/http/connection-closed", GINT_TO_POINTER (BGPT_SCENARIO_CLOSE), test_dropped_connection);
+  ADD ("/http/connection-reset", GINT_TO_POINTER (BGPT_SCENARIO_RESET), test_dropped_connection);
+  ADD ("/http/echoed-secret", NULL, test_echoed_secret);
+  ADD ("/http/cancel", NULL, test_cancel);
   g_test_add_func ("/http/loopback-bypasses-proxy", test_loopback_bypasses_proxy);
   g_test_add_func ("/http/remote-host-uses-proxy", test_remote_host_uses_proxy);
 

@@ -44,30 +44,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-
-  g_remove (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  bgpt_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
 }
@@ -170,18 +150,6 @@ n_items (BgptIncidentStore *store)
   return g_list_model_get_n_items (G_LIST_MODEL (store));
 }
 
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 file_exists (gpointer path)
 {
@@ -195,10 +163,8 @@ finish_store (BgptIncidentStore **store)
 
   g_assert_true (bgpt_incident_store_flush (*store, &error));
   g_assert_no_error (error);
-  /* Let a save still running in a thread come back and drop its reference. */
-  for (guint i = 0; i < 5000 && G_OBJECT (*store)->ref_count > 1; i++)
-    wait_ms (1);
-  g_assert_finalize_object (g_steal_pointer (store));
+  /* A save still running in a thread drops its reference when it is done. */
+  bgpt_test_assert_finalized_soon (g_steal_pointer (store));
 }
 
 static GBytes *
@@ -350,52 +316,23 @@ test_round_trip (Fixture       *fixture,
   finish_store (&reloaded);
 }
 
-typedef struct
-{
-  guint position;
-  guint removed;
-  guint added;
-  guint calls;
-} ItemsChanged;
-
-static void
-on_items_changed (GListModel   *model,
-                  guint         position,
-                  guint         removed,
-                  guint         added,
-                  ItemsChanged *changed)
-{
-  changed->position = position;
-  changed->removed = removed;
-  changed->added = added;
-  changed->calls++;
-}
-
-static void
-on_notify_count (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *calls)
-{
-  (*calls)++;
-}
-
 static void
 test_dedup (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(BgptIncidentStore) store = new_loaded_store (fixture->path);
   g_autoptr(BgptDiagnosis) again = make_diagnosis (BGPT_CHECK_OPENAI_KEY, "openai.auth", "req_2");
-  ItemsChanged changed = { 0 };
+  BgptTestItemsChanged changed = { 0 };
   BgptIncident *first;
   BgptIncident *other;
   gint64 first_seen;
   guint count_notifies = 0;
 
-  g_signal_connect (store, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (store, "items-changed", G_CALLBACK (bgpt_test_record_items_changed), &changed);
 
   other = report (store, "default", BGPT_CHECK_OPENAI_MODEL, "openai.model");
   first = report (store, "default", BGPT_CHECK_OPENAI_KEY, "openai.auth");
-  g_assert_cmpuint (changed.calls, ==, 2);
+  g_assert_cmpuint (changed.count, ==, 2);
   g_assert_cmpuint (changed.position, ==, 0);
   g_assert_cmpuint (changed.removed, ==, 0);
   g_assert_cmpuint (changed.added, ==, 1);
@@ -403,10 +340,10 @@ test_dedup (Fixture       *fixture,
   g_assert_true (item (store, 1) == other);
 
   first_seen = bgpt_incident_get_first_seen (first);
-  g_signal_connect (first, "notify::count", G_CALLBACK (on_notify_count), &count_notifies);
+  g_signal_connect (first, "notify::count", G_CALLBACK (bgpt_test_count_notify), &count_notifies);
 
   /* A repeat of the older row: updated in place, not moved. */
-  wait_ms (2);
+  bgpt_test_run_for (2);
   g_assert_true (bgpt_incident_store_report (store, "default", again) == first);
   g_assert_cmpuint (changed.position, ==, 0);
   g_assert_true (report (store, "default", BGPT_CHECK_OPENAI_MODEL, "openai.model") == other);
@@ -481,7 +418,7 @@ test_cap (Fixture       *fixture,
     {
       g_snprintf (account, sizeof account, "a%u", i);
       ids[i] = g_strdup (bgpt_incident_get_id (report (store, account, BGPT_CHECK_OPENAI_KEY, "openai.auth")));
-      wait_ms (1);
+      bgpt_test_run_for (1);
     }
   bgpt_incident_store_resolve (store, "a1", BGPT_CHECK_OPENAI_KEY);
   bgpt_incident_store_resolve (store, "a3", BGPT_CHECK_OPENAI_KEY);
@@ -529,7 +466,7 @@ test_read (Fixture       *fixture,
   BgptIncident *model;
   guint notifies = 0;
 
-  g_signal_connect (store, "notify::n-unread", G_CALLBACK (on_notify_count), &notifies);
+  g_signal_connect (store, "notify::n-unread", G_CALLBACK (bgpt_test_count_notify), &notifies);
 
   g_assert_cmpuint (bgpt_incident_store_get_n_unread (store), ==, 0);
   auth = report (store, "default", BGPT_CHECK_OPENAI_KEY, "openai.auth");
@@ -699,7 +636,7 @@ test_report_before_load (Fixture       *fixture,
   early = bgpt_incident_store_new (fixture->path);
   bgpt_incident_store_set_save_delay (early, 0);
   report (early, "default", BGPT_CHECK_OPENAI_KEY, "openai.timeout");
-  wait_ms (50);
+  bgpt_test_run_for (50);
   after = read_bytes (fixture->path);
   /* Never written over before the history was read. */
   g_assert_true (g_bytes_equal (before, after));
@@ -1466,6 +1403,6 @@ main (int   argc,
 #undef ADD
 
   ret = g_test_run ();
-  remove_tree (state_home);
+  bgpt_test_remove_tree (state_home);
   return ret;
 }

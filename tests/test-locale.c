@@ -24,16 +24,6 @@ static const char * const seed_ids[] = {
   "openai.unexpected",
 };
 
-/* The same titles, for a checkout without the seed file beside it. */
-static const char * const seed_titles[] = {
-  "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão",
-  "Falha na Autenticação da API",
-  "Assistant ID Inválido",
-  "Limite de Quota Excedido",
-  "Erro de Conexão",
-  "Resposta Inesperada da OpenAI",
-};
-
 #define SEED_PREFIX "Mensagem de Erro: “"
 #define SEED_SUFFIX "”"
 
@@ -88,9 +78,9 @@ test_locale_seed_titles (void)
 
   if (from_file != NULL)
     {
-      g_assert_cmpuint (g_strv_length (from_file), ==, G_N_ELEMENTS (seed_titles));
-      for (gsize i = 0; i < G_N_ELEMENTS (seed_titles); i++)
-        g_assert_cmpstr (from_file[i], ==, seed_titles[i]);
+      g_assert_cmpuint (g_strv_length (from_file), ==, G_N_ELEMENTS (bgpt_test_seed_titles));
+      for (gsize i = 0; i < G_N_ELEMENTS (bgpt_test_seed_titles); i++)
+        g_assert_cmpstr (from_file[i], ==, bgpt_test_seed_titles[i]);
     }
   else
     {
@@ -100,7 +90,7 @@ test_locale_seed_titles (void)
   use_language ("pt_BR");
   for (gsize i = 0; i < G_N_ELEMENTS (seed_ids); i++)
     {
-      const char *expected = from_file != NULL ? from_file[i] : seed_titles[i];
+      const char *expected = from_file != NULL ? from_file[i] : bgpt_test_seed_titles[i];
       const char *title = bgpt_catalog_title (seed_ids[i]);
 
       g_assert_cmpstr (title, ==, expected);
@@ -118,7 +108,7 @@ test_locale_english (void)
       const BgptCatalogEntry *entry = bgpt_catalog_lookup (seed_ids[i]);
 
       g_assert_cmpstr (bgpt_catalog_title (seed_ids[i]), ==, entry->title);
-      g_assert_cmpstr (bgpt_catalog_title (seed_ids[i]), !=, seed_titles[i]);
+      g_assert_cmpstr (bgpt_catalog_title (seed_ids[i]), !=, bgpt_test_seed_titles[i]);
     }
   use_language ("pt_BR");
 }

@@ -10,145 +10,28 @@
 
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
+#include "bgpt-monitor-rules.h"
 #include "bgpt-simulator.h"
+#include "bgpt-static-network-monitor.h"
 #include "bgpt-test-utils.h"
 
 #define KEY "sk-test-monitor-0123456789abcdef"
 #define TOKEN "kommo-test-token-0123456789"
 
-/* ---- a network monitor the test switches off and on ---- */
-
-#define TEST_TYPE_NETWORK (test_network_get_type ())
-G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
-
-struct _TestNetwork
-{
-  GObject  parent_instance;
-  gboolean available;
-};
-
-enum { NET_PROP_0, NET_PROP_AVAILABLE, NET_PROP_METERED, NET_PROP_CONNECTIVITY };
-
-static gboolean
-test_network_initable_init (GInitable     *initable,
-                            GCancellable  *cancellable,
-                            GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_network_initable_iface_init (GInitableIface *iface)
-{
-  iface->init = test_network_initable_init;
-}
-
-static gboolean
-test_network_can_reach (GNetworkMonitor     *monitor,
-                        GSocketConnectable  *connectable,
-                        GCancellable        *cancellable,
-                        GError             **error)
-{
-  return TEST_NETWORK (monitor)->available;
-}
-
-static void
-test_network_monitor_iface_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = test_network_can_reach;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
-                                                      test_network_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
-                                                      test_network_monitor_iface_init))
-
-static void
-test_network_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  TestNetwork *self = TEST_NETWORK (object);
-
-  switch (prop_id)
-    {
-    case NET_PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
-      break;
-    case NET_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case NET_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL
-                                               : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-test_network_class_init (TestNetworkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_network_get_property;
-  g_object_class_override_property (object_class, NET_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, NET_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, NET_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_network_init (TestNetwork *self)
-{
-  self->available = TRUE;
-}
-
-static void
-test_network_set_available (TestNetwork *self,
-                            gboolean     available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-  g_signal_emit_by_name (self, "network-changed", available);
-}
-
-/* The store saves from a worker thread that holds it for a moment. */
-static void
-assert_store_finalized (BgptIncidentStore *incidents)
-{
-  gpointer weak = incidents;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (G_OBJECT (incidents), &weak);
-  bgpt_incident_store_flush (incidents, NULL);
-  g_object_unref (incidents);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_null (weak);
-}
-
 /* ---- fixture ---- */
 
 typedef struct
 {
-  BgptSimulator     *simulator;
-  GSettings         *settings;
-  BgptIncidentStore *incidents;
-  TestNetwork       *network;
-  BgptMonitor       *monitor;
-  char              *directory;
-  char              *openai_base_url;
-  guint              started;
-  guint              finished;
-  guint              max_in_flight;
-  guint              raised;
-  guint              resolved;
-  GPtrArray         *resolved_checks; /* check names, in order */
-  gboolean           resolved_closed; /* every incident told resolved was closed */
-  GArray            *key_started_at;  /* gint64, monotonic, openai.key only */
+  BgptTestMonitorSetup      setup;
+  BgptStaticNetworkMonitor *network;
+  guint                     started;
+  guint                     finished;
+  guint                     max_in_flight;
+  guint                     raised;
+  guint                     resolved;
+  GPtrArray                *resolved_checks; /* check names, in order */
+  gboolean                  resolved_closed; /* every incident told resolved was closed */
+  GArray                   *key_started_at;  /* gint64, monotonic, openai.key only */
 } Fixture;
 
 static void
@@ -189,30 +72,13 @@ on_resolved (BgptMonitor *monitor, BgptMonitorCheck *check, BgptIncident *incide
     fixture->resolved_closed = FALSE;
 }
 
-static void
-on_loaded (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
 static BgptCheckConfig *
 make_config (Fixture    *fixture,
              const char *account_id)
 {
-  BgptCheckConfig *config = bgpt_check_config_new (account_id);
+  BgptCheckConfig *config = bgpt_test_simulator_config (fixture->setup.simulator, account_id, KEY, TOKEN);
 
   config->display_name = g_strdup ("Loja Teste");
-  config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
-  config->kommo_token = g_strdup (TOKEN);
-  config->openai_base_url = g_strdup (fixture->openai_base_url);
-  config->openai_api_key = g_strdup (KEY);
   return config;
 }
 
@@ -220,127 +86,57 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(BgptCheckConfig) config = NULL;
-  g_autofree char *path = NULL;
-  gboolean loaded = FALSE;
 
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
-  fixture->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
+  bgpt_test_monitor_setup_init (&fixture->setup, "test-monitor", 3, 2);
 
-  fixture->settings = g_settings_new (APPLICATION_ID);
-  g_settings_set_uint (fixture->settings, "check-interval", 1);
-  g_settings_set_uint (fixture->settings, "retry-interval", 1);
-  g_settings_set_uint (fixture->settings, "failure-threshold", 3);
-  g_settings_set_uint (fixture->settings, "success-threshold", 2);
-  g_settings_set_uint (fixture->settings, "timeout", 5);
-
-  fixture->directory = g_dir_make_tmp ("bgpt-test-monitor-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->directory, "incidents.json", NULL);
-  fixture->incidents = bgpt_incident_store_new (path);
-  bgpt_incident_store_load_async (fixture->incidents, NULL, on_loaded, &loaded);
-  while (!loaded)
-    g_main_context_iteration (NULL, TRUE);
-
-  fixture->network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  fixture->network = BGPT_STATIC_NETWORK_MONITOR (bgpt_static_network_monitor_new (TRUE));
   fixture->key_started_at = g_array_new (FALSE, FALSE, sizeof (gint64));
   fixture->resolved_checks = g_ptr_array_new_with_free_func (g_free);
   fixture->resolved_closed = TRUE;
 
-  fixture->monitor = bgpt_monitor_new (fixture->settings, fixture->incidents);
-  bgpt_monitor_set_network_monitor (fixture->monitor, G_NETWORK_MONITOR (fixture->network));
-  g_signal_connect (fixture->monitor, "check-started", G_CALLBACK (on_check_started), fixture);
-  g_signal_connect (fixture->monitor, "check-finished", G_CALLBACK (on_check_finished), fixture);
-  g_signal_connect (fixture->monitor, "incident-raised", G_CALLBACK (on_raised), fixture);
-  g_signal_connect (fixture->monitor, "incident-resolved", G_CALLBACK (on_resolved), fixture);
+  bgpt_monitor_set_network_monitor (fixture->setup.monitor, G_NETWORK_MONITOR (fixture->network));
+  g_signal_connect (fixture->setup.monitor, "check-started", G_CALLBACK (on_check_started), fixture);
+  g_signal_connect (fixture->setup.monitor, "check-finished", G_CALLBACK (on_check_finished), fixture);
+  g_signal_connect (fixture->setup.monitor, "incident-raised", G_CALLBACK (on_raised), fixture);
+  g_signal_connect (fixture->setup.monitor, "incident-resolved", G_CALLBACK (on_resolved), fixture);
 
   config = make_config (fixture, "default");
-  bgpt_monitor_set_account (fixture->monitor, config);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  const char * const keys[] = { "check-interval", "retry-interval", "failure-threshold",
-                                "success-threshold", "timeout", "deep-check" };
-  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
-
-  bgpt_monitor_stop (fixture->monitor);
+  bgpt_monitor_stop (fixture->setup.monitor);
   /* Let the cancelled requests wind down. */
   for (guint i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
-  g_assert_finalize_object (fixture->monitor);
+  bgpt_test_monitor_setup_clear (&fixture->setup);
   g_assert_finalize_object (fixture->network);
-  assert_store_finalized (fixture->incidents);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    g_settings_reset (fixture->settings, keys[i]);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->simulator);
   g_array_unref (fixture->key_started_at);
   g_ptr_array_unref (fixture->resolved_checks);
-  g_remove (path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->directory);
-  g_free (fixture->openai_base_url);
 }
 
 /* ---- waiting ---- */
 
-static gboolean
-on_deadline (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop for @ms milliseconds. */
-static void
-run_for (guint ms)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (ms, on_deadline, &expired);
-
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-  (void) id;
-}
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
 /* Runs the main loop until @condition holds; fails after the tests' one
  * generous bound (bgpt-test-utils.h). */
-static void
-wait_until (Fixture    *fixture,
-            Condition   condition,
-            const char *what)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (bgpt_test_wait_bound_ms (), on_deadline, &expired);
-
-  while (!condition (fixture) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  if (!condition (fixture))
-    g_error ("Timed out after %u ms waiting for: %s", bgpt_test_wait_bound_ms (), what);
-}
+#define wait_until(fixture, condition, what) \
+  bgpt_test_assert_until ((BgptTestCondition) (condition), (fixture), (what))
 
 static gboolean
 kommo_is_ok (Fixture *fixture)
 {
-  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", "kommo.account")) ==
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->setup.monitor, "default", "kommo.account")) ==
          BGPT_MONITOR_STATE_OK;
 }
 
 static BgptMonitorCheck *
 key_check (Fixture *fixture)
 {
-  return bgpt_monitor_lookup (fixture->monitor, "default", "openai.key");
+  return bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.key");
 }
 
 static guint
@@ -414,30 +210,30 @@ test_watches_the_configured_checks (Fixture       *fixture,
   g_autoptr(BgptCheckConfig) config = make_config (fixture, "second");
   g_autoptr(BgptMonitorCheck) first = NULL;
 
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 2);
-  first = g_list_model_get_item (G_LIST_MODEL (fixture->monitor), 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 2);
+  first = g_list_model_get_item (G_LIST_MODEL (fixture->setup.monitor), 0);
   g_assert_cmpstr (bgpt_monitor_check_get_check (first), ==, "kommo.account");
   g_assert_cmpint (bgpt_monitor_check_get_state (first), ==, BGPT_MONITOR_STATE_UNKNOWN);
 
   config->model = g_strdup ("gpt-4.1-mini");
   config->assistant_id = g_strdup ("asst_abc123DEF456ghi789JKL0");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 6);
-  g_assert_nonnull (bgpt_monitor_lookup (fixture->monitor, "second", "openai.assistant"));
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "second", "openai.quota"));
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 6);
+  g_assert_nonnull (bgpt_monitor_lookup (fixture->setup.monitor, "second", "openai.assistant"));
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "second", "openai.quota"));
 
   /* Deep check on: every account gains the quota check, live. */
-  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
-  g_assert_nonnull (bgpt_monitor_lookup (fixture->monitor, "second", "openai.quota"));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 8);
+  g_settings_set_boolean (fixture->setup.settings, "deep-check", TRUE);
+  g_assert_nonnull (bgpt_monitor_lookup (fixture->setup.monitor, "second", "openai.quota"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 8);
 
-  bgpt_monitor_remove_account (fixture->monitor, "second");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->monitor)), ==, 3);
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "second", "openai.key"));
+  bgpt_monitor_remove_account (fixture->setup.monitor, "second");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 3);
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "second", "openai.key"));
 
   /* Nothing runs before start. */
-  run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, NULL), ==, 0);
 }
 
 static void
@@ -446,39 +242,39 @@ test_confirmation_after_threshold (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_once, "a first failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
   g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.auth");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
 
   wait_until (fixture, key_failed_twice, "a second failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
   g_assert_cmpuint (fixture->raised, ==, 0);
 
   wait_until (fixture, key_is_down, "the third failure");
   g_assert_cmpuint (key_failures (fixture), ==, 3);
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.auth");
   g_assert_cmpstr (bgpt_monitor_check_get_incident_id (key_check (fixture)), ==,
                    bgpt_incident_get_id (incident));
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 1);
 
   /* The healthy Kommo check is untouched (between its own rounds, when no
    * request of it is in flight). */
   wait_until (fixture, kommo_is_ok, "the Kommo check to be fine");
 
   /* Failing on: the same incident counts the repeats, no new one. */
-  run_for (2500);
+  bgpt_test_run_for (2500);
   g_assert_cmpuint (key_failures (fixture), >=, 4);
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.incidents)), ==, 1);
   g_assert_cmpuint (bgpt_incident_get_count (incident), >=, 2);
 }
 
@@ -488,16 +284,16 @@ test_resolution_after_threshold (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_is_down, "the incident");
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   g_object_ref (incident);
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
   wait_until (fixture, key_succeeded_once_while_down, "a first success");
   /* One success is not enough (success-threshold 2). */
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
@@ -507,7 +303,7 @@ test_resolution_after_threshold (Fixture       *fixture,
   wait_until (fixture, key_is_ok, "the second success");
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 2);
   g_assert_false (bgpt_incident_is_open (incident));
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
   g_assert_cmpuint (fixture->resolved, ==, 1);
   g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
   g_object_unref (incident);
@@ -523,21 +319,21 @@ test_user_check_confirms_at_once (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   /* In the background, a first failure is not an incident (threshold 3). */
   wait_until (fixture, key_failed_once, "a first background failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
   g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
 
   /* The user asks: the very next failure is the incident. */
-  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
   wait_until (fixture, key_failed_twice, "the user's check");
   g_assert_cmpuint (key_failures (fixture), ==, 2);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   g_object_ref (incident);
   g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.auth");
@@ -545,21 +341,21 @@ test_user_check_confirms_at_once (Fixture       *fixture,
                    bgpt_incident_get_id (incident));
   /* Not announced yet: the healthy Kommo check was asked too and is not. */
   g_assert_cmpuint (fixture->raised, ==, 0);
-  g_assert_null (bgpt_monitor_check_get_incident_id (bgpt_monitor_lookup (fixture->monitor, "default",
+  g_assert_null (bgpt_monitor_check_get_incident_id (bgpt_monitor_lookup (fixture->setup.monitor, "default",
                                                                           "kommo.account")));
 
   /* The background checks go on to the threshold: the same incident is
    * announced, no new one. */
   wait_until (fixture, key_is_down, "the third failure");
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.incidents)), ==, 1);
   g_assert_true (bgpt_incident_is_open (incident));
   g_assert_cmpuint (bgpt_incident_get_count (incident), ==, 2);
 
   /* Fixed, and the user checks: resolved at the first success
    * (success-threshold 2 would need two in the background). */
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
   wait_until (fixture, key_succeeded_once, "the user's check after the fix");
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), ==, 1);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_OK);
@@ -575,20 +371,20 @@ static void
 test_user_incident_announced_at_threshold (Fixture       *fixture,
                                            gconstpointer  data)
 {
-  g_settings_set_uint (fixture->settings, "failure-threshold", 10);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
-  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 10);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
 
   wait_until (fixture, key_failed_twice, "two failures");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
   g_assert_cmpuint (fixture->raised, ==, 0);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 2);
   g_assert_cmpuint (fixture->raised, ==, 1);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->incidents)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.incidents)), ==, 1);
 }
 
 static void
@@ -598,56 +394,56 @@ test_offline_suppresses_checks (Fixture       *fixture,
   gint64 back;
   guint requests;
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
 
   /* Offline from the start: nothing is checked, nothing raised. */
-  test_network_set_available (fixture->network, FALSE);
-  bgpt_monitor_start (fixture->monitor);
-  g_assert_false (bgpt_monitor_get_online (fixture->monitor));
-  run_for (3000);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  bgpt_static_network_monitor_set_available (fixture->network, FALSE);
+  bgpt_monitor_start (fixture->setup.monitor);
+  g_assert_false (bgpt_monitor_get_online (fixture->setup.monitor));
+  bgpt_test_run_for (3000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, NULL), ==, 0);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_UNKNOWN);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
   g_assert_cmpuint (fixture->raised, ==, 0);
 
   /* Back with an hour's interval: the return itself triggers a check. */
-  g_settings_set_uint (fixture->settings, "check-interval", 3600);
-  g_settings_set_uint (fixture->settings, "retry-interval", 3600);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  g_settings_set_uint (fixture->setup.settings, "retry-interval", 3600);
   back = g_get_monotonic_time ();
-  test_network_set_available (fixture->network, TRUE);
+  bgpt_static_network_monitor_set_available (fixture->network, TRUE);
   wait_until (fixture, key_has_result, "a check once the network is back");
   g_assert_cmpint (g_get_monotonic_time () - back, <, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
 
   /* Offline again: unknown, and still no requests. */
-  test_network_set_available (fixture->network, FALSE);
+  bgpt_static_network_monitor_set_available (fixture->network, FALSE);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_UNKNOWN);
-  requests = bgpt_simulator_count_requests (fixture->simulator, NULL);
-  bgpt_monitor_check_now (fixture->monitor, NULL);
-  run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, requests);
+  requests = bgpt_simulator_count_requests (fixture->setup.simulator, NULL);
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, NULL), ==, requests);
 }
 
 static void
 test_network_flap_is_debounced (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_settings_set_uint (fixture->settings, "check-interval", 3600);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_until (fixture, key_has_result, "the first round");
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, 1);
 
   /* Five quick drops and returns give one round, not five. */
   for (guint i = 0; i < 5; i++)
     {
-      test_network_set_available (fixture->network, FALSE);
-      test_network_set_available (fixture->network, TRUE);
-      run_for (100);
+      bgpt_static_network_monitor_set_available (fixture->network, FALSE);
+      bgpt_static_network_monitor_set_available (fixture->network, TRUE);
+      bgpt_test_run_for (100);
     }
-  run_for (2500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 2);
+  bgpt_test_run_for (2500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, 2);
 }
 
 static void
@@ -658,11 +454,11 @@ test_retry_after_is_honoured (Fixture       *fixture,
   guint requests;
   gint64 gap;
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->simulator, "openai.key", 503, headers,
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 503, headers,
                                "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
                                "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_once, "the first answer");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 3);
@@ -676,10 +472,10 @@ test_retry_after_is_honoured (Fixture       *fixture,
 
   /* Neither does "check now" go past it. */
   wait_until (fixture, key_has_result, "the retry's answer");
-  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
-  bgpt_monitor_check_now (fixture->monitor, NULL);
-  run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
+  requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests);
 }
 
 /* A Retry-After on a failure that is not "come back later" is not obeyed. */
@@ -689,11 +485,11 @@ test_retry_after_only_when_asked (Fixture       *fixture,
 {
   const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "86400", NULL };
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->simulator, "openai.key", 500, headers,
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 500, headers,
                                "{\"error\":{\"message\":\"The server had an error.\","
                                "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_once, "the first answer");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 86400);
@@ -712,11 +508,11 @@ test_retry_after_capped_and_overridden_once (Fixture       *fixture,
   gint64 wait;
   guint requests;
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->simulator, "openai.key", 429, headers,
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 429, headers,
                                "{\"error\":{\"message\":\"Rate limit reached.\",\"type\":\"requests\","
                                "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_once, "the first answer");
   wait = bgpt_monitor_check_get_not_before (key_check (fixture)) - g_get_monotonic_time ();
@@ -724,22 +520,22 @@ test_retry_after_capped_and_overridden_once (Fixture       *fixture,
   g_assert_cmpint (wait, <=, (gint64) 3600 * G_USEC_PER_SEC);
 
   /* The background "check now" waits; the user's goes through, once. */
-  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
-  bgpt_monitor_check_now (fixture->monitor, NULL);
-  run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests);
+  requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests);
 
-  bgpt_monitor_confirm_now (fixture->monitor, NULL);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
   wait_until (fixture, two_key_runs, "the user's check");
   wait_until (fixture, key_has_result, "the user's check's answer");
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests + 1);
 
   /* Asked again while the server still says wait: a loop of clicks is not
    * a loop of requests. */
   for (guint i = 0; i < 5; i++)
-    bgpt_monitor_confirm_now (fixture->monitor, NULL);
-  run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, requests + 1);
+    bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests + 1);
 }
 
 /* Money problems are not retried at the retry interval: retrying does
@@ -750,9 +546,9 @@ test_quota_waits_a_round (Fixture       *fixture,
 {
   gint64 gap;
 
-  g_settings_set_uint (fixture->settings, "check-interval", 3);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_BILLING_NOT_ACTIVE);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_BILLING_NOT_ACTIVE);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_once, "the first answer");
   g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (key_check (fixture))->error_id, ==, "openai.quota");
@@ -769,15 +565,15 @@ static void
 test_rate_limit_backs_off (Fixture       *fixture,
                            gconstpointer  data)
 {
-  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "kommo.account", BGPT_SCENARIO_RATE_LIMITED);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   /* With 1-second intervals the OpenAI check runs every second, while Kommo,
    * which blocks the IP of clients that keep going after a 429, waits. */
-  run_for (4500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "kommo.account"), ==, 1);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 3);
-  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (bgpt_monitor_lookup (fixture->monitor, "default",
+  bgpt_test_run_for (4500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "kommo.account"), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), >=, 3);
+  g_assert_cmpstr (bgpt_monitor_check_get_diagnosis (bgpt_monitor_lookup (fixture->setup.monitor, "default",
                                                                           "kommo.account"))->error_id,
                    ==, "kommo.rate-limit");
 }
@@ -787,11 +583,11 @@ test_one_check_in_flight (Fixture       *fixture,
                           gconstpointer  data)
 {
   /* Each answer takes longer than the interval. */
-  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 2200);
-  bgpt_monitor_start (fixture->monitor);
-  run_for (5000);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), <=, 3);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 2);
+  bgpt_simulator_set_delay (fixture->setup.simulator, "openai.key", 2200);
+  bgpt_monitor_start (fixture->setup.monitor);
+  bgpt_test_run_for (5000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), <=, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), >=, 2);
   /* Two checks of one account: never more than those two at once. */
   g_assert_cmpuint (fixture->max_in_flight, <=, 2);
 }
@@ -800,16 +596,16 @@ static void
 test_deep_check_hourly (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
-  bgpt_monitor_start (fixture->monitor);
-  run_for (3500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, 3);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+  g_settings_set_boolean (fixture->setup.settings, "deep-check", TRUE);
+  bgpt_monitor_start (fixture->setup.monitor);
+  bgpt_test_run_for (3500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), >=, 3);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.quota"), ==, 1);
 
   /* Even asked, it waits for its hour. */
-  bgpt_monitor_check_now (fixture->monitor, NULL);
-  run_for (1000);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.quota"), ==, 1);
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1000);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.quota"), ==, 1);
 }
 
 static void
@@ -819,21 +615,21 @@ test_silenced_incident_is_still_checked (Fixture       *fixture,
   BgptIncident *incident;
   guint count;
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_until (fixture, key_is_down, "the incident");
 
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
-  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->setup.incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
   count = bgpt_incident_get_count (incident);
 
   /* Down checks are re-checked at check-interval (1 s here). */
-  run_for (2500);
+  bgpt_test_run_for (2500);
   g_assert_cmpuint (bgpt_incident_get_count (incident), >, count);
   g_assert_true (bgpt_incident_is_silenced (incident, g_get_real_time ()));
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
   wait_until (fixture, key_is_ok, "the recovery");
   g_assert_false (bgpt_incident_is_open (incident));
 }
@@ -845,7 +641,7 @@ three_checks_down (Fixture *fixture)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->monitor, "default", names[i]);
+      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->setup.monitor, "default", names[i]);
 
       if (check == NULL || bgpt_monitor_check_get_state (check) != BGPT_MONITOR_STATE_DOWN)
         return FALSE;
@@ -863,46 +659,46 @@ test_unwatched_check_resolves (Fixture       *fixture,
 {
   g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
 
-  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
-  g_settings_set_boolean (fixture->settings, "deep-check", TRUE);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  g_settings_set_boolean (fixture->setup.settings, "deep-check", TRUE);
   config->assistant_id = g_strdup ("asst_MonitorUnwatched42");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_SERVER_ERROR);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.assistant", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.quota", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, three_checks_down, "three incidents");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 3);
   g_assert_cmpuint (fixture->resolved, ==, 0);
 
-  g_settings_set_boolean (fixture->settings, "deep-check", FALSE);
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.quota"));
+  g_settings_set_boolean (fixture->setup.settings, "deep-check", FALSE);
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.quota"));
   g_assert_cmpuint (fixture->resolved, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 0), ==, "openai.quota");
-  g_assert_null (bgpt_incident_store_find_open (fixture->incidents, "default", "openai.quota"));
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 2);
+  g_assert_null (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.quota"));
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 2);
 
   g_clear_pointer (&config->assistant_id, g_free);
-  bgpt_monitor_set_account (fixture->monitor, config);
-  g_assert_null (bgpt_monitor_lookup (fixture->monitor, "default", "openai.assistant"));
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.assistant"));
   g_assert_cmpuint (fixture->resolved, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 1), ==, "openai.assistant");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
 
-  bgpt_monitor_remove_account (fixture->monitor, "default");
+  bgpt_monitor_remove_account (fixture->setup.monitor, "default");
   g_assert_cmpuint (fixture->resolved, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 2), ==, "kommo.account");
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
   g_assert_true (fixture->resolved_closed);
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 0);
 }
 
 static BgptMonitorState
 state_of (Fixture    *fixture,
           const char *check)
 {
-  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", check));
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->setup.monitor, "default", check));
 }
 
 static gboolean
@@ -934,70 +730,160 @@ test_dependents_wait_for_the_key (Fixture       *fixture,
   gint64 deadline;
 
   config->model = g_strdup ("gpt-monitor-test");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  model = bgpt_monitor_lookup (fixture->monitor, "default", "openai.model");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  model = bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.model");
   /* One failure raises: a refusal judged before the key's would show. */
-  g_settings_set_uint (fixture->settings, "failure-threshold", 1);
-  bgpt_simulator_set_delay (fixture->simulator, "openai.key", 300);
-  bgpt_simulator_set_refused_credential (fixture->simulator, KEY);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  bgpt_simulator_set_delay (fixture->setup.simulator, "openai.key", 300);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, model_is_blocked, "the key down, the model blocked");
   g_assert_cmpstr (bgpt_monitor_check_get_blocked_by (model), ==, "openai.key");
-  key_requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  key_requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
   deadline = g_get_monotonic_time () + bgpt_test_scaled_ms (15000) * 1000;
-  while (bgpt_simulator_count_requests (fixture->simulator, "openai.key") < key_requests + 4)
+  while (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key") < key_requests + 4)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      run_for (200);
+      bgpt_test_run_for (200);
     }
 
   g_assert_cmpint (state_of (fixture, "openai.model"), ==, BGPT_MONITOR_STATE_BLOCKED);
   g_assert_null (bgpt_monitor_check_get_incident_id (model));
   g_assert_cmpuint (bgpt_monitor_check_get_failures (model), ==, 0);
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model"), ==, 1);
   key_incident = g_strdup (bgpt_monitor_check_get_incident_id (key_check (fixture)));
   g_assert_nonnull (key_incident);
 
-  bgpt_simulator_set_refused_credential (fixture->simulator, NULL);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, NULL);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
   wait_until (fixture, model_is_down_key_ok, "the key ok, the model down");
 
   g_assert_null (bgpt_monitor_check_get_blocked_by (model));
   g_assert_cmpuint (fixture->raised, ==, 2);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  g_assert_false (bgpt_incident_is_open (bgpt_incident_store_lookup (fixture->incidents, key_incident)));
-  g_assert_cmpstr (bgpt_incident_get_error_id (bgpt_incident_store_find_open (fixture->incidents, "default",
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  g_assert_false (bgpt_incident_is_open (bgpt_incident_store_lookup (fixture->setup.incidents, key_incident)));
+  g_assert_cmpstr (bgpt_incident_get_error_id (bgpt_incident_store_find_open (fixture->setup.incidents, "default",
                                                                               "openai.model")),
                    ==, "openai.model");
   g_assert_cmpstr (bgpt_monitor_check_get_incident_id (model), !=, key_incident);
+}
+
+static gboolean
+key_is_near_limit (Fixture *fixture)
+{
+  const BgptDiagnosis *diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
+
+  return key_is_down (fixture) && diagnosis != NULL &&
+         g_strcmp0 (diagnosis->error_id, "openai.rate-limit-near") == 0;
+}
+
+static gboolean
+key_is_rate_limited (Fixture *fixture)
+{
+  const BgptDiagnosis *diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
+
+  return diagnosis != NULL && g_strcmp0 (diagnosis->error_id, "openai.rate-limit") == 0 &&
+         bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key") != NULL;
+}
+
+static gboolean
+key_and_model_ok (Fixture *fixture)
+{
+  return key_is_ok (fixture) && state_of (fixture, "openai.model") == BGPT_MONITOR_STATE_OK;
+}
+
+/* The organization's headroom under 10 %: one warning, on the key's check,
+ * through the thresholds like any failure; the model check (which sees the
+ * same headers) is still sent and raises nothing. Back at 10 % it resolves
+ * by itself; the 429 that may follow replaces it instead of adding one. */
+static void
+test_rate_limit_near (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  g_autoptr(BgptIncident) near = NULL;
+  const BgptDiagnosis *diagnosis;
+  guint model_requests;
+
+  config->model = g_strdup ("gpt-monitor-test");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_until (fixture, key_and_model_ok, "the key and the model fine");
+  diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
+  g_assert_cmpint (diagnosis->rate_limit.requests.limit, ==, BGPT_SIMULATOR_RATE_LIMIT_REQUESTS);
+  g_assert_cmpint (diagnosis->rate_limit.tokens.remaining, ==, 1900000);
+
+  /* One token under a tenth of the limit. */
+  bgpt_simulator_set_rate_limit_remaining (fixture->setup.simulator, 4980,
+                                           BGPT_SIMULATOR_RATE_LIMIT_TOKENS / 10 - 1);
+  wait_until (fixture, key_is_near_limit, "the near-limit warning");
+  g_assert_cmpuint (key_failures (fixture), ==, 3);
+  g_assert_cmpuint (fixture->raised, ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  near = g_object_ref (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key"));
+  g_assert_cmpstr (bgpt_incident_get_error_id (near), ==, "openai.rate-limit-near");
+  diagnosis = bgpt_monitor_check_get_diagnosis (key_check (fixture));
+  g_assert_cmpint (diagnosis->rate_limit.tokens.remaining, ==, 199999);
+
+  /* The dependent is not blocked: it is still sent and passes. */
+  model_requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model");
+  while (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model") < model_requests + 2)
+    {
+      g_assert_true (key_is_near_limit (fixture));
+      bgpt_test_run_for (100);
+    }
+  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->setup.monitor, "default",
+                                                                          "openai.model")));
+  g_assert_true (bgpt_diagnosis_is_ok (bgpt_monitor_check_get_diagnosis (
+    bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.model"))));
+  g_assert_cmpuint (fixture->raised, ==, 1);
+
+  /* Exactly a tenth left is no longer under it. */
+  bgpt_simulator_set_rate_limit_remaining (fixture->setup.simulator, 4980,
+                                           BGPT_SIMULATOR_RATE_LIMIT_TOKENS / 10);
+  wait_until (fixture, key_is_ok, "the warning resolved");
+  g_assert_false (bgpt_incident_is_open (near));
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
+
+  /* Near again, then the 429: still one open incident, now the 429's. */
+  g_clear_object (&near);
+  bgpt_simulator_set_rate_limit_headers (fixture->setup.simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  wait_until (fixture, key_is_near_limit, "the near-limit warning again");
+  near = g_object_ref (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key"));
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_RATE_LIMITED);
+  wait_until (fixture, key_is_rate_limited, "the 429");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  g_assert_false (bgpt_incident_is_open (near));
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 1);
 }
 
 static void
 test_threshold_changed_mid_run (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_settings_set_uint (fixture->settings, "failure-threshold", 10);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 10);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_until (fixture, key_failed_twice, "two failures");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
 
   /* Lowered to what has already happened: raised at once. */
-  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 2);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
   g_assert_cmpuint (fixture->raised, ==, 1);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
 
   /* Success threshold raised while recovering: it takes effect too. */
-  g_settings_set_uint (fixture->settings, "success-threshold", 3);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  g_settings_set_uint (fixture->setup.settings, "success-threshold", 3);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
   wait_until (fixture, key_succeeded_once, "a success");
-  run_for (1200);
+  bgpt_test_run_for (1200);
   g_assert_cmpuint (bgpt_monitor_check_get_successes (key_check (fixture)), <, 3);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_DOWN);
   wait_until (fixture, key_is_ok, "the third success");
@@ -1010,41 +896,210 @@ test_interval_changed_mid_run (Fixture       *fixture,
 {
   guint requests;
 
-  g_settings_set_uint (fixture->settings, "check-interval", 3600);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_until (fixture, key_has_result, "the first round");
-  run_for (2000);
-  requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  bgpt_test_run_for (2000);
+  requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
   g_assert_cmpuint (requests, ==, 1);
 
-  g_settings_set_uint (fixture->settings, "check-interval", 1);
-  run_for (2500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), >=, requests + 2);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 1);
+  bgpt_test_run_for (2500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), >=, requests + 2);
 }
 
 static void
 test_concurrency_is_bounded (Fixture       *fixture,
                              gconstpointer  data)
 {
-  bgpt_monitor_remove_account (fixture->monitor, "default");
+  bgpt_monitor_remove_account (fixture->setup.monitor, "default");
   for (guint i = 0; i < 12; i++)
     {
       g_autofree char *id = g_strdup_printf ("account-%u", i);
       g_autoptr(BgptCheckConfig) config = make_config (fixture, id);
 
       g_clear_pointer (&config->kommo_base_url, g_free);
-      bgpt_monitor_set_account (fixture->monitor, config);
+      bgpt_monitor_set_account (fixture->setup.monitor, config);
     }
-  g_settings_set_uint (fixture->settings, "check-interval", 3600);
-  bgpt_monitor_set_max_concurrent (fixture->monitor, 4);
-  bgpt_simulator_set_delay (fixture->simulator, NULL, 300);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  bgpt_monitor_set_max_concurrent (fixture->setup.monitor, 4);
+  bgpt_simulator_set_delay (fixture->setup.simulator, NULL, 300);
+  bgpt_monitor_start (fixture->setup.monitor);
 
-  run_for (2500);
+  bgpt_test_run_for (2500);
   /* 12 accounts, 4 at a time, 300 ms each: all done in about 0.9 s. */
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.key"), ==, 12);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, 12);
   g_assert_cmpuint (fixture->max_in_flight, <=, 4);
   g_assert_cmpuint (fixture->max_in_flight, >=, 2);
+}
+
+/* ---- the rules, result by result, without timers ---- */
+
+/* One result and what the rules must make of it. */
+typedef struct
+{
+  char             result;     /* 'F' failed, 'P' passed, 'f'/'p' asked by the user */
+  BgptMonitorStep  step;
+  BgptMonitorState state;
+} Turn;
+
+/* Feeds @turns to the rules from a check that has not answered yet. */
+static BgptMonitorTally
+walk (guint       failure_threshold,
+      guint       success_threshold,
+      const Turn *turns,
+      gsize       n_turns)
+{
+  BgptMonitorThresholds limits = { failure_threshold, success_threshold };
+  BgptMonitorTally tally = { 0 };
+
+  for (gsize i = 0; i < n_turns; i++)
+    {
+      gboolean passed = turns[i].result == 'P' || turns[i].result == 'p';
+      gboolean confirm = g_ascii_islower (turns[i].result);
+      BgptMonitorVerdict verdict = bgpt_monitor_rules_judge (&tally, passed, confirm, &limits);
+
+      if (verdict.step != turns[i].step || verdict.state != turns[i].state)
+        g_error ("result %zu (%c): step %d, state %d; expected step %d, state %d", i,
+                 turns[i].result, verdict.step, verdict.state, turns[i].step, turns[i].state);
+      tally = verdict.tally;
+    }
+  return tally;
+}
+
+static void
+test_rules_failures_in_a_row (void)
+{
+  const Turn turns[] = {
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    /* A success in between starts the count again. */
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_OK },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    /* Successes in a row resolve it; a failure in between counts again. */
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_OK },
+  };
+  BgptMonitorTally tally = walk (3, 2, turns, G_N_ELEMENTS (turns));
+
+  g_assert_false (tally.incident_open);
+  g_assert_cmpuint (tally.failures, ==, 0);
+  g_assert_cmpuint (tally.successes, ==, 3);
+}
+
+static void
+test_rules_threshold_of_one (void)
+{
+  const Turn turns[] = {
+    { 'F', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    /* The user's check is no different at a threshold of one. */
+    { 'f', BGPT_MONITOR_STEP_RAISE, BGPT_MONITOR_STATE_DOWN },
+  };
+  BgptMonitorTally tally = walk (1, 1, turns, G_N_ELEMENTS (turns));
+
+  g_assert_true (tally.incident_open);
+  g_assert_false (tally.quiet);
+}
+
+static void
+test_rules_user_check (void)
+{
+  const Turn turns[] = {
+    /* Shown at once, announced only at the threshold. */
+    { 'f', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'F', BGPT_MONITOR_STEP_ANNOUNCE, BGPT_MONITOR_STATE_DOWN },
+    { 'F', BGPT_MONITOR_STEP_UPDATE, BGPT_MONITOR_STATE_DOWN },
+    /* The user's success resolves at once, whatever the threshold. */
+    { 'p', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+    /* A quiet incident that recovers resolves quietly too. */
+    { 'f', BGPT_MONITOR_STEP_RAISE_QUIET, BGPT_MONITOR_STATE_FAILING },
+    { 'P', BGPT_MONITOR_STEP_NONE, BGPT_MONITOR_STATE_DOWN },
+    { 'P', BGPT_MONITOR_STEP_RESOLVE, BGPT_MONITOR_STATE_OK },
+  };
+  BgptMonitorTally tally = walk (3, 2, turns, G_N_ELEMENTS (turns));
+
+  g_assert_false (tally.incident_open);
+  g_assert_false (tally.quiet);
+}
+
+/* Thresholds changed between results. */
+static void
+test_rules_reconsider (void)
+{
+  BgptMonitorThresholds lowered = { 2, 1 };
+  BgptMonitorThresholds kept = { 3, 2 };
+  BgptMonitorTally failing = { .failures = 2, .latest_failed = TRUE };
+  BgptMonitorTally quiet = { .failures = 2, .incident_open = TRUE, .quiet = TRUE, .latest_failed = TRUE };
+  BgptMonitorTally recovering = { .successes = 1, .incident_open = TRUE };
+  BgptMonitorTally blocked = { .latest_failed = TRUE };
+
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&failing, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&failing, &lowered), ==, BGPT_MONITOR_STEP_RAISE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&quiet, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&quiet, &lowered), ==, BGPT_MONITOR_STEP_ANNOUNCE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&recovering, &kept), ==, BGPT_MONITOR_STEP_NONE);
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&recovering, &lowered), ==, BGPT_MONITOR_STEP_RESOLVE);
+  /* No count (a blocked check): nothing to confirm. */
+  g_assert_cmpint (bgpt_monitor_rules_reconsider (&blocked, &lowered), ==, BGPT_MONITOR_STEP_NONE);
+}
+
+/* ---- busy ---- */
+
+static void
+on_busy (BgptMonitor *monitor,
+         GParamSpec  *pspec,
+         guint       *spells)
+{
+  if (!bgpt_monitor_get_busy (monitor))
+    (*spells)++;
+}
+
+static gboolean
+round_over (Fixture *fixture)
+{
+  return fixture->started > 0 && !bgpt_monitor_get_busy (fixture->setup.monitor);
+}
+
+/* Busy from the first check sent to the last answer of the round, the
+ * dependents that waited for the key included: one spell. */
+static void
+test_busy_for_a_round (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  guint spells = 0;
+
+  g_settings_set_uint (fixture->setup.settings, "check-interval", 3600);
+  config->model = g_strdup ("gpt-4.1-mini");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_simulator_set_delay (fixture->setup.simulator, NULL, 100);
+  g_signal_connect (fixture->setup.monitor, "notify::busy", G_CALLBACK (on_busy), &spells);
+  g_assert_false (bgpt_monitor_get_busy (fixture->setup.monitor));
+
+  bgpt_monitor_start (fixture->setup.monitor);
+  g_assert_true (bgpt_monitor_get_busy (fixture->setup.monitor));
+  wait_until (fixture, round_over, "the round to end");
+  g_assert_cmpuint (spells, ==, 1);
+  g_assert_cmpuint (fixture->finished, ==, 3);
+  g_assert_cmpint (bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.model")),
+                   ==, BGPT_MONITOR_STATE_OK);
+
+  /* Offline: what is in flight is cancelled, and the monitor rests. */
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  g_assert_true (bgpt_monitor_get_busy (fixture->setup.monitor));
+  bgpt_static_network_monitor_set_available (fixture->network, FALSE);
+  wait_until (fixture, round_over, "the cancelled round to end");
+  g_assert_cmpuint (spells, ==, 2);
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  g_assert_false (bgpt_monitor_get_busy (fixture->setup.monitor));
 }
 
 int
@@ -1073,9 +1128,16 @@ main (int   argc,
   ADD ("/monitor/silenced", test_silenced_incident_is_still_checked);
   ADD ("/monitor/unwatched-resolves", test_unwatched_check_resolves);
   ADD ("/monitor/dependents-wait", test_dependents_wait_for_the_key);
+  ADD ("/monitor/rate-limit-near", test_rate_limit_near);
   ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
   ADD ("/monitor/interval-live", test_interval_changed_mid_run);
   ADD ("/monitor/concurrency", test_concurrency_is_bounded);
+  ADD ("/monitor/busy", test_busy_for_a_round);
+
+  g_test_add_func ("/monitor/rules/failures-in-a-row", test_rules_failures_in_a_row);
+  g_test_add_func ("/monitor/rules/threshold-of-one", test_rules_threshold_of_one);
+  g_test_add_func ("/monitor/rules/user-check", test_rules_user_check);
+  g_test_add_func ("/monitor/rules/reconsider", test_rules_reconsider);
 
   return g_test_run ();
 }

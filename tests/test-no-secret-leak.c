@@ -211,24 +211,6 @@ test_scan_home (void)
   g_assert_cmpuint (counts.keyrings, >=, 1);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -246,7 +228,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (test_home);
+  bgpt_test_remove_tree (test_home);
   g_free (test_home);
   return status;
 }

@@ -26,8 +26,7 @@
 #define TOKEN "kommo-test-token-notify-0123456789"
 
 static GTestDBus    *bus;
-static GSubprocess  *server;
-static char         *log_path;
+static BgptTestNotificationServer server;
 static GApplication *application;
 
 /* ---- the server's log ---- */
@@ -59,7 +58,7 @@ read_calls (void)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!g_file_get_contents (log_path, &text, NULL, NULL))
+  if (!g_file_get_contents (server.log_path, &text, NULL, NULL))
     return calls;
 
   lines = g_strsplit (text, "\n", -1);
@@ -112,10 +111,8 @@ count_calls (const char *name)
 static void
 clear_log (void)
 {
-  g_assert_true (g_file_set_contents (log_path, "", 0, NULL));
+  g_assert_true (g_file_set_contents (server.log_path, "", 0, NULL));
 }
-
-static void run_for (guint ms);
 
 /* GLib 2.74's freedesktop backend does not keep itself alive for the
  * replies of its calls, and crashes when one arrives after it is gone, or
@@ -134,88 +131,35 @@ settle_bus (void)
                                        "org.freedesktop.Notifications", "GetServerInformation",
                                        NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
   g_assert_nonnull (reply);
-  run_for (100);
+  bgpt_test_run_for (100);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-}
-
-/* The store saves from a worker thread that holds it for a moment. */
-static void
-assert_store_finalized (BgptIncidentStore *incidents)
-{
-  gpointer weak = incidents;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  g_object_add_weak_pointer (G_OBJECT (incidents), &weak);
-  bgpt_incident_store_flush (incidents, NULL);
-  g_object_unref (incidents);
-  while (weak != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_null (weak);
 }
 
 /* ---- fixture ---- */
 
 typedef struct
 {
-  BgptSimulator     *simulator;
-  GSettings         *settings;
-  BgptIncidentStore *incidents;
-  BgptMonitor       *monitor;
-  BgptNotifier      *notifier;
-  char              *directory;
+  BgptTestMonitorSetup  setup;
+  BgptNotifier         *notifier;
 } Fixture;
-
-static void
-on_loaded (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (bgpt_incident_store_load_finish (BGPT_INCIDENT_STORE (source), result, NULL));
-  *done = TRUE;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BgptCheckConfig) config = bgpt_check_config_new ("default");
-  g_autofree char *path = NULL;
-  gboolean loaded = FALSE;
+  g_autoptr(BgptCheckConfig) config = NULL;
 
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
+  bgpt_test_monitor_setup_init (&fixture->setup, "test-notifications", 2, 1);
+  g_settings_set_uint (fixture->setup.settings, "reminder-interval", 0);
 
-  fixture->settings = g_settings_new (APPLICATION_ID);
-  g_settings_set_uint (fixture->settings, "check-interval", 1);
-  g_settings_set_uint (fixture->settings, "retry-interval", 1);
-  g_settings_set_uint (fixture->settings, "failure-threshold", 2);
-  g_settings_set_uint (fixture->settings, "success-threshold", 1);
-  g_settings_set_uint (fixture->settings, "reminder-interval", 0);
-  g_settings_set_uint (fixture->settings, "timeout", 5);
-
-  fixture->directory = g_dir_make_tmp ("bgpt-test-notifications-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->directory, "incidents.json", NULL);
-  fixture->incidents = bgpt_incident_store_new (path);
-  bgpt_incident_store_load_async (fixture->incidents, NULL, on_loaded, &loaded);
-  while (!loaded)
-    g_main_context_iteration (NULL, TRUE);
-
-  fixture->monitor = bgpt_monitor_new (fixture->settings, fixture->incidents);
-  fixture->notifier = bgpt_notifier_new (application, fixture->monitor, fixture->settings);
+  fixture->notifier = bgpt_notifier_new (application, fixture->setup.monitor, fixture->setup.settings);
   bgpt_notifier_set_gather_delay (fixture->notifier, 300);
 
+  config = bgpt_test_simulator_config (fixture->setup.simulator, "default", KEY, TOKEN);
   config->display_name = g_strdup ("Loja Centro");
-  config->kommo_base_url = g_strdup (bgpt_simulator_get_base_url (fixture->simulator));
-  config->kommo_token = g_strdup (TOKEN);
-  config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  config->openai_api_key = g_strdup (KEY);
   config->model = g_strdup ("gpt-4.1-mini");
-  bgpt_monitor_set_account (fixture->monitor, config);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
 
   clear_log ();
 }
@@ -224,44 +168,14 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  const char * const keys[] = { "check-interval", "retry-interval", "failure-threshold",
-                                "success-threshold", "reminder-interval", "timeout",
-                                "notifications", "notify-resolved" };
-  g_autofree char *path = g_build_filename (fixture->directory, "incidents.json", NULL);
-
-  bgpt_monitor_stop (fixture->monitor);
+  bgpt_monitor_stop (fixture->setup.monitor);
   bgpt_notifier_withdraw_all (fixture->notifier);
   settle_bus ();
   g_assert_finalize_object (fixture->notifier);
-  g_assert_finalize_object (fixture->monitor);
-  assert_store_finalized (fixture->incidents);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    g_settings_reset (fixture->settings, keys[i]);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->simulator);
-  g_remove (path);
-  g_rmdir (fixture->directory);
-  g_free (fixture->directory);
+  bgpt_test_monitor_setup_clear (&fixture->setup);
 }
 
 /* ---- waiting ---- */
-
-static gboolean
-on_deadline (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_deadline, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* Runs the main loop until the server has seen @n calls named @name. */
 static void
@@ -274,7 +188,7 @@ wait_for_calls (const char *name,
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out waiting for %u %s call(s); saw %u", n, name, count_calls (name));
-      run_for (50);
+      bgpt_test_run_for (50);
     }
 }
 
@@ -299,13 +213,13 @@ test_one_problem_one_notification (Fixture       *fixture,
   guint notify_id;
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   /* Down after 2 failures, about a second in; then it persists for five
    * more rounds. */
   wait_for_calls ("Notify", 1);
-  run_for (5000);
+  bgpt_test_run_for (5000);
 
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 1);
@@ -321,15 +235,15 @@ test_one_problem_one_notification (Fixture       *fixture,
   g_assert_true (strv_has (notify->actions, "app.edit-secret"));
   notify_id = notify->id;
 
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   g_assert_cmpuint (bgpt_incident_get_count (incident), >=, 4);
 
   /* Recovery withdraws it, and a short "resolved" notice follows. */
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
   wait_for_calls ("CloseNotification", 1);
   wait_for_calls ("Notify", 2);
-  run_for (1500);
+  bgpt_test_run_for (1500);
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 3);
@@ -350,11 +264,11 @@ test_reason_first_step (Fixture       *fixture,
   g_autoptr(GPtrArray) calls = NULL;
   Call *first, *second;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_IP_NOT_AUTHORIZED);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_for_calls ("Notify", 1);
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_ACCOUNT_DEACTIVATED);
   wait_for_calls ("Notify", 2);
 
   calls = read_calls ();
@@ -373,7 +287,7 @@ static BgptMonitorState
 check_state (Fixture    *fixture,
              const char *check)
 {
-  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->monitor, "default", check));
+  return bgpt_monitor_check_get_state (bgpt_monitor_lookup (fixture->setup.monitor, "default", check));
 }
 
 static gboolean
@@ -400,21 +314,21 @@ test_refused_key_one_notification (Fixture       *fixture,
   gint64 deadline;
   BgptIncident *incident;
 
-  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->monitor, "default"));
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
   config->assistant_id = g_strdup ("asst_NotifyRefused42");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  g_settings_set_boolean (fixture->settings, "notify-resolved", FALSE);
-  bgpt_simulator_set_refused_credential (fixture->simulator, KEY);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_settings_set_boolean (fixture->setup.settings, "notify-resolved", FALSE);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   /* Down after 2 failures, about a second in; then many more rounds. */
   wait_for_calls ("Notify", 1);
-  key_requests = bgpt_simulator_count_requests (fixture->simulator, "openai.key");
+  key_requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
   deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
-  while (bgpt_simulator_count_requests (fixture->simulator, "openai.key") < key_requests + 5)
+  while (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key") < key_requests + 5)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      run_for (200);
+      bgpt_test_run_for (200);
     }
 
   calls = read_calls ();
@@ -423,9 +337,9 @@ test_refused_key_one_notification (Fixture       *fixture,
   g_assert_cmpstr (notify->summary, ==, "Falha na Autenticação da API");
   notify_id = notify->id;
 
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 1);
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   g_assert_nonnull (incident);
   /* Both are checked again and again: between two requests, the key is
    * down and Kommo fine (a request in flight shows as checking). */
@@ -433,26 +347,26 @@ test_refused_key_one_notification (Fixture       *fixture,
   for (guint i = 0; i < 2; i++)
     {
       const char *dependent = i == 0 ? "openai.model" : "openai.assistant";
-      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->monitor, "default", dependent);
+      BgptMonitorCheck *check = bgpt_monitor_lookup (fixture->setup.monitor, "default", dependent);
 
       g_assert_cmpint (bgpt_monitor_check_get_state (check), ==, BGPT_MONITOR_STATE_BLOCKED);
       g_assert_cmpstr (bgpt_monitor_check_get_blocked_by (check), ==, "openai.key");
       g_assert_null (bgpt_monitor_check_get_incident_id (check));
       /* Sent with the key in the first round only. */
-      g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, dependent), ==, 1);
+      g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, dependent), ==, 1);
     }
 
   /* The key is replaced: resolved, withdrawn, and the rest checked again. */
-  bgpt_simulator_set_refused_credential (fixture->simulator, NULL);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, NULL);
   wait_for_calls ("CloseNotification", 1);
   deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
   while (check_state (fixture, "openai.model") != BGPT_MONITOR_STATE_OK ||
          check_state (fixture, "openai.assistant") != BGPT_MONITOR_STATE_OK)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      run_for (100);
+      bgpt_test_run_for (100);
     }
-  run_for (1000);
+  bgpt_test_run_for (1000);
 
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
@@ -460,10 +374,10 @@ test_refused_key_one_notification (Fixture       *fixture,
   g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 1))->call, ==, "CloseNotification");
   g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, notify_id);
   g_assert_false (bgpt_incident_is_open (incident));
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 0);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.model"), >, 1);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.assistant"), >, 1);
-  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->monitor, "default",
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model"), >, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.assistant"), >, 1);
+  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->setup.monitor, "default",
                                                                           "openai.model")));
 }
 
@@ -478,19 +392,19 @@ test_three_problems_one_summary (Fixture       *fixture,
   g_autoptr(BgptCheckConfig) config = NULL;
 
   /* Three root causes, none waiting for another. */
-  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->monitor, "default"));
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
   config->assistant_id = g_strdup ("asst_NotifySummary42");
-  bgpt_monitor_set_account (fixture->monitor, config);
-  g_settings_set_boolean (fixture->settings, "notify-resolved", FALSE);
-  bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.assistant", BGPT_SCENARIO_QUOTA_EXCEEDED);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_settings_set_boolean (fixture->setup.settings, "notify-resolved", FALSE);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "kommo.account", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.assistant", BGPT_SCENARIO_QUOTA_EXCEEDED);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.model", BGPT_SCENARIO_NOT_FOUND);
+  bgpt_monitor_start (fixture->setup.monitor);
 
   wait_for_calls ("Notify", 1);
-  run_for (4000);
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 3);
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 3);
+  bgpt_test_run_for (4000);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 3);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 3);
 
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 1);
@@ -500,14 +414,14 @@ test_three_problems_one_summary (Fixture       *fixture,
   summary_id = notify->id;
 
   /* Everything recovers: the summary is withdrawn and nothing else sent. */
-  bgpt_simulator_reset (fixture->simulator);
+  bgpt_simulator_reset (fixture->setup.simulator);
   wait_for_calls ("CloseNotification", 1);
-  run_for (2000);
+  bgpt_test_run_for (2000);
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 2);
   g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, summary_id);
-  g_assert_cmpuint (bgpt_monitor_count_down (fixture->monitor), ==, 0);
+  g_assert_cmpuint (bgpt_monitor_count_down (fixture->setup.monitor), ==, 0);
 }
 
 static void
@@ -517,23 +431,23 @@ test_silenced_incident_is_quiet (Fixture       *fixture,
   BgptIncident *incident;
   guint count;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_for_calls ("Notify", 1);
 
   /* Silenced for an hour: the notification goes away and stays away while
    * the checks go on. */
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
-  bgpt_incident_store_silence (fixture->incidents, incident,
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->setup.incidents, incident,
                                g_get_real_time () + (gint64) 3600 * G_USEC_PER_SEC);
   wait_for_calls ("CloseNotification", 1);
   count = bgpt_incident_get_count (incident);
-  run_for (3000);
+  bgpt_test_run_for (3000);
   g_assert_cmpuint (bgpt_incident_get_count (incident), >, count);
   g_assert_cmpuint (count_calls ("Notify"), ==, 1);
 
   /* Lifting the silence brings it back. */
-  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_NONE);
+  bgpt_incident_store_silence (fixture->setup.incidents, incident, BGPT_INCIDENT_SILENCE_NONE);
   wait_for_calls ("Notify", 2);
 }
 
@@ -543,20 +457,20 @@ test_silenced_until_resolved (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_for_calls ("Notify", 1);
 
-  incident = bgpt_incident_store_find_open (fixture->incidents, "default", "openai.key");
-  bgpt_incident_store_silence (fixture->incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
+  bgpt_incident_store_silence (fixture->setup.incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
   wait_for_calls ("CloseNotification", 1);
 
   /* Fixed: whoever silenced it hears nothing, not even "resolved". */
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_OK);
   g_object_ref (incident);
   while (bgpt_incident_is_open (incident))
-    run_for (100);
-  run_for (1500);
+    bgpt_test_run_for (100);
+  bgpt_test_run_for (1500);
   g_assert_cmpuint (count_calls ("Notify"), ==, 1);
   g_object_unref (incident);
 }
@@ -565,17 +479,17 @@ static void
 test_disabled_sends_nothing (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_settings_set_boolean (fixture->settings, "notifications", FALSE);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
-  run_for (4000);
+  g_settings_set_boolean (fixture->setup.settings, "notifications", FALSE);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  bgpt_test_run_for (4000);
 
   /* The store still records everything. */
-  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->incidents), ==, 1);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 1);
   g_assert_cmpuint (count_calls ("Notify"), ==, 0);
 
   /* Turned on with a problem open: it is shown. */
-  g_settings_set_boolean (fixture->settings, "notifications", TRUE);
+  g_settings_set_boolean (fixture->setup.settings, "notifications", TRUE);
   wait_for_calls ("Notify", 1);
 }
 
@@ -585,14 +499,14 @@ test_reminders (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) calls = NULL;
 
-  g_settings_set_uint (fixture->settings, "reminder-interval", 3);
-  bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->monitor);
+  g_settings_set_uint (fixture->setup.settings, "reminder-interval", 3);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
   wait_for_calls ("Notify", 1);
 
   /* Over 7.5 s with a 3-second reminder: two reminders, each replacing the
    * notification in place. */
-  run_for (7500);
+  bgpt_test_run_for (7500);
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 3);
   for (guint i = 1; i < calls->len; i++)
@@ -611,7 +525,7 @@ test_send_test_notification (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) calls = NULL;
 
-  g_settings_set_boolean (fixture->settings, "notifications", FALSE);
+  g_settings_set_boolean (fixture->setup.settings, "notifications", FALSE);
   bgpt_notifier_send_test (fixture->notifier);
   wait_for_calls ("Notify", 1);
   calls = read_calls ();
@@ -620,50 +534,11 @@ test_send_test_notification (Fixture       *fixture,
 
 /* ---- the bus, the server and the application ---- */
 
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
-
-static void
-start_server (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  g_autofree char *script = g_build_filename (g_getenv ("BGPT_SOURCE_ROOT"), "tests",
-                                              "notification-server.py", NULL);
-  gint64 deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
-
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error,
-                             "/usr/bin/python3", script, log_path, NULL);
-  g_assert_no_error (error);
-
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  while (!name_has_owner (connection, "org.freedesktop.Notifications"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50 * 1000);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = NULL;
   int status;
 
   /* The titles under test are the pt_BR ones. */
@@ -672,14 +547,10 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   bgpt_i18n_init ();
 
-  directory = g_dir_make_tmp ("bgpt-notification-log-XXXXXX", &error);
-  g_assert_no_error (error);
-  log_path = g_build_filename (directory, "calls.jsonl", NULL);
-
   /* A private bus of our own, whatever bus the test runs in. */
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (bus);
-  start_server ();
+  bgpt_test_notification_server_start (&server);
 
   application = g_application_new ("io.github.bytegpt.Monitor.TestNotifications",
                                    G_APPLICATION_DEFAULT_FLAGS);
@@ -702,16 +573,10 @@ main (int   argc,
   status = g_test_run ();
 
   settle_bus ();
-  /* Closing its standard input ends the server. */
-  g_output_stream_close (g_subprocess_get_stdin_pipe (server), NULL, NULL);
-  g_subprocess_wait (server, NULL, NULL);
-  g_clear_object (&server);
+  bgpt_test_notification_server_stop (&server);
   /* Only the bus daemon is stopped: finalizing the application and the bus
    * connection runs GLib 2.74's freedesktop backend into a crash (see
    * settle_bus()); both stay referenced from here until the process ends. */
   g_test_dbus_stop (bus);
-  g_remove (log_path);
-  g_rmdir (directory);
-  g_free (log_path);
   return status;
 }

@@ -35,8 +35,8 @@ store_secret (BgptSecretStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_secret_store_store_finish (store, result, error);
 }
 
@@ -50,8 +50,8 @@ lookup_secret (BgptSecretStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_secret_store_lookup_finish (store, result, error);
 }
 
@@ -64,8 +64,8 @@ clear_secret (BgptSecretStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_secret_store_clear_async (store, account_id, kind, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_clear_async (store, account_id, kind, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_secret_store_clear_finish (store, result, error);
 }
 
@@ -77,8 +77,8 @@ clear_account (BgptSecretStore  *store,
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  bgpt_secret_store_clear_account_async (store, account_id, NULL, test_store_result, &slot);
-  result = test_wait_for_result (&slot);
+  bgpt_secret_store_clear_account_async (store, account_id, NULL, bgpt_test_collect_result, &slot);
+  result = bgpt_test_wait_for_result (&slot);
   return bgpt_secret_store_clear_account_finish (store, result, error);
 }
 
@@ -330,7 +330,7 @@ test_secret_tool_reads_ours (void)
   g_assert_true (store_secret (store, "default", BGPT_SECRET_KIND_OPENAI_API_KEY, TEST_OPENAI_KEY, &error));
   g_assert_no_error (error);
 
-  /* DESIGN.md promises exactly this command line. */
+  /* docs/architecture.md (Keyring) promises exactly this command line. */
   output = run_secret_tool (NULL, &status, "lookup", "account", "default", "kind", "openai-api-key", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (g_strcmp0 (output, TEST_OPENAI_KEY) == 0);

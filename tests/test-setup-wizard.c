@@ -39,39 +39,9 @@ typedef struct
 
 /* Waiting */
 
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-wait_timed_out (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_for (Fixture   *fixture,
-          Condition  condition)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (bgpt_test_wait_bound_ms (), wait_timed_out, &timed_out);
-
-  while (!condition (fixture) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return !timed_out;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
+/* Whether @condition came to hold within the tests' one bound. */
+#define wait_for(fixture, condition) \
+  bgpt_test_wait_until ((BgptTestCondition) (condition), (fixture))
 
 /* Template children */
 
@@ -190,19 +160,6 @@ assert_view (Fixture              *fixture,
 
 /* Keyring and settings */
 
-static char *
-lookup_secret (const char *account_id,
-               const char *kind)
-{
-  g_autoptr(GError) error = NULL;
-  char *secret;
-
-  secret = secret_password_lookup_sync (bgpt_secret_store_get_schema (), NULL, &error,
-                                        "account", account_id, "kind", kind, NULL);
-  g_assert_no_error (error);
-  return secret;
-}
-
 /* Every secret of the schema, whatever the account (a search needs an
  * attribute, so it asks for each account id a test uses). */
 static guint
@@ -320,7 +277,7 @@ open_wizard (Fixture    *fixture,
   g_signal_connect (fixture->wizard, "finished", G_CALLBACK (on_finished), fixture);
   gtk_window_present (GTK_WINDOW (fixture->wizard));
   /* Let the keyring probe of a new wizard answer. */
-  spin_for (200);
+  bgpt_test_run_for (200);
 }
 
 static void
@@ -471,8 +428,8 @@ test_happy_path (Fixture       *fixture,
   g_assert_true (wait_for (fixture, wizard_gone));
 
   /* Exactly the two secrets, trimmed, under the documented attributes. */
-  token = lookup_secret ("default", "kommo-token");
-  key = lookup_secret ("default", "openai-api-key");
+  token = bgpt_test_keyring_peek ("default", "kommo-token");
+  key = bgpt_test_keyring_peek ("default", "openai-api-key");
   g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
   g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY);
   g_assert_cmpuint (count_stored_secrets (), ==, 2);
@@ -850,8 +807,8 @@ test_edit_account (Fixture       *fixture,
   g_assert_true (wait_for (fixture, finished));
   g_assert_true (wait_for (fixture, wizard_gone));
 
-  token = lookup_secret ("default", "kommo-token");
-  key = lookup_secret ("default", "openai-api-key");
+  token = bgpt_test_keyring_peek ("default", "kommo-token");
+  key = bgpt_test_keyring_peek ("default", "openai-api-key");
   g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
   g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
   g_assert_cmpuint (count_stored_secrets (), ==, 2);
@@ -887,9 +844,9 @@ test_second_account (Fixture       *fixture,
   accounts = g_settings_get_strv (settings, "accounts");
   g_assert_cmpuint (g_strv_length (accounts), ==, 2);
   g_assert_cmpstr (accounts[1], ==, "account-2");
-  old_key = lookup_secret ("default", "openai-api-key");
+  old_key = bgpt_test_keyring_peek ("default", "openai-api-key");
   g_assert_cmpstr (old_key, ==, WIZARD_OPENAI_KEY);
-  key = lookup_secret ("account-2", "openai-api-key");
+  key = bgpt_test_keyring_peek ("account-2", "openai-api-key");
   g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
   g_assert_cmpuint (count_stored_secrets (), ==, 3);
 }

@@ -89,18 +89,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -115,7 +103,7 @@ fixture_tear_down (Fixture       *fixture,
       soup_server_message_unpause (message);
       g_object_unref (message);
     }
-  iterate_for (50);
+  bgpt_test_run_for (50);
 
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
@@ -147,8 +135,7 @@ on_status (GObject      *object,
 static void
 wait_for (Result *result)
 {
-  while (!result->done)
-    g_main_context_iteration (NULL, TRUE);
+  bgpt_test_wait_for_flag (&result->done);
 }
 
 static BgptStatusReport *
@@ -166,9 +153,7 @@ static void
 release_page (BgptStatusPage **page)
 {
   /* Requests in flight keep a reference until they come back. */
-  for (guint i = 0; i < 3000 && G_OBJECT (*page)->ref_count > 1; i++)
-    iterate_for (1);
-  g_assert_finalize_object (g_steal_pointer (page));
+  bgpt_test_assert_finalized_soon (g_steal_pointer (page));
 }
 
 /* Tests */
@@ -416,7 +401,7 @@ test_cache (Fixture       *fixture,
 
   /* Past the TTL: read again. */
   bgpt_status_page_set_cache_ttl (page, 1, 1);
-  iterate_for (1100);
+  bgpt_test_run_for (1100);
   third = get_status (page);
   g_assert_cmpuint (fixture->n_requests, ==, 2);
   g_assert_cmpint (third->indicator, ==, BGPT_STATUS_INDICATOR_CRITICAL);
@@ -498,7 +483,7 @@ test_cancel (Fixture       *fixture,
   /* One caller leaves; the other still gets its answer. */
   bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
   bgpt_status_page_get_status_async (page, NULL, on_status, &stays);
-  iterate_for (100);
+  bgpt_test_run_for (100);
   start = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
   wait_for (&leaves);
@@ -516,7 +501,7 @@ test_cancel (Fixture       *fixture,
   g_cancellable_reset (cancellable);
   memset (&leaves, 0, sizeof leaves);
   bgpt_status_page_get_status_async (page, cancellable, on_status, &leaves);
-  iterate_for (100);
+  bgpt_test_run_for (100);
   g_cancellable_cancel (cancellable);
   wait_for (&leaves);
   g_assert_error (leaves.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

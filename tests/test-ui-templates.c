@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "ui/bgpt-application.h"
@@ -20,6 +21,7 @@
 #include "ui/bgpt-spinner.h"
 #include "ui/bgpt-window.h"
 #include "ui/bgpt-wizard-check-view.h"
+#include "bgpt-incident-store.h"
 #include "bgpt-resources.h"
 
 typedef GType (*GetType) (void);
@@ -102,6 +104,55 @@ test_spinner (void)
   g_assert_finalize_object (spinner);
 }
 
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), text) == 0)
+        return child;
+      if ((found = find_label (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An incident row builds its details (bgpt-incident-details.ui) when it
+ * is first opened, and shows only the facts the incident has. */
+static void
+test_incident_details (void)
+{
+  g_autofree char *directory = g_dir_make_tmp ("bgpt-test-templates-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (directory, "incidents.json", NULL);
+  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
+  g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new (BGPT_CHECK_OPENAI_KEY, "openai.auth");
+  BgptIncident *incident;
+  GtkWidget *row;
+
+  diagnosis->http_status = 401;
+  diagnosis->api_message = g_strdup ("Incorrect API key provided.");
+  diagnosis->request_id = g_strdup ("req_0123456789abcdef");
+  incident = bgpt_incident_store_report (store, "default", diagnosis);
+  row = g_object_ref_sink (bgpt_incident_row_new (incident, "Loja"));
+  g_assert_null (find_label (row, "HTTP status"));
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  g_assert_nonnull (find_label (row, "How to Fix It"));
+  g_assert_true (gtk_widget_get_visible (find_label (row, "401")));
+  g_assert_true (gtk_widget_get_visible (find_label (row, "Incorrect API key provided.")));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (gtk_widget_get_parent (find_label (row, "req_0123456789abcdef")))));
+  /* No detail was given: its fact stays hidden. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (find_label (row, "Technical detail"))));
+
+  g_assert_finalize_object (row);
+  g_rmdir (directory);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -120,6 +171,7 @@ main (int   argc,
     }
   g_test_add_func ("/templates/help-overlay", test_help_overlay);
   g_test_add_func ("/templates/spinner", test_spinner);
+  g_test_add_func ("/templates/incident-details", test_incident_details);
 
   return g_test_run ();
 }

@@ -77,7 +77,8 @@ else
     head -150 | sed 's/^/# /'
 fi
 
-# What the command line promises (DESIGN.md): 0 ok, 1 only rate limits, 2 anything else.
+# What the command line promises (docs/architecture.md, The --check contract):
+# 0 ok, 1 only warnings (rate limits, a retiring model), 2 anything else.
 case $scenario in
   ok) expected=0 ;;
   rate-limited|slow-down|model-retiring) expected=1 ;;

@@ -23,6 +23,7 @@
 #include "bgpt-secret-store.h"
 #include "bgpt-test-utils.h"
 #include "bgpt-simulator.h"
+#include "bgpt-static-network-monitor.h"
 #include "bgpt-status-page.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-check-row.h"
@@ -48,124 +49,29 @@ static BgptSimulator *simulator;
 static char *opened_log;
 static char *environment_log;
 static guint n_rounds;
+static gint64 round_started_at;
 static GPtrArray *activations;
 
-/* A network monitor the test switches on and off. */
-
-#define TEST_TYPE_NETWORK (test_network_get_type ())
-G_DECLARE_FINAL_TYPE (TestNetwork, test_network, TEST, NETWORK, GObject)
-
-struct _TestNetwork
-{
-  GObject  parent_instance;
-  gboolean available;
-};
-
-static void test_network_initable_init (GInitableIface *iface);
-static void test_network_monitor_init (GNetworkMonitorInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetwork, test_network, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_network_initable_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_network_monitor_init))
-
-enum { NETWORK_PROP_0, NETWORK_PROP_AVAILABLE, NETWORK_PROP_METERED, NETWORK_PROP_CONNECTIVITY };
-
-static gboolean
-test_network_initable_init_func (GInitable     *initable,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_network_initable_init (GInitableIface *iface)
-{
-  iface->init = test_network_initable_init_func;
-}
-
-static void
-test_network_monitor_init (GNetworkMonitorInterface *iface)
-{
-}
-
-static void
-test_network_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  TestNetwork *self = TEST_NETWORK (object);
-
-  switch (prop_id)
-    {
-    case NETWORK_PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
-      break;
-    case NETWORK_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case NETWORK_PROP_CONNECTIVITY:
-      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-test_network_class_init (TestNetworkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_network_get_property;
-  g_object_class_override_property (object_class, NETWORK_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, NETWORK_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, NETWORK_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_network_init (TestNetwork *self)
-{
-  self->available = TRUE;
-}
-
-static void
-test_network_set_available (TestNetwork *self,
-                            gboolean     available)
-{
-  self->available = available;
-  g_object_notify (G_OBJECT (self), "network-available");
-  g_signal_emit_by_name (self, "network-changed", available);
-}
-
-static TestNetwork *network;
+static BgptStaticNetworkMonitor *network;
 
 /* Helpers */
 
-typedef gboolean (*Condition) (gpointer data);
+static void on_monitor_busy (BgptMonitor *monitor);
 
-static gboolean
-timed_out (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
+/* The app makes its monitor with the first check (after the window's first
+ * frame), and the monitor is busy only once the keyring has answered: the
+ * waits below look for it after every iteration, so that no round of it
+ * goes uncounted. */
 static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
+follow_rounds (void)
 {
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (bgpt_test_wait_bound_ms (), timed_out, &expired);
+  static BgptMonitor *followed;
+  BgptMonitor *monitor = app != NULL ? bgpt_application_get_monitor (app) : NULL;
 
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (expired)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
+  if (monitor == NULL || monitor == followed)
+    return;
+  followed = monitor;
+  g_signal_connect (monitor, "notify::busy", G_CALLBACK (on_monitor_busy), NULL);
 }
 
 static gboolean
@@ -174,10 +80,20 @@ rounds_reached (gpointer data)
   return n_rounds >= GPOINTER_TO_UINT (data);
 }
 
+/* A round of checks is over when the monitor is no longer busy. */
 static void
-on_checks_finished (BgptApplication *application)
+on_monitor_busy (BgptMonitor *monitor)
 {
-  n_rounds++;
+  if (bgpt_monitor_get_busy (monitor))
+    round_started_at = g_get_monotonic_time ();
+  else
+    n_rounds++;
+}
+
+static gboolean
+monitor_idle (gpointer data)
+{
+  return !bgpt_monitor_get_busy (bgpt_application_get_monitor (app));
 }
 
 static void
@@ -205,20 +121,44 @@ find_all (GtkWidget *root,
   return found;
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget of @type under @root that @match accepts, or NULL. */
+static GtkWidget *
+find_first (GtkWidget     *root,
+            GType          type,
+            WidgetMatch    match,
+            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) found = find_all (root, type);
+
+  for (guint i = 0; i < found->len; i++)
+    if (match (g_ptr_array_index (found, i), data))
+      return g_ptr_array_index (found, i);
+  return NULL;
+}
+
+static gboolean
+label_contains (GtkWidget     *label,
+                gconstpointer  text)
+{
+  const char *shown = gtk_label_get_label (GTK_LABEL (label));
+
+  return shown != NULL && strstr (shown, text) != NULL;
+}
+
 static GtkWidget *
 find_label (GtkWidget  *root,
             const char *text)
 {
-  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+  return find_first (root, GTK_TYPE_LABEL, label_contains, text);
+}
 
-  for (guint i = 0; i < labels->len; i++)
-    {
-      const char *label = gtk_label_get_label (g_ptr_array_index (labels, i));
-
-      if (label != NULL && strstr (label, text) != NULL)
-        return g_ptr_array_index (labels, i);
-    }
-  return NULL;
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
 }
 
 /* The first image under @root with the CSS class @css_class. */
@@ -226,12 +166,7 @@ static GtkWidget *
 find_image (GtkWidget  *root,
             const char *css_class)
 {
-  g_autoptr(GPtrArray) images = find_all (root, GTK_TYPE_IMAGE);
-
-  for (guint i = 0; i < images->len; i++)
-    if (gtk_widget_has_css_class (g_ptr_array_index (images, i), css_class))
-      return g_ptr_array_index (images, i);
-  return NULL;
+  return find_first (root, GTK_TYPE_IMAGE, has_css_class, css_class);
 }
 
 static GtkWidget *
@@ -313,7 +248,7 @@ click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_is_sensitive (button));
   /* On screen, e.g. once an expander row has opened. */
-  wait_until (widget_mapped, button, "the button to be on screen");
+  bgpt_test_assert_until (widget_mapped, button, "the button to be on screen");
   g_signal_emit_by_name (button, "clicked");
 }
 
@@ -337,20 +272,6 @@ uri_opened (gpointer data)
 /* Setup */
 
 static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
 store_secret (BgptSecretStore *secrets,
               BgptSecretKind   kind,
               const char      *secret)
@@ -358,8 +279,8 @@ store_secret (BgptSecretStore *secrets,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  bgpt_secret_store_store_async (secrets, "default", kind, secret, NULL, on_async_done, &result);
-  wait_until (result_ready, &result, "the keyring to store a secret");
+  bgpt_secret_store_store_async (secrets, "default", kind, secret, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
   g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
   g_assert_no_error (error);
 }
@@ -372,8 +293,8 @@ lookup_secret (BgptSecretStore *secrets,
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  bgpt_secret_store_lookup_async (secrets, "default", kind, NULL, on_async_done, &result);
-  wait_until (result_ready, &result, "the keyring to look a secret up");
+  bgpt_secret_store_lookup_async (secrets, "default", kind, NULL, bgpt_test_collect_result, &result);
+  bgpt_test_await (&result);
   secret = bgpt_secret_store_lookup_finish (secrets, result, &error);
   g_assert_no_error (error);
   return secret;
@@ -500,7 +421,7 @@ test_first_check (void)
 
   /* The window checks once, after its first frame: every account and check,
    * each request sent once (the monitor is the only one that checks). */
-  wait_until (rounds_reached, GUINT_TO_POINTER (1), "the first round of checks");
+  bgpt_test_assert_until (rounds_reached, GUINT_TO_POINTER (1), "the first round of checks");
   g_assert_cmpint (requests_at_first_frame, ==, 0);
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "kommo.account"), ==, 1);
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.key"), ==, 1);
@@ -567,7 +488,7 @@ load_error_toast_shown (gpointer data)
 static void
 test_load_error (void)
 {
-  wait_until (load_error_toast_shown, NULL, "the toast about the damaged history");
+  bgpt_test_assert_until (load_error_toast_shown, NULL, "the toast about the damaged history");
 }
 
 static void
@@ -616,7 +537,7 @@ test_incident_row (void)
   BgptIncident *incident;
 
   /* The Status row's button opened Notificações at the incident. */
-  wait_until (incident_row_expanded, NULL, "the incident row to be open");
+  bgpt_test_assert_until (incident_row_expanded, NULL, "the incident row to be open");
   row = find_key_incident_row ();
   incident = bgpt_incident_row_get_incident (row);
 
@@ -711,8 +632,8 @@ test_open_keys_page (void)
 
   g_assert_nonnull (button);
   click (button);
-  wait_until (activation_seen, (gpointer) "open-uri(" KEYS_URI ")", "app.open-uri");
-  wait_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
+  bgpt_test_assert_until (activation_seen, (gpointer) "open-uri(" KEYS_URI ")", "app.open-uri");
+  bgpt_test_assert_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
 }
 
 /* The browser started for a link does not inherit secrets. */
@@ -722,7 +643,7 @@ test_child_environment (void)
   g_autofree char *environment = NULL;
   const char * const names[] = { "OPENAI_API_KEY=", "KOMMO_TOKEN=", "OPENAI_ADMIN_KEY=", NULL };
 
-  wait_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
+  bgpt_test_assert_until (uri_opened, (gpointer) KEYS_URI, "the https handler to receive the keys page");
   g_assert_true (g_file_get_contents (environment_log, &environment, NULL, NULL));
   /* The handler did write its environment. */
   g_assert_nonnull (strstr (environment, "HOME="));
@@ -781,7 +702,7 @@ gdbus_activate (const char *action,
                               action, parameters != NULL ? parameters : "[]", "{}", NULL);
   g_assert_no_error (error);
   g_subprocess_wait_check_async (process, NULL, on_gdbus_done, &call);
-  wait_until (call_done, &call, "gdbus call");
+  bgpt_test_assert_until (call_done, &call, "gdbus call");
   g_assert_true (call.ok);
 }
 
@@ -842,8 +763,8 @@ test_hostile_dbus_calls (void)
   /* A good call last: once its page is open, the others had their chance. */
   gdbus_activate ("open-uri", STATUS_URI);
   expected++;
-  wait_until (activation_count_reached, GUINT_TO_POINTER (expected), "the calls to arrive");
-  wait_until (uri_opened, (gpointer) STATUS_URI, "the status page to open");
+  bgpt_test_assert_until (activation_count_reached, GUINT_TO_POINTER (expected), "the calls to arrive");
+  bgpt_test_assert_until (uri_opened, (gpointer) STATUS_URI, "the status page to open");
 
   g_assert_true (g_file_get_contents (opened_log, &opened, NULL, NULL));
   g_assert_null (strstr (opened, "example.com"));
@@ -854,7 +775,7 @@ test_hostile_dbus_calls (void)
   g_assert_null (find_wizard ());
 
   gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &clipboard_text);
-  wait_until (text_ready, &clipboard_text, "the clipboard");
+  bgpt_test_assert_until (text_ready, &clipboard_text, "the clipboard");
   g_assert_cmpstr (clipboard_text, ==, "sentinel");
 }
 
@@ -866,15 +787,15 @@ test_check_now_rate_limited (void)
   gint64 first;
 
   gdbus_activate ("check-now", NULL);
-  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the first round");
-  first = g_get_monotonic_time ();
+  bgpt_test_assert_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the first round");
+  first = round_started_at;
 
   gdbus_activate ("check-now", NULL);
   for (guint i = 0; i < 5; i++)
     gdbus_activate ("check-now", NULL);
-  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 2), "the second round");
+  bgpt_test_assert_until (rounds_reached, GUINT_TO_POINTER (rounds + 2), "the second round");
   /* Not before the interval, and the calls in between made one round. */
-  g_assert_cmpint (g_get_monotonic_time () - first, >=, 9 * G_USEC_PER_SEC);
+  g_assert_cmpint (round_started_at - first, >=, 9 * G_USEC_PER_SEC);
   g_assert_cmpuint (n_rounds, ==, rounds + 2);
 }
 
@@ -905,7 +826,7 @@ test_copy_details (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "copy-details",
                                   g_variant_new_string (bgpt_incident_get_id (incident)));
   gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &text);
-  wait_until (text_ready, &text, "the clipboard");
+  bgpt_test_assert_until (text_ready, &text, "the clipboard");
   g_assert_nonnull (strstr (text, bgpt_incident_get_request_id (incident)));
   g_assert_null (strstr (text, OLD_KEY));
   g_assert_null (strstr (text, TOKEN));
@@ -939,7 +860,7 @@ test_replace_key (void)
 
   g_assert_nonnull (button);
   click (button);
-  wait_until (dialog_shown, NULL, "the key dialog");
+  bgpt_test_assert_until (dialog_shown, NULL, "the key dialog");
   dialog = bgpt_secret_alert_find (GTK_WINDOW (window));
 #if ADW_CHECK_VERSION (1, 5, 0)
   g_assert_true (ADW_IS_ALERT_DIALOG (dialog));
@@ -956,8 +877,8 @@ test_replace_key (void)
   g_assert_null (bgpt_secret_alert_find (GTK_WINDOW (window)));
 
   /* Stored, re-checked at once, and the row recovers by itself. */
-  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the re-check after the fix");
-  wait_until (key_row_ok, NULL, "the key row to show that the key works");
+  bgpt_test_assert_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the re-check after the fix");
+  bgpt_test_assert_until (key_row_ok, NULL, "the key row to show that the key works");
   stored = lookup_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY);
   g_assert_cmpstr (stored, ==, NEW_KEY);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_check_row ("openai.key"))), "sk-…QRST"));
@@ -966,6 +887,69 @@ test_replace_key (void)
                                                        "app.show-incident", NULL)));
   /* Resolved: nothing open is left to look at. */
   g_assert_cmpuint (incidents_badge (), ==, 0);
+}
+
+static gboolean
+key_row_near (gpointer data)
+{
+  BgptCheckItem *item = bgpt_check_row_get_item (find_check_row ("openai.key"));
+  const BgptDiagnosis *diagnosis = bgpt_check_item_get_diagnosis (item);
+
+  return bgpt_check_item_get_state (item) == BGPT_CHECK_ITEM_PROBLEM && diagnosis != NULL &&
+         g_strcmp0 (diagnosis->error_id, "openai.rate-limit-near") == 0;
+}
+
+static GtkLevelBar *
+find_headroom_bar (BgptCheckRow *row)
+{
+  g_autoptr(GPtrArray) bars = find_all (GTK_WIDGET (row), GTK_TYPE_LEVEL_BAR);
+
+  g_assert_cmpuint (bars->len, ==, 1);
+  return g_ptr_array_index (bars, 0);
+}
+
+/* The key's row shows the organization's rate-limit headroom, in words for
+ * a screen reader too; under 10 % it warns, and the model is not blocked. */
+static void
+test_rate_limit_headroom (void)
+{
+  BgptCheckRow *key_row = find_check_row ("openai.key");
+  GtkLevelBar *bar = find_headroom_bar (key_row);
+
+  /* replace-key left the key working, with the simulator's usual headroom. */
+  g_assert_true (key_row_ok (NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+                            "Limite: 4.980 de 5.000 requisições, 1,9 M de 2 M tokens"));
+  gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Folga restante no limite de requisições: "
+                                       "4.980 de 5.000 requisições, 1,9 M de 2 M tokens");
+  /* The tighter of the two: 1.9 M of 2 M tokens. */
+  g_assert_cmpfloat_with_epsilon (gtk_level_bar_get_value (bar), 0.95, 1e-9);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (find_headroom_bar (find_check_row ("kommo.account")))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (find_headroom_bar (find_check_row ("openai.model")))));
+
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
+  bgpt_test_assert_until (key_row_near, NULL, "the near-limit warning on the key row");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+                            "Limite de Requisições da OpenAI Quase Atingido"));
+  gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Folga restante no limite de requisições: "
+                                       "4.980 de 5.000 requisições, 150 mil de 2 M tokens");
+  g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (find_check_row ("openai.model"))), !=,
+                   BGPT_CHECK_ITEM_BLOCKED);
+  /* The bar beside the state and the incident's button still fits 360 px. */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
+  bgpt_test_assert_until (key_row_ok, NULL, "the key row fine again");
 }
 
 static GtkListBox *many_list;
@@ -990,12 +974,15 @@ static void
 test_offline (void)
 {
   BgptCheckRow *key_row = find_check_row ("openai.key");
-  guint rounds = n_rounds;
+  guint rounds;
   guint requests;
 
   bgpt_window_set_view (window, "status");
-  test_network_set_available (network, FALSE);
-  wait_until (offline_shown, NULL, "the window to say the network is down");
+  bgpt_static_network_monitor_set_available (network, FALSE);
+  bgpt_test_assert_until (offline_shown, NULL, "the window to say the network is down");
+  /* What was in flight is cancelled. */
+  bgpt_test_assert_until (monitor_idle, NULL, "the monitor to pause");
+  rounds = n_rounds;
   g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (key_row)), ==, BGPT_CHECK_ITEM_UNKNOWN);
   g_assert_nonnull (find_label (GTK_WIDGET (key_row), "Desconhecido"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)), "Sem rede"));
@@ -1003,14 +990,14 @@ test_offline (void)
   /* Verificar agora does nothing on the wire while offline. */
   requests = bgpt_simulator_count_requests (simulator, NULL);
   g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
-  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the paused round");
+  g_assert_false (bgpt_monitor_get_busy (bgpt_application_get_monitor (app)));
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), ==, requests);
   g_assert_true (offline_shown (NULL));
 
-  test_network_set_available (network, TRUE);
-  wait_until (rounds_reached, GUINT_TO_POINTER (rounds + 2), "the round when the network is back");
+  bgpt_static_network_monitor_set_available (network, TRUE);
+  bgpt_test_assert_until (rounds_reached, GUINT_TO_POINTER (rounds + 1), "the round when the network is back");
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, NULL), >, requests);
-  wait_until (key_row_ok, NULL, "the key row to show the key works again");
+  bgpt_test_assert_until (key_row_ok, NULL, "the key row to show the key works again");
   g_assert_false (offline_shown (NULL));
 }
 
@@ -1022,14 +1009,8 @@ new_loaded_store (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("bgpt-test-window-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "incidents.json", NULL);
-  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
 
-  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
-  wait_until (result_ready, &result, "the incident store to load");
-  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
-  return g_steal_pointer (&store);
+  return bgpt_test_incident_store_new_loaded (path);
 }
 
 /* A 360 px window showing @store's incidents; destroy it when done. */
@@ -1044,7 +1025,7 @@ present_incidents_view (BgptIncidentStore  *store,
   gtk_window_set_child (GTK_WINDOW (toplevel), GTK_WIDGET (*view));
   bgpt_incidents_view_set_store (*view, store);
   gtk_window_present (GTK_WINDOW (toplevel));
-  wait_until (widget_mapped, *view, "the incidents view");
+  bgpt_test_assert_until (widget_mapped, *view, "the incidents view");
   return toplevel;
 }
 
@@ -1082,7 +1063,7 @@ test_many_incidents (void)
   rows = find_all (GTK_WIDGET (list), BGPT_TYPE_INCIDENT_ROW);
   g_assert_cmpuint (rows->len, >, 0);
   g_assert_cmpuint (rows->len, <=, 10);
-  wait_until (list_has_rows, GUINT_TO_POINTER (50), "a page of incident rows");
+  bgpt_test_assert_until (list_has_rows, GUINT_TO_POINTER (50), "a page of incident rows");
   g_assert_true (gtk_widget_get_visible (find_button (GTK_WIDGET (view), "incidents.show-more", NULL)));
   /* Newest first. */
   g_assert_true (bgpt_incident_row_get_incident (BGPT_INCIDENT_ROW (gtk_list_box_get_row_at_index (list, 0))) ==
@@ -1090,7 +1071,7 @@ test_many_incidents (void)
   g_object_unref (g_list_model_get_item (G_LIST_MODEL (store), 0));
 
   gtk_widget_activate_action (GTK_WIDGET (view), "incidents.show-more", NULL);
-  wait_until (list_has_rows, GUINT_TO_POINTER (100), "the next page of incident rows");
+  bgpt_test_assert_until (list_has_rows, GUINT_TO_POINTER (100), "the next page of incident rows");
 
   /* An old incident, from a notification: revealed and opened. */
   g_assert_true (bgpt_incidents_view_reveal (view, old_id));
@@ -1236,12 +1217,9 @@ provider_status_shown (gpointer data)
 static void
 test_provider_status (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("bgpt-test-window-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "incidents.json", NULL);
-  g_autoptr(BgptIncidentStore) store = bgpt_incident_store_new (path);
+  g_autoptr(BgptIncidentStore) store = new_loaded_store ();
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(BgptStatusPage) status_page = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = bgpt_diagnosis_new ("openai.key", "openai.timeout");
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
@@ -1260,9 +1238,6 @@ test_provider_status (void)
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   status_page = bgpt_status_page_new (base_url);
 
-  bgpt_incident_store_load_async (store, NULL, on_async_done, &result);
-  wait_until (result_ready, &result, "the incident store to load");
-  g_assert_true (bgpt_incident_store_load_finish (store, result, &error));
   bgpt_incident_store_report (store, "default", diagnosis);
 
   toplevel = gtk_window_new ();
@@ -1277,7 +1252,7 @@ test_provider_status (void)
   g_assert_true (BGPT_IS_INCIDENT_ROW (row));
   g_assert_cmpuint (n_requests, ==, 0);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  wait_until (provider_status_shown, row, "what status.openai.com says");
+  bgpt_test_assert_until (provider_status_shown, row, "what status.openai.com says");
   label = find_label (GTK_WIDGET (row), "A API no status.openai.com:");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)),
                             bgpt_status_indicator_describe (BGPT_STATUS_INDICATOR_MINOR)));
@@ -1297,6 +1272,9 @@ main (int   argc,
   g_setenv ("OPENAI_API_KEY", ENV_KEY, TRUE);
   g_setenv ("KOMMO_TOKEN", ENV_TOKEN, TRUE);
   g_setenv ("OPENAI_ADMIN_KEY", ENV_KEY, TRUE);
+  /* GTK's in-process accessibility backend: accessible names can be read
+   * back, and still no accessibility bus is joined. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   bgpt_test_use_pt_br ();
 
@@ -1319,8 +1297,8 @@ main (int   argc,
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
-  g_signal_connect (app, "checks-finished", G_CALLBACK (on_checks_finished), NULL);
-  network = g_object_new (TEST_TYPE_NETWORK, NULL);
+  bgpt_test_set_wait_hook (follow_rounds);
+  network = BGPT_STATIC_NETWORK_MONITOR (bgpt_static_network_monitor_new (TRUE));
   bgpt_application_set_network_monitor (app, G_NETWORK_MONITOR (network));
   for (const char * const *name = (const char * const[]) { "open-uri", "show-incident", "edit-secret", "copy-details",
                                                             "edit-account", "check-now", NULL };
@@ -1332,7 +1310,7 @@ main (int   argc,
 
   g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
   g_application_activate (G_APPLICATION (app));
-  wait_until (window_shown, NULL, "the window");
+  bgpt_test_assert_until (window_shown, NULL, "the window");
   window = BGPT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
   g_test_add_func ("/window/first-check", test_first_check);
@@ -1347,6 +1325,7 @@ main (int   argc,
   g_test_add_func ("/window/copy-details", test_copy_details);
   g_test_add_func ("/window/hostile-dbus-calls", test_hostile_dbus_calls);
   g_test_add_func ("/window/replace-key", test_replace_key);
+  g_test_add_func ("/window/rate-limit-headroom", test_rate_limit_headroom);
   g_test_add_func ("/window/offline", test_offline);
   g_test_add_func ("/window/check-now-rate-limited", test_check_now_rate_limited);
   g_test_add_func ("/incidents/500", test_many_incidents);

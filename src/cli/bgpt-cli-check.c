@@ -421,8 +421,38 @@ result_label (const BgptCheckResult *result,
   return bgpt_plugin_label (label);
 }
 
+static void
+append_rate_limit_part (GString                 *perfdata,
+                        const char              *label,
+                        const char              *kind,
+                        const BgptRateLimitPart *part)
+{
+  if (!part->present)
+    return;
+  /* Warning under the near line ("N:" is "alert below N"), from 0 to the limit. */
+  g_string_append_printf (perfdata, " '%s.remaining_%s'=%" G_GINT64_FORMAT ";%" G_GINT64_FORMAT ":;;0;%"
+                          G_GINT64_FORMAT, label, kind, part->remaining,
+                          bgpt_rate_limit_part_near_below (part), part->limit);
+}
+
+/* The headroom the check that judges it saw: one organization's limit,
+ * graphed once. */
+static void
+append_rate_limit_perfdata (GString               *perfdata,
+                            const BgptCheckResult *result,
+                            const char            *label)
+{
+  const BgptRateLimit *rate_limit = &result->diagnosis->rate_limit;
+
+  if (g_strcmp0 (result->check, BGPT_RATE_LIMIT_CHECK) != 0)
+    return;
+  append_rate_limit_part (perfdata, label, "requests", &rate_limit->requests);
+  append_rate_limit_part (perfdata, label, "tokens", &rate_limit->tokens);
+}
+
 /* 'label'=value[UOM];[warn];[crit];[min];[max] for every check that ran:
- * its time in seconds, from 0 to the timeout; then each account's spend. */
+ * its time in seconds, from 0 to the timeout; then the requests and tokens
+ * left of the rate limit, and each account's spend. */
 static char *
 format_perfdata (GPtrArray  *results,
                  GHashTable *spends,
@@ -443,6 +473,7 @@ format_perfdata (GPtrArray  *results,
       label = result_label (result, several_accounts);
       seconds = format_seconds (result->diagnosis->elapsed_ms);
       g_string_append_printf (perfdata, " '%s'=%ss;;;0;%u", label, seconds, timeout_s);
+      append_rate_limit_perfdata (perfdata, result, label);
     }
 
   for (guint i = 0; i < results->len; i++)
@@ -649,6 +680,43 @@ add_spend (JsonBuilder     *builder,
 }
 
 static void
+add_rate_limit_part (JsonBuilder             *builder,
+                     const char              *name,
+                     const BgptRateLimitPart *part)
+{
+  if (!part->present)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "limit");
+  json_builder_add_int_value (builder, part->limit);
+  json_builder_set_member_name (builder, "remaining");
+  json_builder_add_int_value (builder, part->remaining);
+  json_builder_set_member_name (builder, "reset_s");
+  if (part->reset_ms < 0)
+    json_builder_add_null_value (builder);
+  else if (part->reset_ms % 1000 == 0)
+    json_builder_add_int_value (builder, part->reset_ms / 1000);
+  else
+    json_builder_add_double_value (builder, part->reset_ms / 1000.0);
+  json_builder_end_object (builder);
+}
+
+/* "ratelimit": {"requests": {…}, "tokens": {…}}, each part only when its
+ * headers were readable. */
+static void
+add_rate_limit (JsonBuilder         *builder,
+                const BgptRateLimit *rate_limit)
+{
+  json_builder_set_member_name (builder, "ratelimit");
+  json_builder_begin_object (builder);
+  add_rate_limit_part (builder, "requests", &rate_limit->requests);
+  add_rate_limit_part (builder, "tokens", &rate_limit->tokens);
+  json_builder_end_object (builder);
+}
+
+static void
 append_json (GString    *out,
              GPtrArray  *results,
              GHashTable *spends)
@@ -681,6 +749,9 @@ append_json (GString    *out,
         json_builder_add_null_value (builder);
       else
         json_builder_add_int_value (builder, diagnosis->elapsed_ms);
+
+      if (diagnosis != NULL && bgpt_rate_limit_is_known (&diagnosis->rate_limit))
+        add_rate_limit (builder, &diagnosis->rate_limit);
 
       json_builder_set_member_name (builder, "error");
       if (result->status != BGPT_CHECK_STATUS_ERROR)

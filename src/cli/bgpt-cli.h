@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Exit statuses of the headless commands (DESIGN.md, Command line). */
+/* Exit statuses of the headless commands (docs/architecture.md, The
+ * `--check` contract). */
 typedef enum
 {
   BGPT_CLI_EXIT_OK       = 0,

@@ -282,7 +282,7 @@ bgpt_account_store_add (BgptAccountStore  *self,
 
   ids = g_settings_get_strv (self->settings, "accounts");
   builder = g_strv_builder_new ();
-  /* DESIGN.md: the default account comes first. */
+  /* The default account comes first (docs/architecture.md, Settings). */
   if (g_str_equal (account_id, BGPT_ACCOUNT_DEFAULT_ID))
     g_strv_builder_add (builder, account_id);
   g_strv_builder_addv (builder, (const char **) ids);
@@ -729,4 +729,275 @@ bgpt_account_store_load_all_check_configs_finish (BgptAccountStore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bgpt_account_store_load_all_check_configs_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Saving a draft */
+
+BgptAccountDraft *
+bgpt_account_draft_new (const char *account_id)
+{
+  BgptAccountDraft *draft = g_new0 (BgptAccountDraft, 1);
+
+  draft->account_id = g_strdup (account_id);
+  return draft;
+}
+
+static BgptAccountDraft *
+draft_copy (const BgptAccountDraft *draft)
+{
+  BgptAccountDraft *copy = bgpt_account_draft_new (draft->account_id);
+
+  copy->display_name = g_strdup (draft->display_name);
+  copy->kommo_subdomain = g_strdup (draft->kommo_subdomain);
+  copy->kommo_base_url = g_strdup (draft->kommo_base_url);
+  copy->openai_base_url = g_strdup (draft->openai_base_url);
+  copy->assistant_id = g_strdup (draft->assistant_id);
+  copy->model = g_strdup (draft->model);
+  copy->kommo_token = g_strdup (draft->kommo_token);
+  copy->openai_api_key = g_strdup (draft->openai_api_key);
+  copy->previous_kommo_token = g_strdup (draft->previous_kommo_token);
+  copy->previous_openai_api_key = g_strdup (draft->previous_openai_api_key);
+  return copy;
+}
+
+void
+bgpt_account_draft_free (BgptAccountDraft *draft)
+{
+  if (draft == NULL)
+    return;
+
+  g_free (draft->account_id);
+  g_free (draft->display_name);
+  g_free (draft->kommo_subdomain);
+  g_free (draft->kommo_base_url);
+  g_free (draft->openai_base_url);
+  g_free (draft->assistant_id);
+  g_free (draft->model);
+  bgpt_secret_free (draft->kommo_token);
+  bgpt_secret_free (draft->openai_api_key);
+  bgpt_secret_free (draft->previous_kommo_token);
+  bgpt_secret_free (draft->previous_openai_api_key);
+  g_free (draft);
+}
+
+/* The order the secrets are stored in. */
+static const BgptSecretKind draft_kinds[] = {
+  BGPT_SECRET_KIND_KOMMO_TOKEN,
+  BGPT_SECRET_KIND_OPENAI_API_KEY,
+};
+
+typedef struct
+{
+  BgptAccountDraft *draft;
+  BgptSecretStore  *secrets;
+  gboolean          is_new;
+  guint             step;                 /* index into draft_kinds */
+  gboolean          stored[G_N_ELEMENTS (draft_kinds)];
+  GError           *error;                /* the failure being rolled back */
+  guint             pending;              /* rollback calls still running */
+} SaveDraft;
+
+static void
+save_draft_free (gpointer data)
+{
+  SaveDraft *save = data;
+
+  bgpt_account_draft_free (save->draft);
+  g_clear_object (&save->secrets);
+  g_clear_error (&save->error);
+  g_free (save);
+}
+
+static const char *
+draft_secret (const BgptAccountDraft *draft,
+              BgptSecretKind          kind,
+              gboolean                previous)
+{
+  if (kind == BGPT_SECRET_KIND_KOMMO_TOKEN)
+    return previous ? draft->previous_kommo_token : draft->kommo_token;
+  return previous ? draft->previous_openai_api_key : draft->openai_api_key;
+}
+
+static void
+roll_back_step_done (GTask *task)
+{
+  SaveDraft *save = g_task_get_task_data (task);
+
+  if (--save->pending == 0)
+    g_task_return_error (task, g_steal_pointer (&save->error));
+}
+
+static void
+on_secret_cleared (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bgpt_secret_store_clear_finish (BGPT_SECRET_STORE (source), result, &error))
+    g_debug ("Could not take back a secret of the failed save: %s", error->message);
+  roll_back_step_done (task);
+}
+
+static void
+on_secret_restored (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+    g_debug ("Could not put back a secret of the failed save: %s", error->message);
+  roll_back_step_done (task);
+}
+
+/* A save that failed half-way leaves the keyring as it found it: what a
+ * new account stored goes, what an edit replaced comes back. Then fails
+ * with @error. */
+static void
+roll_back (GTask  *task,
+           GError *error)
+{
+  SaveDraft *save = g_task_get_task_data (task);
+  const char *account_id = save->draft->account_id;
+
+  save->error = error;
+  save->pending = 1;
+  for (guint i = 0; i < G_N_ELEMENTS (draft_kinds); i++)
+    {
+      const char *previous = draft_secret (save->draft, draft_kinds[i], TRUE);
+
+      if (!save->stored[i])
+        continue;
+      save->stored[i] = FALSE;
+
+      if (save->is_new)
+        {
+          save->pending++;
+          bgpt_secret_store_clear_async (save->secrets, account_id, draft_kinds[i], NULL,
+                                         on_secret_cleared, g_object_ref (task));
+        }
+      else if (previous != NULL)
+        {
+          save->pending++;
+          bgpt_secret_store_store_async (save->secrets, account_id, draft_kinds[i], previous,
+                                         NULL, on_secret_restored, g_object_ref (task));
+        }
+    }
+  roll_back_step_done (task);
+}
+
+static void
+save_draft_settings (GTask *task)
+{
+  BgptAccountStore *self = g_task_get_source_object (task);
+  SaveDraft *save = g_task_get_task_data (task);
+  const BgptAccountDraft *draft = save->draft;
+  GError *error = NULL;
+  BgptAccount *account;
+
+  account = bgpt_account_store_lookup (self, draft->account_id);
+  if (account == NULL)
+    account = bgpt_account_store_add (self, draft->account_id, draft->display_name, &error);
+  if (account == NULL)
+    {
+      roll_back (task, error);
+      return;
+    }
+
+  bgpt_account_set_display_name (account, draft->display_name);
+  bgpt_account_set_kommo_subdomain (account, draft->kommo_subdomain);
+  bgpt_account_set_kommo_base_url (account, draft->kommo_base_url);
+  bgpt_account_set_openai_base_url (account, draft->openai_base_url);
+  bgpt_account_set_assistant_id (account, draft->assistant_id);
+  bgpt_account_set_model (account, draft->model);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void save_draft_next_secret (GTask *task);
+
+static void
+on_draft_secret_stored (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaveDraft *save = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, error);
+      else
+        roll_back (task, error);
+      return;
+    }
+
+  save->stored[save->step++] = TRUE;
+  save_draft_next_secret (task);
+}
+
+/* Stores the next secret of the draft; once none is left, the settings. */
+static void
+save_draft_next_secret (GTask *task)
+{
+  SaveDraft *save = g_task_get_task_data (task);
+
+  for (; save->step < G_N_ELEMENTS (draft_kinds); save->step++)
+    {
+      BgptSecretKind kind = draft_kinds[save->step];
+      const char *secret = draft_secret (save->draft, kind, FALSE);
+
+      if (secret == NULL)
+        continue;
+
+      bgpt_secret_store_store_async (save->secrets, save->draft->account_id, kind, secret,
+                                     g_task_get_cancellable (task), on_draft_secret_stored,
+                                     g_object_ref (task));
+      return;
+    }
+
+  save_draft_settings (task);
+}
+
+void
+bgpt_account_store_save_draft_async (BgptAccountStore       *self,
+                                     const BgptAccountDraft *draft,
+                                     BgptSecretStore        *secret_store,
+                                     GCancellable           *cancellable,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveDraft *save;
+
+  g_return_if_fail (BGPT_IS_ACCOUNT_STORE (self));
+  g_return_if_fail (draft != NULL && draft->account_id != NULL);
+  g_return_if_fail (BGPT_IS_SECRET_STORE (secret_store));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bgpt_account_store_save_draft_async);
+
+  save = g_new0 (SaveDraft, 1);
+  save->draft = draft_copy (draft);
+  save->secrets = g_object_ref (secret_store);
+  save->is_new = bgpt_account_store_lookup (self, draft->account_id) == NULL;
+  g_task_set_task_data (task, save, save_draft_free);
+
+  save_draft_next_secret (task);
+}
+
+gboolean
+bgpt_account_store_save_draft_finish (BgptAccountStore  *self,
+                                      GAsyncResult      *result,
+                                      GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bgpt_account_store_save_draft_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

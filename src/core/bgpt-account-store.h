@@ -93,4 +93,47 @@ GPtrArray        *bgpt_account_store_load_all_check_configs_finish (BgptAccountS
                                                                     GAsyncResult        *result,
                                                                     GError             **error);
 
+/* An account and its secrets as the user typed them, saved as one
+ * (bgpt_account_store_save_draft_async()). Settings left empty are "". */
+typedef struct
+{
+  char *account_id;
+  char *display_name;
+  char *kommo_subdomain;
+  char *kommo_base_url;
+  char *openai_base_url;
+  char *assistant_id;
+  char *model;
+  /* Secrets to store, or NULL to keep what the keyring holds. */
+  char *kommo_token;
+  char *openai_api_key;
+  /* The stored secrets they replace (NULL: none), put back when the save
+   * fails. */
+  char *previous_kommo_token;
+  char *previous_openai_api_key;
+} BgptAccountDraft;
+
+BgptAccountDraft *bgpt_account_draft_new  (const char       *account_id);
+/* Zeroes the secrets before freeing them. */
+void              bgpt_account_draft_free (BgptAccountDraft *draft);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BgptAccountDraft, bgpt_account_draft_free)
+
+/* Saves @draft (copied): its secrets to the keyring one after the other,
+ * then the account's settings, adding the account when it does not exist
+ * yet. When a step fails nothing is left half done: the secrets stored so
+ * far are cleared (a new account) or the ones they replaced put back (an
+ * edit), the settings are not touched, and the error is the step's
+ * (BGPT_SECRET_STORE_ERROR_UNAVAILABLE when the keyring could not be used).
+ * Cancelling stops between steps and rolls nothing back. */
+void              bgpt_account_store_save_draft_async  (BgptAccountStore       *self,
+                                                        const BgptAccountDraft *draft,
+                                                        BgptSecretStore        *secret_store,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+gboolean          bgpt_account_store_save_draft_finish (BgptAccountStore       *self,
+                                                        GAsyncResult           *result,
+                                                        GError                **error);
+
 G_END_DECLS

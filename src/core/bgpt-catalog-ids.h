@@ -5,8 +5,9 @@
 
 #pragma once
 
-/* The catalog's stable ids (DESIGN.md, The error catalog), named so that a
- * grep finds every place that makes or reads one. Never translated. */
+/* The catalog's stable ids (docs/architecture.md, The error catalog), named
+ * so that a grep finds every place that makes or reads one. Never
+ * translated. */
 
 #define BGPT_DIAGNOSIS_OPENAI_TIMEOUT      "openai.timeout"
 #define BGPT_DIAGNOSIS_OPENAI_AUTH         "openai.auth"
@@ -18,6 +19,7 @@
 #define BGPT_DIAGNOSIS_OPENAI_FORBIDDEN    "openai.forbidden"
 #define BGPT_DIAGNOSIS_OPENAI_MODEL        "openai.model"
 #define BGPT_DIAGNOSIS_OPENAI_MODEL_RETIRING "openai.model-retiring"
+#define BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR "openai.rate-limit-near"
 #define BGPT_DIAGNOSIS_OPENAI_BUDGET       "openai.budget"
 
 #define BGPT_DIAGNOSIS_KOMMO_TIMEOUT       "kommo.timeout"

@@ -32,6 +32,7 @@
 #define PROVIDER    BGPT_CATALOG_FLAGS_ABOUT_PROVIDER
 #define STATUS_PAGE BGPT_CATALOG_FLAGS_STATUS_PAGE
 #define SLOW_DOWN   BGPT_CATALOG_FLAGS_SLOW_DOWN
+#define PASSES      BGPT_CATALOG_FLAGS_PASSES
 
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
@@ -223,6 +224,24 @@ static const BgptCatalogEntry entries[] = {
         N_("Open Billing"), URI_OPENAI_BILLING },
       STEP_BUDGET_LIMITS (N_("Check the spend limits of the organization and its projects, and raise them if ByteGPT needs more.")),
       STEP_BUDGET_SETTINGS,
+    },
+  },
+  {
+    BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, PASSES,
+    N_("OpenAI Rate Limit Almost Reached"),
+    N_("Less than a tenth of the organization’s OpenAI rate limit is left, "
+       "counted in requests or in tokens. ByteGPT shares this limit with "
+       "everything else that uses the organization’s keys, so its own "
+       "traffic is probably high. Everything still works; once the limit is "
+       "used up, OpenAI refuses requests until it resets, and ByteGPT stops "
+       "answering for that time."),
+    {
+      { N_("See the organization’s rate limits, and raise them or move to a higher usage tier if ByteGPT needs more."),
+        N_("Open Limits"), URI_OPENAI_LIMITS },
+      { N_("See which usage consumes the limit, such as other tools sharing this organization."),
+        N_("Open Usage"), URI_OPENAI_USAGE },
+      { N_("Check again later: the warning goes away by itself once more than a tenth is left."),
+        N_("Check Again"), ACTION_CHECK_NOW },
     },
   },
   {

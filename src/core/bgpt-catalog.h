@@ -18,7 +18,8 @@ typedef enum
   BGPT_SERVICE_APP,
 } BgptService;
 
-/* How an error weighs in the overall status (DESIGN.md, Command line):
+/* How an error weighs in the overall status (docs/architecture.md, The
+ * `--check` contract):
  * a warning alone gives exit 1, a critical one exit 2, an unknown one exit 3. */
 typedef enum
 {
@@ -38,6 +39,9 @@ typedef enum
   BGPT_CATALOG_FLAGS_STATUS_PAGE    = 1 << 1,
   /* The provider asks for fewer requests: the monitor backs off. */
   BGPT_CATALOG_FLAGS_SLOW_DOWN      = 1 << 2,
+  /* The request worked; the diagnosis warns of what lies ahead. The check
+   * does not block the checks that depend on it. */
+  BGPT_CATALOG_FLAGS_PASSES         = 1 << 3,
 } BgptCatalogFlags;
 
 #define BGPT_CATALOG_MAX_STEPS 4
@@ -66,8 +70,8 @@ typedef struct
 
 /* A reason-specific cause and steps under the title of entry @id: a
  * diagnosis with this reason (mostly the API's own error code) shows them
- * instead of the entry's own (DESIGN.md, The error catalog). The title and
- * the severity stay the entry's. */
+ * instead of the entry's own (docs/architecture.md, The error catalog).
+ * The title and the severity stay the entry's. */
 typedef struct
 {
   const char      *id;       /* the entry's id */

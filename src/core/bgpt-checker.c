@@ -148,7 +148,14 @@ apply_dependencies (GPtrArray *results)
   g_autofree const char **blocked_by = g_new0 (const char *, results->len);
 
   for (guint i = 0; i < results->len; i++)
-    statuses[i] = ((BgptCheckResult *) g_ptr_array_index (results, i))->status;
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+
+      statuses[i] = result->status;
+      /* A warning about a request that worked blocks nothing. */
+      if (result->status == BGPT_CHECK_STATUS_ERROR && bgpt_diagnosis_passes (result->diagnosis))
+        statuses[i] = BGPT_CHECK_STATUS_OK;
+    }
 
   bgpt_checks_apply_dependencies (statuses, blocked_by);
 

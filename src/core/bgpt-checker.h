@@ -12,7 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* The values are the exit statuses of `--check` (DESIGN.md, Command line). */
+/* The values are the exit statuses of `--check` (docs/architecture.md, The
+ * `--check` contract). */
 typedef enum
 {
   BGPT_OVERALL_OK       = 0,

@@ -47,9 +47,9 @@ typedef BgptDiagnosis *(*BgptCheckFinishFunc) (BgptHttp              *http,
 /* How many rows bgpt_checks_get() has, for arrays indexed like it. */
 #define BGPT_N_CHECKS 5
 
-/* One row of the table of checks (DESIGN.md, Connection checks): the only
- * list of checks; the checker, the monitor, the wizard, the window and
- * --check all read it. A check comes after every check it depends on. */
+/* One row of the table of checks (docs/architecture.md, The check table):
+ * the only list of checks; the checker, the monitor, the wizard, the window
+ * and --check all read it. A check comes after every check it depends on. */
 typedef struct
 {
   const char          *id;        /* BGPT_CHECK_*, stable, never translated */

@@ -19,6 +19,7 @@
 #include "bgpt-checks.h"
 #include "bgpt-demo.h"
 #include "bgpt-diagnosis.h"
+#include "bgpt-static-network-monitor.h"
 #include "bgpt-validation.h"
 
 /* What the simulator does besides answering with a scenario. */
@@ -28,6 +29,9 @@ typedef enum
   EFFECT_SLOW,                /* answers arrive after the checks' time limit */
   EFFECT_REFUSE_OPENAI_KEY,   /* the current key is refused, a new one passes */
   EFFECT_REFUSE_KOMMO_TOKEN,
+  /* OpenAI's answers state less rate-limit headroom after every key check,
+   * down to under a tenth */
+  EFFECT_SHRINK_HEADROOM,
 } Effect;
 
 /* Which endpoints the step's scenario applies to. */
@@ -95,6 +99,13 @@ static const Step script[] = {
     TARGET_OPENAI, NULL, BGPT_SCENARIO_BAD_GATEWAY, EFFECT_NONE,
     "minor", "Partially Degraded Service", 8000, 20000 },
   HEALTHY (4000),
+  /* After the seed's failures: the headroom halves check by check until the
+   * warning opens (about four checks), which then stays a while; the
+   * healthy period after it gives the limit back. */
+  { { BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR, BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR,
+      N_("ByteGPT’s traffic uses up the organization’s OpenAI rate limit: less is left at every check") },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_SHRINK_HEADROOM, NULL, NULL, 20000, 40000 },
+  HEALTHY (4000),
   { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_KOMMO_TOKEN, NULL, NULL, 15000, 30000 },
@@ -110,96 +121,6 @@ static const Step script[] = {
     NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
 };
-
-/* Everything the demo talks to is on loopback: whether the machine is online
- * says nothing about it, so the demo's monitor is told it always is. */
-#define BGPT_TYPE_DEMO_NETWORK (bgpt_demo_network_get_type ())
-G_DECLARE_FINAL_TYPE (BgptDemoNetwork, bgpt_demo_network, BGPT, DEMO_NETWORK, GObject)
-
-struct _BgptDemoNetwork
-{
-  GObject parent_instance;
-};
-
-enum {
-  NETWORK_PROP_0,
-  NETWORK_PROP_AVAILABLE,
-  NETWORK_PROP_METERED,
-  NETWORK_PROP_CONNECTIVITY,
-};
-
-static gboolean
-bgpt_demo_network_can_reach (GNetworkMonitor     *monitor,
-                             GSocketConnectable  *connectable,
-                             GCancellable        *cancellable,
-                             GError             **error)
-{
-  return TRUE;
-}
-
-static void
-bgpt_demo_network_monitor_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = bgpt_demo_network_can_reach;
-}
-
-static gboolean
-bgpt_demo_network_initable_init (GInitable     *initable,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
-{
-  return TRUE;
-}
-
-static void
-bgpt_demo_network_initable_iface_init (GInitableIface *iface)
-{
-  iface->init = bgpt_demo_network_initable_init;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (BgptDemoNetwork, bgpt_demo_network, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
-                                                      bgpt_demo_network_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
-                                                      bgpt_demo_network_monitor_init))
-
-static void
-bgpt_demo_network_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case NETWORK_PROP_AVAILABLE:
-      g_value_set_boolean (value, TRUE);
-      break;
-    case NETWORK_PROP_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case NETWORK_PROP_CONNECTIVITY:
-      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bgpt_demo_network_class_init (BgptDemoNetworkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = bgpt_demo_network_get_property;
-  g_object_class_override_property (object_class, NETWORK_PROP_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, NETWORK_PROP_METERED, "network-metered");
-  g_object_class_override_property (object_class, NETWORK_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-bgpt_demo_network_init (BgptDemoNetwork *self)
-{
-}
 
 /* Seconds, at speed 1. */
 #define CHECK_INTERVAL_S 3
@@ -232,6 +153,7 @@ struct _BgptDemo
   gint64             phase_started;
   guint              min_source;
   guint              max_source;
+  gint64             tokens_left;   /* EFFECT_SHRINK_HEADROOM */
 };
 
 enum {
@@ -404,11 +326,26 @@ on_max_elapsed (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Half the tokens left after each key check, down to 7.5 % of the limit. */
+static void
+shrink_headroom (BgptDemo         *self,
+                 BgptMonitorCheck *check)
+{
+  if (script[self->phase_index].effect != EFFECT_SHRINK_HEADROOM ||
+      g_strcmp0 (bgpt_monitor_check_get_check (check), BGPT_RATE_LIMIT_CHECK) != 0)
+    return;
+
+  self->tokens_left = MAX (self->tokens_left / 2, BGPT_SIMULATOR_RATE_LIMIT_TOKENS * 3 / 40);
+  bgpt_simulator_set_rate_limit_remaining (self->simulator, BGPT_SIMULATOR_RATE_LIMIT_REQUESTS * 9 / 10,
+                                           self->tokens_left);
+}
+
 static void
 on_check_finished (BgptDemo         *self,
                    BgptMonitorCheck *check,
                    BgptMonitor      *monitor)
 {
+  shrink_headroom (self, check);
   maybe_advance (self);
 }
 
@@ -431,6 +368,7 @@ set_scenario (BgptDemo    *self,
   bgpt_simulator_set_scenario (simulator, NULL, BGPT_SCENARIO_OK);
   bgpt_simulator_set_delay (simulator, NULL, 0);
   bgpt_simulator_set_refused_credential (simulator, NULL);
+  bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NORMAL);
   bgpt_simulator_set_status_page (simulator, step->status_indicator, step->status_description);
 
   switch (step->target)
@@ -461,6 +399,9 @@ set_scenario (BgptDemo    *self,
       break;
     case EFFECT_REFUSE_KOMMO_TOKEN:
       bgpt_simulator_set_refused_credential (simulator, self->config->kommo_token);
+      break;
+    case EFFECT_SHRINK_HEADROOM:
+      self->tokens_left = BGPT_SIMULATOR_RATE_LIMIT_TOKENS;
       break;
     case EFFECT_NONE:
     default:
@@ -797,7 +738,9 @@ bgpt_demo_new (GError **error)
   demo_costs (self);
 
   self->monitor = bgpt_monitor_new (self->settings, self->incidents);
-  self->network = g_object_new (BGPT_TYPE_DEMO_NETWORK, NULL);
+  /* Everything the demo talks to is on loopback: whether the machine is
+   * online says nothing about it, so the demo's monitor is told it always is. */
+  self->network = bgpt_static_network_monitor_new (TRUE);
   bgpt_monitor_set_network_monitor (self->monitor, self->network);
   bgpt_monitor_set_account (self->monitor, self->config);
   g_signal_connect_object (self->monitor, "check-finished", G_CALLBACK (on_check_finished), self,

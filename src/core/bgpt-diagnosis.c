@@ -62,6 +62,7 @@ bgpt_diagnosis_copy (const BgptDiagnosis *diagnosis)
   copy->subject = g_strdup (diagnosis->subject);
   copy->items = g_strdupv (diagnosis->items);
   copy->current_items = g_strdupv (diagnosis->current_items);
+  copy->rate_limit = diagnosis->rate_limit;
   return copy;
 }
 
@@ -89,6 +90,13 @@ gboolean
 bgpt_diagnosis_is_ok (const BgptDiagnosis *diagnosis)
 {
   return diagnosis != NULL && diagnosis->error_id == NULL;
+}
+
+gboolean
+bgpt_diagnosis_passes (const BgptDiagnosis *diagnosis)
+{
+  return bgpt_diagnosis_is_ok (diagnosis) ||
+         (diagnosis != NULL && bgpt_catalog_has_flags (diagnosis->error_id, BGPT_CATALOG_FLAGS_PASSES));
 }
 
 static int
@@ -1016,6 +1024,51 @@ check_model_retiring (const BgptExchange *exchange,
                                        diagnosis->subject, date);
 }
 
+/* "Only 120 of 5,000 requests are left.", or NULL when @part is not near. */
+static char *
+describe_near_part (const BgptRateLimitPart *part,
+                    gboolean                 tokens)
+{
+  g_autofree char *remaining = NULL;
+  g_autofree char *limit = NULL;
+
+  if (!bgpt_rate_limit_part_is_near (part))
+    return NULL;
+  remaining = bgpt_rate_limit_format_count (part->remaining);
+  limit = bgpt_rate_limit_format_count (part->limit);
+  if (tokens)
+    /* Translators: the tokens left of a rate limit, e.g. "Only 150 k of 2 M tokens are left." */
+    return g_strdup_printf (_("Only %s of %s tokens are left."), remaining, limit);
+  /* Translators: the requests left of a rate limit, e.g. "Only 120 of 5,000 requests are left." */
+  return g_strdup_printf (_("Only %s of %s requests are left."), remaining, limit);
+}
+
+/* openai.rate-limit-near when an answer that worked shows less than 10 %
+ * of a limit left: the 429 is near, and ByteGPT's own traffic shares the
+ * limit. Judged on one check's answer only (BGPT_RATE_LIMIT_CHECK), so the
+ * one problem raises one incident. */
+static void
+check_rate_limit_near (const BgptExchange *exchange,
+                       BgptDiagnosis      *diagnosis)
+{
+  g_autofree char *requests = NULL;
+  g_autofree char *tokens = NULL;
+
+  if (exchange->service != BGPT_SERVICE_OPENAI ||
+      g_strcmp0 (exchange->check, BGPT_RATE_LIMIT_CHECK) != 0 ||
+      diagnosis->error_id != NULL || !bgpt_rate_limit_is_near (&diagnosis->rate_limit))
+    return;
+
+  requests = describe_near_part (&diagnosis->rate_limit.requests, FALSE);
+  tokens = describe_near_part (&diagnosis->rate_limit.tokens, TRUE);
+
+  diagnosis->error_id = g_strdup (BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR);
+  if (requests != NULL && tokens != NULL)
+    diagnosis->detail = g_strconcat (requests, " ", tokens, NULL);
+  else
+    diagnosis->detail = g_strdup (requests != NULL ? requests : tokens);
+}
+
 /* A 2xx passes only when its body has the shape the check expects. */
 static gboolean
 read_success_body (const BgptExchange *exchange,
@@ -1104,6 +1157,8 @@ diagnose_response (const BgptExchange *exchange,
     diagnosis->request_id = clean_text (soup_message_headers_get_one (exchange->headers,
                                                                       "X-Request-Id"),
                                         -1, MAX_FIELD_CHARS, secrets);
+  if (exchange->service == BGPT_SERVICE_OPENAI)
+    bgpt_rate_limit_read (exchange->headers, &diagnosis->rate_limit);
 
   if (exchange->body_over_cap || size > BODY_CAP)
     {
@@ -1119,7 +1174,10 @@ diagnose_response (const BgptExchange *exchange,
   if (status >= 200 && status < 300)
     {
       if (read_success_body (exchange, body, diagnosis))
-        return;
+        {
+          check_rate_limit_near (exchange, diagnosis);
+          return;
+        }
 
       diagnosis->error_id = g_strdup (unexpected);
       if (body != NULL)

@@ -9,10 +9,12 @@
 #include <libsoup/soup.h>
 
 #include "bgpt-catalog.h"
+#include "bgpt-ratelimit.h"
 
 G_BEGIN_DECLS
 
-/* Check names, stable like the catalog ids (DESIGN.md, Connection checks). */
+/* Check names, stable like the catalog ids (docs/architecture.md, The check
+ * table). */
 #define BGPT_CHECK_KOMMO_ACCOUNT   "kommo.account"
 #define BGPT_CHECK_OPENAI_KEY      "openai.key"
 #define BGPT_CHECK_OPENAI_MODEL    "openai.model"
@@ -39,6 +41,11 @@ typedef struct
   GDateTime           *now;              /* for dates in the body; NULL: the current time */
 } BgptExchange;
 
+/* The check whose own answer judges the headroom (openai.rate-limit-near):
+ * the limits are the organization's, the same on every OpenAI answer, so
+ * one check owns the problem; openai.key runs whenever OpenAI is set up. */
+#define BGPT_RATE_LIMIT_CHECK BGPT_CHECK_OPENAI_KEY
+
 /* How long before a model's shutdown_date openai.model-retiring is raised. */
 #define BGPT_MODEL_RETIRING_NOTICE_DAYS 90
 
@@ -60,6 +67,7 @@ typedef struct
   char   *subject;        /* on success: Kommo account name, model or assistant id */
   GStrv   items;          /* on openai.key success: the model ids; else NULL */
   GStrv   current_items;  /* on openai.key success: the ids without a shutdown_date */
+  BgptRateLimit rate_limit; /* an OpenAI answer's x-ratelimit-* headers, whatever its status */
 } BgptDiagnosis;
 
 GType          bgpt_diagnosis_get_type (void) G_GNUC_CONST;
@@ -68,6 +76,9 @@ BgptDiagnosis *bgpt_diagnosis_new      (const char          *check,
 BgptDiagnosis *bgpt_diagnosis_copy     (const BgptDiagnosis *diagnosis);
 void           bgpt_diagnosis_free     (BgptDiagnosis       *diagnosis);
 gboolean       bgpt_diagnosis_is_ok    (const BgptDiagnosis *diagnosis);
+/* OK, or a diagnosis whose catalog entry says the request itself worked
+ * (BGPT_CATALOG_FLAGS_PASSES): the checks that depend on it still run. */
+gboolean       bgpt_diagnosis_passes   (const BgptDiagnosis *diagnosis);
 
 /* The classifier: pure, never fails, never blocks. */
 BgptDiagnosis *bgpt_diagnose           (const BgptExchange  *exchange);

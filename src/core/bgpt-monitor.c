@@ -9,8 +9,9 @@
 
 #include <glib/gi18n.h>
 
-#include "bgpt-checks.h"
 #include "bgpt-monitor.h"
+#include "bgpt-monitor-check-private.h"
+#include "bgpt-monitor-rules.h"
 
 #define USEC_PER_SEC G_USEC_PER_SEC
 /* The deep check costs money: never more than once an hour. */
@@ -31,315 +32,12 @@
  * about twice one account's (bench/bench-monitor.c). */
 #define DEFAULT_MAX_CONCURRENT 64
 
-G_DEFINE_ENUM_TYPE (BgptMonitorState, bgpt_monitor_state,
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_UNKNOWN, "unknown"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_CHECKING, "checking"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_OK, "ok"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_FAILING, "failing"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_DOWN, "down"),
-                    G_DEFINE_ENUM_VALUE (BGPT_MONITOR_STATE_BLOCKED, "blocked"))
-
-typedef struct _Account Account;
-
-/* ------------------------------------------------------------------ */
-/* BgptMonitorCheck                                                     */
-
-struct _BgptMonitorCheck
-{
-  GObject           parent_instance;
-
-  char             *account_id;
-  char             *check;
-  BgptMonitorState  state;
-  BgptDiagnosis    *diagnosis;
-  gint64            checked_at;
-  guint             failures;
-  guint             successes;
-  char             *incident_id;
-  char             *blocked_by;
-
-  /* Scheduling, owned by the monitor; times are monotonic. */
-  Account          *account;        /* borrowed back pointer */
-  const BgptCheck  *info;           /* its row of the table of checks */
-  GCancellable     *cancellable;    /* non-NULL while in flight */
-  /* Its answer, kept until the checks it depends on have answered too. */
-  BgptDiagnosis    *held;
-  gint64            due;
-  gint64            not_before;     /* Retry-After and rate-limit back-off */
-  gint64            last_started;
-  gint64            last_finished;
-  gint64            last_not_passed;  /* its latest failed or blocked result */
-  guint             rate_limited;   /* consecutive rate-limit answers */
-  gboolean          wait_overridden; /* the user went past not_before once */
-  gboolean          confirm;        /* the user asked: the next result is definitive */
-  gboolean          quiet;          /* its incident is not announced yet (see record_result) */
-};
-
-enum {
-  CHECK_PROP_0,
-  CHECK_PROP_ACCOUNT_ID,
-  CHECK_PROP_CHECK,
-  CHECK_PROP_STATE,
-  CHECK_PROP_DIAGNOSIS,
-  CHECK_PROP_CHECKED_AT,
-  CHECK_PROP_FAILURES,
-  CHECK_PROP_SUCCESSES,
-  CHECK_PROP_INCIDENT_ID,
-  CHECK_PROP_BLOCKED_BY,
-  CHECK_N_PROPS
-};
-
-static GParamSpec *check_properties[CHECK_N_PROPS];
-
-G_DEFINE_FINAL_TYPE (BgptMonitorCheck, bgpt_monitor_check, G_TYPE_OBJECT)
-
-static void
-bgpt_monitor_check_finalize (GObject *object)
-{
-  BgptMonitorCheck *self = BGPT_MONITOR_CHECK (object);
-
-  g_free (self->account_id);
-  g_free (self->check);
-  g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
-  g_free (self->incident_id);
-  g_free (self->blocked_by);
-  g_clear_pointer (&self->held, bgpt_diagnosis_free);
-  g_clear_object (&self->cancellable);
-
-  G_OBJECT_CLASS (bgpt_monitor_check_parent_class)->finalize (object);
-}
-
-static void
-bgpt_monitor_check_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  BgptMonitorCheck *self = BGPT_MONITOR_CHECK (object);
-
-  switch (prop_id)
-    {
-    case CHECK_PROP_ACCOUNT_ID:
-      g_value_set_string (value, self->account_id);
-      break;
-    case CHECK_PROP_CHECK:
-      g_value_set_string (value, self->check);
-      break;
-    case CHECK_PROP_STATE:
-      g_value_set_enum (value, self->state);
-      break;
-    case CHECK_PROP_DIAGNOSIS:
-      g_value_set_boxed (value, self->diagnosis);
-      break;
-    case CHECK_PROP_CHECKED_AT:
-      g_value_set_int64 (value, self->checked_at);
-      break;
-    case CHECK_PROP_FAILURES:
-      g_value_set_uint (value, self->failures);
-      break;
-    case CHECK_PROP_SUCCESSES:
-      g_value_set_uint (value, self->successes);
-      break;
-    case CHECK_PROP_INCIDENT_ID:
-      g_value_set_string (value, self->incident_id);
-      break;
-    case CHECK_PROP_BLOCKED_BY:
-      g_value_set_string (value, self->blocked_by);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bgpt_monitor_check_class_init (BgptMonitorCheckClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
-
-  object_class->finalize = bgpt_monitor_check_finalize;
-  object_class->get_property = bgpt_monitor_check_get_property;
-
-  check_properties[CHECK_PROP_ACCOUNT_ID] =
-    g_param_spec_string ("account-id", NULL, NULL, NULL, flags);
-  check_properties[CHECK_PROP_CHECK] =
-    g_param_spec_string ("check", NULL, NULL, NULL, flags);
-  check_properties[CHECK_PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL, BGPT_TYPE_MONITOR_STATE,
-                       BGPT_MONITOR_STATE_UNKNOWN, flags);
-  check_properties[CHECK_PROP_DIAGNOSIS] =
-    g_param_spec_boxed ("diagnosis", NULL, NULL, BGPT_TYPE_DIAGNOSIS, flags);
-  check_properties[CHECK_PROP_CHECKED_AT] =
-    g_param_spec_int64 ("checked-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  check_properties[CHECK_PROP_FAILURES] =
-    g_param_spec_uint ("failures", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  check_properties[CHECK_PROP_SUCCESSES] =
-    g_param_spec_uint ("successes", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  check_properties[CHECK_PROP_INCIDENT_ID] =
-    g_param_spec_string ("incident-id", NULL, NULL, NULL, flags);
-  check_properties[CHECK_PROP_BLOCKED_BY] =
-    g_param_spec_string ("blocked-by", NULL, NULL, NULL, flags);
-
-  g_object_class_install_properties (object_class, CHECK_N_PROPS, check_properties);
-}
-
-static void
-bgpt_monitor_check_init (BgptMonitorCheck *self)
-{
-}
-
-static BgptMonitorCheck *
-bgpt_monitor_check_new (Account    *account,
-                        const char *account_id,
-                        const char *check)
-{
-  BgptMonitorCheck *self = g_object_new (BGPT_TYPE_MONITOR_CHECK, NULL);
-
-  self->account = account;
-  self->account_id = g_strdup (account_id);
-  self->check = g_strdup (check);
-  self->info = bgpt_check_lookup (check);
-  g_assert (self->info != NULL);
-  return self;
-}
-
-static void
-check_set_state (BgptMonitorCheck *self,
-                 BgptMonitorState  state)
-{
-  if (self->state == state)
-    return;
-  self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_STATE]);
-}
-
-static void
-check_set_counts (BgptMonitorCheck *self,
-                  guint             failures,
-                  guint             successes)
-{
-  if (self->failures != failures)
-    {
-      self->failures = failures;
-      g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_FAILURES]);
-    }
-  if (self->successes != successes)
-    {
-      self->successes = successes;
-      g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_SUCCESSES]);
-    }
-}
-
-static void
-check_set_incident_id (BgptMonitorCheck *self,
-                       const char       *incident_id)
-{
-  if (g_strcmp0 (self->incident_id, incident_id) == 0)
-    return;
-  g_free (self->incident_id);
-  self->incident_id = g_strdup (incident_id);
-  if (incident_id == NULL)
-    self->quiet = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_INCIDENT_ID]);
-}
-
-static void
-check_set_blocked_by (BgptMonitorCheck *self,
-                      const char       *blocked_by)
-{
-  if (g_strcmp0 (self->blocked_by, blocked_by) == 0)
-    return;
-  g_free (self->blocked_by);
-  self->blocked_by = g_strdup (blocked_by);
-  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_BLOCKED_BY]);
-}
-
-static void
-check_set_result (BgptMonitorCheck    *self,
-                  const BgptDiagnosis *diagnosis,
-                  gint64               checked_at)
-{
-  g_clear_pointer (&self->diagnosis, bgpt_diagnosis_free);
-  self->diagnosis = bgpt_diagnosis_copy (diagnosis);
-  self->checked_at = checked_at;
-  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_DIAGNOSIS]);
-  g_object_notify_by_pspec (G_OBJECT (self), check_properties[CHECK_PROP_CHECKED_AT]);
-}
-
-const char *
-bgpt_monitor_check_get_account_id (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
-  return self->account_id;
-}
-
-const char *
-bgpt_monitor_check_get_check (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
-  return self->check;
-}
-
-BgptMonitorState
-bgpt_monitor_check_get_state (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), BGPT_MONITOR_STATE_UNKNOWN);
-  return self->state;
-}
-
-const BgptDiagnosis *
-bgpt_monitor_check_get_diagnosis (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
-  return self->diagnosis;
-}
-
-gint64
-bgpt_monitor_check_get_checked_at (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
-  return self->checked_at;
-}
-
-gint64
-bgpt_monitor_check_get_not_before (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
-  return self->not_before;
-}
-
-guint
-bgpt_monitor_check_get_failures (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
-  return self->failures;
-}
-
-guint
-bgpt_monitor_check_get_successes (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), 0);
-  return self->successes;
-}
-
-const char *
-bgpt_monitor_check_get_incident_id (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
-  return self->incident_id;
-}
-
-const char *
-bgpt_monitor_check_get_blocked_by (BgptMonitorCheck *self)
-{
-  g_return_val_if_fail (BGPT_IS_MONITOR_CHECK (self), NULL);
-  return self->blocked_by;
-}
+typedef BgptMonitorAccount Account;
 
 /* ------------------------------------------------------------------ */
 /* BgptMonitor                                                          */
 
-struct _Account
+struct _BgptMonitorAccount
 {
   char            *id;
   BgptCheckConfig *config;
@@ -363,6 +61,7 @@ struct _BgptMonitor
   guint                    n_items;
 
   gboolean                 running;
+  gboolean                 busy;
   guint                    max_concurrent;
   guint                    accounts_in_flight;
   GSource                 *timer;
@@ -388,6 +87,7 @@ enum {
   PROP_0,
   PROP_ONLINE,
   PROP_RUNNING,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -531,7 +231,8 @@ status_in_account (const char *check_id,
     return BGPT_CHECK_STATUS_SKIPPED;
   if (dependency->blocked_by != NULL)
     return BGPT_CHECK_STATUS_BLOCKED;
-  if (dependency->diagnosis == NULL || bgpt_diagnosis_is_ok (dependency->diagnosis))
+  /* A warning about a request that worked (openai.rate-limit-near) blocks nothing. */
+  if (dependency->diagnosis == NULL || bgpt_diagnosis_passes (dependency->diagnosis))
     return BGPT_CHECK_STATUS_OK;
   return BGPT_CHECK_STATUS_ERROR;
 }
@@ -606,7 +307,7 @@ resolve_unwatched (BgptMonitor      *self,
     incident = bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
   if (incident != NULL)
     g_object_ref (incident);
-  check_set_incident_id (check, NULL);
+  bgpt_monitor_check_set_incident_id (check, NULL);
   g_debug ("%s %s is no longer watched; its incident is resolved", check->account_id, check->check);
   g_signal_emit (self, signals[INCIDENT_RESOLVED], 0, check, incident);
 }
@@ -707,10 +408,7 @@ update_settings (BgptMonitor *self)
   self->deep_check = g_settings_get_boolean (self->settings, "deep-check");
 }
 
-/* Raises or resolves what a changed threshold now calls for. */
-static void
-evaluate_thresholds (BgptMonitor      *self,
-                     BgptMonitorCheck *check);
+static void evaluate_thresholds (BgptMonitor *self, BgptMonitorCheck *check);
 
 static void
 on_settings_changed (GSettings   *settings,
@@ -763,18 +461,38 @@ on_settings_changed (GSettings   *settings,
 
 /* ---- the state machine ---- */
 
-static void
-raise_incident (BgptMonitor      *self,
-                BgptMonitorCheck *check)
+/* Where @check stands, for the rules. */
+static BgptMonitorTally
+check_tally (BgptMonitorCheck *check)
+{
+  return (BgptMonitorTally) {
+    .failures = check->failures,
+    .successes = check->successes,
+    .incident_open = check->incident_id != NULL,
+    .quiet = check->quiet,
+    .latest_failed = check->diagnosis != NULL && !bgpt_diagnosis_is_ok (check->diagnosis),
+  };
+}
+
+static BgptMonitorThresholds
+thresholds (BgptMonitor *self)
+{
+  return (BgptMonitorThresholds) { self->failure_threshold, self->success_threshold };
+}
+
+/* Raises or updates the incident of @check with @result; returns it, or
+ * NULL without a store. */
+static BgptIncident *
+report_incident (BgptMonitor         *self,
+                 BgptMonitorCheck    *check,
+                 const BgptDiagnosis *result)
 {
   BgptIncident *incident = NULL;
 
   if (self->incidents != NULL)
-    incident = bgpt_incident_store_report (self->incidents, check->account_id, check->diagnosis);
-  check_set_incident_id (check, incident != NULL ? bgpt_incident_get_id (incident) : check->check);
-  check_set_state (check, BGPT_MONITOR_STATE_DOWN);
-  g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
-  g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+    incident = bgpt_incident_store_report (self->incidents, check->account_id, result);
+  bgpt_monitor_check_set_incident_id (check, incident != NULL ? bgpt_incident_get_id (incident) : check->check);
+  return incident;
 }
 
 static void
@@ -787,50 +505,84 @@ resolve_incident (BgptMonitor      *self,
     incident = bgpt_incident_store_resolve (self->incidents, check->account_id, check->check);
   if (incident != NULL)
     g_object_ref (incident);
-  check_set_incident_id (check, NULL);
-  check_set_state (check, BGPT_MONITOR_STATE_OK);
+  bgpt_monitor_check_set_incident_id (check, NULL);
+  bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_OK);
   g_debug ("%s %s is resolved", check->account_id, check->check);
   g_signal_emit (self, signals[INCIDENT_RESOLVED], 0, check, incident);
   g_clear_object (&incident);
 }
 
-/* A user's check raised the incident at once; now the threshold confirms
- * it too, and listeners (the desktop notifier) hear of it. */
+/* Carries out what the rules decided (bgpt-monitor-rules.h) about
+ * @check: @result is its new result, or NULL when the thresholds changed.
+ * Listeners hear of an incident once the check's state says it. */
 static void
-announce_incident (BgptMonitor      *self,
-                   BgptMonitorCheck *check,
-                   BgptIncident     *incident)
+take_step (BgptMonitor         *self,
+           BgptMonitorCheck    *check,
+           BgptMonitorStep      step,
+           BgptMonitorState     state,
+           const BgptDiagnosis *result)
 {
-  check->quiet = FALSE;
-  check_set_state (check, BGPT_MONITOR_STATE_DOWN);
-  g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
-  g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+  BgptIncident *incident = NULL;
+
+  switch (step)
+    {
+    case BGPT_MONITOR_STEP_RAISE:
+      incident = report_incident (self, check, check->diagnosis);
+      check->quiet = FALSE;
+      bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+      g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
+      g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+      break;
+
+    case BGPT_MONITOR_STEP_RAISE_QUIET:
+      /* Shown in the window at once; the desktop is told at the threshold. */
+      report_incident (self, check, result);
+      check->quiet = TRUE;
+      bgpt_monitor_check_set_state (check, state);
+      break;
+
+    case BGPT_MONITOR_STEP_ANNOUNCE:
+      if (result != NULL)
+        incident = report_incident (self, check, result);
+      else if (self->incidents != NULL)
+        incident = bgpt_incident_store_find_open (self->incidents, check->account_id, check->check);
+      check->quiet = FALSE;
+      bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+      g_debug ("%s %s is down: %s", check->account_id, check->check, check->diagnosis->error_id);
+      g_signal_emit (self, signals[INCIDENT_RAISED], 0, check, incident);
+      break;
+
+    case BGPT_MONITOR_STEP_UPDATE:
+      bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_DOWN);
+      if (self->incidents != NULL)
+        incident = bgpt_incident_store_report (self->incidents, check->account_id, result);
+      if (incident != NULL)
+        bgpt_monitor_check_set_incident_id (check, bgpt_incident_get_id (incident));
+      g_signal_emit (self, signals[INCIDENT_UPDATED], 0, check, incident);
+      break;
+
+    case BGPT_MONITOR_STEP_RESOLVE:
+      resolve_incident (self, check);
+      break;
+
+    case BGPT_MONITOR_STEP_NONE:
+    default:
+      if (result != NULL)
+        bgpt_monitor_check_set_state (check, state);
+      break;
+    }
 }
 
+/* Raises or resolves what a changed threshold now calls for. */
 static void
 evaluate_thresholds (BgptMonitor      *self,
                      BgptMonitorCheck *check)
 {
-  if (check->quiet && check->incident_id != NULL && check->failures > 0 &&
-      check->failures >= self->failure_threshold && check->diagnosis != NULL &&
-      !bgpt_diagnosis_is_ok (check->diagnosis))
-    {
-      announce_incident (self, check,
-                         self->incidents != NULL
-                         ? bgpt_incident_store_find_open (self->incidents, check->account_id, check->check)
-                         : NULL);
-      return;
-    }
+  BgptMonitorTally tally = check_tally (check);
+  BgptMonitorThresholds limits = thresholds (self);
 
-  if (check->incident_id == NULL && check->failures > 0 &&
-      check->failures >= self->failure_threshold && check->diagnosis != NULL &&
-      !bgpt_diagnosis_is_ok (check->diagnosis))
-    raise_incident (self, check);
-  else if (check->incident_id != NULL && check->successes > 0 &&
-           check->successes >= self->success_threshold)
-    resolve_incident (self, check);
+  take_step (self, check, bgpt_monitor_rules_reconsider (&tally, &limits), check->state, NULL);
 }
-
 
 /* Retry-After means "come back later" only on these: on another failure
  * it is a proxy's or a server's noise, and must not stop the watch. */
@@ -847,69 +599,25 @@ record_result (BgptMonitor         *self,
 {
   gint64 now = g_get_monotonic_time ();
   gint64 wait_s = 0;
+  BgptMonitorTally before = check_tally (check);
+  BgptMonitorThresholds limits = thresholds (self);
   /* A check the user asked for is answered at once: no threshold, since
    * someone is looking and the answer is definitive. */
-  gboolean confirm = check->confirm;
+  BgptMonitorVerdict verdict = bgpt_monitor_rules_judge (&before, bgpt_diagnosis_is_ok (diagnosis),
+                                                         check->confirm, &limits);
 
   check->confirm = FALSE;
   check->last_finished = now;
-  check_set_result (check, diagnosis, g_get_real_time ());
+  bgpt_monitor_check_set_result (check, diagnosis, g_get_real_time ());
+  bgpt_monitor_check_set_counts (check, verdict.tally.failures, verdict.tally.successes);
+  take_step (self, check, verdict.step, verdict.state, diagnosis);
 
   if (bgpt_diagnosis_is_ok (diagnosis))
     {
       check->rate_limited = 0;
-      check_set_counts (check, 0, check->successes + 1);
-      if (check->incident_id != NULL && confirm)
-        {
-          resolve_incident (self, check);
-        }
-      else if (check->incident_id != NULL)
-        {
-          check_set_state (check, BGPT_MONITOR_STATE_DOWN);
-          evaluate_thresholds (self, check);
-        }
-      else
-        {
-          check_set_state (check, BGPT_MONITOR_STATE_OK);
-        }
     }
   else
     {
-      check_set_counts (check, check->failures + 1, 0);
-      if ((check->incident_id == NULL && confirm && check->failures < self->failure_threshold) ||
-          (check->incident_id != NULL && check->quiet))
-        {
-          BgptIncident *incident = NULL;
-
-          /* The user asked and is looking: the incident is raised (or
-           * updated) at once for the window, while the desktop is told only
-           * once the threshold confirms it, as for a background check. */
-          if (self->incidents != NULL)
-            incident = bgpt_incident_store_report (self->incidents, check->account_id, diagnosis);
-          check->quiet = TRUE;
-          check_set_incident_id (check, incident != NULL ? bgpt_incident_get_id (incident) : check->check);
-          if (check->failures >= self->failure_threshold)
-            announce_incident (self, check, incident);
-          else
-            check_set_state (check, BGPT_MONITOR_STATE_FAILING);
-        }
-      else if (check->incident_id != NULL)
-        {
-          BgptIncident *incident = NULL;
-
-          check_set_state (check, BGPT_MONITOR_STATE_DOWN);
-          if (self->incidents != NULL)
-            incident = bgpt_incident_store_report (self->incidents, check->account_id, diagnosis);
-          if (incident != NULL)
-            check_set_incident_id (check, bgpt_incident_get_id (incident));
-          g_signal_emit (self, signals[INCIDENT_UPDATED], 0, check, incident);
-        }
-      else
-        {
-          check_set_state (check, BGPT_MONITOR_STATE_FAILING);
-          evaluate_thresholds (self, check);
-        }
-
       if (bgpt_catalog_has_flags (diagnosis->error_id, BGPT_CATALOG_FLAGS_SLOW_DOWN))
         {
           /* Kommo blocks the IP after repeated 429s: back off hard. */
@@ -942,9 +650,9 @@ record_blocked (BgptMonitor      *self,
   check->last_finished = g_get_monotonic_time ();
   check->rate_limited = 0;
   check->not_before = 0;
-  check_set_blocked_by (check, blocked_by);
-  check_set_counts (check, 0, 0);
-  check_set_state (check, BGPT_MONITOR_STATE_BLOCKED);
+  bgpt_monitor_check_set_blocked_by (check, blocked_by);
+  bgpt_monitor_check_set_counts (check, 0, 0);
+  bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_BLOCKED);
   check->due = check->last_finished + (gint64) self->check_interval * USEC_PER_SEC;
   g_debug ("%s %s is blocked by %s", check->account_id, check->check, blocked_by);
   g_signal_emit (self, signals[CHECK_FINISHED], 0, check);
@@ -1039,10 +747,10 @@ judge_result (BgptMonitor      *self,
     }
   else
     {
-      check_set_blocked_by (check, NULL);
+      bgpt_monitor_check_set_blocked_by (check, NULL);
       record_result (self, check, diagnosis);
     }
-  if (blocker != NULL || !bgpt_diagnosis_is_ok (diagnosis))
+  if (blocker != NULL || !bgpt_diagnosis_passes (diagnosis))
     check->last_not_passed = check->last_finished;
   update_dependents (self, account);
   release_held (self, account);
@@ -1147,7 +855,7 @@ drop_held_dependents (BgptMonitor      *self,
         continue;
       g_clear_pointer (&check->held, bgpt_diagnosis_free);
       if (check->state == BGPT_MONITOR_STATE_CHECKING)
-        check_set_state (check, check->incident_id != NULL && self->online
+        bgpt_monitor_check_set_state (check, check->incident_id != NULL && self->online
                                 ? BGPT_MONITOR_STATE_DOWN : BGPT_MONITOR_STATE_UNKNOWN);
     }
 }
@@ -1186,7 +894,7 @@ on_check_run (GObject      *source,
     {
       /* Offline, stopped or removed: the result counts for nothing. */
       if (check->state == BGPT_MONITOR_STATE_CHECKING)
-        check_set_state (check, check->incident_id != NULL && self->online
+        bgpt_monitor_check_set_state (check, check->incident_id != NULL && self->online
                                 ? BGPT_MONITOR_STATE_DOWN : BGPT_MONITOR_STATE_UNKNOWN);
       if (check->account != NULL)
         drop_held_dependents (self, check);
@@ -1211,11 +919,11 @@ start_check (BgptMonitor      *self,
   g_assert (check->cancellable == NULL);
 
   account_enter_flight (self, account);
-  check_set_blocked_by (check, NULL);
+  bgpt_monitor_check_set_blocked_by (check, NULL);
 
   check->cancellable = g_cancellable_new ();
   check->last_started = g_get_monotonic_time ();
-  check_set_state (check, BGPT_MONITOR_STATE_CHECKING);
+  bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_CHECKING);
   g_signal_emit (self, signals[CHECK_STARTED], 0, check);
 
   data = g_new0 (RunData, 1);
@@ -1276,6 +984,20 @@ compare_pending (gconstpointer a,
   return due_a < due_b ? -1 : due_a > due_b ? 1 : 0;
 }
 
+/* Busy while checks are in flight. Told once the monitor has started what
+ * is due next, so that the checks a result makes due (a dependent, a stale
+ * dependency) belong to the same busy spell. */
+static void
+update_busy (BgptMonitor *self)
+{
+  gboolean busy = self->accounts_in_flight > 0;
+
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 static gboolean
 on_timer (gpointer user_data)
 {
@@ -1303,7 +1025,10 @@ schedule (BgptMonitor *self)
     }
 
   if (!self->running || !self->online)
-    return;
+    {
+      update_busy (self);
+      return;
+    }
 
   order = g_array_sized_new (FALSE, FALSE, sizeof (Pending), self->accounts->len);
   for (guint i = 0; i < self->accounts->len; i++)
@@ -1360,6 +1085,7 @@ schedule (BgptMonitor *self)
       g_source_set_static_name (self->timer, "[bgpt] monitor schedule");
       g_source_attach (self->timer, NULL);
     }
+  update_busy (self);
 }
 
 /* ---- the network ---- */
@@ -1380,8 +1106,8 @@ forget_results_while_offline (BgptMonitor *self)
           g_clear_pointer (&check->held, bgpt_diagnosis_free);
           /* A failure seen just before the network went away proves nothing;
            * an open incident stays open until real successes resolve it. */
-          check_set_counts (check, 0, 0);
-          check_set_state (check, BGPT_MONITOR_STATE_UNKNOWN);
+          bgpt_monitor_check_set_counts (check, 0, 0);
+          bgpt_monitor_check_set_state (check, BGPT_MONITOR_STATE_UNKNOWN);
         }
     }
 }
@@ -1523,6 +1249,9 @@ bgpt_monitor_get_property (GObject    *object,
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1542,6 +1271,10 @@ bgpt_monitor_class_init (BgptMonitorClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Checks are in flight (a round of them, or a single re-check). */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1741,6 +1474,13 @@ bgpt_monitor_is_running (BgptMonitor *self)
 {
   g_return_val_if_fail (BGPT_IS_MONITOR (self), FALSE);
   return self->running;
+}
+
+gboolean
+bgpt_monitor_get_busy (BgptMonitor *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), FALSE);
+  return self->busy;
 }
 
 void

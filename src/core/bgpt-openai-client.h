@@ -13,10 +13,10 @@ G_BEGIN_DECLS
 
 #define BGPT_OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
 
-/* The OpenAI checks of DESIGN.md (Connection checks). Each one validates its
- * inputs first: an invalid base URL or a key with control characters gives
- * config.invalid, an empty key openai.auth and a malformed assistant ID
- * openai.assistant, all without sending anything. Finish each one with
+/* The OpenAI checks of the check table (docs/architecture.md). Each one
+ * validates its inputs first: an invalid base URL or a key with control
+ * characters gives config.invalid, an empty key openai.auth and a malformed
+ * assistant ID openai.assistant, all without sending anything. Finish each one with
  * bgpt_openai_check_finish(); it fails only when cancelled. */
 void           bgpt_openai_check_key_async       (BgptHttp              *http,
                                                   const BgptCheckConfig *config,

@@ -106,6 +106,9 @@ struct _BgptSimulator
   GArray         *costs;        /* double, the daily costs up to costs_today */
   guint           costs_page_size;
   EndpointScript  scripts[N_ENDPOINTS];
+  BgptRateLimitHeaders rate_limit_headers;
+  gint64          requests_remaining;
+  gint64          tokens_remaining;
   GPtrArray      *requests;
   /* Messages held back (delays, stalls); released on dispose. */
   GPtrArray      *held;
@@ -541,6 +544,54 @@ set_ok (BgptSimulator     *self,
                           "\"usage\": {\"input_tokens\": 8, \"output_tokens\": 2, \"total_tokens\": 10}}"));
       break;
     }
+}
+
+#define NORMAL_REQUESTS_REMAINING 4980
+#define NORMAL_TOKENS_REMAINING   1900000
+#define NEAR_TOKENS_REMAINING     150000
+
+/* What OpenAI states on its answers (docs/providers.md); the resets are
+ * Go durations, as OpenAI writes them. */
+static void
+add_rate_limit_headers (BgptSimulator      *self,
+                        SoupMessageHeaders *headers)
+{
+  g_autofree char *requests_limit = NULL;
+  g_autofree char *requests = NULL;
+  g_autofree char *tokens_limit = NULL;
+  g_autofree char *tokens = NULL;
+
+  switch (self->rate_limit_headers)
+    {
+    case BGPT_RATE_LIMIT_HEADERS_ABSENT:
+      return;
+
+    case BGPT_RATE_LIMIT_HEADERS_MALFORMED:
+      soup_message_headers_replace (headers, "x-ratelimit-limit-requests", "5000 requests");
+      soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", "-12");
+      soup_message_headers_replace (headers, "x-ratelimit-reset-requests", "soon");
+      soup_message_headers_replace (headers, "x-ratelimit-limit-tokens", "99999999999999999999999");
+      soup_message_headers_replace (headers, "x-ratelimit-remaining-tokens", "1.5e6");
+      soup_message_headers_replace (headers, "x-ratelimit-reset-tokens", "-6m0s");
+      return;
+
+    case BGPT_RATE_LIMIT_HEADERS_NEAR:
+    case BGPT_RATE_LIMIT_HEADERS_NORMAL:
+    default:
+      break;
+    }
+
+  requests_limit = g_strdup_printf ("%d", BGPT_SIMULATOR_RATE_LIMIT_REQUESTS);
+  requests = g_strdup_printf ("%" G_GINT64_FORMAT, self->requests_remaining);
+  tokens_limit = g_strdup_printf ("%d", BGPT_SIMULATOR_RATE_LIMIT_TOKENS);
+  tokens = g_strdup_printf ("%" G_GINT64_FORMAT, self->rate_limit_headers == BGPT_RATE_LIMIT_HEADERS_NEAR
+                                                 ? NEAR_TOKENS_REMAINING : self->tokens_remaining);
+  soup_message_headers_replace (headers, "x-ratelimit-limit-requests", requests_limit);
+  soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", requests);
+  soup_message_headers_replace (headers, "x-ratelimit-reset-requests", "12ms");
+  soup_message_headers_replace (headers, "x-ratelimit-limit-tokens", tokens_limit);
+  soup_message_headers_replace (headers, "x-ratelimit-remaining-tokens", tokens);
+  soup_message_headers_replace (headers, "x-ratelimit-reset-tokens", "6m0s");
 }
 
 typedef struct
@@ -1066,6 +1117,10 @@ answer (Hold *hold)
     {
       set_scenario_response (self, message, hold->endpoint, hold->scenario,
                              hold->subject, hold->credential);
+      /* On the answers that got through to the organization's limits
+       * (the 429 states its own). */
+      if (hold->endpoint > 0 && SOUP_STATUS_IS_SUCCESSFUL (soup_server_message_get_status (message)))
+        add_rate_limit_headers (self, headers);
     }
 
   unpause (message);
@@ -1315,7 +1370,31 @@ bgpt_simulator_reset (BgptSimulator *self)
   g_clear_pointer (&self->redirect_target, g_free);
   bgpt_simulator_set_refused_credential (self, NULL);
   bgpt_simulator_set_status_page (self, NULL, NULL);
+  bgpt_simulator_set_rate_limit_headers (self, BGPT_RATE_LIMIT_HEADERS_NORMAL);
   bgpt_simulator_clear_requests (self);
+}
+
+void
+bgpt_simulator_set_rate_limit_headers (BgptSimulator        *self,
+                                       BgptRateLimitHeaders  headers)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  self->rate_limit_headers = headers;
+  self->requests_remaining = NORMAL_REQUESTS_REMAINING;
+  self->tokens_remaining = NORMAL_TOKENS_REMAINING;
+}
+
+void
+bgpt_simulator_set_rate_limit_remaining (BgptSimulator *self,
+                                         gint64         requests,
+                                         gint64         tokens)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  self->rate_limit_headers = BGPT_RATE_LIMIT_HEADERS_NORMAL;
+  self->requests_remaining = requests;
+  self->tokens_remaining = tokens;
 }
 
 guint
@@ -1540,4 +1619,5 @@ bgpt_simulator_init (BgptSimulator *self)
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) simulator_request_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_free);
   self->costs_today = -1;
+  bgpt_simulator_set_rate_limit_headers (self, BGPT_RATE_LIMIT_HEADERS_NORMAL);
 }

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* What the simulator does on one endpoint. The canned answers encode what
- * OpenAI and Kommo really send (reference/api-responses.md). */
+ * OpenAI and Kommo really send (docs/providers.md). */
 typedef enum
 {
   BGPT_SCENARIO_OK,
@@ -59,6 +59,20 @@ typedef enum
 } BgptScenario;
 
 #define BGPT_SIMULATOR_HUGE_BODY_SIZE ((gsize) 64 * 1024 * 1024)
+
+/* The x-ratelimit-* headers on every successful OpenAI answer (docs/providers.md),
+ * of a limit of BGPT_SIMULATOR_RATE_LIMIT_REQUESTS requests and
+ * BGPT_SIMULATOR_RATE_LIMIT_TOKENS tokens. */
+typedef enum
+{
+  BGPT_RATE_LIMIT_HEADERS_NORMAL,     /* most of both left (4,980 requests, 1.9 M tokens): the default */
+  BGPT_RATE_LIMIT_HEADERS_NEAR,       /* under 10 % of the tokens left (150 k) */
+  BGPT_RATE_LIMIT_HEADERS_MALFORMED,  /* every value unreadable: a sign, a word, past int64 */
+  BGPT_RATE_LIMIT_HEADERS_ABSENT,
+} BgptRateLimitHeaders;
+
+#define BGPT_SIMULATOR_RATE_LIMIT_REQUESTS 5000
+#define BGPT_SIMULATOR_RATE_LIMIT_TOKENS   2000000
 
 /* Endpoints are named by the checks that call them: "kommo.account",
  * "openai.key", "openai.model", "openai.assistant", "openai.quota", and
@@ -129,6 +143,15 @@ void                        bgpt_simulator_set_refused_credential (BgptSimulator
 void                        bgpt_simulator_set_status_page      (BgptSimulator       *self,
                                                                  const char          *indicator,
                                                                  const char          *description);
+/* How OpenAI answers state the headroom left; a scripted answer
+ * (bgpt_simulator_set_response) carries only its own headers. */
+void                        bgpt_simulator_set_rate_limit_headers (BgptSimulator      *self,
+                                                                   BgptRateLimitHeaders headers);
+/* Normal headers with exactly these counts left (the demo's shrinking
+ * headroom). */
+void                        bgpt_simulator_set_rate_limit_remaining (BgptSimulator    *self,
+                                                                     gint64            requests,
+                                                                     gint64            tokens);
 /* The daily costs the costs endpoint knows: @n_days of them, the last one
  * (partial) on the UTC day of @today. Any other day cost nothing. Until
  * this is called, nothing cost anything up to the current day. Requests
@@ -141,7 +164,8 @@ void                        bgpt_simulator_set_costs            (BgptSimulator  
  * for (0: the limit); the rest follows with has_more and next_page. */
 void                        bgpt_simulator_set_costs_page_size  (BgptSimulator       *self,
                                                                  guint                max_buckets);
-/* Every endpoint back to BGPT_SCENARIO_OK without delay; requests forgotten. */
+/* Every endpoint back to BGPT_SCENARIO_OK without delay, normal rate-limit
+ * headers; no costs; requests forgotten. */
 void                        bgpt_simulator_reset                (BgptSimulator       *self);
 
 /* @endpoint NULL: every request, also to unknown paths. */

@@ -44,12 +44,6 @@ struct _BgptApplication
   gint64             last_check_now;
   guint              check_now_source;
 
-  /* A round the user asked for: over once the monitor has nothing in
-   * flight (::checks-finished). */
-  gboolean           round_pending;
-  gboolean           round_started;
-  guint              round_idle_id;
-
   /* While the demo plays: its session, and the user's own settings and
    * history, put back when it ends. */
   BgptDemoMode      *demo_mode;
@@ -64,13 +58,6 @@ struct _BgptApplication
 #define CHECK_NOW_MIN_INTERVAL_S 10
 
 G_DEFINE_FINAL_TYPE (BgptApplication, bgpt_application, ADW_TYPE_APPLICATION)
-
-enum {
-  CHECKS_FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static int
 bgpt_application_handle_local_options (GApplication *application,
@@ -164,84 +151,12 @@ show_toast (BgptApplication *self,
 }
 
 /* Checking: the monitor of the stored accounts runs every check; the
- * application only asks it, and tells when a round the user asked for is
- * over. */
+ * application only asks it. */
 
 static BgptMonitor *
 get_monitor (BgptApplication *self)
 {
   return self->background != NULL ? bgpt_background_get_monitor (self->background) : NULL;
-}
-
-static void
-finish_round (BgptApplication *self)
-{
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
-  if (!self->round_pending)
-    return;
-  self->round_pending = FALSE;
-  self->round_started = FALSE;
-  g_signal_emit (self, signals[CHECKS_FINISHED], 0);
-}
-
-static gboolean
-monitor_is_checking (BgptMonitor *monitor)
-{
-  GListModel *model = G_LIST_MODEL (monitor);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BgptMonitorCheck) check = g_list_model_get_item (model, i);
-
-      if (bgpt_monitor_check_get_state (check) == BGPT_MONITOR_STATE_CHECKING)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-on_round_idle (gpointer user_data)
-{
-  BgptApplication *self = user_data;
-  BgptMonitor *monitor = get_monitor (self);
-
-  self->round_idle_id = 0;
-  if (monitor == NULL || !monitor_is_checking (monitor))
-    finish_round (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_monitor_check_started (BgptApplication *self)
-{
-  if (self->round_pending)
-    self->round_started = TRUE;
-}
-
-static void
-on_monitor_check_finished (BgptApplication *self)
-{
-  /* Once the monitor has started what is due next. */
-  if (self->round_pending && self->round_started && self->round_idle_id == 0)
-    self->round_idle_id = g_idle_add (on_round_idle, self);
-}
-
-static void
-on_monitor_online (BgptApplication *self,
-                   GParamSpec      *pspec,
-                   BgptMonitor     *monitor)
-{
-  /* Offline, checks pause: the round ends there. Back online, the monitor
-   * checks every account again once the network has settled. */
-  if (!bgpt_monitor_get_online (monitor))
-    {
-      finish_round (self);
-    }
-  else
-    {
-      self->round_pending = TRUE;
-      self->round_started = FALSE;
-    }
 }
 
 /* The monitor of the stored accounts, with its notifications; never in a
@@ -259,19 +174,12 @@ ensure_background (BgptApplication *self)
                                           self->secrets, self->incidents);
   monitor = bgpt_background_get_monitor (self->background);
   bgpt_monitor_set_network_monitor (monitor, self->network);
-  g_signal_connect_object (monitor, "check-started", G_CALLBACK (on_monitor_check_started), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (monitor, "check-finished", G_CALLBACK (on_monitor_check_finished), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
-                           G_CONNECT_SWAPPED);
   bgpt_check_board_follow_monitor (self->board, monitor);
 }
 
 void
 bgpt_application_check_now (BgptApplication *self)
 {
-  g_auto(GStrv) account_ids = NULL;
   BgptMonitor *monitor;
 
   g_return_if_fail (BGPT_IS_APPLICATION (self));
@@ -288,17 +196,9 @@ bgpt_application_check_now (BgptApplication *self)
   if (monitor == NULL)
     return;
 
-  self->round_pending = TRUE;
-  self->round_started = FALSE;
   /* With the secrets as they are now (a fix may have replaced one), and
    * as the user's own check: a failure is an incident at once. */
   bgpt_monitor_reload_accounts (monitor);
-
-  /* Offline, checks pause until the network comes back; nothing to check
-   * is over at once. */
-  account_ids = g_settings_get_strv (bgpt_account_store_get_settings (self->accounts), "accounts");
-  if (account_ids[0] == NULL || !bgpt_monitor_get_online (monitor))
-    finish_round (self);
 }
 
 void
@@ -908,7 +808,6 @@ bgpt_application_shutdown (GApplication *application)
   BgptApplication *self = BGPT_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   g_clear_handle_id (&self->check_now_source, g_source_remove);
   end_demo (self);
   if (self->background != NULL)
@@ -924,7 +823,6 @@ bgpt_application_dispose (GObject *object)
 {
   BgptApplication *self = BGPT_APPLICATION (object);
 
-  g_clear_handle_id (&self->round_idle_id, g_source_remove);
   g_clear_handle_id (&self->check_now_source, g_source_remove);
   g_clear_object (&self->background);
   g_clear_object (&self->demo_mode);
@@ -953,12 +851,6 @@ bgpt_application_class_init (BgptApplicationClass *klass)
   app_class->startup = bgpt_application_startup;
   app_class->shutdown = bgpt_application_shutdown;
   app_class->activate = bgpt_application_activate;
-
-  /* A round of checks the user asked for is done: the monitor has nothing
-   * in flight any more (or the round was empty, or the network is down). */
-  signals[CHECKS_FINISHED] =
-    g_signal_new ("checks-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -39,9 +39,8 @@ char              *bgpt_application_dup_account_name   (BgptApplication *self,
 /* Checks every stored account now, as the user's own check (app.check-now,
  * the window's first frame): the monitor loads the accounts again and
  * checks them; a failure is an incident at once, a success resolves it
- * (bgpt_monitor_confirm_now()). Starts the monitor if it was not running.
- * ::checks-finished is emitted when the monitor has nothing in flight any
- * more, at once when offline or without accounts. */
+ * (bgpt_monitor_confirm_now()). Starts the monitor if it was not running;
+ * its BgptMonitor:busy tells when the checks are over. */
 void               bgpt_application_check_now          (BgptApplication *self);
 /* Where the monitor learns that the network went away (checks pause, and
  * resume when it is back); NULL: g_network_monitor_get_default(). */

@@ -21,6 +21,7 @@ struct _BgptCheckRow
   const char    *state_css;
 
   GtkWidget     *spinner;
+  GtkLevelBar   *headroom_bar;
   GtkBox        *state_box;
   GtkImage      *state_icon;
   GtkLabel      *state_label;
@@ -52,6 +53,45 @@ not_configured_reason (BgptCheckItem *item)
   return _("Not set up for this account");
 }
 
+/* "4,980 of 5,000 requests, 1.9 M of 2 M tokens" on the row of the check
+ * that judges the headroom; NULL on the others and when unknown. */
+static char *
+format_headroom (BgptCheckItem *item)
+{
+  const BgptDiagnosis *diagnosis = bgpt_check_item_get_diagnosis (item);
+
+  if (diagnosis == NULL || g_strcmp0 (bgpt_check_item_get_check (item), BGPT_RATE_LIMIT_CHECK) != 0)
+    return NULL;
+  return bgpt_rate_limit_format_headroom (&diagnosis->rate_limit);
+}
+
+/* The bar: the share left of the tighter limit, in words for a screen
+ * reader. */
+static void
+update_headroom_bar (BgptCheckRow *self)
+{
+  g_autofree char *headroom = NULL;
+  g_autofree char *description = NULL;
+  const BgptDiagnosis *diagnosis;
+
+  if (bgpt_check_item_get_state (self->item) != BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    headroom = format_headroom (self->item);
+  gtk_widget_set_visible (GTK_WIDGET (self->headroom_bar), headroom != NULL);
+  if (headroom == NULL)
+    return;
+
+  diagnosis = bgpt_check_item_get_diagnosis (self->item);
+  gtk_level_bar_set_value (self->headroom_bar,
+                           CLAMP (bgpt_rate_limit_part_fraction (bgpt_rate_limit_tightest (&diagnosis->rate_limit)),
+                                  0.0, 1.0));
+  /* Translators: read by screen readers, e.g. "Rate-limit headroom left:
+   * 4,980 of 5,000 requests, 1.9 M of 2 M tokens" */
+  description = g_strdup_printf (_("Rate-limit headroom left: %s"), headroom);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->headroom_bar), description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->headroom_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
 static char *
 build_subtitle (BgptCheckItem *item)
 {
@@ -71,6 +111,17 @@ build_subtitle (BgptCheckItem *item)
     g_ptr_array_add (lines, g_markup_escape_text (not_configured_reason (item), -1));
   else if (state == BGPT_CHECK_ITEM_UNKNOWN && bgpt_check_item_get_offline (item))
     g_ptr_array_add (lines, g_markup_escape_text (_("No network: checks wait for it to come back"), -1));
+
+  /* The rate-limit headroom the key's last answer showed. */
+  if (state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
+    {
+      g_autofree char *headroom = format_headroom (item);
+
+      if (headroom != NULL)
+        /* Translators: the rate-limit headroom left, e.g.
+         * "Limit: 4,980 of 5,000 requests, 1.9 M of 2 M tokens" */
+        g_ptr_array_add (lines, g_markup_printf_escaped (_("Limit: %s"), headroom));
+    }
 
   if (bgpt_check_item_get_checked_at (item) != NULL && state != BGPT_CHECK_ITEM_NOT_CONFIGURED)
     {
@@ -117,6 +168,7 @@ bgpt_check_row_update (BgptCheckRow *self)
 
   subtitle = build_subtitle (self->item);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  update_headroom_bar (self);
 
   gtk_image_set_from_icon_name (self->state_icon, bgpt_format_state_icon (state));
   gtk_widget_set_visible (GTK_WIDGET (self->state_icon), state != BGPT_CHECK_ITEM_CHECKING);
@@ -168,6 +220,7 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
   object_class->dispose = bgpt_check_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, headroom_bar);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_label);
@@ -181,6 +234,11 @@ bgpt_check_row_init (BgptCheckRow *self)
 
   self->spinner = bgpt_spinner_new ();
   gtk_box_prepend (self->state_box, self->spinner);
+
+  /* Its colour turns at the line where openai.rate-limit-near opens. */
+  gtk_level_bar_remove_offset_value (self->headroom_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_add_offset_value (self->headroom_bar, GTK_LEVEL_BAR_OFFSET_LOW,
+                                  BGPT_RATE_LIMIT_NEAR_PERCENT / 100.0);
 }
 
 GtkWidget *

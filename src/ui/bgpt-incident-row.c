@@ -14,6 +14,21 @@
 #include "bgpt-remediation.h"
 #include "bgpt-window.h"
 
+/* The facts of the exchange, in the order of bgpt-incident-details.ui. */
+enum {
+  FACT_HTTP_STATUS,
+  FACT_API_MESSAGE,
+  FACT_ERROR_CODE,
+  FACT_REASON,
+  FACT_DETAIL,
+  FACT_REQUEST_ID,
+  N_FACTS
+};
+
+static const char * const fact_ids[N_FACTS] = {
+  "http_status", "api_message", "error_code", "reason", "detail", "request_id",
+};
+
 struct _BgptIncidentRow
 {
   AdwExpanderRow  parent_instance;
@@ -24,12 +39,16 @@ struct _BgptIncidentRow
   GtkImage       *state_icon;
   GtkLabel       *unread_label;
 
-  /* Built on the first expansion. */
+  /* Built on the first expansion, from bgpt-incident-details.ui. */
   GtkWidget      *details_row;
-  GtkBox         *details_box;
-  GtkBox         *provider_box;
+  GtkLabel       *cause_label;
+  GtkWidget      *provider_box;
   GtkImage       *provider_icon;
   GtkLabel       *provider_label;
+  GtkWidget      *steps_heading;
+  GtkBox         *steps_box;
+  GtkWidget      *facts[N_FACTS];
+  GtkLabel       *fact_values[N_FACTS];
   BgptStatusReport *provider_status;
 };
 
@@ -48,31 +67,6 @@ new_label (const char *text,
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;
-}
-
-static GtkWidget *
-new_fact (const char *name,
-          const char *value,
-          GtkWidget  *suffix)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *value_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *name_label = new_label (name, "caption-heading");
-  GtkWidget *value_label = new_label (value, NULL);
-
-  gtk_widget_add_css_class (name_label, "dim-label");
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
-                                  -1);
-
-  gtk_box_append (GTK_BOX (box), name_label);
-  gtk_box_append (GTK_BOX (value_box), value_label);
-  if (suffix != NULL)
-    gtk_box_append (GTK_BOX (value_box), suffix);
-  gtk_box_append (GTK_BOX (box), value_box);
-  return box;
 }
 
 static GtkWidget *
@@ -115,7 +109,7 @@ update_provider_status (BgptIncidentRow *self)
   if (self->provider_box == NULL)
     return;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->provider_box), self->provider_status != NULL);
+  gtk_widget_set_visible (self->provider_box, self->provider_status != NULL);
   if (self->provider_status == NULL)
     return;
 
@@ -146,105 +140,82 @@ update_provider_status (BgptIncidentRow *self)
 }
 
 static void
-build_details (BgptIncidentRow *self)
+set_fact (BgptIncidentRow *self,
+          guint            fact,
+          const char      *value)
+{
+  gtk_widget_set_visible (self->facts[fact], value != NULL);
+  gtk_label_set_label (self->fact_values[fact], value);
+}
+
+/* Fills the details in with what the incident says now. */
+static void
+update_details (BgptIncidentRow *self)
 {
   BgptIncident *incident = self->incident;
   const char *account_id = bgpt_incident_get_account_id (incident);
   const char *incident_id = bgpt_incident_get_id (incident);
   const char *cause = bgpt_incident_get_cause (incident);
+  const char *api_type = bgpt_incident_get_api_type (incident);
+  const char *api_code = bgpt_incident_get_api_code (incident);
+  g_autofree char *status = NULL;
+  g_autofree char *code = NULL;
   const BgptCatalogStep *catalog_steps;
-  GtkWidget *steps;
-  GtkWidget *facts;
   GtkWidget *child;
   guint n_steps;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))) != NULL)
-    gtk_box_remove (self->details_box, child);
-
-  if (cause != NULL)
-    gtk_box_append (self->details_box, new_label (cause, NULL));
-
-  self->provider_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
-  self->provider_icon = GTK_IMAGE (gtk_image_new ());
-  self->provider_label = GTK_LABEL (new_label (NULL, NULL));
-  gtk_widget_set_valign (GTK_WIDGET (self->provider_icon), GTK_ALIGN_START);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->provider_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_box_append (self->provider_box, GTK_WIDGET (self->provider_icon));
-  gtk_box_append (self->provider_box, GTK_WIDGET (self->provider_label));
-  gtk_box_append (self->details_box, GTK_WIDGET (self->provider_box));
+  gtk_widget_set_visible (GTK_WIDGET (self->cause_label), cause != NULL);
+  gtk_label_set_label (self->cause_label, cause);
   update_provider_status (self);
 
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_box))) != NULL)
+    gtk_box_remove (self->steps_box, child);
   catalog_steps = bgpt_incident_get_steps (incident, &n_steps);
-  if (n_steps > 0)
-    {
-      steps = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-      gtk_box_append (self->details_box, new_label (_("How to Fix It"), "heading"));
-      for (guint i = 0; i < n_steps; i++)
-        gtk_box_append (GTK_BOX (steps), new_step (&catalog_steps[i], i + 1, account_id, incident_id));
-      gtk_box_append (self->details_box, steps);
-    }
-
-  facts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_box_append (self->details_box, new_label (_("Details"), "heading"));
+  for (guint i = 0; i < n_steps; i++)
+    gtk_box_append (self->steps_box, new_step (&catalog_steps[i], i + 1, account_id, incident_id));
+  gtk_widget_set_visible (self->steps_heading, n_steps > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->steps_box), n_steps > 0);
 
   if (bgpt_incident_get_http_status (incident) != 0)
-    {
-      g_autofree char *status = g_strdup_printf ("%u", bgpt_incident_get_http_status (incident));
-
-      gtk_box_append (GTK_BOX (facts), new_fact (_("HTTP status"), status, NULL));
-    }
-  if (bgpt_incident_get_api_message (incident) != NULL)
-    gtk_box_append (GTK_BOX (facts), new_fact (_("Message from the API"),
-                                               bgpt_incident_get_api_message (incident), NULL));
-  if (bgpt_incident_get_api_code (incident) != NULL || bgpt_incident_get_api_type (incident) != NULL)
-    {
-      g_autofree char *code = g_strjoin (" / ",
-                                         bgpt_incident_get_api_type (incident) ? bgpt_incident_get_api_type (incident) : "—",
-                                         bgpt_incident_get_api_code (incident) ? bgpt_incident_get_api_code (incident) : "—",
-                                         NULL);
-
-      gtk_box_append (GTK_BOX (facts), new_fact (_("Error type and code"), code, NULL));
-    }
-  if (bgpt_incident_get_reason (incident) != NULL)
-    gtk_box_append (GTK_BOX (facts), new_fact (_("Reason"), bgpt_incident_get_reason (incident), NULL));
-  if (bgpt_incident_get_detail (incident) != NULL)
-    gtk_box_append (GTK_BOX (facts), new_fact (_("Technical detail"),
-                                               bgpt_incident_get_detail (incident), NULL));
-  if (bgpt_incident_get_request_id (incident) != NULL)
-    {
-      GtkWidget *copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-
-      gtk_widget_set_valign (copy, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (copy, "flat");
-      gtk_widget_set_tooltip_text (copy, _("Copy Request ID"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Request ID"),
-                                      -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "incident.copy-request-id");
-      gtk_box_append (GTK_BOX (facts), new_fact (_("Request ID"),
-                                                 bgpt_incident_get_request_id (incident), copy));
-    }
-  gtk_box_append (self->details_box, facts);
+    status = g_strdup_printf ("%u", bgpt_incident_get_http_status (incident));
+  if (api_code != NULL || api_type != NULL)
+    code = g_strjoin (" / ", api_type != NULL ? api_type : "—", api_code != NULL ? api_code : "—", NULL);
+  set_fact (self, FACT_HTTP_STATUS, status);
+  set_fact (self, FACT_API_MESSAGE, bgpt_incident_get_api_message (incident));
+  set_fact (self, FACT_ERROR_CODE, code);
+  set_fact (self, FACT_REASON, bgpt_incident_get_reason (incident));
+  set_fact (self, FACT_DETAIL, bgpt_incident_get_detail (incident));
+  set_fact (self, FACT_REQUEST_ID, bgpt_incident_get_request_id (incident));
 }
 
 static void
 ensure_details (BgptIncidentRow *self)
 {
+  g_autoptr(GtkBuilder) builder = NULL;
+
   if (self->details_row != NULL)
     return;
 
-  self->details_row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->details_row), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (self->details_row), FALSE);
-  gtk_widget_set_focusable (self->details_row, FALSE);
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE_PATH "/ui/bgpt-incident-details.ui");
+  self->details_row = GTK_WIDGET (gtk_builder_get_object (builder, "details_row"));
+  self->cause_label = GTK_LABEL (gtk_builder_get_object (builder, "cause_label"));
+  self->provider_box = GTK_WIDGET (gtk_builder_get_object (builder, "provider_box"));
+  self->provider_icon = GTK_IMAGE (gtk_builder_get_object (builder, "provider_icon"));
+  self->provider_label = GTK_LABEL (gtk_builder_get_object (builder, "provider_label"));
+  self->steps_heading = GTK_WIDGET (gtk_builder_get_object (builder, "steps_heading"));
+  self->steps_box = GTK_BOX (gtk_builder_get_object (builder, "steps_box"));
+  for (guint i = 0; i < N_FACTS; i++)
+    {
+      g_autofree char *fact = g_strconcat (fact_ids[i], "_fact", NULL);
+      g_autofree char *value = g_strconcat (fact_ids[i], "_value", NULL);
 
-  self->details_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 12));
-  gtk_widget_add_css_class (GTK_WIDGET (self->details_box), "incident-details");
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (self->details_row), GTK_WIDGET (self->details_box));
+      self->facts[i] = GTK_WIDGET (gtk_builder_get_object (builder, fact));
+      self->fact_values[i] = GTK_LABEL (gtk_builder_get_object (builder, value));
+    }
+  /* The row owns it from here; the builder's reference goes with it. */
   adw_expander_row_add_row (ADW_EXPANDER_ROW (self), self->details_row);
 
-  build_details (self);
+  update_details (self);
 }
 
 static void
@@ -331,10 +302,10 @@ on_incident_notify (BgptIncidentRow *self,
   bgpt_incident_row_update (self);
 
   /* A repeat brings new details (status, message, request id). */
-  if (self->details_box != NULL &&
+  if (self->details_row != NULL &&
       (g_str_equal (pspec->name, "request-id") || g_str_equal (pspec->name, "api-message") ||
        g_str_equal (pspec->name, "http-status") || g_str_equal (pspec->name, "detail")))
-    build_details (self);
+    update_details (self);
 }
 
 static void

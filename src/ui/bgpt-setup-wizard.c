@@ -10,102 +10,16 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "bgpt-checks.h"
 #include "bgpt-http.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
-#include "bgpt-setup-wizard.h"
+#include "bgpt-setup-wizard-private.h"
 #include "bgpt-spinner.h"
 #include "bgpt-validation.h"
 #include "bgpt-wizard-check-view.h"
 
 static const char * const steps[] = {
   "welcome", "kommo", "openai", "assistant", "monitoring", "summary",
-};
-
-struct _BgptSetupWizard
-{
-  AdwWindow             parent_instance;
-
-  BgptAccountStore     *accounts;
-  BgptSecretStore      *secrets;
-  /* The main schema, delayed: Finish applies it, anything else reverts. */
-  GSettings            *settings;
-  BgptHttp             *http;
-  GCancellable         *cancellable;
-  char                 *account_id;
-  gboolean              is_new;
-  /* Read from the keyring when editing: used by the checks, never shown,
-   * and stored again only when the user types a new one. */
-  char                 *stored_kommo_token;
-  char                 *stored_openai_key;
-  gboolean              keyring_unavailable;
-  gboolean              name_edited;
-  gboolean              filling_name;
-  gboolean              filling_models;
-  gboolean              saving;
-  /* Finish stores the typed secrets one after the other: the kinds it
-   * stored so far, to put back if a later step fails. */
-  guint                 store_step;
-  gboolean              stored[2];
-  GtkStringList        *models;
-
-  GtkWidget            *content_box;
-  AdwWindowTitle       *window_title;
-  GtkWidget            *cancel_button;
-  GtkWidget            *back_button;
-  GtkWidget            *next_button;
-  GtkWidget            *finish_button;
-  GtkRevealer          *keyring_revealer;
-  GtkLabel             *keyring_label;
-  GtkStack             *stack;
-
-  AdwEntryRow          *subdomain_row;
-  GtkLabel             *subdomain_hint;
-  AdwEntryRow          *kommo_token_row;
-  GtkLabel             *kommo_token_hint;
-  AdwEntryRow          *kommo_base_url_row;
-  GtkLabel             *kommo_base_url_hint;
-  AdwExpanderRow       *kommo_advanced_row;
-  GtkWidget            *test_kommo_button;
-  BgptWizardCheckView  *kommo_view;
-
-  AdwEntryRow          *openai_key_row;
-  GtkLabel             *openai_key_hint;
-  AdwEntryRow          *openai_base_url_row;
-  GtkLabel             *openai_base_url_hint;
-  AdwExpanderRow       *openai_advanced_row;
-  GtkWidget            *test_openai_button;
-  BgptWizardCheckView  *openai_view;
-
-  AdwEntryRow          *assistant_row;
-  AdwEntryRow          *model_row;
-  GtkWidget            *models_row;
-  GtkDropDown          *models_dropdown;
-  GtkLabel             *assistant_hint;
-  GtkWidget            *shutdown_group;
-  GtkWidget            *test_assistant_button;
-  BgptWizardCheckView  *assistant_view;
-  BgptWizardCheckView  *model_view;
-
-  GtkWidget            *interval_spin;
-  GtkAdjustment        *interval_adjustment;
-  AdwActionRow         *deep_row;
-  GtkSwitch            *deep_switch;
-  GtkSwitch            *notifications_switch;
-  GtkSwitch            *background_switch;
-  GtkSwitch            *login_switch;
-
-  AdwEntryRow          *name_row;
-  AdwActionRow         *summary_kommo_row;
-  AdwActionRow         *summary_openai_row;
-  AdwActionRow         *summary_assistant_row;
-  BgptWizardCheckView  *summary_kommo_view;
-  BgptWizardCheckView  *summary_openai_view;
-  BgptWizardCheckView  *summary_assistant_view;
-  BgptWizardCheckView  *summary_model_view;
-  GtkLabel             *save_error_label;
-  GtkWidget            *saving_box;
 };
 
 G_DEFINE_FINAL_TYPE (BgptSetupWizard, bgpt_setup_wizard, ADW_TYPE_WINDOW)
@@ -441,14 +355,11 @@ on_kommo_changed (BgptSetupWizard *self)
   update_actions (self);
 }
 
-static void fill_models (BgptSetupWizard    *self,
-                         const char * const *model_ids);
-
 static void
 on_openai_changed (BgptSetupWizard *self)
 {
   /* Another key may use other models. */
-  fill_models (self, NULL);
+  _bgpt_setup_wizard_fill_models (self, NULL);
   bgpt_wizard_check_view_reset (self->openai_view);
   bgpt_wizard_check_view_reset (self->assistant_view);
   bgpt_wizard_check_view_reset (self->model_view);
@@ -472,19 +383,19 @@ on_name_changed (BgptSetupWizard *self)
     self->name_edited = TRUE;
 }
 
-static void
-set_name (BgptSetupWizard *self,
-          const char      *name)
+void
+_bgpt_setup_wizard_set_name (BgptSetupWizard *self,
+                             const char      *name)
 {
   self->filling_name = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   self->filling_name = FALSE;
 }
 
-/* The checks */
+/* The inputs of the checks (bgpt-setup-wizard-checks.c) */
 
-static BgptCheckConfig *
-build_config (BgptSetupWizard *self)
+BgptCheckConfig *
+_bgpt_setup_wizard_build_config (BgptSetupWizard *self)
 {
   BgptCheckConfig *config = bgpt_check_config_new (self->account_id);
 
@@ -496,56 +407,6 @@ build_config (BgptSetupWizard *self)
   config->assistant_id = dup_optional (self->assistant_row);
   config->model = dup_optional (self->model_row);
   return config;
-}
-
-typedef struct
-{
-  BgptSetupWizard     *self;
-  BgptWizardCheckView *view;
-  char                *check;
-  char                *target;  /* the model or assistant id asked for */
-} CheckOp;
-
-static void
-check_op_free (CheckOp *op)
-{
-  g_clear_object (&op->self);
-  g_clear_object (&op->view);
-  g_free (op->check);
-  g_free (op->target);
-  g_free (op);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CheckOp, check_op_free)
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-static void
-fill_models (BgptSetupWizard    *self,
-             const char * const *model_ids)
-{
-  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
-  guint n_models = model_ids != NULL ? g_strv_length ((char **) model_ids) : 0;
-
-  for (guint i = 0; i < n_models; i++)
-    g_ptr_array_add (sorted, (gpointer) model_ids[i]);
-  g_ptr_array_sort (sorted, compare_strings);
-  /* The first item only says what the list is for: choosing it changes nothing. */
-  g_ptr_array_insert (sorted, 0, (gpointer) _("Choose…"));
-  g_ptr_array_add (sorted, NULL);
-
-  self->filling_models = TRUE;
-  gtk_string_list_splice (self->models, 0, g_list_model_get_n_items (G_LIST_MODEL (self->models)),
-                          (const char * const *) sorted->pdata);
-  gtk_drop_down_set_selected (self->models_dropdown, 0);
-  self->filling_models = FALSE;
-
-  gtk_widget_set_visible (self->models_row, n_models > 0);
 }
 
 static void
@@ -566,255 +427,12 @@ on_model_chosen (BgptSetupWizard *self)
   self->filling_models = FALSE;
 }
 
-static char *
-describe_success (const CheckOp       *op,
-                  const BgptDiagnosis *diagnosis)
-{
-  if (g_str_equal (op->check, BGPT_CHECK_KOMMO_ACCOUNT))
-    {
-      if (diagnosis->subject != NULL)
-        /* Translators: %s is the name of the Kommo account */
-        return g_strdup_printf (_("Connected to the Kommo account “%s”"), diagnosis->subject);
-      return g_strdup (_("Connected to Kommo"));
-    }
-
-  if (g_str_equal (op->check, BGPT_CHECK_OPENAI_KEY))
-    {
-      guint n_models = diagnosis->items != NULL ? g_strv_length (diagnosis->items) : 0;
-
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "OpenAI accepted the key: %u model available",
-                                           "OpenAI accepted the key: %u models available",
-                                           n_models),
-                              n_models);
-    }
-
-  if (g_str_equal (op->check, BGPT_CHECK_OPENAI_MODEL))
-    /* Translators: %s is an OpenAI model id */
-    return g_strdup_printf (_("The model “%s” is available to this key"), op->target);
-
-  /* Translators: %s is an assistant id such as asst_abc123 */
-  return g_strdup_printf (_("The assistant “%s” was found"), op->target);
-}
-
-static gboolean
-is_assistants_shutdown (const BgptDiagnosis *diagnosis)
-{
-  /* Since 2026-08-26 every ID fails, because the Assistants API is gone;
-   * the classifier tells that from an ID the server does not know. */
-  return diagnosis != NULL &&
-         g_strcmp0 (diagnosis->error_id, BGPT_DIAGNOSIS_OPENAI_ASSISTANT) == 0 &&
-         g_strcmp0 (diagnosis->reason, "assistants_api_shut_down") == 0;
-}
-
-/* The summary's view of @check, or NULL when @view is not the summary's. */
-static BgptWizardCheckView *
-summary_view (BgptSetupWizard     *self,
-              BgptWizardCheckView *view,
-              const char          *check)
-{
-  if (view != self->summary_kommo_view && view != self->summary_openai_view &&
-      view != self->summary_assistant_view && view != self->summary_model_view)
-    return NULL;
-  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    return self->summary_kommo_view;
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
-    return self->summary_openai_view;
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    return self->summary_model_view;
-  if (g_str_equal (check, BGPT_CHECK_OPENAI_ASSISTANT))
-    return self->summary_assistant_view;
-  return NULL;
-}
-
-/* A failure of @op's check while a check it depends on has failed: shown
- * as waiting for that one. */
-static gboolean
-summary_blocks (BgptSetupWizard *self,
-                const CheckOp   *op)
-{
-  const BgptCheck *check = bgpt_check_lookup (op->check);
-
-  for (guint i = 0; check->depends_on[i] != NULL; i++)
-    {
-      BgptWizardCheckView *dependency = summary_view (self, op->view, check->depends_on[i]);
-
-      if (dependency != NULL && bgpt_wizard_check_view_get_state (dependency) == BGPT_WIZARD_CHECK_FAILED)
-        {
-          bgpt_wizard_check_view_set_skipped (op->view, bgpt_check_waiting_text (check->depends_on[i]));
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* @op's check failed: what depends on it and failed too, or has not
- * answered yet, waits for it. */
-static void
-summary_block_dependents (BgptSetupWizard *self,
-                          const CheckOp   *op)
-{
-  gsize n_checks;
-  const BgptCheck *checks = bgpt_checks_get (&n_checks);
-
-  for (gsize i = 0; i < n_checks; i++)
-    {
-      BgptWizardCheckView *dependent;
-      BgptWizardCheckState state;
-
-      if (!g_strv_contains (checks[i].depends_on, op->check))
-        continue;
-      dependent = summary_view (self, op->view, checks[i].id);
-      if (dependent == NULL)
-        continue;
-      state = bgpt_wizard_check_view_get_state (dependent);
-      if (state == BGPT_WIZARD_CHECK_FAILED || state == BGPT_WIZARD_CHECK_RUNNING)
-        bgpt_wizard_check_view_set_skipped (dependent, bgpt_check_waiting_text (op->check));
-    }
-}
-
-static void
-on_check_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(CheckOp) op = user_data;
-  BgptSetupWizard *self = op->self;
-  g_autoptr(BgptDiagnosis) diagnosis = NULL;
-  g_autofree char *success_text = NULL;
-
-  diagnosis = bgpt_check_lookup (op->check)->finish (BGPT_HTTP (source), result, NULL);
-
-  /* Cancelled: the view was reset, began another run or is gone. */
-  if (diagnosis == NULL)
-    return;
-
-  /* The summary runs every check at once: one that failed because its
-   * dependency failed waits for it, as on the Status board. */
-  if (!bgpt_diagnosis_is_ok (diagnosis) && summary_blocks (self, op))
-    return;
-
-  success_text = describe_success (op, diagnosis);
-  bgpt_wizard_check_view_set_diagnosis (op->view, diagnosis, success_text);
-
-  if (!bgpt_diagnosis_is_ok (diagnosis))
-    {
-      summary_block_dependents (self, op);
-      if (g_str_equal (op->check, BGPT_CHECK_OPENAI_ASSISTANT) && is_assistants_shutdown (diagnosis))
-        gtk_widget_set_visible (self->shutdown_group, TRUE);
-      return;
-    }
-
-  if (g_str_equal (op->check, BGPT_CHECK_OPENAI_KEY))
-    fill_models (self, (const char * const *) diagnosis->items);
-  else if (g_str_equal (op->check, BGPT_CHECK_KOMMO_ACCOUNT) && diagnosis->subject != NULL &&
-           !self->name_edited)
-    set_name (self, diagnosis->subject);
-  else if (g_str_equal (op->check, BGPT_CHECK_OPENAI_ASSISTANT))
-    gtk_widget_set_visible (self->shutdown_group, FALSE);
-}
-
-static void
-run_check (BgptSetupWizard       *self,
-           BgptWizardCheckView   *view,
-           const char            *check,
-           const BgptCheckConfig *config)
-{
-  GCancellable *cancellable;
-  CheckOp *op;
-  const char *running_text;
-
-  if (g_str_equal (check, BGPT_CHECK_KOMMO_ACCOUNT))
-    running_text = _("Connecting to Kommo…");
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_KEY))
-    running_text = _("Checking the key with OpenAI…");
-  else if (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL))
-    running_text = _("Checking the model…");
-  else
-    running_text = _("Looking for the assistant…");
-
-  cancellable = bgpt_wizard_check_view_begin (view, running_text);
-
-  op = g_new0 (CheckOp, 1);
-  op->self = g_object_ref (self);
-  op->view = g_object_ref (view);
-  op->check = g_strdup (check);
-  op->target = g_strdup (g_str_equal (check, BGPT_CHECK_OPENAI_MODEL) ? config->model : config->assistant_id);
-
-  bgpt_http_set_timeout (self->http, g_settings_get_uint (self->settings, "timeout"));
-
-  bgpt_check_lookup (check)->start (self->http, config, cancellable, on_check_done, op);
-}
-
-static void
-test_kommo_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
-  g_autoptr(BgptCheckConfig) config = build_config (self);
-
-  run_check (self, self->kommo_view, BGPT_CHECK_KOMMO_ACCOUNT, config);
-}
-
-static void
-test_openai_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
-  g_autoptr(BgptCheckConfig) config = build_config (self);
-
-  run_check (self, self->openai_view, BGPT_CHECK_OPENAI_KEY, config);
-}
-
-static void
-test_assistant_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
-  g_autoptr(BgptCheckConfig) config = build_config (self);
-
-  if (config->assistant_id != NULL)
-    run_check (self, self->assistant_view, BGPT_CHECK_OPENAI_ASSISTANT, config);
-  else
-    bgpt_wizard_check_view_reset (self->assistant_view);
-
-  if (config->model != NULL)
-    run_check (self, self->model_view, BGPT_CHECK_OPENAI_MODEL, config);
-  else
-    bgpt_wizard_check_view_reset (self->model_view);
-}
-
-static void
-test_all_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
-  g_autoptr(BgptCheckConfig) config = build_config (self);
-
-  run_check (self, self->summary_kommo_view, BGPT_CHECK_KOMMO_ACCOUNT, config);
-  run_check (self, self->summary_openai_view, BGPT_CHECK_OPENAI_KEY, config);
-
-  if (config->assistant_id != NULL)
-    run_check (self, self->summary_assistant_view, BGPT_CHECK_OPENAI_ASSISTANT, config);
-  else
-    bgpt_wizard_check_view_set_skipped (self->summary_assistant_view, _("No Assistant ID set"));
-
-  if (config->model != NULL)
-    run_check (self, self->summary_model_view, BGPT_CHECK_OPENAI_MODEL, config);
-  else
-    bgpt_wizard_check_view_set_skipped (self->summary_model_view, _("No model set"));
-}
-
 /* Moving between steps */
 
 static void
 fill_summary (BgptSetupWizard *self)
 {
-  g_autoptr(BgptCheckConfig) config = build_config (self);
+  g_autoptr(BgptCheckConfig) config = _bgpt_setup_wizard_build_config (self);
   g_autofree char *kommo_base_url = bgpt_kommo_base_url (config, NULL);
   g_autofree char *openai_base_url = bgpt_openai_base_url (config);
   g_autofree char *kommo_text = NULL;
@@ -841,7 +459,7 @@ fill_summary (BgptSetupWizard *self)
   adw_action_row_set_subtitle (self->summary_assistant_row, assistant_text);
 
   if (!self->name_edited && row_is_empty (self->name_row) && config->kommo_subdomain != NULL)
-    set_name (self, config->kommo_subdomain);
+    _bgpt_setup_wizard_set_name (self, config->kommo_subdomain);
 
   if (typed_token != NULL)
     explicit_bzero (typed_token, strlen (typed_token));
@@ -887,7 +505,7 @@ show_step (BgptSetupWizard *self,
   if (g_str_equal (step, "summary"))
     {
       fill_summary (self);
-      test_all_action (GTK_WIDGET (self), "wizard.test-all", NULL);
+      _bgpt_setup_wizard_check_all (self);
     }
 
   update_actions (self);
@@ -1009,46 +627,6 @@ show_keyring_unavailable (BgptSetupWizard *self)
   gtk_revealer_set_reveal_child (self->keyring_revealer, TRUE);
 }
 
-static const BgptSecretKind store_order[] = {
-  BGPT_SECRET_KIND_KOMMO_TOKEN,
-  BGPT_SECRET_KIND_OPENAI_API_KEY,
-};
-
-static AdwEntryRow *
-secret_row (BgptSetupWizard *self,
-            BgptSecretKind   kind)
-{
-  return kind == BGPT_SECRET_KIND_KOMMO_TOKEN ? self->kommo_token_row : self->openai_key_row;
-}
-
-static const char *
-stored_secret (BgptSetupWizard *self,
-               BgptSecretKind   kind)
-{
-  return kind == BGPT_SECRET_KIND_KOMMO_TOKEN ? self->stored_kommo_token : self->stored_openai_key;
-}
-
-/* A save that failed half-way leaves the keyring as it found it: what a
- * new account stored goes, what an edit replaced comes back. */
-static void
-roll_back_secrets (BgptSetupWizard *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (store_order); i++)
-    {
-      const char *previous = stored_secret (self, store_order[i]);
-
-      if (!self->stored[i])
-        continue;
-      self->stored[i] = FALSE;
-
-      if (self->is_new)
-        bgpt_secret_store_clear_async (self->secrets, self->account_id, store_order[i], NULL, NULL, NULL);
-      else if (previous != NULL)
-        bgpt_secret_store_store_async (self->secrets, self->account_id, store_order[i], previous,
-                                       NULL, NULL, NULL);
-    }
-}
-
 static void
 save_failed (BgptSetupWizard *self,
              const GError    *error)
@@ -1073,85 +651,50 @@ save_failed (BgptSetupWizard *self,
 
   gtk_label_set_text (self->save_error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), TRUE);
-
-  roll_back_secrets (self);
 }
 
-static void
-save_settings (BgptSetupWizard *self)
+/* The account as the fields say, with the secrets typed (the stored ones
+ * stay when none was) and the stored ones they replace. */
+static BgptAccountDraft *
+build_draft (BgptSetupWizard *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = dup_trimmed (self->name_row);
-  g_autofree char *subdomain = dup_subdomain (self);
-  g_autofree char *kommo_base_url = dup_trimmed (self->kommo_base_url_row);
-  g_autofree char *openai_base_url = dup_trimmed (self->openai_base_url_row);
-  g_autofree char *assistant_id = dup_trimmed (self->assistant_row);
-  g_autofree char *model = dup_trimmed (self->model_row);
-  g_autofree char *account_id = g_strdup (self->account_id);
-  BgptAccount *account;
+  BgptAccountDraft *draft = bgpt_account_draft_new (self->account_id);
 
-  account = bgpt_account_store_lookup (self->accounts, self->account_id);
-  if (account == NULL)
-    account = bgpt_account_store_add (self->accounts, self->account_id, name, &error);
-  if (account == NULL)
-    {
-      save_failed (self, error);
-      return;
-    }
-
-  bgpt_account_set_display_name (account, name);
-  bgpt_account_set_kommo_subdomain (account, subdomain);
-  bgpt_account_set_kommo_base_url (account, kommo_base_url);
-  bgpt_account_set_openai_base_url (account, openai_base_url);
-  bgpt_account_set_assistant_id (account, assistant_id);
-  bgpt_account_set_model (account, model);
-  g_settings_apply (self->settings);
-
-  self->saving = FALSE;
-  g_signal_emit (self, signals[FINISHED], 0, account_id);
-  gtk_window_destroy (GTK_WINDOW (self));
+  draft->display_name = dup_trimmed (self->name_row);
+  draft->kommo_subdomain = dup_subdomain (self);
+  draft->kommo_base_url = dup_trimmed (self->kommo_base_url_row);
+  draft->openai_base_url = dup_trimmed (self->openai_base_url_row);
+  draft->assistant_id = dup_trimmed (self->assistant_row);
+  draft->model = dup_trimmed (self->model_row);
+  draft->kommo_token = dup_typed_secret (self->kommo_token_row);
+  draft->openai_api_key = dup_typed_secret (self->openai_key_row);
+  draft->previous_kommo_token = g_strdup (self->stored_kommo_token);
+  draft->previous_openai_api_key = g_strdup (self->stored_openai_key);
+  return draft;
 }
 
-static void store_next_secret (BgptSetupWizard *self);
-
 static void
-on_secret_stored (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_draft_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(BgptSetupWizard) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *account_id = NULL;
 
-  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+  if (!bgpt_account_store_save_draft_finish (BGPT_ACCOUNT_STORE (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         save_failed (self, error);
       return;
     }
 
-  self->stored[self->store_step++] = TRUE;
-  store_next_secret (self);
-}
+  g_settings_apply (self->settings);
 
-/* Stores the next typed secret; once none is left, the settings. */
-static void
-store_next_secret (BgptSetupWizard *self)
-{
-  for (; self->store_step < G_N_ELEMENTS (store_order); self->store_step++)
-    {
-      BgptSecretKind kind = store_order[self->store_step];
-      char *secret = dup_typed_secret (secret_row (self, kind));
-
-      if (secret == NULL)
-        continue;
-
-      bgpt_secret_store_store_async (self->secrets, self->account_id, kind, secret,
-                                     self->cancellable, on_secret_stored, g_object_ref (self));
-      bgpt_secret_free (secret);
-      return;
-    }
-
-  save_settings (self);
+  account_id = g_strdup (self->account_id);
+  self->saving = FALSE;
+  g_signal_emit (self, signals[FINISHED], 0, account_id);
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -1160,6 +703,7 @@ finish_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
+  g_autoptr(BgptAccountDraft) draft = NULL;
 
   if (self->saving ||
       !kommo_is_valid (self) || !openai_is_valid (self) || !assistant_is_valid (self))
@@ -1167,9 +711,9 @@ finish_action (GtkWidget  *widget,
 
   gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), FALSE);
   set_saving (self, TRUE);
-  self->store_step = 0;
-  memset (self->stored, 0, sizeof self->stored);
-  store_next_secret (self);
+  draft = build_draft (self);
+  bgpt_account_store_save_draft_async (self->accounts, draft, self->secrets, self->cancellable,
+                                       on_draft_saved, g_object_ref (self));
 }
 
 /* Monitoring settings */
@@ -1288,7 +832,7 @@ prefill (BgptSetupWizard *self,
   g_autofree char *assistant_id = bgpt_account_dup_assistant_id (account);
   g_autofree char *model = bgpt_account_dup_model (account);
 
-  set_name (self, name);
+  _bgpt_setup_wizard_set_name (self, name);
   self->name_edited = name != NULL && *name != '\0';
   set_row_text (self->subdomain_row, subdomain);
   set_row_text (self->kommo_base_url_row, kommo_base_url);
@@ -1534,10 +1078,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "wizard.finish", NULL, finish_action);
-  gtk_widget_class_install_action (widget_class, "wizard.test-kommo", NULL, test_kommo_action);
-  gtk_widget_class_install_action (widget_class, "wizard.test-openai", NULL, test_openai_action);
-  gtk_widget_class_install_action (widget_class, "wizard.test-assistant", NULL, test_assistant_action);
-  gtk_widget_class_install_action (widget_class, "wizard.test-all", NULL, test_all_action);
+  _bgpt_setup_wizard_class_init_checks (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "wizard.next", NULL);

@@ -102,11 +102,28 @@ check_diagnosis (const BgptExchange  *exchange,
   if (diagnosis->reason != NULL && diagnosis->error_id == NULL)
     g_error ("%s: a reason (%s) on a diagnosis that passed", exchange->check, diagnosis->reason);
 
+  /* The rate-limit headroom: only sane numbers, only from OpenAI. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const BgptRateLimitPart *part = i == 0 ? &diagnosis->rate_limit.requests : &diagnosis->rate_limit.tokens;
+
+      if (part->present && (part->limit <= 0 || part->remaining < 0 || part->reset_ms < -1))
+        g_error ("%s: rate limit %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", reset %" G_GINT64_FORMAT,
+                 exchange->check, part->remaining, part->limit, part->reset_ms);
+    }
+  if (bgpt_rate_limit_is_known (&diagnosis->rate_limit) && exchange->service != BGPT_SERVICE_OPENAI)
+    g_error ("%s: a rate limit from another service", exchange->check);
+  if (g_strcmp0 (diagnosis->error_id, BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR) == 0 &&
+      (exchange->status < 200 || exchange->status > 299 ||
+       !bgpt_rate_limit_is_near (&diagnosis->rate_limit)))
+    g_error ("%s: near the rate limit on status %u", exchange->check, exchange->status);
+
   copy = bgpt_diagnosis_copy (diagnosis);
   if (g_strcmp0 (copy->error_id, diagnosis->error_id) != 0 ||
       g_strcmp0 (copy->detail, diagnosis->detail) != 0 ||
       g_strcmp0 (copy->reason, diagnosis->reason) != 0 ||
-      copy->retry_after_s != diagnosis->retry_after_s)
+      copy->retry_after_s != diagnosis->retry_after_s ||
+      memcmp (&copy->rate_limit, &diagnosis->rate_limit, sizeof copy->rate_limit) != 0)
     g_error ("%s: the copy differs from the diagnosis", exchange->check);
 }
 
