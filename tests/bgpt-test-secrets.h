@@ -18,6 +18,7 @@
 #define TEST_CLI_OPENAI_KEY      "sk-proj-bgptLEAKCHECKcli8a3f6c1d9e24b"
 #define TEST_CLI_KOMMO_TOKEN     "eyJbgptLEAKCHECKclikommo.5e9a.1c7d3"
 #define TEST_INTEROP_TOKEN       "eyJbgptLEAKCHECKinterop.0b4e.8a2f6"
+#define TEST_ADMIN_KEY           "sk-admin-bgptLEAKCHECKadmin3e7c1a9f5d28"
 /* Refused inputs: the part that must never show up either. */
 #define TEST_REFUSED_FRAGMENT    "bgptLEAKCHECKrefused"
 
@@ -30,6 +31,7 @@ static const char * const test_secrets[] = {
   TEST_CLI_OPENAI_KEY,
   TEST_CLI_KOMMO_TOKEN,
   TEST_INTEROP_TOKEN,
+  TEST_ADMIN_KEY,
   TEST_REFUSED_FRAGMENT,
   NULL
 };

@@ -87,7 +87,7 @@ assert_settings_at_defaults (const char *account_id)
 
   g_object_get (settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
-  g_assert_cmpuint (g_strv_length (keys), ==, 6);
+  g_assert_cmpuint (g_strv_length (keys), ==, 9);
   for (guint i = 0; keys[i] != NULL; i++)
     {
       g_autoptr(GVariant) value = g_settings_get_user_value (settings, keys[i]);
@@ -428,6 +428,40 @@ test_load_check_config (void)
   config = load_check_config (store, "loaded", secrets, &error);
   g_assert_no_error (error);
   g_assert_true (g_strcmp0 (config->kommo_token, TEST_KOMMO_TOKEN) == 0);
+  /* No admin key, no budget: the defaults. */
+  g_assert_null (config->openai_admin_key);
+  g_assert_null (config->openai_project_id);
+  g_assert_cmpfloat (config->monthly_budget_usd, ==, 0.0);
+  g_assert_cmpuint (config->budget_warning_percent, ==, 80);
+  g_assert_cmpuint (config->budget_critical_percent, ==, 100);
+  g_clear_pointer (&config, bgpt_check_config_free);
+
+  /* The admin key and the budget, read like every other field. */
+  store_secret (secrets, "loaded", BGPT_SECRET_KIND_OPENAI_ADMIN_KEY, TEST_ADMIN_KEY);
+  {
+    g_autoptr(GSettings) settings = account_settings ("loaded");
+    guint32 thresholds[] = { 100, 0, 75, 110 };
+
+    g_settings_set_double (settings, "monthly-budget-usd", 250.5);
+    g_settings_set_string (settings, "openai-project-id", "proj_loaded");
+    g_settings_set_value (settings, "budget-thresholds",
+                          g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, thresholds,
+                                                     G_N_ELEMENTS (thresholds), sizeof (guint32)));
+    g_settings_sync ();
+  }
+  config = load_check_config (store, "loaded", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strcmp0 (config->openai_admin_key, TEST_ADMIN_KEY) == 0);
+  g_assert_cmpstr (config->openai_project_id, ==, "proj_loaded");
+  g_assert_cmpfloat (config->monthly_budget_usd, ==, 250.5);
+  g_assert_cmpuint (config->budget_warning_percent, ==, 75);
+  g_assert_cmpuint (config->budget_critical_percent, ==, 110);
+  /* Scrubbed from every text like the other secrets. */
+  {
+    g_autofree const char **config_secrets = bgpt_check_config_secrets (config);
+
+    g_assert_true (g_strv_contains (config_secrets, TEST_ADMIN_KEY));
+  }
   g_clear_pointer (&config, bgpt_check_config_free);
 
   config = load_check_config (store, "nobody", secrets, &error);
@@ -437,6 +471,12 @@ test_load_check_config (void)
 
   g_assert_true (remove_account (store, "loaded", secrets, &error));
   g_assert_no_error (error);
+  /* Forgetting the account forgot its admin key too. */
+  {
+    g_autofree char *left = bgpt_test_keyring_peek ("loaded", "openai-admin-key");
+
+    g_assert_null (left);
+  }
 }
 
 static void

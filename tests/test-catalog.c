@@ -28,6 +28,7 @@ static const struct {
   { "openai.model",        BGPT_SERVICE_OPENAI, BGPT_SEVERITY_CRITICAL },
   { "openai.model-retiring", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "openai.rate-limit-near", BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
+  { "openai.budget",       BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING },
   { "kommo.timeout",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.auth",          BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
   { "kommo.payment",       BGPT_SERVICE_KOMMO,  BGPT_SEVERITY_CRITICAL },
@@ -159,7 +160,8 @@ assert_remediations (const char            *id,
               g_assert_true (g_variant_is_of_type (target, G_VARIANT_TYPE_STRING));
               kind = g_variant_get_string (target, NULL);
               g_assert_true (g_str_equal (kind, "openai-api-key") ||
-                             g_str_equal (kind, "kommo-token"));
+                             g_str_equal (kind, "kommo-token") ||
+                             g_str_equal (kind, "openai-admin-key"));
             }
           else
             {
@@ -292,7 +294,7 @@ test_catalog_action_names (void)
 {
   const char * const *actions = bgpt_catalog_action_names ();
   const char * const expected[] = {
-    "app.check-now", "app.edit-secret", "app.edit-account", "app.copy-details", NULL
+    "app.check-now", "app.edit-secret", "app.edit-account", "app.copy-details", "app.edit-spending", NULL
   };
 
   g_assert_cmpstrv (actions, expected);
@@ -319,6 +321,36 @@ test_catalog_facts (void)
   g_assert_cmpstr (timeout->steps[1].remediation, ==, "https://status.openai.com");
   g_assert_cmpstr (kommo_auth->steps[0].remediation, ==, "app.edit-secret::kommo-token");
   g_assert_nonnull (strstr (kommo_auth->steps[1].text, "Keys and scopes"));
+}
+
+/* openai.budget is a warning about the projection and critical about the
+ * spend; its remedies are billing, limits and the account's settings. */
+static void
+test_catalog_budget (void)
+{
+  const BgptCatalogEntry *budget = bgpt_catalog_lookup (BGPT_DIAGNOSIS_OPENAI_BUDGET);
+  const char *reasons[] = { NULL, "projected", "spent" };
+
+  g_assert_nonnull (budget);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, NULL), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, "projected"), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_BUDGET, "spent"), ==, BGPT_SEVERITY_CRITICAL);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_AUTH, "spent"), ==, BGPT_SEVERITY_CRITICAL);
+  g_assert_cmpint (bgpt_catalog_severity (BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT, NULL), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpint (bgpt_catalog_severity ("openai.nope", NULL), ==, BGPT_SEVERITY_CRITICAL);
+
+  for (guint r = 0; r < G_N_ELEMENTS (reasons); r++)
+    {
+      guint n_steps = 0;
+      const BgptCatalogStep *steps = bgpt_catalog_entry_steps_for (budget, reasons[r], &n_steps);
+
+      g_assert_cmpuint (n_steps, ==, 3);
+      g_assert_cmpstr (steps[0].remediation, ==, "https://platform.openai.com/settings/organization/billing/overview");
+      g_assert_cmpstr (steps[1].remediation, ==, "https://platform.openai.com/settings/organization/limits");
+      g_assert_cmpstr (steps[2].remediation, ==, "app.edit-spending");
+    }
+
+  g_assert_nonnull (bgpt_catalog_lookup_reason (BGPT_DIAGNOSIS_OPENAI_AUTH, "admin_key_required"));
 }
 
 static void
@@ -388,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/catalog/action-names", test_catalog_action_names);
   g_test_add_func ("/catalog/facts", test_catalog_facts);
   g_test_add_func ("/catalog/unknown", test_catalog_unknown);
+  g_test_add_func ("/catalog/budget", test_catalog_budget);
   g_test_add_func ("/catalog/flags", test_catalog_flags);
 
   return g_test_run ();

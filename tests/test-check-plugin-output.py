@@ -27,8 +27,11 @@ negate = "/usr/lib/nagios/plugins/negate"
 
 OPENAI_KEY = "sk-grammar-0123456789abcdefXYZ"
 KOMMO_TOKEN = "kommo-grammar-0123456789abcdef"
+ADMIN_KEY = "sk-admin-grammar-0123456789abcdef"
+BUDGET = "100.00"
 TIMEOUT_S = 2
-CHECKS = ("kommo.account", "openai.key", "openai.model", "openai.assistant", "openai.quota")
+CHECKS = ("kommo.account", "openai.key", "openai.model", "openai.assistant", "openai.quota",
+          "openai.costs")
 LOCALES = {
     "en": ({"LANG": "C.UTF-8", "LANGUAGE": "en"}, False),
     "C": ({"LANG": "C.UTF-8", "LC_ALL": "C"}, True),
@@ -66,6 +69,8 @@ def environment(url, home, extra):
         "KOMMO_SUBDOMAIN": "acme",
         "KOMMO_TOKEN": KOMMO_TOKEN,
         "KOMMO_BASE_URL": url,
+        "OPENAI_ADMIN_KEY": ADMIN_KEY,
+        "BYTEGPT_MONTHLY_BUDGET_USD": BUDGET,
     }
     for name in ("GSETTINGS_SCHEMA_DIR", "BGPT_LOCALEDIR"):
         if name in os.environ:
@@ -76,7 +81,7 @@ def environment(url, home, extra):
 
 def assert_no_secret(*texts):
     for text in texts:
-        for secret in (OPENAI_KEY, KOMMO_TOKEN):
+        for secret in (OPENAI_KEY, KOMMO_TOKEN, ADMIN_KEY):
             if secret.encode() in text:
                 raise GrammarError(f"a secret is in the output: {text!r}")
 
@@ -94,10 +99,18 @@ def check_long_output(parsed, raw):
         raise GrammarError(f"not one line per check: {statuses}\n{raw!r}")
     ran = {check for check, status in statuses.items() if status in ("OK", "ERROR")}
     times = [metric for metric in parsed["perfdata"] if metric[0] in CHECKS]
-    headroom = [metric for metric in parsed["perfdata"] if metric[0] not in CHECKS]
+    spend = [metric for metric in parsed["perfdata"] if metric[0] == "openai.spend"]
+    headroom = [metric for metric in parsed["perfdata"]
+                if metric[0] not in CHECKS and metric[0] != "openai.spend"]
     labels = {metric[0] for metric in times}
     if labels != ran:
         raise GrammarError(f"perfdata {sorted(labels)} but the checks that ran are {sorted(ran)}")
+    if statuses["openai.costs"] == "OK" and not spend:
+        raise GrammarError(f"the costs were read but the spend is not in the perfdata\n{raw!r}")
+    # The month's spend in dollars, from 0 to the budget.
+    for label, value, uom, warn, crit, minimum, maximum in spend:
+        if (uom, warn, crit, minimum, maximum) != ("", None, None, "0", BUDGET) or value < 0:
+            raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")
     for label, value, uom, warn, crit, minimum, maximum in times:
         if (uom, warn, crit, minimum, maximum) != ("s", None, None, "0", str(TIMEOUT_S)) or value < 0:
             raise GrammarError(f"metric {label} is {value}{uom};{warn};{crit};{minimum};{maximum}")

@@ -20,6 +20,7 @@
 
 #define TEST_KEY   "sk-proj-CliKey0123456789abcdefXYZ"
 #define TEST_TOKEN "kommo-CliToken0123456789abcdef"
+#define TEST_ADMIN_KEY "sk-admin-CliAdmin0123456789abcdef"
 
 typedef struct
 {
@@ -100,7 +101,8 @@ fixture_tear_down (Fixture       *fixture,
 static void
 assert_no_fragment (const char *text)
 {
-  const char * const secrets[] = { TEST_KEY, TEST_TOKEN, NULL };
+  /* The admin key's public prefix "sk-admin-" may be named, not the rest. */
+  const char * const secrets[] = { TEST_KEY, TEST_TOKEN, TEST_ADMIN_KEY + strlen ("sk-admin-"), NULL };
 
   for (guint i = 0; secrets[i] != NULL; i++)
     for (const char *p = secrets[i]; strlen (p) >= 8; p++)
@@ -990,6 +992,166 @@ test_short_timeout (Fixture       *fixture,
   assert_first_line (fixture, "^BYTEGPT OK - .*'openai\\.key'=[0-9.]+s;;;0;7 ");
 }
 
+/* Every day of the last thirty cost US$ 2, today's included, so the month
+ * to date is 2 × the day of the month and the projection 2 × its length. */
+static void
+spend_two_dollars_a_day (Fixture *fixture,
+                         guint   *day_of_month,
+                         guint   *days_in_month)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  double usd[30];
+
+  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
+    usd[i] = 2.0;
+  bgpt_simulator_set_costs (fixture->simulator, now, usd, G_N_ELEMENTS (usd));
+  *day_of_month = g_date_time_get_day_of_month (now);
+  *days_in_month = g_date_get_days_in_month (g_date_time_get_month (now), g_date_time_get_year (now));
+  setenv_child (fixture, "OPENAI_ADMIN_KEY", TEST_ADMIN_KEY);
+}
+
+static JsonObject *
+run_spend_json (Fixture *fixture,
+                JsonParser *parser,
+                int      expected_exit)
+{
+  g_ptr_array_add (fixture->args, "--json");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, expected_exit);
+  assert_no_fragment (fixture->out);
+  assert_no_fragment (fixture->err);
+  return parse_json (fixture, parser);
+}
+
+/* Within the budget: "spend" beside the costs check, exit 0. */
+static void
+test_spend_ok (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *costs, *spend;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  setenv_child (fixture, "BYTEGPT_MONTHLY_BUDGET_USD", "100000");
+  costs = find_check (run_spend_json (fixture, parser, 0), "openai.costs");
+  g_assert_cmpstr (json_object_get_string_member (costs, "status"), ==, "ok");
+  g_assert_true (json_object_get_null_member (costs, "error"));
+  spend = json_object_get_object_member (costs, "spend");
+  g_assert_nonnull (spend);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (spend, "month_to_date_usd"), 2.0 * day, 1e-6);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (spend, "projected_usd"), 2.0 * days, 1e-6);
+  g_assert_cmpfloat (json_object_get_double_member (spend, "budget_usd"), ==, 100000);
+  g_assert_true (json_object_get_null_member (spend, "budget_reached_on"));
+  /* The costs came with the admin key, and only the costs did. */
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+}
+
+/* The projection over 80 %: a warning, exit 1; perfdata has the spend with
+ * the budget as its maximum. */
+static void
+test_spend_warning (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *budget = NULL;
+  g_autofree char *pattern = NULL;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  budget = g_strdup_printf ("%u", 2 * days + 1);
+  setenv_child (fixture, "BYTEGPT_MONTHLY_BUDGET_USD", budget);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 1);
+  pattern = g_strdup_printf ("^BYTEGPT WARNING - 1 problem: OpenAI Budget Running Out \\| .*"
+                             "'openai\\.costs'=[0-9.]+s;;;0;[0-9]+ 'openai\\.spend'=%u\\.00;;;0;%u\\.00$",
+                             2 * day, 2 * days + 1);
+  assert_first_line (fixture, pattern);
+  g_assert_nonnull (strstr (fixture->out, "openai.costs: ERROR — OpenAI spending: OpenAI Budget Running Out"));
+}
+
+/* Spent over the budget: critical, exit 2, with the day it was reached. */
+static void
+test_spend_critical_json (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *first_day = g_date_time_format (now, "%Y-%m-01");
+  JsonObject *object, *costs, *spend, *error;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  setenv_child (fixture, "BYTEGPT_MONTHLY_BUDGET_USD", "1.50");
+  object = run_spend_json (fixture, parser, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "critical");
+  costs = find_check (object, "openai.costs");
+  error = json_object_get_object_member (costs, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, "openai.budget");
+  g_assert_cmpstr (json_object_get_string_member (error, "reason"), ==, "spent");
+  spend = json_object_get_object_member (costs, "spend");
+  g_assert_cmpfloat (json_object_get_double_member (spend, "budget_usd"), ==, 1.5);
+  g_assert_cmpstr (json_object_get_string_member (spend, "budget_reached_on"), ==, first_day);
+}
+
+/* No budget: the figures, "budget_usd": null, nothing to judge. */
+static void
+test_spend_no_budget (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *costs, *spend;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  costs = find_check (run_spend_json (fixture, parser, 0), "openai.costs");
+  spend = json_object_get_object_member (costs, "spend");
+  g_assert_true (json_object_get_null_member (spend, "budget_usd"));
+  g_assert_true (json_object_get_null_member (spend, "budget_reached_on"));
+}
+
+/* The server refuses the admin key: openai.auth with its own reason, no
+ * "spend"; the other checks are untouched. */
+static void
+test_spend_refused (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *costs, *error;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
+  object = run_spend_json (fixture, parser, 2);
+  costs = find_check (object, "openai.costs");
+  error = json_object_get_object_member (costs, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "id"), ==, "openai.auth");
+  g_assert_cmpstr (json_object_get_string_member (error, "reason"), ==, "admin_key_required");
+  g_assert_false (json_object_has_member (costs, "spend"));
+  g_assert_cmpstr (json_object_get_string_member (find_check (object, "openai.key"), "status"), ==, "ok");
+}
+
+/* What is not an admin key or an amount is refused before any request. */
+static void
+test_spend_bad_inputs (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  setenv_child (fixture, "OPENAI_ADMIN_KEY", TEST_KEY);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 3);
+  g_assert_nonnull (strstr (fixture->out, "sk-admin-"));
+  assert_no_fragment (fixture->out);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+
+  g_clear_pointer (&fixture->out, g_free);
+  g_clear_pointer (&fixture->err, g_free);
+  setenv_child (fixture, "OPENAI_ADMIN_KEY", TEST_ADMIN_KEY);
+  setenv_child (fixture, "BYTEGPT_MONTHLY_BUDGET_USD", "NaN");
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 3);
+  g_assert_nonnull (strstr (fixture->out, "BYTEGPT_MONTHLY_BUDGET_USD"));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1022,6 +1184,12 @@ main (int   argc,
   ADD ("/cli-check/c-locale", test_c_locale);
   ADD ("/cli-check/no-gtk", test_no_gtk);
   ADD ("/cli-check/short-timeout", test_short_timeout);
+  ADD ("/cli-check/spend/ok", test_spend_ok);
+  ADD ("/cli-check/spend/warning", test_spend_warning);
+  ADD ("/cli-check/spend/critical-json", test_spend_critical_json);
+  ADD ("/cli-check/spend/no-budget", test_spend_no_budget);
+  ADD ("/cli-check/spend/refused", test_spend_refused);
+  ADD ("/cli-check/spend/bad-inputs", test_spend_bad_inputs);
 #undef ADD
 
   for (guint i = 0; i < G_N_ELEMENTS (usage_errors); i++)

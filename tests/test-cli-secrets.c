@@ -55,7 +55,8 @@ binary_path (void)
 /* --check reads these; only a test that sets one on purpose has it. */
 static const char * const override_variables[] = {
   "OPENAI_API_KEY", "OPENAI_BASE_URL", "BYTEGPT_ASSISTANT_ID", "BYTEGPT_MODEL",
-  "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL",
+  "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL", "OPENAI_ADMIN_KEY",
+  "BYTEGPT_MONTHLY_BUDGET_USD",
 };
 
 /* NULL, or a variable name and its value for the next command. */
@@ -385,7 +386,7 @@ test_usage (void)
   /* A secret typed where the kind goes is not printed back. */
   run_cli (&run, "", "--store-secret=sk-proj-" TEST_REFUSED_FRAGMENT "XYZ");
   assert_status (&run, 3);
-  g_assert_nonnull (strstr (run.err, "openai-api-key or kommo-token"));
+  g_assert_nonnull (strstr (run.err, "openai-api-key, kommo-token or openai-admin-key"));
   run_clear (&run);
 
   run_cli (&run, TEST_CLI_OPENAI_KEY "\n", "--store-secret=openai-api-key", "--account=Not_Valid");

@@ -141,6 +141,9 @@ test_kind_names (void)
   g_assert_cmpint (kind, ==, BGPT_SECRET_KIND_OPENAI_API_KEY);
   g_assert_true (bgpt_secret_kind_from_string ("kommo-token", &kind));
   g_assert_cmpint (kind, ==, BGPT_SECRET_KIND_KOMMO_TOKEN);
+  g_assert_cmpstr (bgpt_secret_kind_to_string (BGPT_SECRET_KIND_OPENAI_ADMIN_KEY), ==, "openai-admin-key");
+  g_assert_true (bgpt_secret_kind_from_string ("openai-admin-key", &kind));
+  g_assert_cmpint (kind, ==, BGPT_SECRET_KIND_OPENAI_ADMIN_KEY);
   g_assert_false (bgpt_secret_kind_from_string ("openai", NULL));
   g_assert_false (bgpt_secret_kind_from_string ("", NULL));
   g_assert_false (bgpt_secret_kind_from_string (NULL, NULL));
@@ -297,6 +300,21 @@ test_invalid_secret_not_stored (void)
       g_assert_error (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_SECRET);
       g_assert_null (strstr (error->message, TEST_REFUSED_FRAGMENT));
     }
+
+  /* An admin key must look like one: a project key in its place is refused. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (store_secret (store, "invalid", BGPT_SECRET_KIND_OPENAI_ADMIN_KEY,
+                                  "sk-proj-" TEST_REFUSED_FRAGMENT, &error));
+    g_assert_error (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_SECRET);
+    g_assert_nonnull (strstr (error->message, "sk-admin-"));
+    g_assert_null (strstr (error->message, TEST_REFUSED_FRAGMENT));
+    g_clear_error (&error);
+    g_assert_false (store_secret (store, "invalid", BGPT_SECRET_KIND_OPENAI_ADMIN_KEY,
+                                  "sk-admin-" TEST_REFUSED_FRAGMENT " x", &error));
+    g_assert_error (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_SECRET);
+  }
 
   g_assert_null (search_items ("invalid", NULL));
 }

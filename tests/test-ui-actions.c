@@ -41,7 +41,7 @@ test_window_actions (void)
 {
   static const char * const names[] = {
     "check-now", "open-uri", "show-incident", "copy-details", "edit-secret",
-    "edit-account", "add-account", "preferences", "about", "quit",
+    "edit-account", "edit-spending", "add-account", "preferences", "about", "quit",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

@@ -20,6 +20,7 @@
 #include "bgpt-catalog.h"
 #include "bgpt-checker.h"
 #include "bgpt-checks.h"
+#include "bgpt-costs.h"
 #include "bgpt-http.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
@@ -47,6 +48,31 @@ override_from_env (char       **field,
     }
 }
 
+/* BYTEGPT_MONTHLY_BUDGET_USD: US dollars, a dot before the cents; 0 is
+ * no budget. */
+static gboolean
+override_budget_from_env (BgptCheckConfig  *config,
+                          GError          **error)
+{
+  g_autofree char *value = dup_env ("BYTEGPT_MONTHLY_BUDGET_USD");
+  char *end = NULL;
+  double budget;
+
+  if (value == NULL)
+    return TRUE;
+
+  budget = g_ascii_strtod (value, &end);
+  if (end == value || *end != '\0' || !(budget >= 0.0 && budget <= 1e7))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("BYTEGPT_MONTHLY_BUDGET_USD must be an amount in US dollars, "
+                             "like 250 or 99.50 (0: no budget)."));
+      return FALSE;
+    }
+  config->monthly_budget_usd = budget;
+  return TRUE;
+}
+
 /* Whether any variable that overrides a stored account's fields is set. */
 static gboolean
 environment_overrides (void)
@@ -54,6 +80,7 @@ environment_overrides (void)
   static const char * const names[] = {
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "BYTEGPT_ASSISTANT_ID", "BYTEGPT_MODEL",
     "KOMMO_SUBDOMAIN", "KOMMO_TOKEN", "KOMMO_BASE_URL",
+    "OPENAI_ADMIN_KEY", "BYTEGPT_MONTHLY_BUDGET_USD",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -105,6 +132,9 @@ collect_configs (const BgptCliCheckOptions  *options,
   override_from_env (&config->kommo_subdomain, "KOMMO_SUBDOMAIN");
   override_from_env (&config->kommo_token, "KOMMO_TOKEN");
   override_from_env (&config->kommo_base_url, "KOMMO_BASE_URL");
+  override_from_env (&config->openai_admin_key, "OPENAI_ADMIN_KEY");
+  if (!override_budget_from_env (config, error))
+    return NULL;
 
   return g_steal_pointer (&configs);
 }
@@ -143,6 +173,9 @@ validate_config (BgptCheckConfig  *config,
   if (what == NULL && is_set (config->openai_api_key) &&
       !bgpt_validate_secret (config->openai_api_key, &local_error))
     what = _("The OpenAI API key is not valid");
+  if (what == NULL && is_set (config->openai_admin_key) &&
+      !bgpt_validate_admin_key (config->openai_admin_key, &local_error))
+    what = _("The OpenAI admin key is not valid");
   if (what == NULL && is_set (config->openai_base_url) &&
       !bgpt_validate_base_url (config->openai_base_url, &local_error))
     what = _("The OpenAI base URL is not valid");
@@ -185,10 +218,85 @@ default_timeout (void)
 
 typedef struct
 {
-  guint      pending;
-  GPtrArray *results;  /* every account's BgptCheckResult */
-  GError    *error;
+  guint       pending;
+  GPtrArray  *results;  /* every account's BgptCheckResult */
+  GHashTable *spends;   /* account id -> BgptSpend, for accounts with an admin key */
+  GDateTime  *now;
+  GError     *error;
 } RunState;
+
+static void
+run_state_clear (RunState *state)
+{
+  g_clear_pointer (&state->results, g_ptr_array_unref);
+  g_clear_pointer (&state->spends, g_hash_table_unref);
+  g_clear_pointer (&state->now, g_date_time_unref);
+}
+
+typedef struct
+{
+  RunState              *state;
+  const BgptCheckConfig *config;
+} CostsRun;
+
+/* The costs check: the spend, judged against the budget, is one more
+ * result of the account, like any other check's. */
+static void
+costs_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autofree CostsRun *run = user_data;
+  RunState *state = run->state;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BgptCosts) costs = NULL;
+  BgptDiagnosis *diagnosis;
+  BgptCheckResult *check_result;
+
+  state->pending--;
+  diagnosis = bgpt_costs_fetch_finish (BGPT_HTTP (object), result, &costs, &error);
+  if (diagnosis == NULL)
+    {
+      if (state->error == NULL)
+        state->error = g_steal_pointer (&error);
+      return;
+    }
+
+  if (costs != NULL)
+    {
+      BgptSpend *spend = g_new0 (BgptSpend, 1);
+      BgptDiagnosis *judged = bgpt_costs_judge (costs, run->config, state->now, spend);
+
+      judged->elapsed_ms = diagnosis->elapsed_ms;
+      bgpt_diagnosis_free (diagnosis);
+      diagnosis = judged;
+      g_hash_table_replace (state->spends, g_strdup (run->config->account_id), spend);
+    }
+
+  check_result = g_new0 (BgptCheckResult, 1);
+  check_result->account_id = g_strdup (run->config->account_id);
+  check_result->check = g_strdup (BGPT_CHECK_OPENAI_COSTS);
+  check_result->status = bgpt_diagnosis_is_ok (diagnosis) ? BGPT_CHECK_STATUS_OK : BGPT_CHECK_STATUS_ERROR;
+  check_result->diagnosis = diagnosis;
+  g_ptr_array_add (state->results, check_result);
+}
+
+static void
+start_costs (RunState              *state,
+             BgptHttp              *http,
+             const BgptCheckConfig *config)
+{
+  CostsRun *run;
+
+  if (!is_set (config->openai_admin_key))
+    return;
+
+  run = g_new0 (CostsRun, 1);
+  run->state = state;
+  run->config = config;
+  state->pending++;
+  bgpt_costs_fetch_async (http, config, state->now, NULL, costs_cb, run);
+}
 
 static void
 run_cb (GObject      *object,
@@ -344,11 +452,12 @@ append_rate_limit_perfdata (GString               *perfdata,
 
 /* 'label'=value[UOM];[warn];[crit];[min];[max] for every check that ran:
  * its time in seconds, from 0 to the timeout; then the requests and tokens
- * left of the rate limit. */
+ * left of the rate limit, and each account's spend. */
 static char *
-format_perfdata (GPtrArray *results,
-                 gboolean   several_accounts,
-                 guint      timeout_s)
+format_perfdata (GPtrArray  *results,
+                 GHashTable *spends,
+                 gboolean    several_accounts,
+                 guint       timeout_s)
 {
   GString *perfdata = g_string_new (NULL);
 
@@ -365,6 +474,28 @@ format_perfdata (GPtrArray *results,
       seconds = format_seconds (result->diagnosis->elapsed_ms);
       g_string_append_printf (perfdata, " '%s'=%ss;;;0;%u", label, seconds, timeout_s);
       append_rate_limit_perfdata (perfdata, result, label);
+    }
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const BgptCheckResult *result = g_ptr_array_index (results, i);
+      const BgptSpend *spend = g_hash_table_lookup (spends, result->account_id);
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      char spent[G_ASCII_DTOSTR_BUF_SIZE];
+      char budget[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+      if (spend == NULL || !g_str_equal (result->check, BGPT_CHECK_OPENAI_COSTS))
+        continue;
+
+      /* The month to date in dollars, from 0 to the budget. */
+      name = several_accounts ? g_strdup_printf ("%s/openai.spend", result->account_id)
+                              : g_strdup ("openai.spend");
+      label = bgpt_plugin_label (name);
+      g_ascii_formatd (spent, sizeof spent, "%.2f", spend->month_to_date_usd);
+      if (spend->budget_usd > 0.0)
+        g_ascii_formatd (budget, sizeof budget, "%.2f", spend->budget_usd);
+      g_string_append_printf (perfdata, " '%s'=%s;;;0;%s", label, spent, budget);
     }
   return g_string_free (perfdata, FALSE);
 }
@@ -499,12 +630,13 @@ append_check_line (PluginText            *text,
 static void
 append_text (PluginText *text,
              GPtrArray  *results,
+             GHashTable *spends,
              gboolean    several_accounts,
              guint       timeout_s,
              guint       verbosity)
 {
   g_autofree char *summary = format_summary (results);
-  g_autofree char *perfdata = format_perfdata (results, several_accounts, timeout_s);
+  g_autofree char *perfdata = format_perfdata (results, spends, several_accounts, timeout_s);
 
   append_first_line (text, bgpt_check_results_overall (results), summary, perfdata);
   if (*perfdata == '\0')
@@ -524,6 +656,27 @@ add_nullable_string (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+static void
+add_spend (JsonBuilder     *builder,
+           const BgptSpend *spend)
+{
+  g_autofree char *reached_on = bgpt_spend_dup_reached_on (spend);
+
+  json_builder_set_member_name (builder, "spend");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "month_to_date_usd");
+  json_builder_add_double_value (builder, spend->month_to_date_usd);
+  json_builder_set_member_name (builder, "projected_usd");
+  json_builder_add_double_value (builder, spend->projected_usd);
+  json_builder_set_member_name (builder, "budget_usd");
+  if (spend->budget_usd > 0.0)
+    json_builder_add_double_value (builder, spend->budget_usd);
+  else
+    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "budget_reached_on", reached_on);
+  json_builder_end_object (builder);
 }
 
 static void
@@ -564,8 +717,9 @@ add_rate_limit (JsonBuilder         *builder,
 }
 
 static void
-append_json (GString   *out,
-             GPtrArray *results)
+append_json (GString    *out,
+             GPtrArray  *results,
+             GHashTable *spends)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -622,6 +776,10 @@ append_json (GString   *out,
             json_builder_add_null_value (builder);
           json_builder_end_object (builder);
         }
+
+      if (g_str_equal (result->check, BGPT_CHECK_OPENAI_COSTS) &&
+          g_hash_table_contains (spends, result->account_id))
+        add_spend (builder, g_hash_table_lookup (spends, result->account_id));
       json_builder_end_object (builder);
     }
 
@@ -785,10 +943,13 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
   bgpt_checker_set_timeout (checker, timeout_s);
 
   state.results = g_ptr_array_new_with_free_func ((GDestroyNotify) bgpt_check_result_free);
+  state.spends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  state.now = g_date_time_new_now_utc ();
   for (guint i = 0; i < configs->len; i++)
     {
       state.pending++;
       bgpt_checker_run_async (checker, g_ptr_array_index (configs, i), flags, NULL, run_cb, &state);
+      start_costs (&state, bgpt_checker_get_http (checker), g_ptr_array_index (configs, i));
     }
 
   while (state.pending > 0)
@@ -798,20 +959,20 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
     {
       g_autoptr(GError) error = g_steal_pointer (&state.error);
 
-      g_ptr_array_unref (state.results);
+      run_state_clear (&state);
       return refuse (options, error->message, secrets);
     }
 
   overall = bgpt_check_results_overall (state.results);
   if (options->json)
-    append_json (out, state.results);
+    append_json (out, state.results, state.spends);
   else
     {
       plugin_text_init (&text, out, secrets);
-      append_text (&text, state.results, several_accounts, timeout_s, options->verbosity);
+      append_text (&text, state.results, state.spends, several_accounts, timeout_s, options->verbosity);
     }
   print_scrubbed (out, secrets, FALSE);
 
-  g_ptr_array_unref (state.results);
+  run_state_clear (&state);
   return (int) overall;
 }

@@ -97,6 +97,8 @@ read_from_terminal (char           *buffer,
 
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     g_printerr ("%s", _("Paste the OpenAI API key and press Enter (it is not shown): "));
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    g_printerr ("%s", _("Paste the OpenAI admin key and press Enter (it is not shown): "));
   else
     g_printerr ("%s", _("Paste the Kommo token and press Enter (it is not shown): "));
 
@@ -249,7 +251,7 @@ bgpt_cli_store_secret (const char *kind_name,
    * end up on the terminal or in a log. */
   if (!bgpt_secret_kind_from_string (kind_name, &kind))
     {
-      g_printerr ("%s\n", _("--store-secret takes openai-api-key or kommo-token."));
+      g_printerr ("%s\n", _("--store-secret takes openai-api-key, kommo-token or openai-admin-key."));
       return BGPT_CLI_EXIT_UNKNOWN;
     }
 
@@ -291,6 +293,8 @@ bgpt_cli_store_secret (const char *kind_name,
 
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     g_print (_("The OpenAI API key of account “%s” is now in the keyring."), account_id);
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    g_print (_("The OpenAI admin key of account “%s” is now in the keyring."), account_id);
   else
     g_print (_("The Kommo token of account “%s” is now in the keyring."), account_id);
   g_print ("\n");

@@ -27,7 +27,7 @@ static const GOptionEntry cli_entries[] = {
   { "account", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The account to check or change (default: every account for --check, “default” otherwise)"), N_("ID") },
   { "store-secret", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Read one secret from standard input into the keyring: openai-api-key or kommo-token"), N_("KIND") },
+    N_("Read one secret from standard input into the keyring: openai-api-key, kommo-token or openai-admin-key"), N_("KIND") },
   { "forget-account", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Remove an account, its settings and its secrets"), N_("ID") },
   { NULL }

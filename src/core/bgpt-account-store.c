@@ -474,6 +474,10 @@ load_config_secret_done (GTask          *task,
     {
       load->config->openai_api_key = secret;
     }
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    {
+      load->config->openai_admin_key = secret;
+    }
   else
     {
       load->config->kommo_token = secret;
@@ -494,36 +498,73 @@ load_config_secret_done (GTask          *task,
     {
       g_clear_pointer (&load->config->openai_api_key, bgpt_secret_free);
       g_clear_pointer (&load->config->kommo_token, bgpt_secret_free);
+      g_clear_pointer (&load->config->openai_admin_key, bgpt_secret_free);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&load->config),
                          (GDestroyNotify) bgpt_check_config_free);
 }
 
-static void
-on_openai_api_key_looked_up (GObject      *source,
-                             GAsyncResult *result,
-                             gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
+  GTask          *task;
+  BgptSecretKind  kind;
+} SecretLookup;
+
+static void
+on_secret_looked_up (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SecretLookup *lookup = user_data;
+  g_autoptr(GTask) task = lookup->task;
+  BgptSecretKind kind = lookup->kind;
   GError *error = NULL;
   char *secret;
 
+  g_free (lookup);
   secret = bgpt_secret_store_lookup_finish (BGPT_SECRET_STORE (source), result, &error);
-  load_config_secret_done (task, BGPT_SECRET_KIND_OPENAI_API_KEY, secret, error);
+  load_config_secret_done (task, kind, secret, error);
 }
 
 static void
-on_kommo_token_looked_up (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+look_up_secret (BgptSecretStore *secret_store,
+                GTask           *task,
+                const char      *account_id,
+                BgptSecretKind   kind)
 {
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *secret;
+  SecretLookup *lookup = g_new0 (SecretLookup, 1);
 
-  secret = bgpt_secret_store_lookup_finish (BGPT_SECRET_STORE (source), result, &error);
-  load_config_secret_done (task, BGPT_SECRET_KIND_KOMMO_TOKEN, secret, error);
+  lookup->task = g_object_ref (task);
+  lookup->kind = kind;
+  bgpt_secret_store_lookup_async (secret_store, account_id, kind, g_task_get_cancellable (task),
+                                  on_secret_looked_up, lookup);
+}
+
+/* The budget and its thresholds: the lowest threshold warns of the
+ * projection, the highest one is critical for the spend. */
+static void
+load_budget (GSettings       *settings,
+             BgptCheckConfig *config)
+{
+  g_autoptr(GVariant) thresholds = g_settings_get_value (settings, "budget-thresholds");
+  gsize n = 0;
+  const guint32 *percents = g_variant_get_fixed_array (thresholds, &n, sizeof (guint32));
+  gboolean first = TRUE;
+
+  config->openai_project_id = dup_setting_or_null (settings, "openai-project-id");
+  config->monthly_budget_usd = g_settings_get_double (settings, "monthly-budget-usd");
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (percents[i] == 0)
+        continue;
+      if (first || percents[i] < config->budget_warning_percent)
+        config->budget_warning_percent = percents[i];
+      if (first || percents[i] > config->budget_critical_percent)
+        config->budget_critical_percent = percents[i];
+      first = FALSE;
+    }
 }
 
 void
@@ -563,13 +604,13 @@ bgpt_account_store_load_check_config_async (BgptAccountStore    *self,
   load->config->openai_base_url = dup_setting_or_null (settings, "openai-base-url");
   load->config->assistant_id = dup_setting_or_null (settings, "assistant-id");
   load->config->model = dup_setting_or_null (settings, "model");
-  load->pending = 2;
+  load_budget (settings, load->config);
+  load->pending = 3;
   g_task_set_task_data (task, load, load_config_free);
 
-  bgpt_secret_store_lookup_async (secret_store, account_id, BGPT_SECRET_KIND_OPENAI_API_KEY,
-                                  cancellable, on_openai_api_key_looked_up, g_object_ref (task));
-  bgpt_secret_store_lookup_async (secret_store, account_id, BGPT_SECRET_KIND_KOMMO_TOKEN,
-                                  cancellable, on_kommo_token_looked_up, g_object_ref (task));
+  look_up_secret (secret_store, task, account_id, BGPT_SECRET_KIND_OPENAI_API_KEY);
+  look_up_secret (secret_store, task, account_id, BGPT_SECRET_KIND_KOMMO_TOKEN);
+  look_up_secret (secret_store, task, account_id, BGPT_SECRET_KIND_OPENAI_ADMIN_KEY);
 }
 
 BgptCheckConfig *

@@ -20,6 +20,7 @@
 #define BGPT_DIAGNOSIS_OPENAI_MODEL        "openai.model"
 #define BGPT_DIAGNOSIS_OPENAI_MODEL_RETIRING "openai.model-retiring"
 #define BGPT_DIAGNOSIS_OPENAI_RATE_LIMIT_NEAR "openai.rate-limit-near"
+#define BGPT_DIAGNOSIS_OPENAI_BUDGET       "openai.budget"
 
 #define BGPT_DIAGNOSIS_KOMMO_TIMEOUT       "kommo.timeout"
 #define BGPT_DIAGNOSIS_KOMMO_AUTH          "kommo.auth"

@@ -23,6 +23,8 @@
  * the menu path, this address is the platform's pattern for it. */
 #define URI_OPENAI_SECURITY  "https://platform.openai.com/settings/organization/security"
 #define URI_OPENAI_ALLOWLIST_GUIDE "https://developers.openai.com/api/docs/guides/ip-allowlist"
+/* Where an organization owner creates admin keys (docs/providers.md). */
+#define URI_OPENAI_ADMIN_KEYS "https://platform.openai.com/settings/organization/admin-keys"
 #define URI_KOMMO_DOCS       "https://developers.kommo.com"
 #define URI_KOMMO_LONG_LIVED_TOKEN "https://developers.kommo.com/docs/long-lived-token"
 
@@ -35,15 +37,22 @@
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
 #define ACTION_EDIT_KOMMO_KEY  "app.edit-secret::kommo-token"
+#define ACTION_EDIT_SPENDING   "app.edit-spending"
 #define ACTION_EDIT_ACCOUNT    "app.edit-account"
 #define ACTION_COPY_DETAILS    "app.copy-details"
 
 /* The application installs exactly these actions; remediations name no other. */
+/* The budget's remedies besides billing: the limits, and the budget itself. */
+#define STEP_BUDGET_LIMITS(text) { text, N_("Open Limits"), URI_OPENAI_LIMITS }
+#define STEP_BUDGET_SETTINGS     { N_("If the budget itself is out of date, change it in this account’s settings."), \
+                                   N_("Edit Budget"), ACTION_EDIT_SPENDING }
+
 static const char * const action_names[] = {
   "app.check-now",
   "app.edit-secret",
   "app.edit-account",
   "app.copy-details",
+  "app.edit-spending",
   NULL
 };
 
@@ -199,6 +208,22 @@ static const BgptCatalogEntry entries[] = {
         N_("Edit Account"), ACTION_EDIT_ACCOUNT },
       { N_("After changing the model, check again."),
         N_("Check Again"), ACTION_CHECK_NOW },
+    },
+  },
+  {
+    /* A warning about the projection; its reason "spent" is critical. */
+    BGPT_DIAGNOSIS_OPENAI_BUDGET, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, 0,
+    N_("OpenAI Budget Running Out"),
+    N_("At the pace of the last seven days, the OpenAI spend of this month "
+       "will pass the warning share of this account’s monthly budget. The "
+       "figures and the day the budget runs out are below. When the credit or "
+       "the spend limit runs out, OpenAI refuses every request and ByteGPT "
+       "stops answering customers."),
+    {
+      { N_("Add credits in the billing settings, or turn on auto recharge, before the balance runs out."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      STEP_BUDGET_LIMITS (N_("Check the spend limits of the organization and its projects, and raise them if ByteGPT needs more.")),
+      STEP_BUDGET_SETTINGS,
     },
   },
   {
@@ -365,6 +390,32 @@ static const BgptCatalogEntry entries[] = {
                                  N_("Open Usage"), URI_OPENAI_USAGE }
 
 static const BgptCatalogReason reasons[] = {
+  {
+    BGPT_DIAGNOSIS_OPENAI_AUTH, "admin_key_required",
+    N_("OpenAI refused to show the organization’s costs to this key. Costs "
+       "can only be read with an admin key (it starts with “sk-admin-”), "
+       "created by an owner of the organization; a project key, or an admin "
+       "key that was deleted, does not work."),
+    {
+      { N_("Ask an owner of the OpenAI organization to create an admin key on the admin keys page."),
+        N_("Open Admin Keys"), URI_OPENAI_ADMIN_KEYS },
+      { N_("Save the admin key for this account: it is tested before it is kept."),
+        N_("Edit Admin Key"), ACTION_EDIT_SPENDING },
+    },
+  },
+  {
+    BGPT_DIAGNOSIS_OPENAI_BUDGET, "spent",
+    N_("The OpenAI spend of this month has already passed this account’s "
+       "monthly budget. If the prepaid credit or a spend limit runs out, "
+       "OpenAI refuses every request and ByteGPT stops answering customers "
+       "until someone adds credit or raises the limit."),
+    {
+      { N_("Add credits in the billing settings now, and turn on auto recharge."),
+        N_("Open Billing"), URI_OPENAI_BILLING },
+      STEP_BUDGET_LIMITS (N_("Raise the spend limit of the organization or project if ByteGPT must keep answering.")),
+      STEP_BUDGET_SETTINGS,
+    },
+  },
   {
     BGPT_DIAGNOSIS_OPENAI_AUTH, "invalid_api_key",
     N_("OpenAI does not recognise this API key: it is mistyped or incomplete, "
@@ -650,6 +701,35 @@ const char * const *
 bgpt_catalog_action_names (void)
 {
   return action_names;
+}
+
+/* Reasons that weigh more than their entry: spending over the budget is
+ * critical, a projection over it only a warning. */
+static const struct
+{
+  const char   *id;
+  const char   *reason;
+  BgptSeverity  severity;
+} reason_severities[] = {
+  { BGPT_DIAGNOSIS_OPENAI_BUDGET, "spent", BGPT_SEVERITY_CRITICAL },
+};
+
+BgptSeverity
+bgpt_catalog_severity (const char *id,
+                       const char *reason)
+{
+  const BgptCatalogEntry *entry = bgpt_catalog_lookup (id);
+
+  if (entry == NULL)
+    return BGPT_SEVERITY_CRITICAL;
+
+  for (gsize i = 0; reason != NULL && i < G_N_ELEMENTS (reason_severities); i++)
+    {
+      if (g_str_equal (reason_severities[i].id, id) &&
+          g_str_equal (reason_severities[i].reason, reason))
+        return reason_severities[i].severity;
+    }
+  return entry->severity;
 }
 
 const BgptCatalogReason *

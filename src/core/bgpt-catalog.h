@@ -94,6 +94,11 @@ const BgptCatalogStep  *bgpt_catalog_entry_steps_for (const BgptCatalogEntry *en
                                                       const char             *reason,
                                                       guint                  *n_steps);
 const BgptCatalogEntry *bgpt_catalog_lookup        (const char             *id);
+/* How a diagnosis of @id with @reason (NULL: none) weighs: the entry's
+ * severity, unless the catalog gives the reason one of its own; an
+ * unknown id is critical. */
+BgptSeverity            bgpt_catalog_severity      (const char             *id,
+                                                    const char             *reason);
 guint                   bgpt_catalog_entry_n_steps (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_entry_title   (const BgptCatalogEntry *entry);
 const char             *bgpt_catalog_entry_cause   (const BgptCatalogEntry *entry);

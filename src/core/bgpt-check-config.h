@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* The account's budget thresholds unless it sets its own (percent). */
+#define BGPT_BUDGET_DEFAULT_WARNING_PERCENT  80
+#define BGPT_BUDGET_DEFAULT_CRITICAL_PERCENT 100
+
 #define BGPT_TYPE_CHECK_CONFIG (bgpt_check_config_get_type ())
 
 /* Everything one account's checks need, secrets included. It lives only in
@@ -26,6 +30,12 @@ typedef struct
   char     *openai_api_key;       /* secret */
   char     *assistant_id;
   char     *model;
+  /* Optional, for the costs (src/core/bgpt-costs.h): */
+  char     *openai_admin_key;     /* secret, "sk-admin-…" */
+  char     *openai_project_id;    /* NULL: the whole organization */
+  double    monthly_budget_usd;   /* 0: no budget */
+  guint     budget_warning_percent;   /* of the budget: the projection warns */
+  guint     budget_critical_percent;  /* of the budget: the spend is critical */
   /* The keyring could not be read: the checks that need a secret report
    * keyring.unavailable instead of running. */
   gboolean  keyring_unavailable;

@@ -95,7 +95,7 @@ bgpt_check_results_overall (GPtrArray *results)
   for (guint i = 0; i < results->len; i++)
     {
       const BgptCheckResult *result = g_ptr_array_index (results, i);
-      const BgptCatalogEntry *entry;
+      BgptSeverity severity;
       BgptOverallStatus status;
 
       if (result->status == BGPT_CHECK_STATUS_SKIPPED)
@@ -105,10 +105,10 @@ bgpt_check_results_overall (GPtrArray *results)
       if (result->status != BGPT_CHECK_STATUS_ERROR)
         continue;
 
-      entry = bgpt_catalog_lookup (result->diagnosis->error_id);
-      if (entry == NULL || entry->severity == BGPT_SEVERITY_CRITICAL)
+      severity = bgpt_catalog_severity (result->diagnosis->error_id, result->diagnosis->reason);
+      if (severity == BGPT_SEVERITY_CRITICAL)
         status = BGPT_OVERALL_CRITICAL;
-      else if (entry->severity == BGPT_SEVERITY_WARNING)
+      else if (severity == BGPT_SEVERITY_WARNING)
         status = BGPT_OVERALL_WARNING;
       else
         status = BGPT_OVERALL_UNKNOWN;

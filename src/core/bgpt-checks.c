@@ -73,6 +73,9 @@ bgpt_check_title (const char *id)
 {
   const BgptCheck *check = bgpt_check_lookup (id);
 
+  /* The costs run apart from the table (src/core/bgpt-costs.h). */
+  if (check == NULL && g_strcmp0 (id, BGPT_CHECK_OPENAI_COSTS) == 0)
+    return _("OpenAI spending");
   return check != NULL ? _(check->title) : id;
 }
 

@@ -539,11 +539,14 @@ bgpt_demo_set_secret (BgptDemo        *self,
   g_return_val_if_fail (BGPT_IS_DEMO (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!bgpt_validate_secret (secret, error))
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? !bgpt_validate_admin_key (secret, error)
+                                                : !bgpt_validate_secret (secret, error))
     return FALSE;
 
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     replace_secret (&self->config->openai_api_key, secret);
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    replace_secret (&self->config->openai_admin_key, secret);
   else
     replace_secret (&self->config->kommo_token, secret);
 
@@ -674,6 +677,22 @@ speed_from_environment (void)
   return speed;
 }
 
+/* Spending that rises through the month: the usage view has a chart to
+ * show, and at this pace the projection passes 80 % of the budget. */
+static void
+demo_costs (BgptDemo *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  double usd[30];
+
+  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
+    usd[i] = 1.2 + 0.11 * i + (i % 7 == 5 ? 1.5 : 0.0);
+  bgpt_simulator_set_costs (self->simulator, now, usd, G_N_ELEMENTS (usd));
+
+  self->config->openai_admin_key = random_secret ("sk-admin-demo-");
+  self->config->monthly_budget_usd = 100.0;
+}
+
 BgptDemo *
 bgpt_demo_new (GError **error)
 {
@@ -718,6 +737,7 @@ bgpt_demo_new (GError **error)
   self->config->openai_api_key = random_secret ("sk-demo-");
   self->config->assistant_id = g_strdup ("asst_DemoByteGPT2026");
   self->config->model = g_strdup ("gpt-4.1-mini");
+  demo_costs (self);
 
   self->monitor = bgpt_monitor_new (self->settings, self->incidents);
   /* Everything the demo talks to is on loopback: whether the machine is

@@ -764,11 +764,21 @@ classify_openai_error (const BgptExchange *exchange,
   switch (status)
     {
     case 401:
-      diagnosis->reason = g_strdup (openai_auth_reason (diagnosis));
-      return BGPT_DIAGNOSIS_OPENAI_AUTH;
-
     case 403:
-      return BGPT_DIAGNOSIS_OPENAI_FORBIDDEN;
+      {
+        const char *reason = status == 401 ? openai_auth_reason (diagnosis) : NULL;
+
+        /* The costs refuse any key but an admin key; the body that says so
+         * is unconfirmed (docs/providers.md), so only the reasons that
+         * name another cause stand. */
+        if (g_str_equal (check, BGPT_CHECK_OPENAI_COSTS) &&
+            (reason == NULL || g_str_equal (reason, "missing_scopes")))
+          reason = "admin_key_required";
+        else if (status == 403)
+          return BGPT_DIAGNOSIS_OPENAI_FORBIDDEN;
+        diagnosis->reason = g_strdup (reason);
+        return BGPT_DIAGNOSIS_OPENAI_AUTH;
+      }
 
     case 400:
     case 404:

@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 #define BGPT_CHECK_OPENAI_MODEL    "openai.model"
 #define BGPT_CHECK_OPENAI_ASSISTANT "openai.assistant"
 #define BGPT_CHECK_OPENAI_QUOTA    "openai.quota"
+/* Not a row of the checks table: it runs at most hourly, with the admin
+ * key (src/core/bgpt-costs.h). */
+#define BGPT_CHECK_OPENAI_COSTS    "openai.costs"
 
 /* What came back from one request, as bgpt-http hands it over. */
 typedef struct

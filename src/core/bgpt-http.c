@@ -526,8 +526,9 @@ bgpt_http_send_async (BgptHttp            *self,
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
   /* The clients validate their base URLs; this is the last line of
-   * defence against sending credentials in clear text. */
-  url = g_uri_to_string_partial (soup_message_get_uri (message), G_URI_HIDE_PASSWORD);
+   * defence against sending credentials in clear text. A request's own
+   * query (the costs' parameters) is no part of the base URL. */
+  url = g_uri_to_string_partial (soup_message_get_uri (message), G_URI_HIDE_PASSWORD | G_URI_HIDE_QUERY);
   if (!bgpt_validate_base_url (url, &error))
     {
       complete (task, error, FALSE);

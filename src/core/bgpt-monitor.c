@@ -78,6 +78,9 @@ struct _BgptMonitor
    * session, and accounts must not queue behind each other's requests. */
   GPtrArray               *http_pool;       /* BgptHttp or NULL, by slot */
   GArray                  *slot_used;       /* gboolean, by slot */
+
+  /* Costs: their own hourly readings beside the checks (bgpt-costs-watch). */
+  BgptCostsWatch          *costs_watch;
 };
 
 enum {
@@ -1212,6 +1215,7 @@ bgpt_monitor_dispose (GObject *object)
   g_clear_object (&self->incidents);
   if (self->http_pool != NULL)
     g_ptr_array_set_size (self->http_pool, 0);
+  g_clear_object (&self->costs_watch);
 
   G_OBJECT_CLASS (bgpt_monitor_parent_class)->dispose (object);
 }
@@ -1306,6 +1310,15 @@ bgpt_monitor_init (BgptMonitor *self)
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
   self->http_pool = g_ptr_array_new_with_free_func (unref_if_set);
   self->slot_used = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  self->costs_watch = bgpt_costs_watch_new ();
+}
+
+BgptCostsWatch *
+bgpt_monitor_get_costs_watch (BgptMonitor *self)
+{
+  g_return_val_if_fail (BGPT_IS_MONITOR (self), NULL);
+
+  return self->costs_watch;
 }
 
 BgptMonitor *
@@ -1350,6 +1363,7 @@ bgpt_monitor_set_account (BgptMonitor           *self,
   account->config = bgpt_check_config_copy (config);
 
   account_sync_checks (self, account, position, TRUE);
+  bgpt_costs_watch_set_account (self->costs_watch, config);
   schedule (self);
 }
 
@@ -1379,6 +1393,7 @@ bgpt_monitor_remove_account (BgptMonitor *self,
       if (check->incident_id != NULL)
         resolve_unwatched (self, check);
     }
+  bgpt_costs_watch_remove_account (self->costs_watch, account->id);
   g_hash_table_remove (self->account_index, account->id);
   g_ptr_array_remove (self->accounts, account);
   self->n_items -= n;
@@ -1424,6 +1439,7 @@ bgpt_monitor_start (BgptMonitor *self)
     bgpt_monitor_set_network_monitor (self, NULL);
   self->running = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  bgpt_costs_watch_start (self->costs_watch);
   schedule (self);
 }
 
@@ -1436,6 +1452,7 @@ bgpt_monitor_stop (BgptMonitor *self)
     return;
 
   self->running = FALSE;
+  bgpt_costs_watch_stop (self->costs_watch);
   for (guint i = 0; i < self->accounts->len; i++)
     {
       Account *account = g_ptr_array_index (self->accounts, i);
@@ -1518,6 +1535,9 @@ bgpt_monitor_confirm_now (BgptMonitor *self,
             }
         }
     }
+  /* Someone asked: the costs too, hourly or not. */
+  if (self->running)
+    bgpt_costs_watch_refresh (self->costs_watch, account_id);
   bgpt_monitor_check_now (self, account_id);
 }
 

@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 
 #include "bgpt-check-config.h"
+#include "bgpt-costs-watch.h"
+#include "bgpt-diagnosis.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor-check.h"
 
@@ -83,5 +85,9 @@ guint            bgpt_monitor_count_down          (BgptMonitor           *self);
 /* The display name given with the account's config, else its id. */
 const char      *bgpt_monitor_get_account_name    (BgptMonitor           *self,
                                                    const char            *account_id);
+
+/* The costs of the accounts with an admin key, read at most hourly while
+ * the monitor runs, and when asked (bgpt_monitor_confirm_now()). */
+BgptCostsWatch  *bgpt_monitor_get_costs_watch     (BgptMonitor           *self);
 
 G_END_DECLS

@@ -38,6 +38,7 @@ static GParamSpec *properties[N_PROPS];
 static const char * const kind_names[] = {
   [BGPT_SECRET_KIND_OPENAI_API_KEY] = "openai-api-key",
   [BGPT_SECRET_KIND_KOMMO_TOKEN] = "kommo-token",
+  [BGPT_SECRET_KIND_OPENAI_ADMIN_KEY] = "openai-admin-key",
 };
 
 const char *
@@ -100,6 +101,9 @@ make_label (const char     *account_id,
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     /* Translators: a keyring item label; %s is the account id, like “default” */
     return g_strdup_printf (_("ByteGPT Monitor: OpenAI API key (%s)"), account_id);
+  else if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    /* Translators: a keyring item label; %s is the account id, like “default” */
+    return g_strdup_printf (_("ByteGPT Monitor: OpenAI admin key (%s)"), account_id);
   else
     /* Translators: a keyring item label; %s is the account id, like “default” */
     return g_strdup_printf (_("ByteGPT Monitor: Kommo token (%s)"), account_id);
@@ -418,7 +422,8 @@ bgpt_secret_store_store_async (BgptSecretStore     *self,
                              bgpt_secret_store_store_async);
   operation = g_task_get_task_data (task);
 
-  if (!bgpt_validate_secret (secret, &error))
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? !bgpt_validate_admin_key (secret, &error)
+                                                : !bgpt_validate_secret (secret, &error))
     {
       operation_return_error (task, error);
       return;

@@ -24,6 +24,8 @@ typedef enum
 {
   BGPT_SECRET_KIND_OPENAI_API_KEY,
   BGPT_SECRET_KIND_KOMMO_TOKEN,
+  /* Optional: reads the organization's costs (it could manage it). */
+  BGPT_SECRET_KIND_OPENAI_ADMIN_KEY,
 } BgptSecretKind;
 
 #define BGPT_TYPE_SECRET_STORE (bgpt_secret_store_get_type ())
@@ -32,7 +34,7 @@ G_DECLARE_FINAL_TYPE (BgptSecretStore, bgpt_secret_store, BGPT, SECRET_STORE, GO
 
 GQuark              bgpt_secret_store_error_quark      (void);
 
-/* "openai-api-key" and "kommo-token", the values of the `kind` attribute. */
+/* "openai-api-key", "kommo-token" and "openai-admin-key", the values of the `kind` attribute. */
 const char         *bgpt_secret_kind_to_string         (BgptSecretKind      kind);
 gboolean            bgpt_secret_kind_from_string       (const char         *text,
                                                         BgptSecretKind     *kind);
@@ -55,7 +57,8 @@ guint               bgpt_secret_store_get_timeout      (BgptSecretStore    *self
 void                bgpt_secret_store_set_timeout      (BgptSecretStore    *self,
                                                         guint               timeout_s);
 
-/* Validates @secret with bgpt_validate_secret() and stores it in the
+/* Validates @secret with bgpt_validate_secret() (an admin key with
+ * bgpt_validate_admin_key()) and stores it in the
  * default collection, replacing the one stored before. @secret is copied
  * before this returns. */
 void                bgpt_secret_store_store_async      (BgptSecretStore    *self,

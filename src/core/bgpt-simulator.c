@@ -66,14 +66,18 @@ static const struct
   { BGPT_SCENARIO_CLOSE, "close" },
   { BGPT_SCENARIO_RESET, "reset" },
   { BGPT_SCENARIO_HOSTILE_TEXT, "hostile-text" },
+  { BGPT_SCENARIO_ADMIN_KEY_REQUIRED, "admin-key-required" },
 };
 
-/* One endpoint per check, named like it. */
-#define N_ENDPOINTS BGPT_N_CHECKS
+/* One endpoint per check, named like it, then the costs. */
+#define COSTS_ENDPOINT BGPT_N_CHECKS
+#define N_ENDPOINTS    (BGPT_N_CHECKS + 1)
 
 static const char *
 endpoint_name (guint index)
 {
+  if (index == COSTS_ENDPOINT)
+    return BGPT_CHECK_OPENAI_COSTS;
   return bgpt_checks_get (NULL)[index].id;
 }
 
@@ -98,6 +102,9 @@ struct _BgptSimulator
   char           *refused_credential;
   char           *status_indicator;
   char           *status_description;
+  gint64          costs_today;  /* day number of the last cost, -1: the current day */
+  GArray         *costs;        /* double, the daily costs up to costs_today */
+  guint           costs_page_size;
   EndpointScript  scripts[N_ENDPOINTS];
   BgptRateLimitHeaders rate_limit_headers;
   gint64          requests_remaining;
@@ -319,8 +326,164 @@ status_summary (BgptSimulator *self)
                           api, api, api, indicator, description);
 }
 
+#define SECONDS_PER_DAY 86400
+
+/* The line items of a day's cost: name, project, share. */
+static const struct
+{
+  const char *line_item;
+  const char *project;
+  double      share;
+} costs_split[] = {
+  { "gpt-4o-mini, input", BGPT_SIMULATOR_COSTS_PROJECT, 0.5 },
+  { "gpt-4o-mini, output", BGPT_SIMULATOR_COSTS_PROJECT, BGPT_SIMULATOR_COSTS_PROJECT_SHARE - 0.5 },
+  { "web search tool calls", "proj_other", 1.0 - BGPT_SIMULATOR_COSTS_PROJECT_SHARE },
+};
+
+typedef struct
+{
+  gint64     start_time;
+  gint64     end_time;     /* 0: none */
+  guint      limit;
+  guint      offset;       /* from the page cursor */
+  GPtrArray *project_ids;
+  gboolean   by_line_item;
+  gboolean   by_project;
+} CostsQuery;
+
+/* The raw query, where "name[]" repeats (GLib's parsed table keeps one). */
 static void
-set_ok (SoupServerMessage *message,
+parse_costs_query (const char *query,
+                   CostsQuery *parsed)
+{
+  g_auto(GStrv) pairs = g_strsplit (query != NULL ? query : "", "&", -1);
+
+  parsed->limit = 7;
+  parsed->project_ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (pairs[i], "=", 2);
+      g_autofree char *name = g_uri_unescape_string (pair[0], NULL);
+      g_autofree char *value = pair[1] != NULL ? g_uri_unescape_string (pair[1], NULL) : NULL;
+
+      if (name == NULL || value == NULL)
+        continue;
+      if (g_str_has_suffix (name, "[]"))
+        name[strlen (name) - 2] = '\0';
+
+      if (g_str_equal (name, "start_time"))
+        parsed->start_time = g_ascii_strtoll (value, NULL, 10);
+      else if (g_str_equal (name, "end_time"))
+        parsed->end_time = g_ascii_strtoll (value, NULL, 10);
+      else if (g_str_equal (name, "limit"))
+        parsed->limit = CLAMP (g_ascii_strtoull (value, NULL, 10), 1, 180);
+      else if (g_str_equal (name, "page") && g_str_has_prefix (value, "page_"))
+        parsed->offset = g_ascii_strtoull (value + strlen ("page_"), NULL, 10);
+      else if (g_str_equal (name, "project_ids"))
+        g_ptr_array_add (parsed->project_ids, g_steal_pointer (&value));
+      else if (g_str_equal (name, "group_by"))
+        {
+          parsed->by_line_item |= g_str_equal (value, "line_item");
+          parsed->by_project |= g_str_equal (value, "project_id");
+        }
+    }
+}
+
+static double
+cost_of_day (BgptSimulator *self,
+             gint64         day,
+             gint64         today)
+{
+  gint64 first = today - (gint64) (self->costs != NULL ? self->costs->len : 0) + 1;
+
+  if (self->costs == NULL || day < first || day > today)
+    return 0.0;
+  return g_array_index (self->costs, double, day - first);
+}
+
+static void
+append_costs_result (GString    *json,
+                     gboolean    first,
+                     double      usd,
+                     const char *line_item,
+                     const char *project)
+{
+  char value[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *quoted_item = line_item != NULL ? json_quote (line_item) : g_strdup ("null");
+  g_autofree char *quoted_project = project != NULL ? json_quote (project) : g_strdup ("null");
+
+  g_string_append_printf (json, "%s{\"object\": \"organization.costs.result\", "
+                          "\"amount\": {\"value\": %s, \"currency\": \"usd\"}, "
+                          "\"line_item\": %s, \"project_id\": %s, \"api_key_id\": null, "
+                          "\"quantity\": null, \"quantity_unit\": null}",
+                          first ? "" : ", ",
+                          g_ascii_formatd (value, sizeof value, "%.6f", usd),
+                          quoted_item, quoted_project);
+}
+
+/* One page of daily buckets, as GET /v1/organization/costs answers
+ * (docs/providers.md): every day of the range, an empty one included,
+ * up to the current day. */
+static char *
+costs_page (BgptSimulator *self,
+            const char    *query)
+{
+  g_autoptr(GString) json = g_string_new ("{\"object\": \"page\", \"data\": [");
+  CostsQuery parsed = { 0 };
+  gint64 today = self->costs_today >= 0 ? self->costs_today
+                                        : g_get_real_time () / G_USEC_PER_SEC / SECONDS_PER_DAY;
+  gint64 first, last, day;
+
+  parse_costs_query (query, &parsed);
+  if (self->costs_page_size > 0)
+    parsed.limit = MIN (parsed.limit, self->costs_page_size);
+  first = parsed.start_time / SECONDS_PER_DAY + parsed.offset;
+  last = today;
+  if (parsed.end_time > 0)
+    last = MIN (last, (parsed.end_time - 1) / SECONDS_PER_DAY);
+
+  for (day = first; day <= last && day < first + parsed.limit; day++)
+    {
+      double usd = cost_of_day (self, day, today);
+      gboolean first_result = TRUE;
+      double total = 0.0;
+
+      g_string_append_printf (json, "%s{\"object\": \"bucket\", \"start_time\": %" G_GINT64_FORMAT
+                              ", \"end_time\": %" G_GINT64_FORMAT ", \"results\": [",
+                              day == first ? "" : ", ", day * SECONDS_PER_DAY, (day + 1) * SECONDS_PER_DAY);
+      for (gsize i = 0; usd > 0.0 && i < G_N_ELEMENTS (costs_split); i++)
+        {
+          if (parsed.project_ids->len > 0 &&
+              !g_ptr_array_find_with_equal_func (parsed.project_ids, costs_split[i].project, g_str_equal, NULL))
+            continue;
+          if (parsed.by_line_item || parsed.by_project)
+            {
+              append_costs_result (json, first_result, usd * costs_split[i].share,
+                                   parsed.by_line_item ? costs_split[i].line_item : NULL,
+                                   parsed.by_project ? costs_split[i].project : NULL);
+              first_result = FALSE;
+            }
+          else
+            total += usd * costs_split[i].share;
+        }
+      if (total > 0.0)
+        append_costs_result (json, TRUE, total, NULL, NULL);
+      g_string_append (json, "]}");
+    }
+
+  if (day <= last)
+    g_string_append_printf (json, "], \"has_more\": true, \"next_page\": \"page_%" G_GINT64_FORMAT "\"}",
+                            day - parsed.start_time / SECONDS_PER_DAY);
+  else
+    g_string_append (json, "], \"has_more\": false, \"next_page\": null}");
+
+  g_ptr_array_unref (parsed.project_ids);
+  return g_string_free (g_steal_pointer (&json), FALSE);
+}
+
+static void
+set_ok (BgptSimulator     *self,
+        SoupServerMessage *message,
         int                endpoint,
         const char        *subject)
 {
@@ -328,6 +491,10 @@ set_ok (SoupServerMessage *message,
 
   switch (endpoint)
     {
+    case COSTS_ENDPOINT:
+      set_json (message, SOUP_STATUS_OK, costs_page (self, subject));
+      break;
+
     case 0:
       set_body (message, SOUP_STATUS_OK, "application/hal+json",
                 "{\"id\":30123456,\"name\":\"Acme Atendimento\",\"subdomain\":\"acme\","
@@ -589,7 +756,7 @@ set_scenario_response (BgptSimulator     *self,
   switch (scenario)
     {
     case BGPT_SCENARIO_OK:
-      set_ok (message, endpoint, subject);
+      set_ok (self, message, endpoint, subject);
       break;
 
     case BGPT_SCENARIO_INVALID_KEY:
@@ -616,6 +783,16 @@ set_scenario_response (BgptSimulator     *self,
       break;
 
     /* The body is not documented; the error-codes guide names the code. */
+    /* Unconfirmed (docs/providers.md): only the status is reported, and
+     * the message is OpenAI's usual one for a key without a scope. */
+    case BGPT_SCENARIO_ADMIN_KEY_REQUIRED:
+      set_json (message, 401,
+                openai_error_body ("You have insufficient permissions for this operation. Missing scopes: "
+                                   "api.usage.read. Check that you have the correct role in your "
+                                   "organization (Owner) and that you are using an admin key.",
+                                   "invalid_request_error", NULL));
+      break;
+
     case BGPT_SCENARIO_IP_NOT_AUTHORIZED:
       set_json (message, 401,
                 openai_error_body ("Your request IP is not authorized for this project or organization.",
@@ -805,7 +982,7 @@ set_scenario_response (BgptSimulator     *self,
                                      "\"owned_by\": \"system\", \"shutdown_date\": \"%s\"}", quoted, date));
         }
       else
-        set_ok (message, endpoint, subject);
+        set_ok (self, message, endpoint, subject);
       break;
 
     case BGPT_SCENARIO_UNKNOWN_SUBDOMAIN:
@@ -971,6 +1148,8 @@ route (const char  *method,
     }
   if (g_str_equal (path, "/v1/responses"))
     return 4;
+  if (g_str_equal (path, "/v1/organization/costs"))
+    return COSTS_ENDPOINT;
   return -1;
 }
 
@@ -992,6 +1171,8 @@ server_callback (SoupServer        *server,
   int endpoint;
 
   endpoint = route (soup_server_message_get_method (message), path, &subject);
+  if (endpoint == COSTS_ENDPOINT)
+    subject = g_strdup (g_uri_get_query (soup_server_message_get_uri (message)));
 
   request->method = g_strdup (soup_server_message_get_method (message));
   request->path = g_strdup (path);
@@ -1044,6 +1225,9 @@ server_callback (SoupServer        *server,
   if (!script->raw && self->refused_credential != NULL && hold->credential != NULL &&
       g_str_equal (hold->credential, self->refused_credential))
     hold->scenario = BGPT_SCENARIO_INVALID_KEY;
+  if (!script->raw && endpoint == COSTS_ENDPOINT && hold->scenario == BGPT_SCENARIO_OK &&
+      hold->credential != NULL && !g_str_has_prefix (hold->credential, "sk-admin-"))
+    hold->scenario = BGPT_SCENARIO_ADMIN_KEY_REQUIRED;
   if (!script->raw && endpoint == 3 && hold->scenario == BGPT_SCENARIO_OK &&
       g_strcmp0 (soup_message_headers_get_one (request_headers, "OpenAI-Beta"), "assistants=v2") != 0)
     hold->scenario = BGPT_SCENARIO_MISSING_BETA_HEADER;
@@ -1148,9 +1332,38 @@ bgpt_simulator_set_status_page (BgptSimulator *self,
 }
 
 void
+bgpt_simulator_set_costs (BgptSimulator *self,
+                          GDateTime     *today,
+                          const double  *daily_usd,
+                          guint          n_days)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+  g_return_if_fail (today != NULL);
+  g_return_if_fail (daily_usd != NULL || n_days == 0);
+
+  g_clear_pointer (&self->costs, g_array_unref);
+  self->costs = g_array_sized_new (FALSE, FALSE, sizeof (double), n_days);
+  g_array_append_vals (self->costs, daily_usd, n_days);
+  self->costs_today = g_date_time_to_unix (today) / SECONDS_PER_DAY;
+}
+
+void
+bgpt_simulator_set_costs_page_size (BgptSimulator *self,
+                                    guint          max_buckets)
+{
+  g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  self->costs_page_size = max_buckets;
+}
+
+void
 bgpt_simulator_reset (BgptSimulator *self)
 {
   g_return_if_fail (BGPT_IS_SIMULATOR (self));
+
+  g_clear_pointer (&self->costs, g_array_unref);
+  self->costs_today = -1;
+  self->costs_page_size = 0;
 
   for (guint i = 0; i < N_ENDPOINTS; i++)
     script_clear (&self->scripts[i]);
@@ -1385,6 +1598,7 @@ bgpt_simulator_finalize (GObject *object)
   bgpt_simulator_set_refused_credential (self, NULL);
   g_free (self->status_indicator);
   g_free (self->status_description);
+  g_clear_pointer (&self->costs, g_array_unref);
 
   G_OBJECT_CLASS (bgpt_simulator_parent_class)->finalize (object);
 }
@@ -1404,5 +1618,6 @@ bgpt_simulator_init (BgptSimulator *self)
   self->server = soup_server_new ("server-header", "bgpt-simulator", NULL);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) simulator_request_free);
   self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) hold_free);
+  self->costs_today = -1;
   bgpt_simulator_set_rate_limit_headers (self, BGPT_RATE_LIMIT_HEADERS_NORMAL);
 }

@@ -55,6 +55,7 @@ typedef enum
   BGPT_SCENARIO_HOSTILE_TEXT,            /* text made to break a plugin's output: '|', quotes, '=',
                                           * line breaks, control characters, invalid UTF-8; a
                                           * proxy's 502 page (Kommo) or a 400 error (OpenAI) */
+  BGPT_SCENARIO_ADMIN_KEY_REQUIRED,      /* costs: 401 for a key that is not an admin key (body unconfirmed) */
 } BgptScenario;
 
 #define BGPT_SIMULATOR_HUGE_BODY_SIZE ((gsize) 64 * 1024 * 1024)
@@ -74,7 +75,13 @@ typedef enum
 #define BGPT_SIMULATOR_RATE_LIMIT_TOKENS   2000000
 
 /* Endpoints are named by the checks that call them: "kommo.account",
- * "openai.key", "openai.model", "openai.assistant", "openai.quota". */
+ * "openai.key", "openai.model", "openai.assistant", "openai.quota", and
+ * "openai.costs" for GET /v1/organization/costs. */
+
+/* The costs endpoint's project: it has this share of every day's cost,
+ * split into two line items; the rest is another project's. */
+#define BGPT_SIMULATOR_COSTS_PROJECT       "proj_bytegpt"
+#define BGPT_SIMULATOR_COSTS_PROJECT_SHARE 0.8
 
 typedef struct
 {
@@ -145,8 +152,20 @@ void                        bgpt_simulator_set_rate_limit_headers (BgptSimulator
 void                        bgpt_simulator_set_rate_limit_remaining (BgptSimulator    *self,
                                                                      gint64            requests,
                                                                      gint64            tokens);
+/* The daily costs the costs endpoint knows: @n_days of them, the last one
+ * (partial) on the UTC day of @today. Any other day cost nothing. Until
+ * this is called, nothing cost anything up to the current day. Requests
+ * with a key that is not an admin key ("sk-admin-…") get a 401. */
+void                        bgpt_simulator_set_costs            (BgptSimulator       *self,
+                                                                 GDateTime           *today,
+                                                                 const double        *daily_usd,
+                                                                 guint                n_days);
+/* At most @max_buckets buckets per costs page, whatever limit is asked
+ * for (0: the limit); the rest follows with has_more and next_page. */
+void                        bgpt_simulator_set_costs_page_size  (BgptSimulator       *self,
+                                                                 guint                max_buckets);
 /* Every endpoint back to BGPT_SCENARIO_OK without delay, normal rate-limit
- * headers; requests forgotten. */
+ * headers; no costs; requests forgotten. */
 void                        bgpt_simulator_reset                (BgptSimulator       *self);
 
 /* @endpoint NULL: every request, also to unknown paths. */

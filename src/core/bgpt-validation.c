@@ -216,6 +216,26 @@ bgpt_validate_secret (const char  *secret,
 }
 
 gboolean
+bgpt_validate_admin_key (const char  *admin_key,
+                         GError     **error)
+{
+  if (!bgpt_validate_secret (admin_key, error))
+    return FALSE;
+
+  /* Only an admin key reads the organization's costs (docs/providers.md). */
+  if (!g_str_has_prefix (admin_key, "sk-admin-"))
+    {
+      g_set_error_literal (error, BGPT_VALIDATION_ERROR, BGPT_VALIDATION_ERROR_SECRET,
+                           _("This is not an OpenAI admin key: admin keys start with "
+                             "“sk-admin-”. A project key cannot read the organization’s "
+                             "costs; create an admin key on the OpenAI admin keys page."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
 bgpt_validate_assistant_id (const char  *assistant_id,
                             GError     **error)
 {

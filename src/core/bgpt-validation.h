@@ -35,6 +35,9 @@ char    *bgpt_kommo_account_host         (const char  *input,
 /* Non-empty printable ASCII without whitespace or control characters. */
 gboolean bgpt_validate_secret            (const char  *secret,
                                           GError     **error);
+/* bgpt_validate_secret(), and the "sk-admin-" prefix of OpenAI admin keys. */
+gboolean bgpt_validate_admin_key         (const char  *admin_key,
+                                          GError     **error);
 /* "asst_" followed by letters and digits. */
 gboolean bgpt_validate_assistant_id      (const char  *assistant_id,
                                           GError     **error);

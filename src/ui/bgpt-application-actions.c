@@ -15,6 +15,7 @@
 #include "bgpt-remediation.h"
 #include "bgpt-secret-dialog.h"
 #include "bgpt-setup-wizard.h"
+#include "bgpt-spending-dialog.h"
 
 /* A round of checks the user asked for costs a request per check to
  * OpenAI and Kommo (which blocks an IP that keeps asking): a loop of
@@ -249,31 +250,67 @@ present_wizard (BgptApplication *self,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
+/* The account an edit action is about: its target, or the first account
+ * for ""; FALSE (said in a toast, or logged) while the session's accounts
+ * cannot be changed or for an account that does not exist. @account_id is
+ * NULL when there is none yet. */
+static gboolean
+account_to_edit (BgptApplication  *self,
+                 GVariant         *parameter,
+                 const char       *action_name,
+                 char            **account_id)
+{
+  BgptAccountStore *accounts = bgpt_application_get_account_store (self);
+  g_auto(GStrv) account_ids = g_settings_get_strv (bgpt_account_store_get_settings (accounts), "accounts");
+  const char *target = g_variant_get_string (parameter, NULL);
+
+  *account_id = NULL;
+  if (!_bgpt_application_accounts_editable (self))
+    return FALSE;
+
+  if (*target == '\0')
+    target = account_ids[0];
+
+  /* The actions take account ids from any program of the user: only one
+   * that is stored counts. */
+  if (target != NULL && bgpt_account_store_lookup (accounts, target) == NULL)
+    {
+      g_message ("Refusing %s for an account that does not exist", action_name);
+      return FALSE;
+    }
+  *account_id = g_strdup (target);
+  return TRUE;
+}
+
 static void
 edit_account_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
   BgptApplication *self = user_data;
-  const char *account_id = g_variant_get_string (parameter, NULL);
-  BgptAccountStore *accounts = bgpt_application_get_account_store (self);
-  g_auto(GStrv) account_ids = g_settings_get_strv (bgpt_account_store_get_settings (accounts), "accounts");
+  g_autofree char *account_id = NULL;
 
-  if (!_bgpt_application_accounts_editable (self))
+  if (!account_to_edit (self, parameter, "app.edit-account", &account_id))
     return;
 
-  if (*account_id == '\0')
-    account_id = account_ids[0];
-
-  /* The actions take account ids from any program of the user: only one
-   * that is stored counts. */
-  if (account_id != NULL && bgpt_account_store_lookup (accounts, account_id) == NULL)
-    {
-      g_message ("Refusing app.edit-account for an account that does not exist");
-      return;
-    }
-
   present_wizard (self, account_id);
+}
+
+/* "Acompanhar gastos": the account's admin key and budget. */
+static void
+edit_spending_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  BgptApplication *self = user_data;
+  g_autofree char *account_id = NULL;
+
+  if (!account_to_edit (self, parameter, "app.edit-spending", &account_id) ||
+      account_id == NULL || bgpt_application_get_monitor (self) == NULL)
+    return;
+
+  bgpt_spending_dialog_present (GTK_WINDOW (_bgpt_application_ensure_window (self)),
+                                bgpt_application_get_monitor (self), account_id);
 }
 
 static void
@@ -358,6 +395,7 @@ static const GActionEntry app_actions[] = {
   { "copy-details", copy_details_action, "s" },
   { "edit-secret", edit_secret_action, "s" },
   { "edit-account", edit_account_action, "s" },
+  { "edit-spending", edit_spending_action, "s" },
   { "add-account", add_account_action },
   { "start-demo", start_demo_action },
   { "stop-demo", stop_demo_action },

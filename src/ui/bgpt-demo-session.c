@@ -79,8 +79,11 @@ bgpt_demo_session_suggest_secret (BgptSession    *session,
 {
   g_autofree char *suffix = g_strdup_printf ("%08x%08x", g_random_int (), g_random_int ());
 
-  return g_strconcat (kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? "sk-demo-new-" : "kommo-demo-new-",
-                      suffix, NULL);
+  const char *prefix = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? "sk-demo-new-"
+                       : kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? "sk-admin-demo-new-"
+                       : "kommo-demo-new-";
+
+  return g_strconcat (prefix, suffix, NULL);
 }
 
 /* The demo has one account, whatever @account_id says. */
@@ -116,8 +119,8 @@ static const char *
 bgpt_demo_session_describe_secret_stored (BgptSession    *session,
                                           BgptSecretKind  kind)
 {
-  return kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Demo key replaced. Checking again…")
-                                                 : _("Demo token replaced. Checking again…");
+  return kind != BGPT_SECRET_KIND_KOMMO_TOKEN ? _("Demo key replaced. Checking again…")
+                                              : _("Demo token replaced. Checking again…");
 }
 
 /* The bar */

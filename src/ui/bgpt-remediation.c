@@ -61,7 +61,8 @@ bgpt_remediation_resolve (const char  *remediation,
       else
         resolved = g_variant_new_string (kind);
     }
-  else if (g_str_equal (name, "app.edit-account") && given == NULL)
+  else if ((g_str_equal (name, "app.edit-account") || g_str_equal (name, "app.edit-spending")) &&
+           given == NULL)
     {
       resolved = g_variant_new_string (is_set (account_id) ? account_id : "");
     }
@@ -112,6 +113,8 @@ bgpt_remediation_parse_secret_target (const char  *target,
 static const char * const page_links[] = {
   "https://developers.kommo.com",
   "https://platform.openai.com/api-keys",
+  /* The Uso page, for an account without an admin key. */
+  "https://platform.openai.com/settings/organization/admin-keys",
   "https://platform.openai.com/docs/models",
   "https://developers.openai.com/api/docs/assistants/migration",
   "https://status.openai.com",

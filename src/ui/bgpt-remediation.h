@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  *   https://…                         -> app.open-uri ("https://…")
  *   app.edit-secret::openai-api-key   -> app.edit-secret ("openai-api-key:ACCOUNT")
  *   app.edit-account                  -> app.edit-account ("ACCOUNT")
+ *   app.edit-spending                 -> app.edit-spending ("ACCOUNT")
  *   app.copy-details                  -> app.copy-details ("INCIDENT")
  *   app.check-now                     -> app.check-now (no target)
  *

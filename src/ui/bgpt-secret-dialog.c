@@ -113,7 +113,8 @@ bgpt_secret_dialog_present (GtkWindow       *parent,
   g_return_val_if_fail (account_id != NULL, NULL);
 
   heading = kind == BGPT_SECRET_KIND_OPENAI_API_KEY ? _("Replace the OpenAI API Key")
-                                                    : _("Replace the Kommo Token");
+            : kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY ? _("Track Spending")
+            : _("Replace the Kommo Token");
 
   /* A secret the session offers (the demo's, which is no secret) is shown
    * as it is; one the user pastes is masked. */

@@ -100,6 +100,8 @@ bgpt_user_session_describe_secret_edit (BgptSession    *session,
 {
   if (kind == BGPT_SECRET_KIND_OPENAI_API_KEY)
     return _("Paste a key from platform.openai.com/api-keys. It is kept encrypted in the keyring, never in plain text.");
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    return _("Paste an admin key (“sk-admin-…”) from the OpenAI admin keys page. An admin key can manage the whole organization; this app only reads the costs with it. It is kept encrypted in the keyring and never shown.");
   return _("Paste a long-lived token from Kommo: Settings → Integrations → your private integration → Keys and scopes. It is kept encrypted in the keyring, never in plain text.");
 }
 

@@ -35,6 +35,7 @@ struct _BgptWindow
   AdwViewStack         *view_stack;
   AdwViewStackPage     *incidents_page;
   BgptIncidentsView    *incidents_view;
+  BgptUsageView        *usage_view;
   GtkWidget            *empty_page;
   GtkWidget            *accounts_page;
   GtkBox               *accounts_box;
@@ -359,6 +360,9 @@ attach_application (BgptWindow *self)
   rebuild_accounts (self);
 
   bgpt_incidents_view_set_store (self->incidents_view, self->store);
+  /* The costs of the session's accounts; the demo's cannot be changed. */
+  bgpt_usage_view_set_read_only (self->usage_view, !bgpt_session_check_accounts_editable (session, NULL));
+  bgpt_usage_view_set_monitor (self->usage_view, bgpt_session_get_monitor (session));
   g_signal_connect_object (self->store, "items-changed", G_CALLBACK (update_badge), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->store, "notify::n-unread", G_CALLBACK (update_badge), self,
@@ -481,10 +485,29 @@ set_up_view_switcher (BgptWindow *self)
 #endif
 }
 
+/* "Uso" between the status and the notifications. */
+static void
+add_usage_page (BgptWindow *self)
+{
+  AdwViewStackPage *page;
+
+  self->usage_view = BGPT_USAGE_VIEW (bgpt_usage_view_new ());
+  page = adw_view_stack_add_titled (self->view_stack, GTK_WIDGET (self->usage_view), "usage", _("Usage"));
+  adw_view_stack_page_set_icon_name (page, "document-properties-symbolic");
+}
+
+BgptUsageView *
+bgpt_window_get_usage_view (BgptWindow *self)
+{
+  g_return_val_if_fail (BGPT_IS_WINDOW (self), NULL);
+  return self->usage_view;
+}
+
 static void
 bgpt_window_init (BgptWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_usage_page (self);
   set_up_view_switcher (self);
 
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_child_changed),

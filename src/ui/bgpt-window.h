@@ -9,6 +9,7 @@
 
 #include "bgpt-application.h"
 #include "bgpt-incidents-view.h"
+#include "bgpt-usage-view.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,6 @@ void               bgpt_window_set_view            (BgptWindow      *self,
 BgptIncidentsView *bgpt_window_get_incidents_view  (BgptWindow      *self);
 /* The box that holds one AdwPreferencesGroup of check rows per account. */
 GtkWidget         *bgpt_window_get_accounts_box    (BgptWindow      *self);
+BgptUsageView     *bgpt_window_get_usage_view      (BgptWindow      *self);
 
 G_END_DECLS
