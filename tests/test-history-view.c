@@ -32,18 +32,6 @@ typedef struct
   gint64       now;
 } Fixture;
 
-static void
-add_result (GArray      *results,
-            gint64       time,
-            BgptOutcome  outcome,
-            const char  *error_id,
-            guint32      elapsed_ms)
-{
-  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
-
-  g_array_append_val (results, result);
-}
-
 /* Two days every five minutes, 30 days of hours before them:
  * - openai.key: 2 timeouts today (k = 540 and 560), 4 yesterday, one hour
  *   of connection errors 10 days ago; 100, 200, 300 ms in turn;
@@ -65,13 +53,13 @@ write_history (Fixture *fixture)
       gboolean yesterday = k == 100 || k == 150 || k == 200 || k == 250;
 
       if (today || yesterday)
-        add_result (key, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
+        bgpt_test_add_history_result (key, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
       else
-        add_result (key, t, BGPT_OUTCOME_OK, NULL, 100 + 100 * (k % 3));
+        bgpt_test_add_history_result (key, t, BGPT_OUTCOME_OK, NULL, 100 + 100 * (k % 3));
       if (today)
-        add_result (model, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
+        bgpt_test_add_history_result (model, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
       else
-        add_result (model, t, BGPT_OUTCOME_OK, NULL, 150);
+        bgpt_test_add_history_result (model, t, BGPT_OUTCOME_OK, NULL, 150);
     }
   for (gint64 h = (fixture->now - 30 * 24 * 3600) / 3600 * 3600 + 3600; h + 3600 <= first; h += 3600)
     {

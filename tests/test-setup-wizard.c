@@ -337,6 +337,28 @@ fill_openai (Fixture    *fixture,
 
 /* Tests */
 
+/* Finish, for the account "default": the wizard reports it, closes, and the
+ * keyring holds exactly @token and @key, nothing else. */
+static void
+finish_storing_default (Fixture    *fixture,
+                        const char *token,
+                        const char *key)
+{
+  g_autofree char *stored_token = NULL;
+  g_autofree char *stored_key = NULL;
+
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, finished));
+  g_assert_cmpstr (fixture->finished_id, ==, "default");
+  g_assert_true (wait_for (fixture, wizard_gone));
+
+  stored_token = bgpt_test_keyring_peek ("default", "kommo-token");
+  stored_key = bgpt_test_keyring_peek ("default", "openai-api-key");
+  g_assert_cmpstr (stored_token, ==, token);
+  g_assert_cmpstr (stored_key, ==, key);
+  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+}
+
 static void
 test_happy_path (Fixture       *fixture,
                  gconstpointer  data)
@@ -344,8 +366,6 @@ test_happy_path (Fixture       *fixture,
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(BgptAccount) account = NULL;
   g_auto(GStrv) accounts = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *key = NULL;
   g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
   GtkDropDown *models;
 
@@ -422,17 +442,8 @@ test_happy_path (Fixture       *fixture,
   /* Nothing is stored before Finish. */
   assert_nothing_stored ();
 
-  click (fixture, "finish_button");
-  g_assert_true (wait_for (fixture, finished));
-  g_assert_cmpstr (fixture->finished_id, ==, "default");
-  g_assert_true (wait_for (fixture, wizard_gone));
-
   /* Exactly the two secrets, trimmed, under the documented attributes. */
-  token = bgpt_test_keyring_peek ("default", "kommo-token");
-  key = bgpt_test_keyring_peek ("default", "openai-api-key");
-  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
-  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY);
-  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
 
   settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   accounts = g_settings_get_strv (settings, "accounts");
@@ -760,8 +771,6 @@ test_edit_account (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  g_autofree char *token = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   g_auto(GStrv) accounts = NULL;
   BgptAccount *account;
@@ -803,15 +812,7 @@ test_edit_account (Fixture       *fixture,
   g_assert_true (wait_for (fixture, summary_settled));
   assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_OK);
 
-  click (fixture, "finish_button");
-  g_assert_true (wait_for (fixture, finished));
-  g_assert_true (wait_for (fixture, wizard_gone));
-
-  token = bgpt_test_keyring_peek ("default", "kommo-token");
-  key = bgpt_test_keyring_peek ("default", "openai-api-key");
-  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
-  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
-  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY_2);
   accounts = g_settings_get_strv (settings, "accounts");
   g_assert_cmpuint (g_strv_length (accounts), ==, 1);
   assert_account (account, bgpt_account_dup_display_name, "Loja Centro");

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "bgpt-test-utils.h"
 #include "bgpt-uptime.h"
 
 #define NOW ((gint64) 1796126400)
@@ -21,18 +22,6 @@ hours_new (void)
   return g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
 }
 
-static void
-add (GArray      *results,
-     gint64       time,
-     BgptOutcome  outcome,
-     const char  *error_id,
-     guint32      elapsed_ms)
-{
-  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
-
-  g_array_append_val (results, result);
-}
-
 /* 24 hours every 5 minutes: 286 ok, 2 failed, an offline stretch and the
  * blocked results of a dependent check in between. */
 static void
@@ -46,17 +35,17 @@ test_day (void)
   for (gint64 t = NOW - 24 * 3600; t < NOW; t += 300, i++)
     {
       if (i == 100 || i == 101)
-        add (results, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
+        bgpt_test_add_history_result (results, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
       else if (i >= 200 && i < 230)
-        add (results, t, BGPT_OUTCOME_UNKNOWN, NULL, 0);   /* offline for 2.5 h */
+        bgpt_test_add_history_result (results, t, BGPT_OUTCOME_UNKNOWN, NULL, 0);   /* offline for 2.5 h */
       else if (i >= 250 && i < 260)
-        add (results, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
+        bgpt_test_add_history_result (results, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
       else
-        add (results, t, BGPT_OUTCOME_OK, NULL, 100 + i % 3 * 100);
+        bgpt_test_add_history_result (results, t, BGPT_OUTCOME_OK, NULL, 100 + i % 3 * 100);
     }
   /* A result before and one after the span count nowhere. */
   g_array_prepend_val (results, ((BgptHistoryResult) { NOW - 24 * 3600 - 1, 5, BGPT_OUTCOME_FAILED, NULL }));
-  add (results, NOW, BGPT_OUTCOME_FAILED, "openai.auth", 5);
+  bgpt_test_add_history_result (results, NOW, BGPT_OUTCOME_FAILED, "openai.auth", 5);
 
   bgpt_uptime_compute (results, hours, NOW - 24 * 3600, NOW, &uptime);
   g_assert_cmpuint (uptime.counts[BGPT_OUTCOME_OK], ==, 288 - 2 - 30 - 10);
@@ -81,10 +70,10 @@ test_median (void)
   g_assert_cmpfloat (bgpt_uptime_get_ratio (&uptime), <, 0.0);
   g_assert_cmpuint (uptime.median_ms, ==, 0);
 
-  add (results, NOW - 4, BGPT_OUTCOME_OK, NULL, 100);
-  add (results, NOW - 3, BGPT_OUTCOME_OK, NULL, 400);
-  add (results, NOW - 2, BGPT_OUTCOME_FAILED, "openai.connection", 300);
-  add (results, NOW - 1, BGPT_OUTCOME_OK, NULL, 200);
+  bgpt_test_add_history_result (results, NOW - 4, BGPT_OUTCOME_OK, NULL, 100);
+  bgpt_test_add_history_result (results, NOW - 3, BGPT_OUTCOME_OK, NULL, 400);
+  bgpt_test_add_history_result (results, NOW - 2, BGPT_OUTCOME_FAILED, "openai.connection", 300);
+  bgpt_test_add_history_result (results, NOW - 1, BGPT_OUTCOME_OK, NULL, 200);
   bgpt_uptime_compute (results, hours, NOW - 10, NOW, &uptime);
   g_assert_cmpuint (uptime.median_ms, ==, 250);
   g_assert_cmpfloat_with_epsilon (bgpt_uptime_get_ratio (&uptime), 0.75, 1e-9);
@@ -118,7 +107,7 @@ test_month (void)
       g_array_append_val (hours, hour);
     }
   for (gint64 t = NOW - 48 * 3600; t < NOW; t += 300)
-    add (results, t, BGPT_OUTCOME_OK, NULL, 90);
+    bgpt_test_add_history_result (results, t, BGPT_OUTCOME_OK, NULL, 90);
 
   bgpt_uptime_compute (results, hours, since, NOW, &uptime);
   /* 28 days of hours (one failed, one offline) and 2 days of results. */
@@ -175,14 +164,14 @@ test_failure_periods (void)
   g_autoptr(GArray) periods = NULL;
   BgptFailurePeriod *period;
 
-  add (results, NOW - 100, BGPT_OUTCOME_OK, NULL, 1);
-  add (results, NOW - 90, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
-  add (results, NOW - 80, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
-  add (results, NOW - 70, BGPT_OUTCOME_FAILED, "openai.connection", 1);
-  add (results, NOW - 60, BGPT_OUTCOME_UNKNOWN, NULL, 0);      /* offline ends it */
-  add (results, NOW - 50, BGPT_OUTCOME_OK, NULL, 1);
-  add (results, NOW - 40, BGPT_OUTCOME_FAILED, "openai.auth", 1);
-  add (results, NOW - 30, BGPT_OUTCOME_FAILED, "openai.auth", 1);
+  bgpt_test_add_history_result (results, NOW - 100, BGPT_OUTCOME_OK, NULL, 1);
+  bgpt_test_add_history_result (results, NOW - 90, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
+  bgpt_test_add_history_result (results, NOW - 80, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
+  bgpt_test_add_history_result (results, NOW - 70, BGPT_OUTCOME_FAILED, "openai.connection", 1);
+  bgpt_test_add_history_result (results, NOW - 60, BGPT_OUTCOME_UNKNOWN, NULL, 0);      /* offline ends it */
+  bgpt_test_add_history_result (results, NOW - 50, BGPT_OUTCOME_OK, NULL, 1);
+  bgpt_test_add_history_result (results, NOW - 40, BGPT_OUTCOME_FAILED, "openai.auth", 1);
+  bgpt_test_add_history_result (results, NOW - 30, BGPT_OUTCOME_FAILED, "openai.auth", 1);
 
   periods = bgpt_uptime_failure_periods (results, hours, NOW - 1000, NOW);
   g_assert_cmpuint (periods->len, ==, 3);
