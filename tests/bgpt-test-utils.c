@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
@@ -624,4 +626,46 @@ bgpt_test_init_keyfile_session (int    *argc,
   g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
   g_assert_nonnull (g_getenv ("BGPT_TEST_HOME"));
   return no_keyring;
+}
+
+void
+bgpt_test_add_history_result (GArray      *results,
+                              gint64       time,
+                              BgptOutcome  outcome,
+                              const char  *error_id,
+                              guint32      elapsed_ms)
+{
+  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
+
+  g_array_append_val (results, result);
+}
+
+GPid
+bgpt_test_run_self_killed (const char * const *args,
+                           GRand              *rand,
+                           guint               min_ms,
+                           guint               max_ms,
+                           int                *out_fd)
+{
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int status;
+
+  g_assert_nonnull (self_exe);
+  g_ptr_array_add (argv, self_exe);
+  for (gsize i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                            NULL, NULL, &pid, NULL, out_fd, NULL, &error);
+  g_assert_no_error (error);
+  g_usleep (g_rand_int_range (rand, min_ms, max_ms) * 1000 * bgpt_test_time_scale ());
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (pid);
+  return pid;
 }

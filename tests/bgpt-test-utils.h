@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "bgpt-history.h"
 #include "bgpt-http.h"
 #include "bgpt-incident-store.h"
 #include "bgpt-monitor.h"
@@ -236,5 +237,26 @@ void               bgpt_test_use_pt_br      (void);
  * real keyfile settings backend that persistence across processes needs. */
 gboolean           bgpt_test_init_keyfile_session (int    *argc,
                                                    char ***argv);
+
+/* ---- results and processes ---- */
+
+/* Appends to @results, an array of BgptHistoryResult, the result of a check
+ * at @time (Unix seconds); @error_id is interned. */
+void               bgpt_test_add_history_result (GArray      *results,
+                                                 gint64       time,
+                                                 BgptOutcome  outcome,
+                                                 const char  *error_id,
+                                                 guint32      elapsed_ms);
+
+/* Starts this test program again with @args (NULL-terminated, after the
+ * program's name), lets it run for a time drawn from @rand between @min_ms
+ * and @max_ms (scaled), kills it with SIGKILL and reaps it; fails unless
+ * the signal ended it. With @out_fd, its standard output is a pipe whose
+ * read end goes to the caller. Gives the pid it had. */
+GPid               bgpt_test_run_self_killed (const char * const *args,
+                                              GRand              *rand,
+                                              guint               min_ms,
+                                              guint               max_ms,
+                                              int                *out_fd);
 
 G_END_DECLS

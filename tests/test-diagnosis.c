@@ -686,6 +686,26 @@ assert_diagnosis_sane (const BgptDiagnosis *diagnosis)
     g_assert_nonnull (bgpt_catalog_lookup (diagnosis->error_id));
 }
 
+/* What the diagnosis makes of @status, @headers and @body from the service
+ * of @check, with the test's secrets configured. */
+static BgptDiagnosis *
+diagnose (const char         *check,
+          guint               status,
+          SoupMessageHeaders *headers,
+          GBytes             *body)
+{
+  BgptExchange exchange = {
+    .service = g_str_has_prefix (check, "kommo.") ? BGPT_SERVICE_KOMMO : BGPT_SERVICE_OPENAI,
+    .check = check,
+    .status = status,
+    .headers = headers,
+    .body = body,
+    .secrets = test_secrets,
+  };
+
+  return bgpt_diagnose (&exchange);
+}
+
 static BgptDiagnosis *
 diagnose_case (const DiagnosisCase *c)
 {
@@ -830,14 +850,9 @@ test_diagnosis_current_models (void)
     "{\"id\":\"text-embedding-3-small\",\"object\":\"model\",\"shutdown_date\":null},"
     "{\"id\":\"davinci-002\",\"object\":\"model\",\"shutdown_date\":\"someday\"}]}";
   g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
-  g_autoptr(BgptDiagnosis) diagnosis = NULL;
-  BgptExchange exchange = {
-    .service = BGPT_SERVICE_OPENAI, .check = BGPT_CHECK_OPENAI_KEY, .status = 200,
-    .body = bytes, .secrets = test_secrets,
-  };
+  g_autoptr(BgptDiagnosis) diagnosis = diagnose (BGPT_CHECK_OPENAI_KEY, 200, NULL, bytes);
   const char * const expected[] = { "gpt-6-luna", "text-embedding-3-small", "davinci-002", NULL };
 
-  diagnosis = bgpt_diagnose (&exchange);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
   g_assert_cmpuint (g_strv_length (diagnosis->items), ==, 5);
   g_assert_true (g_strv_equal ((const char * const *) diagnosis->current_items, expected));
@@ -866,21 +881,14 @@ test_diagnosis_five_megabytes (void)
   g_autoptr(GString) text = g_string_new ("{\"object\":\"list\",\"data\":[");
   g_autoptr(GBytes) body = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
-  BgptExchange exchange = {
-    .service = BGPT_SERVICE_OPENAI,
-    .check = BGPT_CHECK_OPENAI_KEY,
-    .status = 200,
-    .secrets = test_secrets,
-  };
 
   while (text->len < 5 * 1024 * 1024)
     g_string_append (text, "{\"id\":\"gpt-4o\",\"object\":\"model\"},");
   g_string_append (text, "{\"id\":\"last\"}]}");
   body = g_bytes_new (text->str, text->len);
-  exchange.body = body;
 
   /* Larger than the cap even though bgpt-http did not flag it. */
-  diagnosis = bgpt_diagnose (&exchange);
+  diagnosis = diagnose (BGPT_CHECK_OPENAI_KEY, 200, NULL, body);
   assert_diagnosis_sane (diagnosis);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.unexpected");
   g_assert_nonnull (strstr (diagnosis->detail, "1 MiB"));
@@ -944,21 +952,14 @@ test_diagnosis_hidden_nesting (void)
         g_autoptr(GString) text = g_string_new (hidden_nesting_prefixes[i]);
         g_autoptr(GBytes) body = NULL;
         g_autoptr(BgptDiagnosis) diagnosis = NULL;
-        BgptExchange exchange = {
-          .service = BGPT_SERVICE_OPENAI,
-          .check = BGPT_CHECK_OPENAI_KEY,
-          .status = statuses[j],
-          .secrets = test_secrets,
-        };
 
         /* 1 MiB in all: the largest body bgpt-http hands over. */
         while (text->len < 1024 * 1024)
           g_string_append_c (text, '[');
         g_string_truncate (text, 1024 * 1024);
         body = g_bytes_new (text->str, text->len);
-        exchange.body = body;
 
-        diagnosis = bgpt_diagnose (&exchange);
+        diagnosis = diagnose (BGPT_CHECK_OPENAI_KEY, statuses[j], NULL, body);
         assert_diagnosis_sane (diagnosis);
         g_assert_nonnull (diagnosis->error_id);
       }
@@ -1023,7 +1024,7 @@ test_diagnosis_echo_at_every_offset (void)
     { "{\"error\":{\"message\":\"", " Bearer ", "" },
   };
   static const guint statuses[] = { 200, 502 };
-  static const BgptService services[] = { BGPT_SERVICE_OPENAI, BGPT_SERVICE_KOMMO };
+  static const char * const checks[] = { BGPT_CHECK_OPENAI_KEY, BGPT_CHECK_KOMMO_ACCOUNT };
   guint n = 0;
 
   for (gsize f = 0; f < G_N_ELEMENTS (formats); f++)
@@ -1050,19 +1051,10 @@ test_diagnosis_echo_at_every_offset (void)
           body = g_bytes_new_take (g_steal_pointer (&text), length);
 
           for (gsize s = 0; s < G_N_ELEMENTS (statuses); s++)
-            for (gsize v = 0; v < G_N_ELEMENTS (services); v++)
+            for (gsize v = 0; v < G_N_ELEMENTS (checks); v++)
               {
-                g_autoptr(BgptDiagnosis) diagnosis = NULL;
-                BgptExchange exchange = {
-                  .service = services[v],
-                  .check = services[v] == BGPT_SERVICE_KOMMO ? BGPT_CHECK_KOMMO_ACCOUNT
-                                                             : BGPT_CHECK_OPENAI_KEY,
-                  .status = statuses[s],
-                  .body = body,
-                  .secrets = test_secrets,
-                };
+                g_autoptr(BgptDiagnosis) diagnosis = diagnose (checks[v], statuses[s], NULL, body);
 
-                diagnosis = bgpt_diagnose (&exchange);
                 assert_diagnosis_sane (diagnosis);
                 assert_diagnosis_has_no_fragment (diagnosis);
                 n++;
@@ -1093,17 +1085,9 @@ test_diagnosis_masked_echo (void)
       g_autofree char *text = g_strdup_printf ("{\"error\":{\"message\":\"%s\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}",
                                                masks[i].message);
       g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
-      g_autoptr(BgptDiagnosis) diagnosis = NULL;
+      g_autoptr(BgptDiagnosis) diagnosis = diagnose (BGPT_CHECK_OPENAI_KEY, 401, NULL, body);
       g_autofree char *scrubbed = bgpt_scrub (masks[i].message, NULL);
-      BgptExchange exchange = {
-        .service = BGPT_SERVICE_OPENAI,
-        .check = BGPT_CHECK_OPENAI_KEY,
-        .status = 401,
-        .body = body,
-        .secrets = test_secrets,
-      };
 
-      diagnosis = bgpt_diagnose (&exchange);
       g_assert_cmpstr (diagnosis->api_message, ==, masks[i].expected);
       /* Also without any configured secret (the --check of another key). */
       g_assert_cmpstr (scrubbed, ==, masks[i].expected);
@@ -1249,16 +1233,8 @@ test_diagnosis_redirect_scrubbed (void)
 {
   g_autoptr(SoupMessageHeaders) headers =
     headers_from_text ("Location: https://" TOKEN ".example.com/?key=" KEY);
-  g_autoptr(BgptDiagnosis) diagnosis = NULL;
-  BgptExchange exchange = {
-    .service = BGPT_SERVICE_KOMMO,
-    .check = BGPT_CHECK_KOMMO_ACCOUNT,
-    .status = 307,
-    .headers = headers,
-    .secrets = test_secrets,
-  };
+  g_autoptr(BgptDiagnosis) diagnosis = diagnose (BGPT_CHECK_KOMMO_ACCOUNT, 307, headers, NULL);
 
-  diagnosis = bgpt_diagnose (&exchange);
   assert_diagnosis_sane (diagnosis);
   g_assert_cmpstr (diagnosis->error_id, ==, "kommo.unexpected");
   g_assert_nonnull (strstr (diagnosis->detail, "https://[hidden].example.com"));
@@ -1271,16 +1247,8 @@ test_diagnosis_invisible_characters (void)
   static const char body[] =
     "{\"error\":{\"message\":\"Bad\\u202e key\\u0085 \\u200bhere\\u00a0now\\r\\n\\tsk-proj-TESTKEY\\u200b0123456789abcdef\",\"code\":\"x\"}}";
   g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
-  g_autoptr(BgptDiagnosis) diagnosis = NULL;
-  BgptExchange exchange = {
-    .service = BGPT_SERVICE_OPENAI,
-    .check = BGPT_CHECK_OPENAI_KEY,
-    .status = 401,
-    .body = bytes,
-    .secrets = test_secrets,
-  };
+  g_autoptr(BgptDiagnosis) diagnosis = diagnose (BGPT_CHECK_OPENAI_KEY, 401, NULL, bytes);
 
-  diagnosis = bgpt_diagnose (&exchange);
   assert_diagnosis_sane (diagnosis);
   g_assert_cmpstr (diagnosis->api_message, ==, "Bad key here now [hidden]");
 }

@@ -32,18 +32,6 @@ typedef struct
   gint64       now;
 } Fixture;
 
-static void
-add_result (GArray      *results,
-            gint64       time,
-            BgptOutcome  outcome,
-            const char  *error_id,
-            guint32      elapsed_ms)
-{
-  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
-
-  g_array_append_val (results, result);
-}
-
 /* Two days every five minutes, 30 days of hours before them:
  * - openai.key: 2 timeouts today (k = 540 and 560), 4 yesterday, one hour
  *   of connection errors 10 days ago; 100, 200, 300 ms in turn;
@@ -65,13 +53,13 @@ write_history (Fixture *fixture)
       gboolean yesterday = k == 100 || k == 150 || k == 200 || k == 250;
 
       if (today || yesterday)
-        add_result (key, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
+        bgpt_test_add_history_result (key, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
       else
-        add_result (key, t, BGPT_OUTCOME_OK, NULL, 100 + 100 * (k % 3));
+        bgpt_test_add_history_result (key, t, BGPT_OUTCOME_OK, NULL, 100 + 100 * (k % 3));
       if (today)
-        add_result (model, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
+        bgpt_test_add_history_result (model, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
       else
-        add_result (model, t, BGPT_OUTCOME_OK, NULL, 150);
+        bgpt_test_add_history_result (model, t, BGPT_OUTCOME_OK, NULL, 150);
     }
   for (gint64 h = (fixture->now - 30 * 24 * 3600) / 3600 * 3600 + 3600; h + 3600 <= first; h += 3600)
     {
@@ -168,12 +156,29 @@ wait_for_frame (GtkWidget *window)
   g_signal_handler_disconnect (clock, id);
 }
 
-/* Under BGPT_SCREENSHOT_DIR, the window as drawn, as a PNG. */
+/* A check of a page drawn at a width, in a style. */
+typedef void (*StyledCheck) (Fixture  *fixture,
+                             int       width,
+                             gboolean  narrow,
+                             gboolean  dark);
+
+/* A test's data: @check at each of @widths, the narrow one first. */
+typedef struct
+{
+  int         widths[2];
+  StyledCheck check;
+} StyledCase;
+
+/* Under BGPT_SCREENSHOT_DIR, the window as drawn, as a PNG named after
+ * @prefix, the width ("360" when @narrow, else "full") and the style. */
 static void
 maybe_save_screenshot (GtkWidget  *window,
-                       const char *name)
+                       const char *prefix,
+                       gboolean    narrow,
+                       gboolean    dark)
 {
   const char *directory = g_getenv ("BGPT_SCREENSHOT_DIR");
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s.png", prefix, narrow ? "360" : "full", dark ? "dark" : "light");
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -254,59 +259,50 @@ status_window (Fixture   *fixture,
 }
 
 static void
-test_status_rows (Fixture       *fixture,
-                  gconstpointer  data)
+check_status_rows_at (Fixture  *fixture,
+                      int       width,
+                      gboolean  narrow,
+                      gboolean  dark)
 {
-  static const int widths[] = { 360, 900 };
-  AdwStyleManager *style = adw_style_manager_get_default ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *window;
+  BgptUptimeSummary *key;
+  BgptUptimeSummary *model;
+  BgptUptimeSummary *kommo;
 
-  for (guint dark = 0; dark < 2; dark++)
-    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
-      {
-        g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-        g_autofree char *name = NULL;
-        GtkWidget *window;
-        BgptUptimeSummary *key;
-        BgptUptimeSummary *model;
-        BgptUptimeSummary *kommo;
+  window = status_window (fixture, width, rows);
+  key = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.key"));
+  model = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.model"));
+  kommo = bgpt_check_row_get_uptime_summary (find_row (rows, "kommo.account"));
 
-        adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-        window = status_window (fixture, widths[w], rows);
-        key = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.key"));
-        model = bgpt_check_row_get_uptime_summary (find_row (rows, "openai.model"));
-        kommo = bgpt_check_row_get_uptime_summary (find_row (rows, "kommo.account"));
+  /* 286 of 288 today; 30 days: hours of 12 (one of failures) and
+   * two days of results; the median of 100, 200 and 300 ms. */
+  g_assert_cmpstr (bgpt_uptime_summary_get_caption (key), ==,
+                   "24 h: 99,3\302\240% · 30 d: 99,7\302\240% · 200\302\240ms");
+  assert_label (GTK_WIDGET (key),
+                "Disponível 99,3\302\240% nas últimas 24 horas, 2 falhas; 99,7\302\240% nos últimos 30 dias; "
+                "latência mediana de 200\302\240ms");
+  assert_label (bgpt_uptime_summary_get_bar (key),
+                "Últimos 48 resultados: 46 aprovados, 2 com falha, 0 aguardando, 0 sem rede");
+  /* Waiting on the key is no failure of the model's. */
+  assert_label (GTK_WIDGET (model),
+                "Disponível 100\302\240% nas últimas 24 horas, sem falhas; 100\302\240% nos últimos 30 dias; "
+                "latência mediana de 150\302\240ms");
+  assert_label (bgpt_uptime_summary_get_bar (model),
+                "Últimos 48 resultados: 46 aprovados, 0 com falha, 2 aguardando, 0 sem rede");
+  /* The caption is a line of the row's subtitle. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (rows, "openai.key"))),
+                            bgpt_uptime_summary_get_caption (key)));
+  /* No history, no summary. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kommo)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (key)));
 
-        /* 286 of 288 today; 30 days: hours of 12 (one of failures) and
-         * two days of results; the median of 100, 200 and 300 ms. */
-        g_assert_cmpstr (bgpt_uptime_summary_get_caption (key), ==,
-                         "24 h: 99,3\302\240% · 30 d: 99,7\302\240% · 200\302\240ms");
-        assert_label (GTK_WIDGET (key),
-                      "Disponível 99,3\302\240% nas últimas 24 horas, 2 falhas; 99,7\302\240% nos últimos 30 dias; "
-                      "latência mediana de 200\302\240ms");
-        assert_label (bgpt_uptime_summary_get_bar (key),
-                      "Últimos 48 resultados: 46 aprovados, 2 com falha, 0 aguardando, 0 sem rede");
-        /* Waiting on the key is no failure of the model's. */
-        assert_label (GTK_WIDGET (model),
-                      "Disponível 100\302\240% nas últimas 24 horas, sem falhas; 100\302\240% nos últimos 30 dias; "
-                      "latência mediana de 150\302\240ms");
-        assert_label (bgpt_uptime_summary_get_bar (model),
-                      "Últimos 48 resultados: 46 aprovados, 0 com falha, 2 aguardando, 0 sem rede");
-        /* The caption is a line of the row's subtitle. */
-        g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (rows, "openai.key"))),
-                                  bgpt_uptime_summary_get_caption (key)));
-        /* No history, no summary. */
-        g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kommo)));
-        g_assert_true (gtk_widget_get_visible (GTK_WIDGET (key)));
+  /* The bar shows what fits: some beats even at 360 px. */
+  g_assert_cmpuint (bgpt_heartbeat_bar_get_n_shown (BGPT_HEARTBEAT_BAR (bgpt_uptime_summary_get_bar (key))), >=, 8);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, width + 1);
 
-        /* The bar shows what fits: some beats even at 360 px. */
-        g_assert_cmpuint (bgpt_heartbeat_bar_get_n_shown (BGPT_HEARTBEAT_BAR (bgpt_uptime_summary_get_bar (key))), >=, 8);
-        g_assert_cmpint (gtk_widget_get_width (window), <=, widths[w] + 1);
-
-        name = g_strdup_printf ("status-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
-        maybe_save_screenshot (window, name);
-        gtk_window_destroy (GTK_WINDOW (window));
-      }
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  maybe_save_screenshot (window, "status", narrow, dark);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A new result shows at once. */
@@ -378,57 +374,77 @@ test_detail_incidents (Fixture       *fixture,
   g_unlink (path);
 }
 
-static void
-test_detail_page (Fixture       *fixture,
-                  gconstpointer  data)
+/* The chart's accessible label is @label and the page lists @n_periods
+ * failure periods; gives their rows. */
+static GPtrArray *
+assert_chart (BgptCheckDetail *detail,
+              const char      *label,
+              guint            n_periods)
 {
-  static const int widths[] = { 360, 720 };
+  GPtrArray *periods;
+
+  assert_label (bgpt_check_detail_get_chart (detail), label);
+  periods = bgpt_check_detail_get_period_rows (detail);
+  g_assert_cmpuint (periods->len, ==, n_periods);
+  return periods;
+}
+
+static void
+check_detail_page_at (Fixture  *fixture,
+                      int       width,
+                      gboolean  narrow,
+                      gboolean  dark)
+{
+  BgptCheckDetail *detail = bgpt_check_detail_new (fixture->history, NULL, ACCOUNT, "Loja Teste", "openai.key");
+  GPtrArray *periods;
+
+  gtk_window_set_default_size (GTK_WINDOW (detail), width, 860);
+  gtk_window_present (GTK_WINDOW (detail));
+  wait_for_frame (GTK_WIDGET (detail));
+
+  periods = assert_chart (detail,
+                          "Tempos de resposta nas últimas 24 horas: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                          "2 períodos de falha",
+                          2);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, 0)), ==,
+                   "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (bgpt_check_detail_get_incident_rows (detail), 0)),
+                   ==, "Nenhum incidente nesta verificação");
+  maybe_save_screenshot (GTK_WIDGET (detail), "detail-24h", narrow, dark);
+
+  /* Thirty days: yesterday's four, today's two and the hour of
+   * connection errors, each with its title. */
+  bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_MONTH);
+  wait_for_frame (GTK_WIDGET (detail));
+  periods = assert_chart (detail,
+                          "Tempos de resposta nos últimos 30 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                          "7 períodos de falha",
+                          7);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, periods->len - 1)), ==,
+                   "Erro de Conexão");
+  maybe_save_screenshot (GTK_WIDGET (detail), "detail-30d", narrow, dark);
+
+  bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_WEEK);
+  assert_label (bgpt_check_detail_get_chart (detail),
+                "Tempos de resposta nos últimos 7 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
+                "6 períodos de falha");
+  gtk_window_destroy (GTK_WINDOW (detail));
+}
+
+/* Each width in the light and then the dark style; the default style
+ * again afterwards. */
+static void
+test_each_style_and_width (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const StyledCase *c = data;
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   for (guint dark = 0; dark < 2; dark++)
-    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint w = 0; w < G_N_ELEMENTS (c->widths); w++)
       {
-        BgptCheckDetail *detail = bgpt_check_detail_new (fixture->history, NULL, ACCOUNT, "Loja Teste", "openai.key");
-        g_autofree char *name = NULL;
-        GPtrArray *periods;
-
         adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-        gtk_window_set_default_size (GTK_WINDOW (detail), widths[w], 860);
-        gtk_window_present (GTK_WINDOW (detail));
-        wait_for_frame (GTK_WIDGET (detail));
-
-        assert_label (bgpt_check_detail_get_chart (detail),
-                      "Tempos de resposta nas últimas 24 horas: mediana de 200\302\240ms, pior de 20,0\302\240s; "
-                      "2 períodos de falha");
-        periods = bgpt_check_detail_get_period_rows (detail);
-        g_assert_cmpuint (periods->len, ==, 2);
-        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, 0)), ==,
-                         "ERRO OpenAi Limite de tempo atingido. OpenAI está com lentidão");
-        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (bgpt_check_detail_get_incident_rows (detail), 0)),
-                         ==, "Nenhum incidente nesta verificação");
-        name = g_strdup_printf ("detail-24h-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
-        maybe_save_screenshot (GTK_WIDGET (detail), name);
-
-        /* Thirty days: yesterday's four, today's two and the hour of
-         * connection errors, each with its title. */
-        bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_MONTH);
-        wait_for_frame (GTK_WIDGET (detail));
-        assert_label (bgpt_check_detail_get_chart (detail),
-                      "Tempos de resposta nos últimos 30 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
-                      "7 períodos de falha");
-        periods = bgpt_check_detail_get_period_rows (detail);
-        g_assert_cmpuint (periods->len, ==, 7);
-        g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (periods, periods->len - 1)), ==,
-                         "Erro de Conexão");
-        g_clear_pointer (&name, g_free);
-        name = g_strdup_printf ("detail-30d-%s-%s.png", w == 0 ? "360" : "full", dark ? "dark" : "light");
-        maybe_save_screenshot (GTK_WIDGET (detail), name);
-
-        bgpt_check_detail_set_range (detail, BGPT_CHECK_DETAIL_RANGE_WEEK);
-        assert_label (bgpt_check_detail_get_chart (detail),
-                      "Tempos de resposta nos últimos 7 dias: mediana de 200\302\240ms, pior de 20,0\302\240s; "
-                      "6 períodos de falha");
-        gtk_window_destroy (GTK_WINDOW (detail));
+        c->check (fixture, c->widths[w], w == 0, dark);
       }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
@@ -437,6 +453,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  static const StyledCase status_rows = { { 360, 900 }, check_status_rows_at };
+  static const StyledCase detail_page = { { 360, 720 }, check_detail_page_at };
+
   /* Accessible properties kept in memory for the test to read, no bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
@@ -447,10 +466,12 @@ main (int   argc,
   adw_init ();
   bgpt_register_resource ();
 
-  g_test_add ("/history-view/status-rows", Fixture, NULL, fixture_set_up, test_status_rows, fixture_tear_down);
+  g_test_add ("/history-view/status-rows", Fixture, &status_rows, fixture_set_up, test_each_style_and_width,
+              fixture_tear_down);
   g_test_add ("/history-view/row-follows-history", Fixture, NULL, fixture_set_up, test_row_follows_history,
               fixture_tear_down);
-  g_test_add ("/history-view/detail-page", Fixture, NULL, fixture_set_up, test_detail_page, fixture_tear_down);
+  g_test_add ("/history-view/detail-page", Fixture, &detail_page, fixture_set_up, test_each_style_and_width,
+              fixture_tear_down);
   g_test_add ("/history-view/detail-incidents", Fixture, NULL, fixture_set_up, test_detail_incidents,
               fixture_tear_down);
   return g_test_run ();

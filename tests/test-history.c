@@ -8,9 +8,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <signal.h>
 #include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bgpt-demo-history.h"
@@ -327,16 +325,13 @@ static void
 test_killed_writer (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autoptr(GRand) rand = g_rand_new ();
   guint grew = 0;
 
-  g_assert_nonnull (self_exe);
   for (guint round = 0; round < 10; round++)
     {
       g_autofree char *account = g_strdup_printf ("round-%u", round);
-      const char *argv[] = { self_exe, WRITER_ARG, fixture->directory, account, NULL };
-      g_autoptr(GError) error = NULL;
+      const char *argv[] = { WRITER_ARG, fixture->directory, account, NULL };
       g_autoptr(BgptHistory) history = NULL;
       g_autofree char *base = g_path_get_dirname (fixture->directory);
       g_autofree char *ack_path = g_build_filename (base, "acknowledged", NULL);
@@ -344,17 +339,9 @@ test_killed_writer (Fixture       *fixture,
       gsize ack_length = 0;
       gint64 acknowledged = -1;
       guint64 total;
-      GPid pid;
-      int status;
 
       g_unlink (ack_path);
-      g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error);
-      g_assert_no_error (error);
-      g_usleep (g_rand_int_range (rand, 20, 200) * 1000 * bgpt_test_time_scale ());
-      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-      g_assert_true (WIFSIGNALED (status));
-      g_spawn_close_pid (pid);
+      bgpt_test_run_self_killed (argv, rand, 20, 200, NULL);
 
       if (g_file_get_contents (ack_path, &ack, &ack_length, NULL) && ack_length == sizeof acknowledged)
         memcpy (&acknowledged, ack, sizeof acknowledged);

@@ -211,10 +211,12 @@ test_remote_plain_http_refused (Fixture       *fixture,
   g_assert_cmpint (response->elapsed_ms, <, bgpt_test_scaled_ms (100));
 }
 
+/* A server that stalls in the way the test data names (a BgptScenario). */
 static void
-check_timeout (Fixture      *fixture,
-               BgptScenario  scenario)
+test_stall (Fixture       *fixture,
+            gconstpointer  user_data)
 {
+  BgptScenario scenario = GPOINTER_TO_INT (user_data);
   g_autofree char *url = models_url_answering (fixture->simulator, scenario);
   g_autoptr(BgptHttpResponse) response = NULL;
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
@@ -236,20 +238,6 @@ check_timeout (Fixture      *fixture,
   elapsed_ms = (g_get_monotonic_time () - started) / 1000;
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.timeout");
   g_assert_cmpint (elapsed_ms, <, bgpt_test_scaled_ms (1500));
-}
-
-static void
-test_stall_before_headers (Fixture       *fixture,
-                           gconstpointer  user_data)
-{
-  check_timeout (fixture, BGPT_SCENARIO_STALL_HEADERS);
-}
-
-static void
-test_stall_mid_body (Fixture       *fixture,
-                     gconstpointer  user_data)
-{
-  check_timeout (fixture, BGPT_SCENARIO_STALL_BODY);
 }
 
 /* More requests than connections to one host: those that wait for a slot
@@ -494,8 +482,8 @@ main (int   argc,
   g_test_add_func ("/http/closed-port", test_closed_port);
   g_test_add_func ("/http/unresolvable-host", test_unresolvable_host);
   ADD ("/http/remote-plain-http-refused", NULL, test_remote_plain_http_refused);
-  ADD ("/http/stall-before-headers", NULL, test_stall_before_headers);
-  ADD ("/http/stall-mid-body", NULL, test_stall_mid_body);
+  ADD ("/http/stall-before-headers", GINT_TO_POINTER (BGPT_SCENARIO_STALL_HEADERS), test_stall);
+  ADD ("/http/stall-mid-body", GINT_TO_POINTER (BGPT_SCENARIO_STALL_BODY), test_stall);
   ADD ("/http/huge-body", NULL, test_huge_body);
   ADD ("/http/connection-closed", GINT_TO_POINTER (BGPT_SCENARIO_CLOSE), test_dropped_connection);
   ADD ("/http/connection-reset", GINT_TO_POINTER (BGPT_SCENARIO_RESET), test_dropped_connection);

@@ -202,6 +202,44 @@ two_key_runs (Fixture *fixture)
   return fixture->key_started_at->len >= 2;
 }
 
+/* The key refused from the first check on. */
+static void
+start_with_invalid_key (Fixture *fixture)
+{
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+}
+
+/* A "check now" sends nothing to @check (NULL: to any check). Gives the
+ * count of requests to it, the same before and after. */
+static guint
+assert_check_now_sends_nothing (Fixture    *fixture,
+                                const char *check)
+{
+  guint requests = bgpt_simulator_count_requests (fixture->setup.simulator, check);
+
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  bgpt_test_run_for (1500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, check), ==, requests);
+  return requests;
+}
+
+/* Under a failure threshold of 5, the key's check answered with @status,
+ * a Retry-After of @retry_after and @body; returns after that first answer. */
+static void
+start_failing_with_retry_after (Fixture    *fixture,
+                                guint       status,
+                                const char *retry_after,
+                                const char *body)
+{
+  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", retry_after, NULL };
+
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
+  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", status, headers, body);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_until (fixture, key_failed_once, "the first answer");
+}
+
 /* ---- tests ---- */
 
 static void
@@ -243,8 +281,7 @@ test_confirmation_after_threshold (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
+  start_with_invalid_key (fixture);
 
   wait_until (fixture, key_failed_once, "a first failure");
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_FAILING);
@@ -286,8 +323,7 @@ test_resolution_after_threshold (Fixture       *fixture,
   BgptIncident *incident;
 
   g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
+  start_with_invalid_key (fixture);
 
   wait_until (fixture, key_is_down, "the incident");
   incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
@@ -320,8 +356,7 @@ test_user_check_confirms_at_once (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
+  start_with_invalid_key (fixture);
 
   /* In the background, a first failure is not an incident (threshold 3). */
   wait_until (fixture, key_failed_once, "a first background failure");
@@ -373,8 +408,7 @@ test_user_incident_announced_at_threshold (Fixture       *fixture,
                                            gconstpointer  data)
 {
   g_settings_set_uint (fixture->setup.settings, "failure-threshold", 10);
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
+  start_with_invalid_key (fixture);
   bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
 
   wait_until (fixture, key_failed_twice, "two failures");
@@ -393,7 +427,6 @@ test_offline_suppresses_checks (Fixture       *fixture,
                                 gconstpointer  data)
 {
   gint64 back;
-  guint requests;
 
   g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
   bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
@@ -421,10 +454,7 @@ test_offline_suppresses_checks (Fixture       *fixture,
   /* Offline again: unknown, and still no requests. */
   bgpt_static_network_monitor_set_available (fixture->network, FALSE);
   g_assert_cmpint (key_state (fixture), ==, BGPT_MONITOR_STATE_UNKNOWN);
-  requests = bgpt_simulator_count_requests (fixture->setup.simulator, NULL);
-  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
-  bgpt_test_run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, NULL), ==, requests);
+  assert_check_now_sends_nothing (fixture, NULL);
 }
 
 static void
@@ -451,17 +481,11 @@ static void
 test_retry_after_is_honoured (Fixture       *fixture,
                               gconstpointer  data)
 {
-  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "3", NULL };
-  guint requests;
   gint64 gap;
 
-  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 503, headers,
-                               "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
-                               "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-  bgpt_monitor_start (fixture->setup.monitor);
-
-  wait_until (fixture, key_failed_once, "the first answer");
+  start_failing_with_retry_after (fixture, 503, "3",
+                                  "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\","
+                                  "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 3);
 
   /* retry-interval is 1 s, but the server asked for 3. */
@@ -473,10 +497,7 @@ test_retry_after_is_honoured (Fixture       *fixture,
 
   /* Neither does "check now" go past it. */
   wait_until (fixture, key_has_result, "the retry's answer");
-  requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
-  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
-  bgpt_test_run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests);
+  assert_check_now_sends_nothing (fixture, "openai.key");
 }
 
 /* A Retry-After on a failure that is not "come back later" is not obeyed. */
@@ -484,15 +505,9 @@ static void
 test_retry_after_only_when_asked (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "86400", NULL };
-
-  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 500, headers,
-                               "{\"error\":{\"message\":\"The server had an error.\","
-                               "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
-  bgpt_monitor_start (fixture->setup.monitor);
-
-  wait_until (fixture, key_failed_once, "the first answer");
+  start_failing_with_retry_after (fixture, 500, "86400",
+                                  "{\"error\":{\"message\":\"The server had an error.\","
+                                  "\"type\":\"server_error\",\"param\":null,\"code\":null}}");
   g_assert_cmpint (bgpt_monitor_check_get_diagnosis (key_check (fixture))->retry_after_s, ==, 86400);
   g_assert_cmpint (bgpt_monitor_check_get_not_before (key_check (fixture)), <=, g_get_monotonic_time ());
 
@@ -505,26 +520,18 @@ static void
 test_retry_after_capped_and_overridden_once (Fixture       *fixture,
                                              gconstpointer  data)
 {
-  const char * const headers[] = { "Content-Type", "application/json", "Retry-After", "86400", NULL };
   gint64 wait;
   guint requests;
 
-  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 5);
-  bgpt_simulator_set_response (fixture->setup.simulator, "openai.key", 429, headers,
-                               "{\"error\":{\"message\":\"Rate limit reached.\",\"type\":\"requests\","
-                               "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
-  bgpt_monitor_start (fixture->setup.monitor);
-
-  wait_until (fixture, key_failed_once, "the first answer");
+  start_failing_with_retry_after (fixture, 429, "86400",
+                                  "{\"error\":{\"message\":\"Rate limit reached.\",\"type\":\"requests\","
+                                  "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
   wait = bgpt_monitor_check_get_not_before (key_check (fixture)) - g_get_monotonic_time ();
   g_assert_cmpint (wait, >, (gint64) 3000 * G_USEC_PER_SEC);
   g_assert_cmpint (wait, <=, (gint64) 3600 * G_USEC_PER_SEC);
 
   /* The background "check now" waits; the user's goes through, once. */
-  requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key");
-  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
-  bgpt_test_run_for (1500);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.key"), ==, requests);
+  requests = assert_check_now_sends_nothing (fixture, "openai.key");
 
   bgpt_monitor_confirm_now (fixture->setup.monitor, NULL);
   wait_until (fixture, two_key_runs, "the user's check");

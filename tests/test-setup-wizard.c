@@ -160,6 +160,16 @@ assert_view (Fixture              *fixture,
 
 /* Keyring and settings */
 
+/* Clicks @button, a step's Test, and waits until @settled holds. */
+static void
+click_and_wait (Fixture    *fixture,
+                const char *button,
+                gboolean  (*settled) (Fixture *fixture))
+{
+  click (fixture, button);
+  g_assert_true (wait_for (fixture, settled));
+}
+
 /* Every secret of the schema, whatever the account (a search needs an
  * attribute, so it asks for each account id a test uses). */
 static guint
@@ -337,6 +347,28 @@ fill_openai (Fixture    *fixture,
 
 /* Tests */
 
+/* Finish, for the account "default": the wizard reports it, closes, and the
+ * keyring holds exactly @token and @key, nothing else. */
+static void
+finish_storing_default (Fixture    *fixture,
+                        const char *token,
+                        const char *key)
+{
+  g_autofree char *stored_token = NULL;
+  g_autofree char *stored_key = NULL;
+
+  click (fixture, "finish_button");
+  g_assert_true (wait_for (fixture, finished));
+  g_assert_cmpstr (fixture->finished_id, ==, "default");
+  g_assert_true (wait_for (fixture, wizard_gone));
+
+  stored_token = bgpt_test_keyring_peek ("default", "kommo-token");
+  stored_key = bgpt_test_keyring_peek ("default", "openai-api-key");
+  g_assert_cmpstr (stored_token, ==, token);
+  g_assert_cmpstr (stored_key, ==, key);
+  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+}
+
 static void
 test_happy_path (Fixture       *fixture,
                  gconstpointer  data)
@@ -344,8 +376,6 @@ test_happy_path (Fixture       *fixture,
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(BgptAccount) account = NULL;
   g_auto(GStrv) accounts = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *key = NULL;
   g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
   GtkDropDown *models;
 
@@ -378,8 +408,7 @@ test_happy_path (Fixture       *fixture,
   assert_step (fixture, "openai");
   g_assert_false (is_enabled (fixture, "next_button"));
   fill_openai (fixture, "  " WIZARD_OPENAI_KEY "\n");
-  click (fixture, "test_openai_button");
-  g_assert_true (wait_for (fixture, openai_settled));
+  click_and_wait (fixture, "test_openai_button", openai_settled);
   assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_OK);
   g_assert_true (gtk_widget_get_visible (child (fixture, "models_row")));
   models = GTK_DROP_DOWN (child (fixture, "models_dropdown"));
@@ -394,8 +423,7 @@ test_happy_path (Fixture       *fixture,
   gtk_drop_down_set_selected (models, 1);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "model_row"))), ==, "gpt-4.1-mini");
   g_assert_cmpuint (gtk_drop_down_get_selected (models), ==, 0);
-  click (fixture, "test_assistant_button");
-  g_assert_true (wait_for (fixture, assistant_settled));
+  click_and_wait (fixture, "test_assistant_button", assistant_settled);
   assert_view (fixture, "assistant_view", BGPT_WIZARD_CHECK_OK);
   assert_view (fixture, "model_view", BGPT_WIZARD_CHECK_OK);
   g_assert_false (gtk_widget_get_visible (child (fixture, "shutdown_group")));
@@ -422,17 +450,8 @@ test_happy_path (Fixture       *fixture,
   /* Nothing is stored before Finish. */
   assert_nothing_stored ();
 
-  click (fixture, "finish_button");
-  g_assert_true (wait_for (fixture, finished));
-  g_assert_cmpstr (fixture->finished_id, ==, "default");
-  g_assert_true (wait_for (fixture, wizard_gone));
-
   /* Exactly the two secrets, trimmed, under the documented attributes. */
-  token = bgpt_test_keyring_peek ("default", "kommo-token");
-  key = bgpt_test_keyring_peek ("default", "openai-api-key");
-  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
-  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY);
-  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
 
   settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   accounts = g_settings_get_strv (settings, "accounts");
@@ -548,6 +567,17 @@ test_cancel_during_summary (Fixture       *fixture,
   cancel_with_button (fixture);
 }
 
+/* Types @text into @row; Next is then enabled or not, as @open says. */
+static void
+type_and_expect_next (Fixture    *fixture,
+                      const char *row,
+                      const char *text,
+                      gboolean    open)
+{
+  type_into (fixture, row, text);
+  g_assert_cmpint (is_enabled (fixture, "next_button"), ==, open);
+}
+
 static void
 assert_next_blocked (Fixture    *fixture,
                      const char *row,
@@ -572,19 +602,16 @@ test_invalid_inputs (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (child (fixture, "subdomain_hint"), "error"));
   g_assert_false (is_enabled (fixture, "test_kommo_button"));
   assert_next_blocked (fixture, "subdomain_row", "https://-x-.kommo.com");
-  type_into (fixture, "subdomain_row", "minhaempresa");
-  g_assert_true (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "subdomain_row", "minhaempresa", TRUE);
   assert_next_blocked (fixture, "kommo_token_row", "token com espaço");
   assert_next_blocked (fixture, "kommo_token_row", "abc\001def");
-  type_into (fixture, "kommo_token_row", "");
-  g_assert_false (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "kommo_token_row", "", FALSE);
   type_into (fixture, "kommo_token_row", WIZARD_KOMMO_TOKEN);
   /* Plain http only to loopback: a key must not cross the network in clear. */
   assert_next_blocked (fixture, "kommo_base_url_row", "http://kommo.example.com");
   assert_next_blocked (fixture, "kommo_base_url_row", "ftp://127.0.0.1");
   /* Allowed to loopback, with a warning: the token would go in clear. */
-  type_into (fixture, "kommo_base_url_row", "http://127.0.0.1:8080");
-  g_assert_true (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "kommo_base_url_row", "http://127.0.0.1:8080", TRUE);
   g_assert_true (gtk_widget_get_visible (child (fixture, "kommo_base_url_hint")));
   g_assert_true (gtk_widget_has_css_class (child (fixture, "kommo_base_url_hint"), "warning"));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (fixture, "kommo_base_url_hint"))),
@@ -601,8 +628,7 @@ test_invalid_inputs (Fixture       *fixture,
   assert_next_blocked (fixture, "openai_key_row", "sk-\303\251");
   type_into (fixture, "openai_key_row", WIZARD_OPENAI_KEY);
   assert_next_blocked (fixture, "openai_base_url_row", "api.openai.com/v1");
-  type_into (fixture, "openai_base_url_row", "https://proxy.example.com/v1");
-  g_assert_true (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "openai_base_url_row", "https://proxy.example.com/v1", TRUE);
   click (fixture, "next_button");
 
   /* Assistant: one of the two, each well-formed. */
@@ -610,15 +636,11 @@ test_invalid_inputs (Fixture       *fixture,
   g_assert_false (is_enabled (fixture, "test_assistant_button"));
   assert_next_blocked (fixture, "assistant_row", "asst-abc");
   assert_next_blocked (fixture, "assistant_row", "abc123");
-  type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
-  g_assert_true (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "assistant_row", "asst_abc123DEF456ghi789", TRUE);
   assert_next_blocked (fixture, "model_row", "gpt 4");
-  type_into (fixture, "model_row", "gpt-4o");
-  g_assert_true (is_enabled (fixture, "next_button"));
-  type_into (fixture, "assistant_row", "");
-  g_assert_true (is_enabled (fixture, "next_button"));
-  type_into (fixture, "model_row", "");
-  g_assert_false (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "model_row", "gpt-4o", TRUE);
+  type_and_expect_next (fixture, "assistant_row", "", TRUE);
+  type_and_expect_next (fixture, "model_row", "", FALSE);
 
   /* No request was ever made for a refused input. */
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
@@ -649,8 +671,7 @@ test_failed_checks (Fixture       *fixture,
 
   open_wizard (fixture, NULL);
   walk_to (fixture, "kommo");
-  click (fixture, "test_kommo_button");
-  g_assert_true (wait_for (fixture, kommo_settled));
+  click_and_wait (fixture, "test_kommo_button", kommo_settled);
   assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_FAILED);
   /* The catalog's title, in pt_BR (not the English msgid). */
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "kommo_view")), ==,
@@ -660,22 +681,19 @@ test_failed_checks (Fixture       *fixture,
   g_assert_false (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")), "do lado do Kommo"));
   /* Kommo failing on its side is not the user's mistake: the catalog says so. */
   bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
-  click (fixture, "test_kommo_button");
-  g_assert_true (wait_for (fixture, kommo_settled));
+  click_and_wait (fixture, "test_kommo_button", kommo_settled);
   g_assert_cmpstr (bgpt_wizard_check_view_get_diagnosis (view (fixture, "kommo_view"))->error_id, ==,
                    "kommo.unexpected");
   g_assert_true (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")),
                                        "O problema está do lado do Kommo"));
   bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_NOT_FOUND);
-  click (fixture, "test_kommo_button");
-  g_assert_true (wait_for (fixture, kommo_settled));
+  click_and_wait (fixture, "test_kommo_button", kommo_settled);
   /* A failed test does not hold the user back. */
   g_assert_true (is_enabled (fixture, "next_button"));
   click (fixture, "next_button");
 
   fill_openai (fixture, WIZARD_OPENAI_KEY);
-  click (fixture, "test_openai_button");
-  g_assert_true (wait_for (fixture, openai_settled));
+  click_and_wait (fixture, "test_openai_button", openai_settled);
   assert_view (fixture, "openai_view", BGPT_WIZARD_CHECK_FAILED);
   /* The seed article's words, character for character. */
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "openai_view")), ==,
@@ -688,15 +706,13 @@ test_failed_checks (Fixture       *fixture,
   /* The Assistants API is gone: the wizard says so and lets a model do. */
   type_into (fixture, "assistant_row", "asst_abc123DEF456ghi789");
   bgpt_simulator_set_scenario (fixture->simulator, "openai.key", BGPT_SCENARIO_OK);
-  click (fixture, "test_assistant_button");
-  g_assert_true (wait_for (fixture, assistant_settled));
+  click_and_wait (fixture, "test_assistant_button", assistant_settled);
   assert_view (fixture, "assistant_view", BGPT_WIZARD_CHECK_FAILED);
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "assistant_view")), ==,
                    "Assistant ID Inválido");
   g_assert_true (gtk_widget_get_visible (child (fixture, "shutdown_group")));
   type_into (fixture, "assistant_row", "");
-  type_into (fixture, "model_row", "gpt-4o");
-  g_assert_true (is_enabled (fixture, "next_button"));
+  type_and_expect_next (fixture, "model_row", "gpt-4o", TRUE);
   click (fixture, "next_button");
   click (fixture, "next_button");
 
@@ -760,8 +776,6 @@ test_edit_account (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  g_autofree char *token = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   g_auto(GStrv) accounts = NULL;
   BgptAccount *account;
@@ -787,8 +801,7 @@ test_edit_account (Fixture       *fixture,
   g_assert_true (is_enabled (fixture, "next_button"));
 
   /* The test uses the stored token. */
-  click (fixture, "test_kommo_button");
-  g_assert_true (wait_for (fixture, kommo_settled));
+  click_and_wait (fixture, "test_kommo_button", kommo_settled);
   assert_view (fixture, "kommo_view", BGPT_WIZARD_CHECK_OK);
   click (fixture, "next_button");
 
@@ -803,15 +816,7 @@ test_edit_account (Fixture       *fixture,
   g_assert_true (wait_for (fixture, summary_settled));
   assert_view (fixture, "summary_openai_view", BGPT_WIZARD_CHECK_OK);
 
-  click (fixture, "finish_button");
-  g_assert_true (wait_for (fixture, finished));
-  g_assert_true (wait_for (fixture, wizard_gone));
-
-  token = bgpt_test_keyring_peek ("default", "kommo-token");
-  key = bgpt_test_keyring_peek ("default", "openai-api-key");
-  g_assert_cmpstr (token, ==, WIZARD_KOMMO_TOKEN);
-  g_assert_cmpstr (key, ==, WIZARD_OPENAI_KEY_2);
-  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY_2);
   accounts = g_settings_get_strv (settings, "accounts");
   g_assert_cmpuint (g_strv_length (accounts), ==, 1);
   assert_account (account, bgpt_account_dup_display_name, "Loja Centro");

@@ -5,60 +5,59 @@
 
 #include "config.h"
 
+#include "bgpt-test-utils.h"
 #include "bgpt-uptime.h"
 
 #define NOW ((gint64) 1796126400)
 
-static GArray *
-results_new (void)
+/* A check's history: its results and its hours, empty at the start. */
+typedef struct
 {
-  return g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
-}
+  GArray *results;
+  GArray *hours;
+} Fixture;
 
-static GArray *
-hours_new (void)
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
 {
-  return g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
+  fixture->results = g_array_new (FALSE, FALSE, sizeof (BgptHistoryResult));
+  fixture->hours = g_array_new (FALSE, FALSE, sizeof (BgptHistoryHour));
 }
 
 static void
-add (GArray      *results,
-     gint64       time,
-     BgptOutcome  outcome,
-     const char  *error_id,
-     guint32      elapsed_ms)
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
 {
-  BgptHistoryResult result = { time, elapsed_ms, outcome, error_id != NULL ? g_intern_string (error_id) : NULL };
-
-  g_array_append_val (results, result);
+  g_array_unref (fixture->results);
+  g_array_unref (fixture->hours);
 }
 
 /* 24 hours every 5 minutes: 286 ok, 2 failed, an offline stretch and the
  * blocked results of a dependent check in between. */
 static void
-test_day (void)
+test_day (Fixture       *fixture,
+          gconstpointer  data)
 {
-  g_autoptr(GArray) results = results_new ();
-  g_autoptr(GArray) hours = hours_new ();
   BgptUptime uptime;
   guint i = 0;
 
   for (gint64 t = NOW - 24 * 3600; t < NOW; t += 300, i++)
     {
       if (i == 100 || i == 101)
-        add (results, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
+        bgpt_test_add_history_result (fixture->results, t, BGPT_OUTCOME_FAILED, "openai.timeout", 20000);
       else if (i >= 200 && i < 230)
-        add (results, t, BGPT_OUTCOME_UNKNOWN, NULL, 0);   /* offline for 2.5 h */
+        bgpt_test_add_history_result (fixture->results, t, BGPT_OUTCOME_UNKNOWN, NULL, 0);   /* offline for 2.5 h */
       else if (i >= 250 && i < 260)
-        add (results, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
+        bgpt_test_add_history_result (fixture->results, t, BGPT_OUTCOME_BLOCKED, NULL, 0);
       else
-        add (results, t, BGPT_OUTCOME_OK, NULL, 100 + i % 3 * 100);
+        bgpt_test_add_history_result (fixture->results, t, BGPT_OUTCOME_OK, NULL, 100 + i % 3 * 100);
     }
   /* A result before and one after the span count nowhere. */
-  g_array_prepend_val (results, ((BgptHistoryResult) { NOW - 24 * 3600 - 1, 5, BGPT_OUTCOME_FAILED, NULL }));
-  add (results, NOW, BGPT_OUTCOME_FAILED, "openai.auth", 5);
+  g_array_prepend_val (fixture->results, ((BgptHistoryResult) { NOW - 24 * 3600 - 1, 5, BGPT_OUTCOME_FAILED, NULL }));
+  bgpt_test_add_history_result (fixture->results, NOW, BGPT_OUTCOME_FAILED, "openai.auth", 5);
 
-  bgpt_uptime_compute (results, hours, NOW - 24 * 3600, NOW, &uptime);
+  bgpt_uptime_compute (fixture->results, fixture->hours, NOW - 24 * 3600, NOW, &uptime);
   g_assert_cmpuint (uptime.counts[BGPT_OUTCOME_OK], ==, 288 - 2 - 30 - 10);
   g_assert_cmpuint (bgpt_uptime_get_failures (&uptime), ==, 2);
   g_assert_cmpuint (uptime.counts[BGPT_OUTCOME_UNKNOWN], ==, 30);
@@ -71,31 +70,29 @@ test_day (void)
 }
 
 static void
-test_median (void)
+test_median (Fixture       *fixture,
+             gconstpointer  data)
 {
-  g_autoptr(GArray) results = results_new ();
-  g_autoptr(GArray) hours = hours_new ();
   BgptUptime uptime;
 
-  bgpt_uptime_compute (results, hours, NOW - 10, NOW, &uptime);
+  bgpt_uptime_compute (fixture->results, fixture->hours, NOW - 10, NOW, &uptime);
   g_assert_cmpfloat (bgpt_uptime_get_ratio (&uptime), <, 0.0);
   g_assert_cmpuint (uptime.median_ms, ==, 0);
 
-  add (results, NOW - 4, BGPT_OUTCOME_OK, NULL, 100);
-  add (results, NOW - 3, BGPT_OUTCOME_OK, NULL, 400);
-  add (results, NOW - 2, BGPT_OUTCOME_FAILED, "openai.connection", 300);
-  add (results, NOW - 1, BGPT_OUTCOME_OK, NULL, 200);
-  bgpt_uptime_compute (results, hours, NOW - 10, NOW, &uptime);
+  bgpt_test_add_history_result (fixture->results, NOW - 4, BGPT_OUTCOME_OK, NULL, 100);
+  bgpt_test_add_history_result (fixture->results, NOW - 3, BGPT_OUTCOME_OK, NULL, 400);
+  bgpt_test_add_history_result (fixture->results, NOW - 2, BGPT_OUTCOME_FAILED, "openai.connection", 300);
+  bgpt_test_add_history_result (fixture->results, NOW - 1, BGPT_OUTCOME_OK, NULL, 200);
+  bgpt_uptime_compute (fixture->results, fixture->hours, NOW - 10, NOW, &uptime);
   g_assert_cmpuint (uptime.median_ms, ==, 250);
   g_assert_cmpfloat_with_epsilon (bgpt_uptime_get_ratio (&uptime), 0.75, 1e-9);
 }
 
 /* Thirty days: hours past the full resolution, results since. */
 static void
-test_month (void)
+test_month (Fixture       *fixture,
+            gconstpointer  data)
 {
-  g_autoptr(GArray) results = results_new ();
-  g_autoptr(GArray) hours = hours_new ();
   gint64 since = NOW - 30 * 24 * 3600;
   BgptUptime uptime;
 
@@ -115,12 +112,12 @@ test_month (void)
           hour.counts[BGPT_OUTCOME_OK] = 0;
           hour.counts[BGPT_OUTCOME_UNKNOWN] = 1;
         }
-      g_array_append_val (hours, hour);
+      g_array_append_val (fixture->hours, hour);
     }
   for (gint64 t = NOW - 48 * 3600; t < NOW; t += 300)
-    add (results, t, BGPT_OUTCOME_OK, NULL, 90);
+    bgpt_test_add_history_result (fixture->results, t, BGPT_OUTCOME_OK, NULL, 90);
 
-  bgpt_uptime_compute (results, hours, since, NOW, &uptime);
+  bgpt_uptime_compute (fixture->results, fixture->hours, since, NOW, &uptime);
   /* 28 days of hours (one failed, one offline) and 2 days of results. */
   g_assert_cmpuint (uptime.counts[BGPT_OUTCOME_FAILED], ==, 12);
   g_assert_cmpuint (uptime.counts[BGPT_OUTCOME_OK], ==, (28 * 24 - 2) * 12 + 2 * 288);
@@ -134,7 +131,7 @@ test_month (void)
 
   /* Buckets of six hours: the failed hour lands in one of them. */
   {
-    g_autoptr(GArray) buckets = bgpt_uptime_buckets (results, hours, since, 6 * 3600, 120);
+    g_autoptr(GArray) buckets = bgpt_uptime_buckets (fixture->results, fixture->hours, since, 6 * 3600, 120);
     guint with_failures = 0;
 
     g_assert_cmpuint (buckets->len, ==, 120);
@@ -155,7 +152,7 @@ test_month (void)
   }
 
   {
-    g_autoptr(GArray) periods = bgpt_uptime_failure_periods (results, hours, since, NOW);
+    g_autoptr(GArray) periods = bgpt_uptime_failure_periods (fixture->results, fixture->hours, since, NOW);
     BgptFailurePeriod *period;
 
     g_assert_cmpuint (periods->len, ==, 1);
@@ -168,23 +165,22 @@ test_month (void)
 }
 
 static void
-test_failure_periods (void)
+test_failure_periods (Fixture       *fixture,
+                      gconstpointer  data)
 {
-  g_autoptr(GArray) results = results_new ();
-  g_autoptr(GArray) hours = hours_new ();
   g_autoptr(GArray) periods = NULL;
   BgptFailurePeriod *period;
 
-  add (results, NOW - 100, BGPT_OUTCOME_OK, NULL, 1);
-  add (results, NOW - 90, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
-  add (results, NOW - 80, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
-  add (results, NOW - 70, BGPT_OUTCOME_FAILED, "openai.connection", 1);
-  add (results, NOW - 60, BGPT_OUTCOME_UNKNOWN, NULL, 0);      /* offline ends it */
-  add (results, NOW - 50, BGPT_OUTCOME_OK, NULL, 1);
-  add (results, NOW - 40, BGPT_OUTCOME_FAILED, "openai.auth", 1);
-  add (results, NOW - 30, BGPT_OUTCOME_FAILED, "openai.auth", 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 100, BGPT_OUTCOME_OK, NULL, 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 90, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 80, BGPT_OUTCOME_FAILED, "openai.timeout", 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 70, BGPT_OUTCOME_FAILED, "openai.connection", 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 60, BGPT_OUTCOME_UNKNOWN, NULL, 0);      /* offline ends it */
+  bgpt_test_add_history_result (fixture->results, NOW - 50, BGPT_OUTCOME_OK, NULL, 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 40, BGPT_OUTCOME_FAILED, "openai.auth", 1);
+  bgpt_test_add_history_result (fixture->results, NOW - 30, BGPT_OUTCOME_FAILED, "openai.auth", 1);
 
-  periods = bgpt_uptime_failure_periods (results, hours, NOW - 1000, NOW);
+  periods = bgpt_uptime_failure_periods (fixture->results, fixture->hours, NOW - 1000, NOW);
   g_assert_cmpuint (periods->len, ==, 3);
   period = &g_array_index (periods, BgptFailurePeriod, 0);
   g_assert_cmpint (period->start, ==, NOW - 90);
@@ -203,7 +199,7 @@ test_failure_periods (void)
 
   /* Only what overlaps the span. */
   g_clear_pointer (&periods, g_array_unref);
-  periods = bgpt_uptime_failure_periods (results, hours, NOW - 65, NOW - 45);
+  periods = bgpt_uptime_failure_periods (fixture->results, fixture->hours, NOW - 65, NOW - 45);
   g_assert_cmpuint (periods->len, ==, 1);
   g_assert_cmpstr (g_array_index (periods, BgptFailurePeriod, 0).error_id, ==, "openai.connection");
 }
@@ -214,10 +210,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/uptime/day", test_day);
-  g_test_add_func ("/uptime/median", test_median);
-  g_test_add_func ("/uptime/month", test_month);
-  g_test_add_func ("/uptime/failure-periods", test_failure_periods);
+  g_test_add ("/uptime/day", Fixture, NULL, fixture_set_up, test_day, fixture_tear_down);
+  g_test_add ("/uptime/median", Fixture, NULL, fixture_set_up, test_median, fixture_tear_down);
+  g_test_add ("/uptime/month", Fixture, NULL, fixture_set_up, test_month, fixture_tear_down);
+  g_test_add ("/uptime/failure-periods", Fixture, NULL, fixture_set_up, test_failure_periods, fixture_tear_down);
 
   return g_test_run ();
 }
