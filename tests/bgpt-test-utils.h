@@ -81,6 +81,18 @@ GAsyncResult      *bgpt_test_await          (GAsyncResult     **slot);
 /* The same, but the reference passes to the caller and the slot is emptied
  * for the next call. */
 GAsyncResult      *bgpt_test_wait_for_result (GAsyncResult    **slot);
+/* Makes an async call in line: CALL is the _async call, given
+ * bgpt_test_collect_result and &slot for its callback and user data; the
+ * macro waits for it and gives FINISH, the _finish call on `result`. */
+#define BGPT_TEST_SYNC(CALL, FINISH)                       \
+  ({                                                       \
+    GAsyncResult *slot = NULL;                             \
+    g_autoptr(GAsyncResult) result = NULL;                 \
+                                                           \
+    CALL;                                                  \
+    result = bgpt_test_wait_for_result (&slot);            \
+    FINISH;                                                \
+  })
 
 /* ---- objects ---- */
 

@@ -26,60 +26,31 @@
 /* Sync wrappers: the store is async only, the tests read better in line. */
 
 static gboolean
-store_secret (BgptSecretStore  *store,
-              const char       *account_id,
-              BgptSecretKind    kind,
-              const char       *secret,
-              GError          **error)
+store_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, const char *secret, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_store_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_store_finish (store, result, error));
 }
 
 static char *
-lookup_secret (BgptSecretStore  *store,
-               const char       *account_id,
-               BgptSecretKind    kind,
-               GCancellable     *cancellable,
-               GError          **error)
+lookup_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, GCancellable *cancellable, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_lookup_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_lookup_finish (store, result, error));
 }
 
 static gboolean
-clear_secret (BgptSecretStore  *store,
-              const char       *account_id,
-              BgptSecretKind    kind,
-              GError          **error)
+clear_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_clear_async (store, account_id, kind, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_clear_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_clear_async (store, account_id, kind, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_clear_finish (store, result, error));
 }
 
 static gboolean
-clear_account (BgptSecretStore  *store,
-               const char       *account_id,
-               GError          **error)
+clear_account (BgptSecretStore *store, const char *account_id, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_clear_account_async (store, account_id, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_clear_account_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_clear_account_async (store, account_id, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_clear_account_finish (store, result, error));
 }
 
 /* What the keyring holds, asked without our code: libsecret directly,
