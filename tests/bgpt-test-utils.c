@@ -457,6 +457,22 @@ bgpt_test_notification_server_stop (BgptTestNotificationServer *server)
   g_clear_pointer (&server->directory, g_free);
 }
 
+gboolean
+bgpt_test_notification_calls_close (JsonArray *calls,
+                                    guint      from,
+                                    gint64     id)
+{
+  for (guint i = from; i < json_array_get_length (calls); i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+
+      if (g_str_equal (json_object_get_string_member (call, "call"), "CloseNotification") &&
+          json_object_get_int_member (call, "id") == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 JsonArray *
 bgpt_test_notification_server_read_calls (BgptTestNotificationServer *server)
 {

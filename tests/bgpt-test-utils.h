@@ -213,6 +213,11 @@ void               bgpt_test_notification_server_stop  (BgptTestNotificationServ
 /* Every call the server has logged so far, in order, one JSON object
  * each. */
 JsonArray         *bgpt_test_notification_server_read_calls (BgptTestNotificationServer *server);
+/* Whether @calls, from index @from on, hold a CloseNotification of the
+ * notification @id. */
+gboolean           bgpt_test_notification_calls_close (JsonArray *calls,
+                                                       guint      from,
+                                                       gint64     id);
 /* GLib 2.74's freedesktop backend does not keep itself alive for the
  * replies of its calls: it cannot withdraw a notification whose id it has
  * not heard yet, and crashes when a reply arrives after it is gone, or when
