@@ -24,6 +24,7 @@
 #include "bgpt-secret-store.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-window.h"
 
@@ -114,16 +115,17 @@ test_notified (gpointer data)
 }
 
 static gboolean
+is_label_reading (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
 has_label (GtkWidget  *widget,
            const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-  return FALSE;
+  return bgpt_test_find_widget (widget, is_label_reading, text) != NULL;
 }
 
 #define READ_ONLY_TOAST "A conta de demonstração não pode ser alterada. Saia da demonstração para " \

@@ -15,6 +15,7 @@
 #include "bgpt-i18n.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "ui/bgpt-costs-chart.h"
 #include "ui/bgpt-spending-dialog.h"
 #include "ui/bgpt-usage-view.h"
@@ -116,21 +117,18 @@ find_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return bgpt_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static gboolean
@@ -249,21 +247,18 @@ test_no_admin_key (Fixture       *fixture,
   save_shot (fixture, "usage-no-admin-key.png", FALSE, 640);
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return bgpt_test_find_widget (widget, is_button_labelled, label);
 }
 
 static gboolean
