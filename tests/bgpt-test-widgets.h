@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <string.h>
+
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
@@ -33,6 +35,22 @@ bgpt_test_find_widget (GtkWidget           *widget,
         return found;
     }
   return NULL;
+}
+
+/* Whether a label under @widget (or @widget itself) shows @text within its
+ * own. */
+static inline gboolean
+bgpt_test_is_label_containing (GtkWidget     *widget,
+                               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+static inline gboolean
+bgpt_test_has_label_containing (GtkWidget  *widget,
+                                const char *text)
+{
+  return bgpt_test_find_widget (widget, bgpt_test_is_label_containing, text) != NULL;
 }
 
 G_END_DECLS

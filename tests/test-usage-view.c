@@ -105,19 +105,6 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
 is_of_type (GtkWidget     *widget,
             gconstpointer  type)
 {
@@ -218,10 +205,10 @@ test_known_month (Fixture       *fixture,
   g_assert_nonnull (strstr (description, "US$ 60,00"));
   g_assert_nonnull (strstr (description, "23/12/2026"));
   g_assert_nonnull (strstr (description, "US$ 9,00"));
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "US$ 85,00"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "US$ 85,00"));
 
   /* The warning, the top line items. */
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "Orçamento da OpenAI se esgotando"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "Orçamento da OpenAI se esgotando"));
   g_assert_nonnull (find_type (GTK_WIDGET (fixture->view), ADW_TYPE_ACTION_ROW));
 
   save_shot (fixture, "usage.png", FALSE, 640);
@@ -238,7 +225,7 @@ test_no_admin_key (Fixture       *fixture,
 
   g_assert_null (bgpt_usage_view_dup_description (fixture->view, "default"));
   g_assert_null (find_type (GTK_WIDGET (fixture->view), BGPT_TYPE_COSTS_CHART));
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "chave de administrador"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "chave de administrador"));
   button = find_button (GTK_WIDGET (fixture->view), "Abrir chaves de administrador");
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.open-uri");
@@ -266,7 +253,7 @@ label_shows (gpointer user_data)
 {
   GtkWidget *window = ((gpointer *) user_data)[0];
 
-  return find_label (window, ((gpointer *) user_data)[1]);
+  return bgpt_test_has_label_containing (window, ((gpointer *) user_data)[1]);
 }
 
 /* "Acompanhar gastos": a key that is not an admin key, or one the costs
@@ -291,7 +278,7 @@ test_spending_dialog (Fixture       *fixture,
                          bgpt_monitor_get_account_config (fixture->monitor, "default")->openai_base_url);
   dialog = bgpt_spending_dialog_present (GTK_WINDOW (fixture->window), fixture->monitor, "default");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  g_assert_true (find_label (dialog, "só lê os gastos"));
+  g_assert_true (bgpt_test_has_label_containing (dialog, "só lê os gastos"));
   key_row = find_type (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
   save = find_button (dialog, "_Testar e salvar");
   g_assert_nonnull (key_row);
@@ -300,7 +287,7 @@ test_spending_dialog (Fixture       *fixture,
   /* A project key: refused before any request. */
   gtk_editable_set_text (GTK_EDITABLE (key_row), "sk-proj-NotAnAdmin0123456789");
   g_signal_emit_by_name (save, "clicked");
-  g_assert_true (find_label (dialog, "sk-admin-"));
+  g_assert_true (bgpt_test_has_label_containing (dialog, "sk-admin-"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
 
