@@ -53,4 +53,34 @@ bgpt_test_has_label_containing (GtkWidget  *widget,
   return bgpt_test_find_widget (widget, bgpt_test_is_label_containing, text) != NULL;
 }
 
+/* When the environment variable @directory_variable names a folder:
+ * renders @widget, a window, at its size as drawn and saves it there as
+ * @name, a PNG. */
+static inline void
+bgpt_test_save_png (GtkWidget  *widget,
+                    const char *directory_variable,
+                    const char *name)
+{
+  const char *directory = g_getenv (directory_variable);
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (directory == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
 G_END_DECLS

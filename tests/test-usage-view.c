@@ -138,17 +138,10 @@ save_shot (Fixture    *fixture,
            gboolean    dark,
            int         width)
 {
-  const char *directory = g_getenv ("BGPT_SHOTS_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GdkFrameClock *clock;
   gulong handler;
-  int height;
 
-  if (directory == NULL)
+  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
     return;
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
@@ -165,17 +158,7 @@ save_shot (Fixture    *fixture,
   g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
   g_signal_handler_disconnect (clock, handler);
 
-  paintable = gtk_widget_paintable_new (fixture->window);
-  width = gdk_paintable_get_intrinsic_width (paintable);
-  height = gdk_paintable_get_intrinsic_height (paintable);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fixture->window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
+  bgpt_test_save_png (fixture->window, "BGPT_SHOTS_DIR", name);
 }
 
 static GtkWidget *find_button (GtkWidget  *widget,
