@@ -11,6 +11,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ui/bgpt-window.h"
+
 G_BEGIN_DECLS
 
 /* Whether @widget is the one looked for, as @data describes it. */
@@ -81,6 +83,16 @@ bgpt_test_save_png (GtkWidget  *widget,
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+/* A BgptTestCondition: whether the active window of @application, a
+ * GtkApplication, is the main window, mapped. */
+static inline gboolean
+bgpt_test_app_window_shown (gpointer application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  return BGPT_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
 G_END_DECLS

@@ -139,14 +139,6 @@ read_only_toast_shown (gpointer data)
   return window != NULL && has_label (GTK_WIDGET (window), READ_ONLY_TOAST);
 }
 
-static gboolean
-window_shown (gpointer data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
-
-  return BGPT_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
-}
-
 /* The first check opens the incident at once; the second failure, a
  * second later, confirms it and notifies. */
 static void
@@ -175,7 +167,7 @@ test_demo_leaves_real_notifications (void)
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  g_assert_true (bgpt_test_wait_until (window_shown, app));
+  g_assert_true (bgpt_test_wait_until (bgpt_test_app_window_shown, app));
 
   /* The checks after the window's first frame find the refused key: a
    * real incident, and its notification. */
