@@ -169,6 +169,22 @@ bgpt_test_wait_for_result (GAsyncResult **slot)
   return g_steal_pointer (slot);
 }
 
+GSubprocess *
+bgpt_test_subprocess_new_va (GSubprocessFlags   flags,
+                             GError           **error,
+                             const char        *program,
+                             va_list            args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return g_subprocess_newv ((const char * const *) argv->pdata, flags, error);
+}
+
 BgptIncidentStore *
 bgpt_test_incident_store_new_loaded (const char *path)
 {

@@ -94,6 +94,15 @@ GAsyncResult      *bgpt_test_wait_for_result (GAsyncResult    **slot);
     FINISH;                                                \
   })
 
+/* ---- processes ---- */
+
+/* A new process with @flags, running @program with the arguments in @args
+ * (strings up to a NULL); NULL and @error set if it cannot start. */
+GSubprocess       *bgpt_test_subprocess_new_va (GSubprocessFlags   flags,
+                                                GError           **error,
+                                                const char        *program,
+                                                va_list            args);
+
 /* ---- objects ---- */
 
 /* A new incident store on @path, loaded; fails if it does not load. */

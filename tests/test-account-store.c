@@ -300,19 +300,12 @@ static gboolean
 gsettings_tool (GError **error,
                 ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, (gpointer) "gsettings");
   va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  process = bgpt_test_subprocess_new_va (G_SUBPROCESS_FLAGS_NONE, error, "gsettings", args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, error);
   if (process == NULL)
     return FALSE;
   return g_subprocess_wait_check (process, NULL, error);
