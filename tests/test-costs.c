@@ -259,14 +259,12 @@ static BgptDiagnosis *
 fetch (Fixture    *fixture,
        BgptCosts **costs)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   BgptDiagnosis *diagnosis;
 
-  bgpt_costs_fetch_async (fixture->base.http, fixture->base.config, fixture->now, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  diagnosis = bgpt_costs_fetch_finish (fixture->base.http, result, costs, &error);
+  diagnosis = BGPT_TEST_SYNC (bgpt_costs_fetch_async (fixture->base.http, fixture->base.config, fixture->now, NULL,
+                                                      bgpt_test_collect_result, &slot),
+                              bgpt_costs_fetch_finish (fixture->base.http, result, costs, &error));
   g_assert_no_error (error);
   g_assert_nonnull (diagnosis);
   g_assert_cmpstr (diagnosis->check, ==, BGPT_CHECK_OPENAI_COSTS);
@@ -600,6 +598,11 @@ test_monitor_reads_costs (Fixture       *fixture,
   bgpt_monitor_stop (monitor);
 }
 
+/* A test that runs on the fixture: the simulator, a client, the
+ * configuration and now. */
+#define add_fixture_test(path, test) \
+  g_test_add ((path), Fixture, NULL, fixture_set_up, (test), fixture_tear_down)
+
 int
 main (int   argc,
       char *argv[])
@@ -612,17 +615,15 @@ main (int   argc,
   g_test_add_func ("/costs/parse/hostile-amounts", test_parse_hostile_amounts);
   g_test_add_func ("/costs/parse/wrong-shapes", test_parse_wrong_shapes);
   g_test_add_func ("/costs/start-time", test_start_time);
-  g_test_add ("/costs/fetch/month", Fixture, NULL, fixture_set_up, test_fetch_month, fixture_tear_down);
-  g_test_add ("/costs/fetch/pages", Fixture, NULL, fixture_set_up, test_fetch_pages, fixture_tear_down);
-  g_test_add ("/costs/fetch/page-cap", Fixture, NULL, fixture_set_up, test_fetch_page_cap, fixture_tear_down);
-  g_test_add ("/costs/fetch/project", Fixture, NULL, fixture_set_up, test_fetch_project, fixture_tear_down);
-  g_test_add ("/costs/fetch/empty-month", Fixture, NULL, fixture_set_up, test_fetch_empty_month, fixture_tear_down);
-  g_test_add ("/costs/fetch/refused", Fixture, NULL, fixture_set_up, test_fetch_refused, fixture_tear_down);
-  g_test_add ("/costs/watch/hourly-and-on-demand", Fixture, NULL, fixture_set_up, test_watch, fixture_tear_down);
-  g_test_add ("/costs/watch/monitor", Fixture, NULL, fixture_set_up, test_monitor_reads_costs,
-              fixture_tear_down);
-  g_test_add ("/costs/simulator/refuses-project-key", Fixture, NULL, fixture_set_up,
-              test_simulator_refuses_project_key, fixture_tear_down);
+  add_fixture_test ("/costs/fetch/month", test_fetch_month);
+  add_fixture_test ("/costs/fetch/pages", test_fetch_pages);
+  add_fixture_test ("/costs/fetch/page-cap", test_fetch_page_cap);
+  add_fixture_test ("/costs/fetch/project", test_fetch_project);
+  add_fixture_test ("/costs/fetch/empty-month", test_fetch_empty_month);
+  add_fixture_test ("/costs/fetch/refused", test_fetch_refused);
+  add_fixture_test ("/costs/watch/hourly-and-on-demand", test_watch);
+  add_fixture_test ("/costs/watch/monitor", test_monitor_reads_costs);
+  add_fixture_test ("/costs/simulator/refuses-project-key", test_simulator_refuses_project_key);
 
   return g_test_run ();
 }
