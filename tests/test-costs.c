@@ -283,6 +283,15 @@ set_known_month (Fixture *fixture)
   bgpt_simulator_set_costs (fixture->base.simulator, fixture->now, usd, G_N_ELEMENTS (usd));
 }
 
+/* The fixture, with the simulator billing that month. */
+static void
+known_month_set_up (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  fixture_set_up (fixture, user_data);
+  set_known_month (fixture);
+}
+
 static void
 test_fetch_month (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -292,7 +301,6 @@ test_fetch_month (Fixture       *fixture,
   const BgptSimulatorRequest *request;
   BgptSpend spend;
 
-  set_known_month (fixture);
   fixture->base.config->monthly_budget_usd = 60;
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
@@ -332,7 +340,6 @@ test_fetch_pages (Fixture       *fixture,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autoptr(BgptCosts) costs = NULL;
 
-  set_known_month (fixture);
   bgpt_simulator_set_costs_page_size (fixture->base.simulator, 7);
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
@@ -367,7 +374,6 @@ test_fetch_project (Fixture       *fixture,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autoptr(BgptCosts) costs = NULL;
 
-  set_known_month (fixture);
   fixture->base.config->openai_project_id = g_strdup (BGPT_SIMULATOR_COSTS_PROJECT);
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
@@ -525,7 +531,6 @@ test_watch (Fixture       *fixture,
   const BgptSpend *spend = NULL;
   Changes changes = { 0 };
 
-  set_known_month (fixture);
   bgpt_costs_watch_set_now (watch, fixture->now);
   g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
 
@@ -581,7 +586,6 @@ test_monitor_reads_costs (Fixture       *fixture,
   BgptCostsWatch *watch = bgpt_monitor_get_costs_watch (monitor);
   Changes changes = { 0 };
 
-  set_known_month (fixture);
   bgpt_costs_watch_set_now (watch, fixture->now);
   g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
   bgpt_monitor_set_account (monitor, fixture->base.config);
@@ -602,6 +606,9 @@ test_monitor_reads_costs (Fixture       *fixture,
  * configuration and now. */
 #define add_fixture_test(path, test) \
   g_test_add ((path), Fixture, NULL, fixture_set_up, (test), fixture_tear_down)
+/* The same, with the known month billed (set_known_month). */
+#define add_known_month_test(path, test) \
+  g_test_add ((path), Fixture, NULL, known_month_set_up, (test), fixture_tear_down)
 
 int
 main (int   argc,
@@ -615,14 +622,14 @@ main (int   argc,
   g_test_add_func ("/costs/parse/hostile-amounts", test_parse_hostile_amounts);
   g_test_add_func ("/costs/parse/wrong-shapes", test_parse_wrong_shapes);
   g_test_add_func ("/costs/start-time", test_start_time);
-  add_fixture_test ("/costs/fetch/month", test_fetch_month);
-  add_fixture_test ("/costs/fetch/pages", test_fetch_pages);
+  add_known_month_test ("/costs/fetch/month", test_fetch_month);
+  add_known_month_test ("/costs/fetch/pages", test_fetch_pages);
   add_fixture_test ("/costs/fetch/page-cap", test_fetch_page_cap);
-  add_fixture_test ("/costs/fetch/project", test_fetch_project);
+  add_known_month_test ("/costs/fetch/project", test_fetch_project);
   add_fixture_test ("/costs/fetch/empty-month", test_fetch_empty_month);
   add_fixture_test ("/costs/fetch/refused", test_fetch_refused);
-  add_fixture_test ("/costs/watch/hourly-and-on-demand", test_watch);
-  add_fixture_test ("/costs/watch/monitor", test_monitor_reads_costs);
+  add_known_month_test ("/costs/watch/hourly-and-on-demand", test_watch);
+  add_known_month_test ("/costs/watch/monitor", test_monitor_reads_costs);
   add_fixture_test ("/costs/simulator/refuses-project-key", test_simulator_refuses_project_key);
 
   return g_test_run ();
