@@ -169,6 +169,22 @@ bgpt_test_wait_for_result (GAsyncResult **slot)
   return g_steal_pointer (slot);
 }
 
+GSubprocess *
+bgpt_test_subprocess_new_va (GSubprocessFlags   flags,
+                             GError           **error,
+                             const char        *program,
+                             va_list            args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return g_subprocess_newv ((const char * const *) argv->pdata, flags, error);
+}
+
 BgptIncidentStore *
 bgpt_test_incident_store_new_loaded (const char *path)
 {
@@ -455,6 +471,22 @@ bgpt_test_notification_server_stop (BgptTestNotificationServer *server)
   g_rmdir (server->directory);
   g_clear_pointer (&server->log_path, g_free);
   g_clear_pointer (&server->directory, g_free);
+}
+
+gboolean
+bgpt_test_notification_calls_close (JsonArray *calls,
+                                    guint      from,
+                                    gint64     id)
+{
+  for (guint i = from; i < json_array_get_length (calls); i++)
+    {
+      JsonObject *call = json_array_get_object_element (calls, i);
+
+      if (g_str_equal (json_object_get_string_member (call, "call"), "CloseNotification") &&
+          json_object_get_int_member (call, "id") == id)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 JsonArray *

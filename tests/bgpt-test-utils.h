@@ -81,6 +81,27 @@ GAsyncResult      *bgpt_test_await          (GAsyncResult     **slot);
 /* The same, but the reference passes to the caller and the slot is emptied
  * for the next call. */
 GAsyncResult      *bgpt_test_wait_for_result (GAsyncResult    **slot);
+/* Makes an async call in line: CALL is the _async call, given
+ * bgpt_test_collect_result and &slot for its callback and user data; the
+ * macro waits for it and gives FINISH, the _finish call on `result`. */
+#define BGPT_TEST_SYNC(CALL, FINISH)                       \
+  ({                                                       \
+    GAsyncResult *slot = NULL;                             \
+    g_autoptr(GAsyncResult) result = NULL;                 \
+                                                           \
+    CALL;                                                  \
+    result = bgpt_test_wait_for_result (&slot);            \
+    FINISH;                                                \
+  })
+
+/* ---- processes ---- */
+
+/* A new process with @flags, running @program with the arguments in @args
+ * (strings up to a NULL); NULL and @error set if it cannot start. */
+GSubprocess       *bgpt_test_subprocess_new_va (GSubprocessFlags   flags,
+                                                GError           **error,
+                                                const char        *program,
+                                                va_list            args);
 
 /* ---- objects ---- */
 
@@ -201,6 +222,11 @@ void               bgpt_test_notification_server_stop  (BgptTestNotificationServ
 /* Every call the server has logged so far, in order, one JSON object
  * each. */
 JsonArray         *bgpt_test_notification_server_read_calls (BgptTestNotificationServer *server);
+/* Whether @calls, from index @from on, hold a CloseNotification of the
+ * notification @id. */
+gboolean           bgpt_test_notification_calls_close (JsonArray *calls,
+                                                       guint      from,
+                                                       gint64     id);
 /* GLib 2.74's freedesktop backend does not keep itself alive for the
  * replies of its calls: it cannot withdraw a notification whose id it has
  * not heard yet, and crashes when a reply arrives after it is gone, or when

@@ -32,42 +32,25 @@ store_secret (BgptSecretStore *secrets,
               BgptSecretKind   kind,
               const char      *secret)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  g_assert_true (bgpt_secret_store_store_finish (secrets, result, &error));
+  g_assert_true (BGPT_TEST_SYNC (bgpt_secret_store_store_async (secrets, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot),
+                                 bgpt_secret_store_store_finish (secrets, result, &error)));
   g_assert_no_error (error);
 }
 
 static gboolean
-remove_account (BgptAccountStore  *store,
-                const char        *account_id,
-                BgptSecretStore   *secrets,
-                GError           **error)
+remove_account (BgptAccountStore *store, const char *account_id, BgptSecretStore *secrets, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_account_store_remove_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_account_store_remove_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_account_store_remove_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_account_store_remove_finish (store, result, error));
 }
 
 static BgptCheckConfig *
-load_check_config (BgptAccountStore  *store,
-                   const char        *account_id,
-                   BgptSecretStore   *secrets,
-                   GError           **error)
+load_check_config (BgptAccountStore *store, const char *account_id, BgptSecretStore *secrets, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_account_store_load_check_config_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_account_store_load_check_config_async (store, account_id, secrets, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_account_store_load_check_config_finish (store, result, error));
 }
 
 static GSettings *
@@ -317,19 +300,12 @@ static gboolean
 gsettings_tool (GError **error,
                 ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, (gpointer) "gsettings");
   va_start (args, error);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  process = bgpt_test_subprocess_new_va (G_SUBPROCESS_FLAGS_NONE, error, "gsettings", args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, error);
   if (process == NULL)
     return FALSE;
   return g_subprocess_wait_check (process, NULL, error);
@@ -578,17 +554,10 @@ test_no_keyring (void)
 }
 
 static gboolean
-save_draft (BgptAccountStore        *store,
-            const BgptAccountDraft  *draft,
-            BgptSecretStore         *secrets,
-            GError                 **error)
+save_draft (BgptAccountStore *store, const BgptAccountDraft *draft, BgptSecretStore *secrets, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_account_store_save_draft_async (store, draft, secrets, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_account_store_save_draft_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_account_store_save_draft_async (store, draft, secrets, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_account_store_save_draft_finish (store, result, error));
 }
 
 static BgptAccountDraft *

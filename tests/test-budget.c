@@ -59,6 +59,31 @@ assert_reached_on (const BgptSpend *spend,
   g_assert_cmpstr (reached_on, ==, expected);
 }
 
+/* The spend of @days as of @now against @budget. */
+static void
+compute (GArray    *days,
+         GDateTime *now,
+         double     budget,
+         BgptSpend *spend)
+{
+  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, budget, spend);
+}
+
+/* What the month has spent, the pace, the days to come and the month's
+ * projected total. */
+static void
+assert_projection (const BgptSpend *spend,
+                   double           month_to_date,
+                   double           daily_average,
+                   guint            days_left,
+                   double           projected)
+{
+  g_assert_cmpfloat_with_epsilon (spend->month_to_date_usd, month_to_date, 1e-9);
+  g_assert_cmpfloat_with_epsilon (spend->daily_average_usd, daily_average, 1e-9);
+  g_assert_cmpuint (spend->days_left, ==, days_left);
+  g_assert_cmpfloat_with_epsilon (spend->projected_usd, projected, 1e-9);
+}
+
 /* The first of the month: yesterday belongs to the pace, not to the month. */
 static void
 test_first_day (void)
@@ -69,17 +94,14 @@ test_first_day (void)
   g_autoptr(GDateTime) now = utc (2026, 12, 1, 10);
   BgptSpend spend;
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 500, &spend);
-  g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 4, 1e-9);
+  compute (days, now, 500, &spend);
   /* Nov 24..30: the 99 of Nov 23 is eight days ago. */
-  g_assert_cmpfloat_with_epsilon (spend.daily_average_usd, 10, 1e-9);
-  g_assert_cmpuint (spend.days_left, ==, 30);
-  g_assert_cmpfloat_with_epsilon (spend.projected_usd, 304, 1e-9);
+  assert_projection (&spend, 4, 10, 30, 304);
   g_assert_cmpfloat (spend.budget_usd, ==, 500);
   /* 4 + 10 × 50 = 504 on the 50th day: not this month. */
   assert_reached_on (&spend, NULL);
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 250, &spend);
+  compute (days, now, 250, &spend);
   /* 4 + 10 × 25 = 254 ≥ 250 by the end of 2026-12-26. */
   assert_reached_on (&spend, "2026-12-26");
 }
@@ -94,15 +116,12 @@ test_last_day (void)
   g_autoptr(GDateTime) now = utc (2026, 12, 31, 23);
   BgptSpend spend;
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 200, &spend);
-  g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 152, 1e-9);
-  g_assert_cmpfloat_with_epsilon (spend.daily_average_usd, 5, 1e-9);
-  g_assert_cmpuint (spend.days_left, ==, 0);
-  g_assert_cmpfloat_with_epsilon (spend.projected_usd, 152, 1e-9);
+  compute (days, now, 200, &spend);
+  assert_projection (&spend, 152, 5, 0, 152);
   assert_reached_on (&spend, NULL);
 
   /* Already over: the day the month's total passed 100 (5 × 20). */
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 100, &spend);
+  compute (days, now, 100, &spend);
   assert_reached_on (&spend, "2026-12-20");
 }
 
@@ -117,14 +136,14 @@ test_february (void)
   g_autoptr(GDateTime) leap_now = utc (2028, 2, 14, 12);
   BgptSpend spend;
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 80, &spend);
+  compute (days, now, 80, &spend);
   g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 42, 1e-9);
   g_assert_cmpuint (spend.days_left, ==, 14);
   g_assert_cmpfloat_with_epsilon (spend.projected_usd, 84, 1e-9);
   /* 42 + 3 × 13 = 81 ≥ 80 at the end of the 27th. */
   assert_reached_on (&spend, "2027-02-27");
 
-  bgpt_spend_compute ((BgptCostsDay *) leap_days->data, leap_days->len, leap_now, 80, &spend);
+  compute (leap_days, leap_now, 80, &spend);
   g_assert_cmpuint (spend.days_left, ==, 15);
   g_assert_cmpfloat_with_epsilon (spend.projected_usd, 87, 1e-9);
 }
@@ -139,7 +158,7 @@ test_no_spend (void)
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   BgptSpend spend;
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 100, &spend);
+  compute (days, now, 100, &spend);
   g_assert_cmpfloat (spend.month_to_date_usd, ==, 0);
   g_assert_cmpfloat (spend.daily_average_usd, ==, 0);
   g_assert_cmpfloat (spend.projected_usd, ==, 0);
@@ -168,11 +187,8 @@ test_one_spike (void)
 
   usd[11] = 70;  /* 2026-12-12 */
   days = days_from (2026, 12, 1, usd, G_N_ELEMENTS (usd));
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 200, &spend);
-  g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 70, 1e-9);
-  g_assert_cmpfloat_with_epsilon (spend.daily_average_usd, 10, 1e-9);
-  g_assert_cmpuint (spend.days_left, ==, 16);
-  g_assert_cmpfloat_with_epsilon (spend.projected_usd, 230, 1e-9);
+  compute (days, now, 200, &spend);
+  assert_projection (&spend, 70, 10, 16, 230);
   /* 70 + 10 × 13 = 200 exactly at the end of 2026-12-28. */
   assert_reached_on (&spend, "2026-12-28");
 
@@ -188,7 +204,7 @@ test_one_spike (void)
   memset (usd, 0, sizeof usd);
   usd[2] = 70;
   days = days_from (2026, 12, 1, usd, G_N_ELEMENTS (usd));
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 200, &spend);
+  compute (days, now, 200, &spend);
   g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 70, 1e-9);
   g_assert_cmpfloat (spend.daily_average_usd, ==, 0);
   g_assert_cmpfloat_with_epsilon (spend.projected_usd, 70, 1e-9);
@@ -243,7 +259,7 @@ test_utc_month (void)
   g_autoptr(GDateTime) now = g_date_time_new (sao_paulo, 2026, 11, 30, 22, 0, 0);
   BgptSpend spend;
 
-  bgpt_spend_compute ((BgptCostsDay *) days->data, days->len, now, 0, &spend);
+  compute (days, now, 0, &spend);
   g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 1, 1e-9);
   g_assert_cmpfloat_with_epsilon (spend.daily_average_usd, 1, 1e-9);
   g_assert_cmpuint (spend.days_left, ==, 30);

@@ -48,12 +48,12 @@ run (Fixture           *fixture,
      BgptOverallStatus  overall,
      int                n_requests)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = NULL;
 
-  bgpt_checker_run_async (fixture->checker, fixture->base.config, flags, NULL, bgpt_test_collect_result, &result);
-  results = bgpt_checker_run_finish (fixture->checker, bgpt_test_await (&result), &error);
+  results = BGPT_TEST_SYNC (bgpt_checker_run_async (fixture->checker, fixture->base.config, flags, NULL,
+                                                    bgpt_test_collect_result, &slot),
+                            bgpt_checker_run_finish (fixture->checker, result, &error));
   g_assert_no_error (error);
   g_assert_nonnull (results);
   g_assert_cmpuint (results->len, ==, 5);

@@ -227,27 +227,23 @@ test_start_time (void)
   g_assert_cmpint (bgpt_costs_start_time (march), ==, DEC_1 + 61 * DAY);
 }
 
+/* The simulator, a client and a check configuration with the admin key
+ * (bgpt-test-utils.h), and the moment the tests call now. */
 typedef struct
 {
-  BgptSimulator   *simulator;
-  BgptHttp        *http;
-  BgptCheckConfig *config;
-  GDateTime       *now;
+  BgptTestHttpFixture  base;
+  GDateTime           *now;
 } Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->simulator = bgpt_simulator_new (&error);
-  g_assert_no_error (error);
-  fixture->http = bgpt_http_new ();
-  bgpt_http_set_timeout (fixture->http, 5);
-  fixture->config = bgpt_check_config_new ("default");
-  fixture->config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  fixture->config->openai_admin_key = g_strdup (ADMIN_KEY);
+  bgpt_test_http_fixture_set_up (&fixture->base, user_data);
+  bgpt_http_set_timeout (fixture->base.http, 5);
+  fixture->base.config = bgpt_check_config_new ("default");
+  fixture->base.config->openai_base_url = bgpt_simulator_dup_openai_base_url (fixture->base.simulator);
+  fixture->base.config->openai_admin_key = g_strdup (ADMIN_KEY);
   fixture->now = g_date_time_new_utc (2026, 12, 15, 13, 0, 0);
 }
 
@@ -256,23 +252,19 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_date_time_unref (fixture->now);
-  bgpt_check_config_free (fixture->config);
-  g_assert_finalize_object (fixture->http);
-  g_assert_finalize_object (fixture->simulator);
+  bgpt_test_http_fixture_tear_down (&fixture->base, user_data);
 }
 
 static BgptDiagnosis *
 fetch (Fixture    *fixture,
        BgptCosts **costs)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   BgptDiagnosis *diagnosis;
 
-  bgpt_costs_fetch_async (fixture->http, fixture->config, fixture->now, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  diagnosis = bgpt_costs_fetch_finish (fixture->http, result, costs, &error);
+  diagnosis = BGPT_TEST_SYNC (bgpt_costs_fetch_async (fixture->base.http, fixture->base.config, fixture->now, NULL,
+                                                      bgpt_test_collect_result, &slot),
+                              bgpt_costs_fetch_finish (fixture->base.http, result, costs, &error));
   g_assert_no_error (error);
   g_assert_nonnull (diagnosis);
   g_assert_cmpstr (diagnosis->check, ==, BGPT_CHECK_OPENAI_COSTS);
@@ -288,7 +280,16 @@ set_known_month (Fixture *fixture)
 
   for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
     usd[i] = i < 15 ? 1.0 : 2.0;
-  bgpt_simulator_set_costs (fixture->simulator, fixture->now, usd, G_N_ELEMENTS (usd));
+  bgpt_simulator_set_costs (fixture->base.simulator, fixture->now, usd, G_N_ELEMENTS (usd));
+}
+
+/* The fixture, with the simulator billing that month. */
+static void
+known_month_set_up (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  fixture_set_up (fixture, user_data);
+  set_known_month (fixture);
 }
 
 static void
@@ -300,15 +301,14 @@ test_fetch_month (Fixture       *fixture,
   const BgptSimulatorRequest *request;
   BgptSpend spend;
 
-  set_known_month (fixture);
-  fixture->config->monthly_budget_usd = 60;
+  fixture->base.config->monthly_budget_usd = 60;
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
   g_assert_nonnull (costs);
 
   /* One request, under the policy, as the API reference spells it. */
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 1);
-  request = bgpt_simulator_get_request (fixture->simulator, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 1);
+  request = bgpt_simulator_get_request (fixture->base.simulator, 0);
   g_assert_cmpstr (request->method, ==, "GET");
   g_assert_cmpstr (request->path, ==, "/v1/organization/costs");
   g_assert_true (request->has_authorization);
@@ -323,7 +323,7 @@ test_fetch_month (Fixture       *fixture,
                    "gpt-4o-mini, input");
 
   g_clear_pointer (&diagnosis, bgpt_diagnosis_free);
-  diagnosis = bgpt_costs_judge (costs, fixture->config, fixture->now, &spend);
+  diagnosis = bgpt_costs_judge (costs, fixture->base.config, fixture->now, &spend);
   g_assert_cmpfloat_with_epsilon (spend.month_to_date_usd, 30, 1e-6);
   g_assert_cmpfloat_with_epsilon (spend.daily_average_usd, 2, 1e-6);
   g_assert_cmpfloat_with_epsilon (spend.projected_usd, 62, 1e-6);
@@ -340,11 +340,10 @@ test_fetch_pages (Fixture       *fixture,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autoptr(BgptCosts) costs = NULL;
 
-  set_known_month (fixture);
-  bgpt_simulator_set_costs_page_size (fixture->simulator, 7);
+  bgpt_simulator_set_costs_page_size (fixture->base.simulator, 7);
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 5);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 5);
   g_assert_cmpuint (costs->days->len, ==, 30);
   g_assert_cmpfloat_with_epsilon (day_usd (costs, 29), 2.0, 1e-6);
 }
@@ -357,13 +356,13 @@ test_fetch_page_cap (Fixture       *fixture,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autoptr(BgptCosts) costs = NULL;
 
-  bgpt_simulator_set_response (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, 200, NULL,
+  bgpt_simulator_set_response (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, 200, NULL,
                                "{\"object\":\"page\",\"data\":[],\"has_more\":true,\"next_page\":\"again\"}");
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.unexpected");
   g_assert_nonnull (strstr (diagnosis->detail, "pages"));
   g_assert_null (costs);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==,
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==,
                     BGPT_COSTS_MAX_PAGES);
 }
 
@@ -375,8 +374,7 @@ test_fetch_project (Fixture       *fixture,
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   g_autoptr(BgptCosts) costs = NULL;
 
-  set_known_month (fixture);
-  fixture->config->openai_project_id = g_strdup (BGPT_SIMULATOR_COSTS_PROJECT);
+  fixture->base.config->openai_project_id = g_strdup (BGPT_SIMULATOR_COSTS_PROJECT);
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
   g_assert_cmpfloat_with_epsilon (day_usd (costs, 29), 2.0 * BGPT_SIMULATOR_COSTS_PROJECT_SHARE, 1e-6);
@@ -394,13 +392,13 @@ test_fetch_empty_month (Fixture       *fixture,
   g_autoptr(BgptCosts) costs = NULL;
   BgptSpend spend;
 
-  bgpt_simulator_set_costs (fixture->simulator, fixture->now, NULL, 0);
-  fixture->config->monthly_budget_usd = 10;
+  bgpt_simulator_set_costs (fixture->base.simulator, fixture->now, NULL, 0);
+  fixture->base.config->monthly_budget_usd = 10;
   diagnosis = fetch (fixture, &costs);
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
   g_assert_cmpuint (costs->days->len, ==, 30);
   g_assert_cmpuint (costs->line_items->len, ==, 0);
-  judged = bgpt_costs_judge (costs, fixture->config, fixture->now, &spend);
+  judged = bgpt_costs_judge (costs, fixture->base.config, fixture->now, &spend);
   g_assert_true (bgpt_diagnosis_is_ok (judged));
   g_assert_cmpfloat (spend.month_to_date_usd, ==, 0);
 }
@@ -415,21 +413,21 @@ test_fetch_refused (Fixture       *fixture,
   BgptDiagnosis *diagnosis;
   BgptCosts *costs = NULL;
 
-  g_free (fixture->config->openai_admin_key);
-  fixture->config->openai_admin_key = g_strdup ("sk-proj-NotAnAdminKey0123456789");
+  g_free (fixture->base.config->openai_admin_key);
+  fixture->base.config->openai_admin_key = g_strdup ("sk-proj-NotAnAdminKey0123456789");
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "config.invalid");
   g_assert_null (strstr (diagnosis->detail, "NotAnAdminKey"));
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 0);
   bgpt_diagnosis_free (diagnosis);
 
-  g_clear_pointer (&fixture->config->openai_admin_key, g_free);
+  g_clear_pointer (&fixture->base.config->openai_admin_key, g_free);
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.auth");
   bgpt_diagnosis_free (diagnosis);
 
-  fixture->config->openai_admin_key = g_strdup (ADMIN_KEY);
-  bgpt_simulator_set_scenario (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
+  fixture->base.config->openai_admin_key = g_strdup (ADMIN_KEY);
+  bgpt_simulator_set_scenario (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.auth");
   g_assert_cmpstr (diagnosis->reason, ==, "admin_key_required");
@@ -437,7 +435,7 @@ test_fetch_refused (Fixture       *fixture,
   g_assert_null (costs);
   bgpt_diagnosis_free (diagnosis);
 
-  bgpt_simulator_set_response (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, 403, forbidden,
+  bgpt_simulator_set_response (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, 403, forbidden,
                                "{\"error\":{\"message\":\"Forbidden\",\"type\":\"invalid_request_error\","
                                "\"param\":null,\"code\":null}}");
   diagnosis = fetch (fixture, &costs);
@@ -445,19 +443,19 @@ test_fetch_refused (Fixture       *fixture,
   g_assert_cmpstr (diagnosis->reason, ==, "admin_key_required");
   bgpt_diagnosis_free (diagnosis);
 
-  bgpt_simulator_set_scenario (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_INVALID_KEY);
+  bgpt_simulator_set_scenario (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_INVALID_KEY);
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.auth");
   g_assert_cmpstr (diagnosis->reason, ==, "invalid_api_key");
   bgpt_diagnosis_free (diagnosis);
 
-  bgpt_simulator_set_scenario (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_simulator_set_scenario (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_SERVER_ERROR);
   diagnosis = fetch (fixture, &costs);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.unexpected");
   bgpt_diagnosis_free (diagnosis);
 
   /* A key echoed back never reaches a detail. */
-  bgpt_simulator_set_response (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, 200, NULL,
+  bgpt_simulator_set_response (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, 200, NULL,
                                "{\"object\":\"page\",\"data\":[{\"start_time\":1796083200,\"results\":"
                                "[{\"amount\":{\"value\":1,\"currency\":\"" ADMIN_KEY "\"}}]}]}");
   diagnosis = fetch (fixture, &costs);
@@ -472,7 +470,7 @@ test_simulator_refuses_project_key (Fixture       *fixture,
                                     gconstpointer  user_data)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (fixture->config->openai_base_url,
+  g_autofree char *url = g_strconcat (fixture->base.config->openai_base_url,
                                       "/organization/costs?start_time=1796083200", NULL);
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
   GAsyncResult *slot = NULL;
@@ -533,14 +531,13 @@ test_watch (Fixture       *fixture,
   const BgptSpend *spend = NULL;
   Changes changes = { 0 };
 
-  set_known_month (fixture);
   bgpt_costs_watch_set_now (watch, fixture->now);
   g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
 
-  bgpt_costs_watch_set_account (watch, fixture->config);
+  bgpt_costs_watch_set_account (watch, fixture->base.config);
   g_assert_true (bgpt_costs_watch_has_admin_key (watch, "default"));
   g_assert_null (bgpt_costs_watch_lookup (watch, "default", &costs, &spend));
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 0);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 0);
 
   bgpt_costs_watch_start (watch);
   wait_for_changes (&changes, 1);
@@ -548,29 +545,29 @@ test_watch (Fixture       *fixture,
   g_assert_true (bgpt_diagnosis_is_ok (diagnosis));
   g_assert_nonnull (costs);
   g_assert_cmpfloat_with_epsilon (spend->month_to_date_usd, 30, 1e-6);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 1);
 
   /* Started again within the hour: nothing is due. */
   bgpt_costs_watch_stop (watch);
   bgpt_costs_watch_start (watch);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 1);
 
   /* A budget: judged now, without another request. */
-  fixture->config->monthly_budget_usd = 60;
-  bgpt_costs_watch_set_account (watch, fixture->config);
+  fixture->base.config->monthly_budget_usd = 60;
+  bgpt_costs_watch_set_account (watch, fixture->base.config);
   g_assert_cmpuint (changes.changed, ==, 2);
   diagnosis = bgpt_costs_watch_lookup (watch, "default", NULL, NULL);
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.budget");
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 1);
 
   /* On demand. */
   bgpt_costs_watch_refresh (watch, NULL);
   wait_for_changes (&changes, 3);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, NULL), ==, 2);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, NULL), ==, 2);
 
   /* The admin key removed: the account is no longer watched. */
-  g_clear_pointer (&fixture->config->openai_admin_key, g_free);
-  bgpt_costs_watch_set_account (watch, fixture->config);
+  g_clear_pointer (&fixture->base.config->openai_admin_key, g_free);
+  bgpt_costs_watch_set_account (watch, fixture->base.config);
   g_assert_cmpuint (changes.changed, ==, 4);
   g_assert_false (bgpt_costs_watch_has_admin_key (watch, "default"));
   g_assert_null (bgpt_costs_watch_lookup (watch, "default", &costs, &spend));
@@ -589,22 +586,29 @@ test_monitor_reads_costs (Fixture       *fixture,
   BgptCostsWatch *watch = bgpt_monitor_get_costs_watch (monitor);
   Changes changes = { 0 };
 
-  set_known_month (fixture);
   bgpt_costs_watch_set_now (watch, fixture->now);
   g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
-  bgpt_monitor_set_account (monitor, fixture->config);
+  bgpt_monitor_set_account (monitor, fixture->base.config);
   bgpt_monitor_start (monitor);
   wait_for_changes (&changes, 1);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 1);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 1);
 
   bgpt_monitor_confirm_now (monitor, "default");
   wait_for_changes (&changes, 2);
-  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, BGPT_CHECK_OPENAI_COSTS), ==, 2);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 2);
 
   bgpt_monitor_remove_account (monitor, "default");
   g_assert_false (bgpt_costs_watch_has_admin_key (watch, "default"));
   bgpt_monitor_stop (monitor);
 }
+
+/* A test that runs on the fixture: the simulator, a client, the
+ * configuration and now. */
+#define add_fixture_test(path, test) \
+  g_test_add ((path), Fixture, NULL, fixture_set_up, (test), fixture_tear_down)
+/* The same, with the known month billed (set_known_month). */
+#define add_known_month_test(path, test) \
+  g_test_add ((path), Fixture, NULL, known_month_set_up, (test), fixture_tear_down)
 
 int
 main (int   argc,
@@ -618,17 +622,15 @@ main (int   argc,
   g_test_add_func ("/costs/parse/hostile-amounts", test_parse_hostile_amounts);
   g_test_add_func ("/costs/parse/wrong-shapes", test_parse_wrong_shapes);
   g_test_add_func ("/costs/start-time", test_start_time);
-  g_test_add ("/costs/fetch/month", Fixture, NULL, fixture_set_up, test_fetch_month, fixture_tear_down);
-  g_test_add ("/costs/fetch/pages", Fixture, NULL, fixture_set_up, test_fetch_pages, fixture_tear_down);
-  g_test_add ("/costs/fetch/page-cap", Fixture, NULL, fixture_set_up, test_fetch_page_cap, fixture_tear_down);
-  g_test_add ("/costs/fetch/project", Fixture, NULL, fixture_set_up, test_fetch_project, fixture_tear_down);
-  g_test_add ("/costs/fetch/empty-month", Fixture, NULL, fixture_set_up, test_fetch_empty_month, fixture_tear_down);
-  g_test_add ("/costs/fetch/refused", Fixture, NULL, fixture_set_up, test_fetch_refused, fixture_tear_down);
-  g_test_add ("/costs/watch/hourly-and-on-demand", Fixture, NULL, fixture_set_up, test_watch, fixture_tear_down);
-  g_test_add ("/costs/watch/monitor", Fixture, NULL, fixture_set_up, test_monitor_reads_costs,
-              fixture_tear_down);
-  g_test_add ("/costs/simulator/refuses-project-key", Fixture, NULL, fixture_set_up,
-              test_simulator_refuses_project_key, fixture_tear_down);
+  add_known_month_test ("/costs/fetch/month", test_fetch_month);
+  add_known_month_test ("/costs/fetch/pages", test_fetch_pages);
+  add_fixture_test ("/costs/fetch/page-cap", test_fetch_page_cap);
+  add_known_month_test ("/costs/fetch/project", test_fetch_project);
+  add_fixture_test ("/costs/fetch/empty-month", test_fetch_empty_month);
+  add_fixture_test ("/costs/fetch/refused", test_fetch_refused);
+  add_known_month_test ("/costs/watch/hourly-and-on-demand", test_watch);
+  add_known_month_test ("/costs/watch/monitor", test_monitor_reads_costs);
+  add_fixture_test ("/costs/simulator/refuses-project-key", test_simulator_refuses_project_key);
 
   return g_test_run ();
 }

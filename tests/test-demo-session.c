@@ -24,6 +24,7 @@
 #include "bgpt-secret-store.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "ui/bgpt-application.h"
 #include "ui/bgpt-window.h"
 
@@ -86,15 +87,7 @@ closed (gint64 id)
 {
   g_autoptr(JsonArray) calls = bgpt_test_notification_server_read_calls (&server);
 
-  for (guint i = 0; i < json_array_get_length (calls); i++)
-    {
-      JsonObject *call = json_array_get_object_element (calls, i);
-
-      if (g_str_equal (json_object_get_string_member (call, "call"), "CloseNotification") &&
-          json_object_get_int_member (call, "id") == id)
-        return TRUE;
-    }
-  return FALSE;
+  return bgpt_test_notification_calls_close (calls, 0, id);
 }
 
 static gboolean
@@ -122,16 +115,17 @@ test_notified (gpointer data)
 }
 
 static gboolean
+is_label_reading (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
 has_label (GtkWidget  *widget,
            const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-  return FALSE;
+  return bgpt_test_find_widget (widget, is_label_reading, text) != NULL;
 }
 
 #define READ_ONLY_TOAST "A conta de demonstração não pode ser alterada. Saia da demonstração para " \
@@ -143,14 +137,6 @@ read_only_toast_shown (gpointer data)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
 
   return window != NULL && has_label (GTK_WIDGET (window), READ_ONLY_TOAST);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (data));
-
-  return BGPT_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
 
 /* The first check opens the incident at once; the second failure, a
@@ -181,7 +167,7 @@ test_demo_leaves_real_notifications (void)
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  g_assert_true (bgpt_test_wait_until (window_shown, app));
+  g_assert_true (bgpt_test_wait_until (bgpt_test_app_window_shown, app));
 
   /* The checks after the window's first frame find the refused key: a
    * real incident, and its notification. */

@@ -145,15 +145,7 @@ closed (gint64 id)
 {
   g_autoptr(JsonArray) calls = read_notifications ();
 
-  for (guint i = calls_seen; i < json_array_get_length (calls); i++)
-    {
-      JsonObject *call = json_array_get_object_element (calls, i);
-
-      if (g_str_equal (json_object_get_string_member (call, "call"), "CloseNotification") &&
-          json_object_get_int_member (call, "id") == id)
-        return TRUE;
-    }
-  return FALSE;
+  return bgpt_test_notification_calls_close (calls, calls_seen, id);
 }
 
 static gboolean

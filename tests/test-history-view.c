@@ -14,6 +14,7 @@
 #include "bgpt-i18n.h"
 #include "bgpt-resources.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "ui/bgpt-check-detail.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-heartbeat-bar.h"
@@ -177,26 +178,9 @@ maybe_save_screenshot (GtkWidget  *window,
                        gboolean    narrow,
                        gboolean    dark)
 {
-  const char *directory = g_getenv ("BGPT_SCREENSHOT_DIR");
   g_autofree char *name = g_strdup_printf ("%s-%s-%s.png", prefix, narrow ? "360" : "full", dark ? "dark" : "light");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
 
-  if (directory == NULL)
-    return;
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  bgpt_test_save_png (window, "BGPT_SCREENSHOT_DIR", name);
 }
 
 static BgptCheckRow *

@@ -171,6 +171,28 @@ wait_for_calls (const char *name,
     }
 }
 
+/* The call at @index of @calls withdrew the notification @id. */
+static void
+assert_close_call (GPtrArray *calls,
+                   guint      index,
+                   guint      id)
+{
+  Call *call = g_ptr_array_index (calls, index);
+
+  g_assert_cmpstr (call->call, ==, "CloseNotification");
+  g_assert_cmpuint (call->id, ==, id);
+}
+
+/* The OpenAI key is refused from the first round on: runs until the
+ * incident's notification is sent. */
+static void
+start_key_refused (Fixture *fixture)
+{
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_for_calls ("Notify", 1);
+}
+
 static gboolean
 strv_has (GStrv        strv,
           const char  *prefix)
@@ -192,12 +214,9 @@ test_one_problem_one_notification (Fixture       *fixture,
   guint notify_id;
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
-
   /* Down after 2 failures, about a second in; then it persists for five
    * more rounds. */
-  wait_for_calls ("Notify", 1);
+  start_key_refused (fixture);
   bgpt_test_run_for (5000);
 
   calls = read_calls ();
@@ -226,8 +245,7 @@ test_one_problem_one_notification (Fixture       *fixture,
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 3);
-  g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 1))->call, ==, "CloseNotification");
-  g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, notify_id);
+  assert_close_call (calls, 1, notify_id);
   notify = g_ptr_array_index (calls, 2);
   g_assert_cmpstr (notify->call, ==, "Notify");
   g_assert_cmpstr (notify->summary, ==, "Resolvido: Falha na Autenticação da API");
@@ -350,8 +368,7 @@ test_refused_key_one_notification (Fixture       *fixture,
   g_clear_pointer (&calls, g_ptr_array_unref);
   calls = read_calls ();
   g_assert_cmpuint (calls->len, ==, 2);
-  g_assert_cmpstr (((Call *) g_ptr_array_index (calls, 1))->call, ==, "CloseNotification");
-  g_assert_cmpuint (((Call *) g_ptr_array_index (calls, 1))->id, ==, notify_id);
+  assert_close_call (calls, 1, notify_id);
   g_assert_false (bgpt_incident_is_open (incident));
   g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model"), >, 1);
@@ -436,9 +453,7 @@ test_silenced_until_resolved (Fixture       *fixture,
 {
   BgptIncident *incident;
 
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
-  wait_for_calls ("Notify", 1);
+  start_key_refused (fixture);
 
   incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key");
   bgpt_incident_store_silence (fixture->setup.incidents, incident, BGPT_INCIDENT_SILENCE_UNTIL_RESOLVED);
@@ -479,9 +494,7 @@ test_reminders (Fixture       *fixture,
   g_autoptr(GPtrArray) calls = NULL;
 
   g_settings_set_uint (fixture->setup.settings, "reminder-interval", 3);
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
-  wait_for_calls ("Notify", 1);
+  start_key_refused (fixture);
 
   /* Over 7.5 s with a 3-second reminder: two reminders, each replacing the
    * notification in place. */
@@ -531,9 +544,7 @@ test_id_prefix_keeps_notifiers_apart (Fixture       *fixture,
   g_free (config->display_name);
   config->display_name = g_strdup ("Outra Loja");
   bgpt_monitor_set_account (other_monitor, config);
-  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.key", BGPT_SCENARIO_INVALID_KEY);
-  bgpt_monitor_start (fixture->setup.monitor);
-  wait_for_calls ("Notify", 1);
+  start_key_refused (fixture);
   /* The first one's server id is known when the second is sent. */
   bgpt_test_settle_notifications ();
   bgpt_monitor_start (other_monitor);

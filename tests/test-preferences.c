@@ -11,40 +11,34 @@
 #include "bgpt-resources.h"
 #include "ui/bgpt-preferences.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
 
 static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
+  return bgpt_test_find_widget (widget, is_row_titled, title);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_switch (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_SWITCH (widget);
 }
 
 static GtkWidget *
 find_switch (GtkWidget *widget)
 {
-  if (GTK_IS_SWITCH (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return bgpt_test_find_widget (widget, is_switch, NULL);
 }
 
 static void

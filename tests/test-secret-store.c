@@ -26,60 +26,31 @@
 /* Sync wrappers: the store is async only, the tests read better in line. */
 
 static gboolean
-store_secret (BgptSecretStore  *store,
-              const char       *account_id,
-              BgptSecretKind    kind,
-              const char       *secret,
-              GError          **error)
+store_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, const char *secret, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_store_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_store_async (store, account_id, kind, secret, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_store_finish (store, result, error));
 }
 
 static char *
-lookup_secret (BgptSecretStore  *store,
-               const char       *account_id,
-               BgptSecretKind    kind,
-               GCancellable     *cancellable,
-               GError          **error)
+lookup_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, GCancellable *cancellable, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_lookup_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_lookup_async (store, account_id, kind, cancellable, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_lookup_finish (store, result, error));
 }
 
 static gboolean
-clear_secret (BgptSecretStore  *store,
-              const char       *account_id,
-              BgptSecretKind    kind,
-              GError          **error)
+clear_secret (BgptSecretStore *store, const char *account_id, BgptSecretKind kind, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_clear_async (store, account_id, kind, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_clear_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_clear_async (store, account_id, kind, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_clear_finish (store, result, error));
 }
 
 static gboolean
-clear_account (BgptSecretStore  *store,
-               const char       *account_id,
-               GError          **error)
+clear_account (BgptSecretStore *store, const char *account_id, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bgpt_secret_store_clear_account_async (store, account_id, NULL, bgpt_test_collect_result, &slot);
-  result = bgpt_test_wait_for_result (&slot);
-  return bgpt_secret_store_clear_account_finish (store, result, error);
+  return BGPT_TEST_SYNC (bgpt_secret_store_clear_account_async (store, account_id, NULL, bgpt_test_collect_result, &slot),
+                         bgpt_secret_store_clear_account_finish (store, result, error));
 }
 
 /* What the keyring holds, asked without our code: libsecret directly,
@@ -106,23 +77,15 @@ run_secret_tool (const char *stdin_text,
                  int        *exit_status,
                  ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
   va_list args;
-  const char *arg;
 
-  g_ptr_array_add (argv, (gpointer) "secret-tool");
   va_start (args, exit_status);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  process = bgpt_test_subprocess_new_va (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                         &error, "secret-tool", args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                               &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, stdin_text, NULL, &stdout_text, NULL, &error);
   g_assert_no_error (error);

@@ -21,6 +21,7 @@
 #include "bgpt-simulator.h"
 #include "ui/bgpt-wizard-check-view.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 
 #define WIZARD_OPENAI_KEY   "sk-proj-bgptLEAKCHECKwizard7e1c4a9f2b5d"
 #define WIZARD_OPENAI_KEY_2 "sk-proj-bgptLEAKCHECKwizardnew3b8d1f6a"
@@ -647,18 +648,6 @@ test_invalid_inputs (Fixture       *fixture,
 }
 
 /* Whether a label under @widget contains @text. */
-static gboolean
-has_label_containing (GtkWidget  *widget,
-                      const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    if (has_label_containing (c, text))
-      return TRUE;
-  return FALSE;
-}
-
 static void
 test_failed_checks (Fixture       *fixture,
                     gconstpointer  data)
@@ -678,14 +667,14 @@ test_failed_checks (Fixture       *fixture,
                    bgpt_catalog_entry_title (not_found));
   g_assert_cmpstr (bgpt_catalog_entry_title (not_found), !=, not_found->title);
   /* The user's settings are wrong, and nothing says otherwise. */
-  g_assert_false (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")), "do lado do Kommo"));
+  g_assert_false (bgpt_test_has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")), "do lado do Kommo"));
   /* Kommo failing on its side is not the user's mistake: the catalog says so. */
   bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_SERVER_ERROR);
   click_and_wait (fixture, "test_kommo_button", kommo_settled);
   g_assert_cmpstr (bgpt_wizard_check_view_get_diagnosis (view (fixture, "kommo_view"))->error_id, ==,
                    "kommo.unexpected");
-  g_assert_true (has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")),
-                                       "O problema está do lado do Kommo"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (view (fixture, "kommo_view")),
+                                                 "O problema está do lado do Kommo"));
   bgpt_simulator_set_scenario (fixture->simulator, "kommo.account", BGPT_SCENARIO_NOT_FOUND);
   click_and_wait (fixture, "test_kommo_button", kommo_settled);
   /* A failed test does not hold the user back. */

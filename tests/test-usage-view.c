@@ -15,6 +15,7 @@
 #include "bgpt-i18n.h"
 #include "bgpt-simulator.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "ui/bgpt-costs-chart.h"
 #include "ui/bgpt-spending-dialog.h"
 #include "ui/bgpt-usage-view.h"
@@ -104,33 +105,17 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
 {
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
-  return FALSE;
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
 }
 
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return bgpt_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 static gboolean
@@ -153,17 +138,10 @@ save_shot (Fixture    *fixture,
            gboolean    dark,
            int         width)
 {
-  const char *directory = g_getenv ("BGPT_SHOTS_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GdkFrameClock *clock;
   gulong handler;
-  int height;
 
-  if (directory == NULL)
+  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
     return;
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
@@ -180,17 +158,7 @@ save_shot (Fixture    *fixture,
   g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
   g_signal_handler_disconnect (clock, handler);
 
-  paintable = gtk_widget_paintable_new (fixture->window);
-  width = gdk_paintable_get_intrinsic_width (paintable);
-  height = gdk_paintable_get_intrinsic_height (paintable);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (fixture->window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
+  bgpt_test_save_png (fixture->window, "BGPT_SHOTS_DIR", name);
 }
 
 static GtkWidget *find_button (GtkWidget  *widget,
@@ -220,10 +188,10 @@ test_known_month (Fixture       *fixture,
   g_assert_nonnull (strstr (description, "US$ 60,00"));
   g_assert_nonnull (strstr (description, "23/12/2026"));
   g_assert_nonnull (strstr (description, "US$ 9,00"));
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "US$ 85,00"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "US$ 85,00"));
 
   /* The warning, the top line items. */
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "Orçamento da OpenAI se esgotando"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "Orçamento da OpenAI se esgotando"));
   g_assert_nonnull (find_type (GTK_WIDGET (fixture->view), ADW_TYPE_ACTION_ROW));
 
   save_shot (fixture, "usage.png", FALSE, 640);
@@ -240,7 +208,7 @@ test_no_admin_key (Fixture       *fixture,
 
   g_assert_null (bgpt_usage_view_dup_description (fixture->view, "default"));
   g_assert_null (find_type (GTK_WIDGET (fixture->view), BGPT_TYPE_COSTS_CHART));
-  g_assert_true (find_label (GTK_WIDGET (fixture->view), "chave de administrador"));
+  g_assert_true (bgpt_test_has_label_containing (GTK_WIDGET (fixture->view), "chave de administrador"));
   button = find_button (GTK_WIDGET (fixture->view), "Abrir chaves de administrador");
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.open-uri");
@@ -249,21 +217,18 @@ test_no_admin_key (Fixture       *fixture,
   save_shot (fixture, "usage-no-admin-key.png", FALSE, 640);
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return bgpt_test_find_widget (widget, is_button_labelled, label);
 }
 
 static gboolean
@@ -271,7 +236,7 @@ label_shows (gpointer user_data)
 {
   GtkWidget *window = ((gpointer *) user_data)[0];
 
-  return find_label (window, ((gpointer *) user_data)[1]);
+  return bgpt_test_has_label_containing (window, ((gpointer *) user_data)[1]);
 }
 
 /* "Acompanhar gastos": a key that is not an admin key, or one the costs
@@ -296,7 +261,7 @@ test_spending_dialog (Fixture       *fixture,
                          bgpt_monitor_get_account_config (fixture->monitor, "default")->openai_base_url);
   dialog = bgpt_spending_dialog_present (GTK_WINDOW (fixture->window), fixture->monitor, "default");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  g_assert_true (find_label (dialog, "só lê os gastos"));
+  g_assert_true (bgpt_test_has_label_containing (dialog, "só lê os gastos"));
   key_row = find_type (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
   save = find_button (dialog, "_Testar e salvar");
   g_assert_nonnull (key_row);
@@ -305,7 +270,7 @@ test_spending_dialog (Fixture       *fixture,
   /* A project key: refused before any request. */
   gtk_editable_set_text (GTK_EDITABLE (key_row), "sk-proj-NotAnAdmin0123456789");
   g_signal_emit_by_name (save, "clicked");
-  g_assert_true (find_label (dialog, "sk-admin-"));
+  g_assert_true (bgpt_test_has_label_containing (dialog, "sk-admin-"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
 

@@ -22,6 +22,7 @@
 #include "bgpt-incident-store.h"
 #include "bgpt-secret-store.h"
 #include "bgpt-test-utils.h"
+#include "bgpt-test-widgets.h"
 #include "bgpt-simulator.h"
 #include "bgpt-static-network-monitor.h"
 #include "bgpt-status-page.h"
@@ -353,14 +354,6 @@ on_window_added (GtkApplication *application,
 {
   if (BGPT_IS_WINDOW (added))
     g_signal_connect (added, "realize", G_CALLBACK (on_window_realized), NULL);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  return BGPT_IS_WINDOW (active) && gtk_widget_get_mapped (GTK_WIDGET (active));
 }
 
 static guint
@@ -1275,7 +1268,7 @@ main (int   argc,
 
   g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
   g_application_activate (G_APPLICATION (app));
-  bgpt_test_assert_until (window_shown, NULL, "the window");
+  bgpt_test_assert_until (bgpt_test_app_window_shown, app, "the window");
   window = BGPT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
   g_test_add_func ("/window/first-check", test_first_check);

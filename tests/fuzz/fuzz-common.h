@@ -26,4 +26,15 @@ bgpt_fuzz_init (void)
   g_setenv ("G_MESSAGES_DEBUG", "", TRUE);
 }
 
+/* LLVMFuzzerInitialize for a target that needs nothing more than
+ * bgpt_fuzz_init (). */
+#define BGPT_FUZZ_DEFINE_INITIALIZE()             \
+  int                                             \
+  LLVMFuzzerInitialize (int    *argc,             \
+                        char ***argv)             \
+  {                                               \
+    bgpt_fuzz_init ();                            \
+    return 0;                                     \
+  }
+
 G_END_DECLS

@@ -19,13 +19,7 @@
 #include "bgpt-costs.h"
 #include "fuzz-common.h"
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  bgpt_fuzz_init ();
-  return 0;
-}
+BGPT_FUZZ_DEFINE_INITIALIZE ()
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data,

@@ -142,13 +142,7 @@ classify (BgptExchange *exchange)
     }
 }
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  bgpt_fuzz_init ();
-  return 0;
-}
+BGPT_FUZZ_DEFINE_INITIALIZE ()
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data,

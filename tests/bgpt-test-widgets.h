@@ -1,0 +1,98 @@
+/* bgpt-test-widgets.h: looking through a widget tree, for the tests that
+ * show a window (header only: the test-support library itself does not
+ * link GTK).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "ui/bgpt-window.h"
+
+G_BEGIN_DECLS
+
+/* Whether @widget is the one looked for, as @data describes it. */
+typedef gboolean (*BgptTestWidgetMatch) (GtkWidget     *widget,
+                                         gconstpointer  data);
+
+/* The first widget, depth first from @widget itself, that @match takes;
+ * NULL if none does. */
+static inline GtkWidget *
+bgpt_test_find_widget (GtkWidget           *widget,
+                       BgptTestWidgetMatch  match,
+                       gconstpointer        data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = bgpt_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label under @widget (or @widget itself) shows @text within its
+ * own. */
+static inline gboolean
+bgpt_test_is_label_containing (GtkWidget     *widget,
+                               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+static inline gboolean
+bgpt_test_has_label_containing (GtkWidget  *widget,
+                                const char *text)
+{
+  return bgpt_test_find_widget (widget, bgpt_test_is_label_containing, text) != NULL;
+}
+
+/* When the environment variable @directory_variable names a folder:
+ * renders @widget, a window, at its size as drawn and saves it there as
+ * @name, a PNG. */
+static inline void
+bgpt_test_save_png (GtkWidget  *widget,
+                    const char *directory_variable,
+                    const char *name)
+{
+  const char *directory = g_getenv (directory_variable);
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (directory == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* A BgptTestCondition: whether the active window of @application, a
+ * GtkApplication, is the main window, mapped. */
+static inline gboolean
+bgpt_test_app_window_shown (gpointer application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  return BGPT_IS_WINDOW (window) && gtk_widget_get_mapped (GTK_WIDGET (window));
+}
+
+G_END_DECLS
