@@ -10,7 +10,7 @@ pot=$(mktemp) || exit 1
 trap 'rm -f "$pot"' EXIT
 
 echo "TAP version 13"
-echo "1..3"
+echo "1..4"
 
 if stats=$(msgfmt --check --statistics -o /dev/null "$po" 2>&1); then
   echo "ok 1 - $po compiles: $stats"
@@ -41,5 +41,18 @@ else
     echo "not ok 3 - $(echo "$missing" | wc -l) marked strings lack a pt_BR translation"
     echo "$missing" | sed 's/^/# /' | head -80
   fi
+fi
+
+# Every source file that marks a string is listed in po/POTFILES.in, or
+# its strings never reach the translators (headers only name msgids).
+unlisted=$(grep -rlIE '(^|[^A-Za-z0-9_])(N?C?_|g_dngettext|ngettext) ?\(|translatable="yes"' src data |
+           grep -v '\.h$' | sort | while read -r f; do
+             grep -qx "$f" "$pot.files" || echo "$f"
+           done)
+if [ -z "$unlisted" ]; then
+  echo "ok 4 - every file with marked strings is in po/POTFILES.in"
+else
+  echo "not ok 4 - files with marked strings missing from po/POTFILES.in"
+  echo "$unlisted" | sed 's/^/# /'
 fi
 rm -f "$pot.files" "$pot.err"
