@@ -1483,14 +1483,15 @@ bgpt_monitor_get_busy (BgptMonitor *self)
   return self->busy;
 }
 
-void
-bgpt_monitor_check_now (BgptMonitor *self,
-                        const char  *account_id)
+/* Calls @func on every check of @account_id's account, or of every
+ * account when it is NULL. */
+static void
+foreach_check (BgptMonitor *self,
+               const char  *account_id,
+               void       (*func) (BgptMonitorCheck *check,
+                                   gint64            now),
+               gint64       now)
 {
-  gint64 now = g_get_monotonic_time ();
-
-  g_return_if_fail (BGPT_IS_MONITOR (self));
-
   for (guint i = 0; i < self->accounts->len; i++)
     {
       Account *account = g_ptr_array_index (self->accounts, i);
@@ -1498,43 +1499,48 @@ bgpt_monitor_check_now (BgptMonitor *self,
       if (account_id != NULL && g_strcmp0 (account->id, account_id) != 0)
         continue;
       for (guint j = 0; j < account->checks->len; j++)
-        {
-          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
-
-          check->due = MIN (check->due, now);
-        }
+        func (g_ptr_array_index (account->checks, j), now);
     }
+}
+
+static void
+make_due (BgptMonitorCheck *check,
+          gint64            now)
+{
+  check->due = MIN (check->due, now);
+}
+
+void
+bgpt_monitor_check_now (BgptMonitor *self,
+                        const char  *account_id)
+{
+  g_return_if_fail (BGPT_IS_MONITOR (self));
+
+  foreach_check (self, account_id, make_due, g_get_monotonic_time ());
   schedule (self);
+}
+
+static void
+make_confirm (BgptMonitorCheck *check,
+              gint64            now)
+{
+  check->confirm = TRUE;
+  /* Someone asked: one request goes past a server's wait, not a
+   * loop of them. */
+  if (check->not_before > now && !check->wait_overridden)
+    {
+      check->not_before = 0;
+      check->wait_overridden = TRUE;
+    }
 }
 
 void
 bgpt_monitor_confirm_now (BgptMonitor *self,
                           const char  *account_id)
 {
-  gint64 now = g_get_monotonic_time ();
-
   g_return_if_fail (BGPT_IS_MONITOR (self));
 
-  for (guint i = 0; i < self->accounts->len; i++)
-    {
-      Account *account = g_ptr_array_index (self->accounts, i);
-
-      if (account_id != NULL && g_strcmp0 (account->id, account_id) != 0)
-        continue;
-      for (guint j = 0; j < account->checks->len; j++)
-        {
-          BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
-
-          check->confirm = TRUE;
-          /* Someone asked: one request goes past a server's wait, not a
-           * loop of them. */
-          if (check->not_before > now && !check->wait_overridden)
-            {
-              check->not_before = 0;
-              check->wait_overridden = TRUE;
-            }
-        }
-    }
+  foreach_check (self, account_id, make_confirm, g_get_monotonic_time ());
   /* Someone asked: the costs too, hourly or not. */
   if (self->running)
     bgpt_costs_watch_refresh (self->costs_watch, account_id);

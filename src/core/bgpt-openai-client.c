@@ -124,6 +124,36 @@ bgpt_openai_check_key_async (BgptHttp              *http,
   send_check (task, http, config, BGPT_CHECK_OPENAI_KEY, "GET", "/models", NULL, NULL);
 }
 
+/* Checks one configured object: answers at once when @validate refuses
+ * @id, else GETs @collection/@id and expects @id back. */
+static void
+check_object (BgptHttp              *http,
+              const BgptCheckConfig *config,
+              GTask                 *task,
+              const char            *check,
+              const char            *invalid_id,
+              gboolean             (*validate) (const char  *id,
+                                                GError     **error),
+              const char            *id,
+              const char            *collection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  if (!validate (id, &error))
+    {
+      bgpt_http_task_return_local (task, check, invalid_id, error->message, config);
+      return;
+    }
+
+  /* Fine-tuned model names ("ft:gpt-4o:org::id") keep their colons;
+   * assistant IDs are letters, digits and "_", which stay as they are. */
+  escaped = g_uri_escape_string (id, ":", FALSE);
+  path = g_strconcat (collection, escaped, NULL);
+  send_check (task, http, config, check, "GET", path, NULL, id);
+}
+
 void
 bgpt_openai_check_model_async (BgptHttp              *http,
                                const BgptCheckConfig *config,
@@ -132,26 +162,13 @@ bgpt_openai_check_model_async (BgptHttp              *http,
                                gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (BGPT_IS_HTTP (http));
   g_return_if_fail (config != NULL);
 
   task = new_task (http, bgpt_openai_check_model_async, cancellable, callback, user_data);
-
-  if (!bgpt_validate_model (config->model, &error))
-    {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_MODEL, BGPT_DIAGNOSIS_CONFIG_INVALID,
-                                   error->message, config);
-      return;
-    }
-
-  /* Fine-tuned model names ("ft:gpt-4o:org::id") keep their colons. */
-  escaped = g_uri_escape_string (config->model, ":", FALSE);
-  path = g_strconcat ("/models/", escaped, NULL);
-  send_check (task, http, config, BGPT_CHECK_OPENAI_MODEL, "GET", path, NULL, config->model);
+  check_object (http, config, task, BGPT_CHECK_OPENAI_MODEL, BGPT_DIAGNOSIS_CONFIG_INVALID,
+                bgpt_validate_model, config->model, "/models/");
 }
 
 void
@@ -162,24 +179,13 @@ bgpt_openai_check_assistant_async (BgptHttp              *http,
                                    gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (BGPT_IS_HTTP (http));
   g_return_if_fail (config != NULL);
 
   task = new_task (http, bgpt_openai_check_assistant_async, cancellable, callback, user_data);
-
-  if (!bgpt_validate_assistant_id (config->assistant_id, &error))
-    {
-      bgpt_http_task_return_local (task, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_DIAGNOSIS_OPENAI_ASSISTANT,
-                                   error->message, config);
-      return;
-    }
-
-  path = g_strconcat ("/assistants/", config->assistant_id, NULL);
-  send_check (task, http, config, BGPT_CHECK_OPENAI_ASSISTANT, "GET", path,
-              NULL, config->assistant_id);
+  check_object (http, config, task, BGPT_CHECK_OPENAI_ASSISTANT, BGPT_DIAGNOSIS_OPENAI_ASSISTANT,
+                bgpt_validate_assistant_id, config->assistant_id, "/assistants/");
 }
 
 /* Model families that do not answer a plain text request to /responses. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bgpt-costs-chart.h"
+#include "bgpt-widget-size.h"
 
 #define SECONDS_PER_DAY 86400
 #define BAR_GAP         2.0f
@@ -93,16 +94,8 @@ bgpt_costs_chart_measure (GtkWidget      *widget,
                           int            *minimum_baseline,
                           int            *natural_baseline)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = BGPT_COSTS_DAYS * 4;
-      *natural = BGPT_COSTS_DAYS * 16;
-    }
-  else
-    {
-      *minimum = 80;
-      *natural = 160;
-    }
+  bgpt_widget_size_measure (orientation, BGPT_COSTS_DAYS * 4, BGPT_COSTS_DAYS * 16, 80, 160,
+                            minimum, natural);
 }
 
 static void

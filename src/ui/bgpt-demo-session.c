@@ -107,14 +107,6 @@ bgpt_demo_session_store_secret_async (BgptSession         *session,
     g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-bgpt_demo_session_store_secret_finish (BgptSession   *session,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static const char *
 bgpt_demo_session_describe_secret_stored (BgptSession    *session,
                                           BgptSecretKind  kind)
@@ -310,7 +302,6 @@ bgpt_demo_session_class_init (BgptDemoSessionClass *klass)
   session_class->describe_secret_edit = bgpt_demo_session_describe_secret_edit;
   session_class->suggest_secret = bgpt_demo_session_suggest_secret;
   session_class->store_secret_async = bgpt_demo_session_store_secret_async;
-  session_class->store_secret_finish = bgpt_demo_session_store_secret_finish;
   session_class->describe_secret_stored = bgpt_demo_session_describe_secret_stored;
   session_class->send_test_notification = bgpt_demo_session_send_test_notification;
   session_class->create_bar = bgpt_demo_session_create_bar;

@@ -11,6 +11,7 @@
 
 #include "bgpt-heartbeat-bar.h"
 #include "bgpt-latency-chart.h"
+#include "bgpt-widget-size.h"
 
 #define BEAT_WIDTH 5
 #define BEAT_GAP 2
@@ -50,16 +51,12 @@ bgpt_heartbeat_bar_measure (GtkWidget      *widget,
                             int            *minimum_baseline,
                             int            *natural_baseline)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = MIN_BEATS * (BEAT_WIDTH + BEAT_GAP) - BEAT_GAP;
-      /* Room for the row's title: more beats only where it is spare. */
-      *natural = NATURAL_BEATS * (BEAT_WIDTH + BEAT_GAP) - BEAT_GAP;
-    }
-  else
-    {
-      *minimum = *natural = BEAT_HEIGHT;
-    }
+  /* Room for the row's title: more beats only where it is spare. */
+  bgpt_widget_size_measure (orientation,
+                            MIN_BEATS * (BEAT_WIDTH + BEAT_GAP) - BEAT_GAP,
+                            NATURAL_BEATS * (BEAT_WIDTH + BEAT_GAP) - BEAT_GAP,
+                            BEAT_HEIGHT, BEAT_HEIGHT,
+                            minimum, natural);
 }
 
 static void

@@ -14,6 +14,7 @@
 
 #include "bgpt-format.h"
 #include "bgpt-latency-chart.h"
+#include "bgpt-widget-size.h"
 
 #define AXIS_WIDTH 52
 #define LABEL_HEIGHT 20
@@ -230,15 +231,10 @@ bgpt_latency_chart_measure (GtkWidget      *widget,
                             int            *minimum_baseline,
                             int            *natural_baseline)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = AXIS_WIDTH + 120;
-      *natural = AXIS_WIDTH + 480;
-    }
-  else
-    {
-      *minimum = *natural = LABEL_HEIGHT / 2 + MIN_PLOT_HEIGHT + BAND_GAP + BAND_HEIGHT + LABEL_HEIGHT + 4;
-    }
+  int height = LABEL_HEIGHT / 2 + MIN_PLOT_HEIGHT + BAND_GAP + BAND_HEIGHT + LABEL_HEIGHT + 4;
+
+  bgpt_widget_size_measure (orientation, AXIS_WIDTH + 120, AXIS_WIDTH + 480, height, height,
+                            minimum, natural);
 }
 
 void

@@ -56,6 +56,15 @@ bgpt_session_real_suggest_secret (BgptSession    *self,
   return NULL;
 }
 
+/* Both sessions answer store_secret_async() with a boolean GTask. */
+static gboolean
+bgpt_session_real_store_secret_finish (BgptSession   *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static GtkWidget *
 bgpt_session_real_create_bar (BgptSession *self)
 {
@@ -129,6 +138,7 @@ bgpt_session_class_init (BgptSessionClass *klass)
   klass->dup_account_name = bgpt_session_real_dup_account_name;
   klass->check_accounts_editable = bgpt_session_real_check_accounts_editable;
   klass->suggest_secret = bgpt_session_real_suggest_secret;
+  klass->store_secret_finish = bgpt_session_real_store_secret_finish;
   klass->create_bar = bgpt_session_real_create_bar;
   klass->get_status_page_url = bgpt_session_real_get_status_page_url;
 

@@ -138,14 +138,6 @@ bgpt_user_session_store_secret_async (BgptSession         *session,
                                  on_secret_stored, g_steal_pointer (&task));
 }
 
-static gboolean
-bgpt_user_session_store_secret_finish (BgptSession   *session,
-                                       GAsyncResult  *result,
-                                       GError       **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 static const char *
 bgpt_user_session_describe_secret_stored (BgptSession    *session,
                                           BgptSecretKind  kind)
@@ -207,7 +199,6 @@ bgpt_user_session_class_init (BgptUserSessionClass *klass)
   session_class->dup_account_name = bgpt_user_session_dup_account_name;
   session_class->describe_secret_edit = bgpt_user_session_describe_secret_edit;
   session_class->store_secret_async = bgpt_user_session_store_secret_async;
-  session_class->store_secret_finish = bgpt_user_session_store_secret_finish;
   session_class->describe_secret_stored = bgpt_user_session_describe_secret_stored;
   session_class->send_test_notification = bgpt_user_session_send_test_notification;
 }
