@@ -808,6 +808,25 @@ key_and_model_ok (Fixture *fixture)
  * through the thresholds like any failure; the model check (which sees the
  * same headers) is still sent and raises nothing. Back at 10 % it resolves
  * by itself; the 429 that may follow replaces it instead of adding one. */
+typedef struct
+{
+  Fixture      *fixture;
+  BgptIncident *near;
+  guint         target;
+} ModelWhileNear;
+
+/* The warning's incident stays open (the key's state may read "checking"
+ * while a re-check is in flight) until the model has been sent @target
+ * times in all. */
+static gboolean
+model_sent_while_near (gpointer data)
+{
+  ModelWhileNear *wait = data;
+
+  g_assert_true (bgpt_incident_is_open (wait->near));
+  return bgpt_simulator_count_requests (wait->fixture->setup.simulator, "openai.model") >= wait->target;
+}
+
 static void
 test_rate_limit_near (Fixture       *fixture,
                       gconstpointer  data)
@@ -815,7 +834,6 @@ test_rate_limit_near (Fixture       *fixture,
   g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
   g_autoptr(BgptIncident) near = NULL;
   const BgptDiagnosis *diagnosis;
-  guint model_requests;
 
   config->model = g_strdup ("gpt-monitor-test");
   bgpt_monitor_set_account (fixture->setup.monitor, config);
@@ -838,12 +856,12 @@ test_rate_limit_near (Fixture       *fixture,
   g_assert_cmpint (diagnosis->rate_limit.tokens.remaining, ==, 199999);
 
   /* The dependent is not blocked: it is still sent and passes. */
-  model_requests = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model");
-  while (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model") < model_requests + 2)
-    {
-      g_assert_true (key_is_near_limit (fixture));
-      bgpt_test_run_for (100);
-    }
+  {
+    ModelWhileNear wait = { fixture, near, 0 };
+
+    wait.target = bgpt_simulator_count_requests (fixture->setup.simulator, "openai.model") + 2;
+    bgpt_test_assert_until (model_sent_while_near, &wait, "two more model checks while the warning is open");
+  }
   g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->setup.monitor, "default",
                                                                           "openai.model")));
   g_assert_true (bgpt_diagnosis_is_ok (bgpt_monitor_check_get_diagnosis (
