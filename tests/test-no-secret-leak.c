@@ -27,16 +27,19 @@ typedef struct
   const char *program;
   const char *mode;        /* the test program's own option, or NULL */
   gboolean    no_keyring;
+  /* keyring-session.sh --locking, as in tests/meson.build: the program
+   * locks the collection (test-account-store's rollback does too). */
+  gboolean    locking;
 } SuiteStep;
 
 static const SuiteStep suite[] = {
-  { "test-secret-store", NULL, FALSE },
-  { "test-secret-store", "--locked", FALSE },
-  { "test-account-store", NULL, FALSE },
-  { "test-cli-secrets", NULL, FALSE },
-  { "test-secret-store", "--no-keyring", TRUE },
-  { "test-account-store", "--no-keyring", TRUE },
-  { "test-cli-secrets", "--no-keyring", TRUE },
+  { "test-secret-store", NULL, FALSE, FALSE },
+  { "test-secret-store", "--locked", FALSE, TRUE },
+  { "test-account-store", NULL, FALSE, TRUE },
+  { "test-cli-secrets", NULL, FALSE, FALSE },
+  { "test-secret-store", "--no-keyring", TRUE, FALSE },
+  { "test-account-store", "--no-keyring", TRUE, FALSE },
+  { "test-cli-secrets", "--no-keyring", TRUE, FALSE },
 };
 
 static void
@@ -117,7 +120,7 @@ test_run_suite (void)
       int status;
 
       g_test_message ("running %s %s", suite[i].program, suite[i].mode != NULL ? suite[i].mode : "");
-      status = run_in_session (suite[i].no_keyring, g_strcmp0 (suite[i].mode, "--locked") == 0,
+      status = run_in_session (suite[i].no_keyring, suite[i].locking,
                                &out, &step_err, program, suite[i].mode, NULL);
       if (status != 0)
         g_error ("%s %s failed (%d):\n%s\n%s", suite[i].program,
