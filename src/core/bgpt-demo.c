@@ -113,7 +113,7 @@ static const Step script[] = {
    * the checks' pace: the healthy period after it brings the pace back
    * under the budget. */
   { { BGPT_DIAGNOSIS_OPENAI_BUDGET, BGPT_DIAGNOSIS_OPENAI_BUDGET,
-      N_("The OpenAI spend rises: at this pace the month passes 80 % of the budget") },
+      N_("The OpenAI spend rises: at this pace the month passes the budget’s warning share") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_OVERSPEND, NULL, NULL, 8000, 20000 },
   HEALTHY (4000),
   { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,

@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include <string.h>
 
 #include "bgpt-check-board.h"
@@ -412,10 +410,7 @@ item_apply_config (BgptCheckItem         *item,
       subject = config->assistant_id;
       break;
     case BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY:
-      /* Translators: what the costs check reads, shown beside it */
-      subject = costs_subject = is_set (config->openai_project_id)
-                         ? g_strdup_printf (_("Costs of the project %s"), config->openai_project_id)
-                         : g_strdup (_("Organization costs"));
+      subject = costs_subject = bgpt_costs_dup_scope (config);
       break;
     case BGPT_CHECK_NEEDS_KOMMO_TOKEN:
     default:
