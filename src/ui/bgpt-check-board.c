@@ -587,7 +587,8 @@ bgpt_check_board_follow_monitor (BgptCheckBoard *self,
   g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
                            G_CONNECT_SWAPPED);
   on_monitor_online (self);
-  on_monitor_items_changed (self);
+  if (costs_rows_stale (self))
+    bgpt_check_board_set_accounts (self, (const char * const *) self->account_ids);
 }
 
 BgptMonitor *
