@@ -1292,6 +1292,44 @@ test_costs_hourly (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 2);
 }
 
+static gboolean
+costs_down (Fixture *fixture)
+{
+  BgptMonitorCheck *costs = bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs");
+
+  return bgpt_monitor_check_get_state (costs) == BGPT_MONITOR_STATE_DOWN;
+}
+
+/* Spent past the budget: raised at the first reading (a verdict needs no
+ * confirmation), and resolved when the account goes. */
+static void
+test_costs_account_removed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const double usd[] = { 5, 5, 5 };
+  BgptIncident *incident;
+
+  bgpt_simulator_set_costs (fixture->setup.simulator, now, usd, G_N_ELEMENTS (usd));
+  config->openai_admin_key = g_strdup ("sk-admin-MonitorCosts0123456789abcdef");
+  config->monthly_budget_usd = 1;
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_until (fixture, costs_down, "the budget's incident");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.costs"), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.costs");
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.budget");
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "spent");
+  g_assert_cmpuint (fixture->raised, ==, 1);
+
+  bgpt_monitor_remove_account (fixture->setup.monitor, "default");
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 0), ==, "openai.costs");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1330,6 +1368,7 @@ main (int   argc,
   g_test_add_func ("/monitor/rules/reconsider", test_rules_reconsider);
   ADD ("/monitor/history", test_results_recorded);
   ADD ("/monitor/costs-hourly", test_costs_hourly);
+  ADD ("/monitor/costs-account-removed", test_costs_account_removed);
 
   return g_test_run ();
 }
