@@ -378,6 +378,7 @@ test_catalog_flags (void)
   };
   static const char * const slow_down[] = { "openai.rate-limit", "kommo.rate-limit", NULL };
   static const char * const passes[] = { "openai.rate-limit-near", NULL };
+  static const char * const verdict[] = { "openai.budget", NULL };
   static const char * const about_provider[] = {
     "openai.timeout", "openai.unexpected", "kommo.timeout", "kommo.unexpected", NULL,
   };
@@ -392,6 +393,8 @@ test_catalog_flags (void)
                        g_strv_contains (slow_down, id));
       g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_PASSES), ==,
                        g_strv_contains (passes, id));
+      g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_VERDICT), ==,
+                       g_strv_contains (verdict, id));
       g_assert_cmpint (bgpt_catalog_has_flags (id, BGPT_CATALOG_FLAGS_ABOUT_PROVIDER), ==,
                        g_strv_contains (about_provider, id));
       /* status.openai.com speaks of OpenAI only; slowing down is a warning. */

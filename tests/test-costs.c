@@ -575,6 +575,57 @@ test_watch (Fixture       *fixture,
   g_assert_null (spend);
 }
 
+/* Asked again while a reading is in flight (a key replaced, credit added):
+ * the answer that counts is the one to the request sent after. */
+typedef struct
+{
+  Fixture *fixture;
+  guint    requests;
+} CostsRequests;
+
+static gboolean
+costs_requests_reached (gpointer data)
+{
+  CostsRequests *wait = data;
+
+  return bgpt_simulator_count_requests (wait->fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS) >= wait->requests;
+}
+
+static void
+test_watch_refresh_in_flight (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(BgptCostsWatch) watch = bgpt_costs_watch_new ();
+  CostsRequests first = { fixture, 1 };
+  const BgptDiagnosis *diagnosis;
+  Changes changes = { 0 };
+
+  bgpt_costs_watch_set_now (watch, fixture->now);
+  g_signal_connect (watch, "changed", G_CALLBACK (count_changed), &changes);
+  /* The first request is answered (OK) only after the second is sent. */
+  bgpt_simulator_set_delay (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, 1000);
+  bgpt_costs_watch_set_account (watch, fixture->base.config);
+  bgpt_costs_watch_start (watch);
+  bgpt_test_assert_until (costs_requests_reached, &first, "the first costs request");
+
+  bgpt_simulator_set_delay (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, 0);
+  bgpt_simulator_set_scenario (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_SERVER_ERROR);
+  bgpt_costs_watch_refresh (watch, "default");
+  wait_for_changes (&changes, 1);
+  diagnosis = bgpt_costs_watch_lookup (watch, "default", NULL, NULL);
+  g_assert_false (bgpt_diagnosis_is_ok (diagnosis));
+  g_assert_cmpuint (diagnosis->http_status, ==, 500);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 2);
+
+  /* The first answer was dropped: the next change is the next reading's. */
+  bgpt_simulator_set_scenario (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS, BGPT_SCENARIO_OK);
+  bgpt_costs_watch_refresh (watch, "default");
+  wait_for_changes (&changes, 2);
+  g_assert_true (bgpt_diagnosis_is_ok (bgpt_costs_watch_lookup (watch, "default", NULL, NULL)));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->base.simulator, BGPT_CHECK_OPENAI_COSTS), ==, 3);
+  bgpt_costs_watch_stop (watch);
+}
+
 /* The monitor's hook: started, it reads the costs; a check someone asked
  * for reads them again. */
 static void
@@ -629,6 +680,7 @@ main (int   argc,
   add_fixture_test ("/costs/fetch/empty-month", test_fetch_empty_month);
   add_fixture_test ("/costs/fetch/refused", test_fetch_refused);
   add_known_month_test ("/costs/watch/hourly-and-on-demand", test_watch);
+  add_known_month_test ("/costs/watch/refresh-in-flight", test_watch_refresh_in_flight);
   add_known_month_test ("/costs/watch/monitor", test_monitor_reads_costs);
   add_fixture_test ("/costs/simulator/refuses-project-key", test_simulator_refuses_project_key);
 

@@ -163,6 +163,24 @@ assistant_notified (gpointer data)
   return notified (bgpt_test_seed_titles[2]) != 0;
 }
 
+/* The budget's pt_BR title. */
+#define BUDGET_TITLE "Orçamento da OpenAI se esgotando"
+
+static gboolean
+budget_notified (gpointer data)
+{
+  return notified (BUDGET_TITLE) != 0;
+}
+
+static gboolean
+panel_has_budget (gpointer data)
+{
+  BgptWindow *window = find_window (((Run *) data)->application);
+  g_autoptr(GPtrArray) titles = window != NULL ? panel_titles (window) : NULL;
+
+  return titles != NULL && g_ptr_array_find_with_equal_func (titles, BUDGET_TITLE, g_str_equal, NULL);
+}
+
 static gboolean
 assistant_withdrawn (gpointer data)
 {
@@ -248,6 +266,23 @@ play (gpointer user_data)
   /* Withdrawn because the healthy period after it resolved the incident. */
   g_assert_null (bgpt_incident_store_find_open (bgpt_application_get_incident_store (application),
                                                 BGPT_DEMO_ACCOUNT_ID, "openai.assistant"));
+
+  /* The budget step: the costs check's own row, an incident in the panel
+   * and a notification, like any other failure. */
+  {
+    ItemWait budget = { board, "openai.costs", BGPT_CHECK_ITEM_PROBLEM, "openai.budget" };
+
+    calls_seen = count_notification_calls ();
+    bgpt_demo_start_at (demo, (guint) bgpt_demo_find_phase ("openai.budget"));
+    wait_for (item_reached, &budget, 30, "the budget warning on the board");
+    g_assert_cmpstr (bgpt_check_item_get_subject (bgpt_check_board_lookup (board, BGPT_DEMO_ACCOUNT_ID,
+                                                                           "openai.costs")),
+                     ==, "Gastos da organização");
+    g_assert_nonnull (bgpt_incident_store_find_open (bgpt_application_get_incident_store (application),
+                                                     BGPT_DEMO_ACCOUNT_ID, "openai.costs"));
+    wait_for (panel_has_budget, run, 30, "the budget in the panel");
+    wait_for (budget_notified, NULL, 30, "the budget notification");
+  }
 
   /* The one-click fix: replace the key, inside the demo. */
   {

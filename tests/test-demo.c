@@ -330,6 +330,16 @@ test_script (void)
     g_assert_cmpstr (bgpt_incident_get_check (incident), ==, "openai.key");
     g_assert_false (bgpt_incident_is_open (incident));
   }
+  /* The budget step: one warning on the costs check, resolved by the
+   * healthy period after it. */
+  {
+    BgptIncident *incident = find_incident (incidents, "openai.budget");
+
+    g_assert_nonnull (incident);
+    g_assert_cmpstr (bgpt_incident_get_check (incident), ==, "openai.costs");
+    g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "projected");
+    g_assert_false (bgpt_incident_is_open (incident));
+  }
   assert_no_secret (incidents, config);
 
   /* The checks really went to the simulator; never a billable request. */

@@ -1223,6 +1223,113 @@ test_results_recorded (Fixture       *fixture,
 
 /* ---- end of result history ---- */
 
+typedef struct
+{
+  Fixture    *fixture;
+  const char *endpoint;
+  guint       target;
+} RequestsWait;
+
+static gboolean
+requests_reached (gpointer data)
+{
+  RequestsWait *wait = data;
+
+  return bgpt_simulator_count_requests (wait->fixture->setup.simulator, wait->endpoint) >= wait->target;
+}
+
+static gboolean
+costs_ok (Fixture *fixture)
+{
+  BgptMonitorCheck *costs = bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs");
+
+  return bgpt_monitor_check_get_state (costs) == BGPT_MONITOR_STATE_OK;
+}
+
+/* An account with an admin key has an openai.costs check, read once an
+ * hour however often the other checks run, and again only when the user
+ * asks; nothing depends on it, and without the key it is gone. */
+static void
+test_costs_hourly (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  RequestsWait wait = { fixture, "openai.key", 0 };
+  BgptMonitorCheck *costs;
+
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs"));
+  config->openai_admin_key = g_strdup ("sk-admin-MonitorCosts0123456789abcdef");
+  config->monthly_budget_usd = 100;
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  costs = bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs");
+  g_assert_nonnull (costs);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 3);
+
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_until (fixture, costs_ok, "the costs to be read");
+
+  /* Five rounds of the other checks (one a second), the costs read once;
+   * "check now" is not a request to read them again. */
+  wait.target = 5;
+  bgpt_test_assert_until (requests_reached, &wait, "five rounds");
+  bgpt_monitor_check_now (fixture->setup.monitor, NULL);
+  wait.target = 7;
+  bgpt_test_assert_until (requests_reached, &wait, "two more rounds");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.costs"), ==, 1);
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs), ==, BGPT_MONITOR_STATE_OK);
+  g_assert_null (bgpt_monitor_check_get_incident_id (costs));
+
+  /* The user's own check reads them. */
+  bgpt_monitor_confirm_now (fixture->setup.monitor, "default");
+  wait.endpoint = "openai.costs";
+  wait.target = 2;
+  bgpt_test_assert_until (requests_reached, &wait, "the costs read again");
+
+  /* The admin key removed: no costs check. */
+  g_clear_pointer (&config->openai_admin_key, g_free);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_assert_null (bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->setup.monitor)), ==, 2);
+}
+
+static gboolean
+costs_down (Fixture *fixture)
+{
+  BgptMonitorCheck *costs = bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs");
+
+  return bgpt_monitor_check_get_state (costs) == BGPT_MONITOR_STATE_DOWN;
+}
+
+/* Spent past the budget: raised at the first reading (a verdict needs no
+ * confirmation), and resolved when the account goes. */
+static void
+test_costs_account_removed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const double usd[] = { 5, 5, 5 };
+  BgptIncident *incident;
+
+  bgpt_simulator_set_costs (fixture->setup.simulator, now, usd, G_N_ELEMENTS (usd));
+  config->openai_admin_key = g_strdup ("sk-admin-MonitorCosts0123456789abcdef");
+  config->monthly_budget_usd = 1;
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_until (fixture, costs_down, "the budget's incident");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->setup.simulator, "openai.costs"), ==, 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.costs");
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.budget");
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "spent");
+  g_assert_cmpuint (fixture->raised, ==, 1);
+
+  bgpt_monitor_remove_account (fixture->setup.monitor, "default");
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_cmpuint (fixture->resolved, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 0), ==, "openai.costs");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1260,6 +1367,8 @@ main (int   argc,
   g_test_add_func ("/monitor/rules/user-check", test_rules_user_check);
   g_test_add_func ("/monitor/rules/reconsider", test_rules_reconsider);
   ADD ("/monitor/history", test_results_recorded);
+  ADD ("/monitor/costs-hourly", test_costs_hourly);
+  ADD ("/monitor/costs-account-removed", test_costs_account_removed);
 
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include "bgpt-monitor.h"
 #include "ui/bgpt-notifier.h"
 #include "bgpt-simulator.h"
+#include "bgpt-static-network-monitor.h"
 #include "bgpt-test-utils.h"
 
 #define KEY "sk-test-notify-0123456789abcdef"
@@ -585,6 +586,262 @@ test_id_prefix_keeps_notifiers_apart (Fixture       *fixture,
   bgpt_test_settle_notifications ();
 }
 
+/* ---- the costs ---- */
+
+#define ADMIN_KEY "sk-admin-NotifyCosts0123456789abcdef"
+
+/* 2026-12-15 13:00 UTC: a month whose costs the simulator knows. */
+static GDateTime *
+costs_now (void)
+{
+  return g_date_time_new_utc (2026, 12, 15, 13, 0, 0);
+}
+
+/* Nov 16 to Dec 14 at US$ 1, then 2 a day, times @factor: with a budget of
+ * US$ 100, at 1 the month has spent 30 and heads for 62; at 2 it has spent
+ * 60 and heads for 124, reaching the budget on Dec 25; at 4 it has spent
+ * 120. */
+static void
+bill_costs (Fixture *fixture,
+            double   factor)
+{
+  g_autoptr(GDateTime) now = costs_now ();
+  double usd[30];
+
+  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
+    usd[i] = (i < 15 ? 1.0 : 2.0) * factor;
+  bgpt_simulator_set_costs (fixture->setup.simulator, now, usd, G_N_ELEMENTS (usd));
+}
+
+/* The fixture's account with an admin key and a budget of US$ 100. */
+static void
+watch_costs (Fixture *fixture)
+{
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GDateTime) now = costs_now ();
+
+  bgpt_costs_watch_set_now (bgpt_monitor_get_costs_watch (fixture->setup.monitor), now);
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
+  config->openai_admin_key = g_strdup (ADMIN_KEY);
+  config->monthly_budget_usd = 100;
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+}
+
+static BgptMonitorCheck *
+costs_check (Fixture *fixture)
+{
+  return bgpt_monitor_lookup (fixture->setup.monitor, "default", "openai.costs");
+}
+
+static guint
+costs_requests (Fixture *fixture)
+{
+  return bgpt_simulator_count_requests (fixture->setup.simulator, "openai.costs");
+}
+
+/* Runs until the costs check has judged an answer newer than the one it
+ * had, after at least @requests costs requests. */
+static void
+wait_for_costs_answer (Fixture    *fixture,
+                       guint       requests,
+                       const char *what)
+{
+  BgptMonitorCheck *check = costs_check (fixture);
+  gint64 before = bgpt_monitor_check_get_checked_at (check);
+  gint64 deadline = g_get_monotonic_time () + (gint64) bgpt_test_wait_bound_ms () * 1000;
+
+  while (costs_requests (fixture) < requests || bgpt_monitor_check_get_checked_at (check) == before)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      bgpt_test_run_for (50);
+    }
+}
+
+static guint
+count_costs_incidents (Fixture *fixture)
+{
+  GListModel *incidents = G_LIST_MODEL (fixture->setup.incidents);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (incidents); i++)
+    {
+      g_autoptr(BgptIncident) incident = g_list_model_get_item (incidents, i);
+
+      if (g_str_equal (bgpt_incident_get_check (incident), "openai.costs"))
+        n++;
+    }
+  return n;
+}
+
+/* The budget goes through the monitor like any other check: under it
+ * nothing; a projection over 80 % one incident and one notification,
+ * stating the projection and the day; the spend over 100 % the same
+ * incident, critical, its notification replaced; a larger budget resolves
+ * it, without another request, and withdraws the notification. */
+static void
+test_costs_budget (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autofree char *projected = NULL;
+  g_autoptr(BgptCheckConfig) config = NULL;
+  BgptIncident *incident;
+  Call *warning, *critical;
+  guint warning_id;
+
+  bill_costs (fixture, 1);
+  watch_costs (fixture);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_for_costs_answer (fixture, 1, "the first costs reading");
+  g_assert_true (bgpt_diagnosis_is_ok (bgpt_monitor_check_get_diagnosis (costs_check (fixture))));
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs_check (fixture)), ==, BGPT_MONITOR_STATE_OK);
+  g_assert_cmpuint (count_costs_incidents (fixture), ==, 0);
+
+  /* Over 80 %: warned at once, whatever the failure threshold. */
+  bill_costs (fixture, 2);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, "default");
+  wait_for_calls ("Notify", 1);
+  g_assert_cmpuint (costs_requests (fixture), ==, 2);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.costs");
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.budget");
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "projected");
+  g_assert_cmpint (bgpt_catalog_severity ("openai.budget", "projected"), ==, BGPT_SEVERITY_WARNING);
+  g_assert_cmpuint (count_costs_incidents (fixture), ==, 1);
+  g_assert_cmpstr (bgpt_monitor_check_get_incident_id (costs_check (fixture)), ==, bgpt_incident_get_id (incident));
+
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  warning = g_ptr_array_index (calls, 0);
+  g_test_message ("%s\n%s", warning->summary, warning->body);
+  g_assert_cmpstr (warning->summary, ==, bgpt_catalog_title ("openai.budget"));
+  g_assert_cmpstr (warning->summary, ==, "Orçamento da OpenAI se esgotando");
+  g_assert_nonnull (strstr (warning->body, "Loja Centro"));
+  /* The projection and the day the budget is reached. */
+  projected = g_strdup_printf ("US$ %.2f", 124.0);
+  g_assert_nonnull (strstr (warning->body, projected));
+  g_assert_nonnull (strstr (warning->body, "2026-12-25"));
+  g_assert_true (strv_has (warning->actions, "app.show-incident"));
+  warning_id = warning->id;
+
+  /* Over 100 %: the same incident, critical; the notification replaced. */
+  bill_costs (fixture, 4);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, "default");
+  wait_for_calls ("Notify", 2);
+  g_assert_true (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.costs") == incident);
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "spent");
+  g_assert_cmpint (bgpt_catalog_severity ("openai.budget", "spent"), ==, BGPT_SEVERITY_CRITICAL);
+  g_assert_cmpuint (count_costs_incidents (fixture), ==, 1);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 2);
+  critical = g_ptr_array_index (calls, 1);
+  g_assert_cmpstr (critical->call, ==, "Notify");
+  g_assert_cmpuint (critical->replaces_id, ==, warning_id);
+  g_assert_nonnull (strstr (critical->body, "2026-12-"));
+
+  /* A larger budget: judged on the costs already read. */
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
+  config->monthly_budget_usd = 1000;
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_assert_false (bgpt_incident_is_open (incident));
+  g_assert_null (bgpt_monitor_check_get_incident_id (costs_check (fixture)));
+  wait_for_calls ("CloseNotification", 1);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  assert_close_call (calls, 2, warning_id);
+  g_assert_cmpuint (costs_requests (fixture), ==, 3);
+}
+
+/* A project key in place of the admin key: its own reason, confirmed like
+ * any failed request; the other checks go on. Removing the admin key
+ * resolves it. */
+static void
+test_costs_admin_key_required (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  BgptIncident *incident;
+  Call *notify;
+  guint notify_id;
+
+  bill_costs (fixture, 1);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
+  watch_costs (fixture);
+  bgpt_monitor_start (fixture->setup.monitor);
+
+  /* Once: not confirmed yet (the failure threshold is 2). */
+  wait_for_costs_answer (fixture, 1, "the first costs reading");
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs_check (fixture)), ==, BGPT_MONITOR_STATE_FAILING);
+  g_assert_cmpuint (count_costs_incidents (fixture), ==, 0);
+  g_assert_cmpuint (count_calls ("Notify"), ==, 0);
+
+  /* Twice: down. */
+  bgpt_monitor_confirm_now (fixture->setup.monitor, "default");
+  wait_for_calls ("Notify", 1);
+  incident = bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.costs");
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (bgpt_incident_get_error_id (incident), ==, "openai.auth");
+  g_assert_cmpstr (bgpt_incident_get_reason (incident), ==, "admin_key_required");
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs_check (fixture)), ==, BGPT_MONITOR_STATE_DOWN);
+  /* The API key's checks are not blocked, and raise nothing. */
+  g_assert_null (bgpt_incident_store_find_open (fixture->setup.incidents, "default", "openai.key"));
+  g_assert_null (bgpt_monitor_check_get_blocked_by (bgpt_monitor_lookup (fixture->setup.monitor, "default",
+                                                                         "openai.key")));
+  calls = read_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  notify = g_ptr_array_index (calls, 0);
+  g_assert_cmpstr (notify->summary, ==, "Falha na Autenticação da API");
+  g_assert_nonnull (strstr (notify->body, "Gastos da OpenAI"));
+  notify_id = notify->id;
+
+  /* The admin key removed: no costs check, no incident. */
+  config = bgpt_check_config_copy (bgpt_monitor_get_account_config (fixture->setup.monitor, "default"));
+  g_clear_pointer (&config->openai_admin_key, g_free);
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  g_assert_null (costs_check (fixture));
+  g_assert_false (bgpt_incident_is_open (incident));
+  wait_for_calls ("CloseNotification", 1);
+  g_clear_pointer (&calls, g_ptr_array_unref);
+  calls = read_calls ();
+  assert_close_call (calls, 1, notify_id);
+}
+
+/* Offline the costs are not read, their check is unknown and nothing is
+ * raised; a reading asked for meanwhile goes once the network is back. */
+static void
+test_costs_offline (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GNetworkMonitor) network = bgpt_static_network_monitor_new (TRUE);
+
+  bgpt_monitor_set_network_monitor (fixture->setup.monitor, network);
+  bill_costs (fixture, 2);
+  bgpt_simulator_set_scenario (fixture->setup.simulator, "openai.costs", BGPT_SCENARIO_SERVER_ERROR);
+  watch_costs (fixture);
+  bgpt_monitor_start (fixture->setup.monitor);
+  wait_for_costs_answer (fixture, 1, "the first costs reading");
+  g_assert_cmpuint (bgpt_monitor_check_get_failures (costs_check (fixture)), ==, 1);
+
+  bgpt_static_network_monitor_set_available (BGPT_STATIC_NETWORK_MONITOR (network), FALSE);
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs_check (fixture)), ==, BGPT_MONITOR_STATE_UNKNOWN);
+  g_assert_cmpuint (bgpt_monitor_check_get_failures (costs_check (fixture)), ==, 0);
+  bgpt_monitor_confirm_now (fixture->setup.monitor, "default");
+  g_assert_cmpuint (costs_requests (fixture), ==, 1);
+  g_assert_cmpint (bgpt_monitor_check_get_state (costs_check (fixture)), ==, BGPT_MONITOR_STATE_UNKNOWN);
+  g_assert_cmpuint (count_costs_incidents (fixture), ==, 0);
+
+  /* Back: the reading asked for goes, and counts from nothing. */
+  bgpt_static_network_monitor_set_available (BGPT_STATIC_NETWORK_MONITOR (network), TRUE);
+  wait_for_costs_answer (fixture, 2, "the costs reading asked for offline");
+  g_assert_cmpuint (costs_requests (fixture), ==, 2);
+  g_assert_cmpuint (bgpt_monitor_check_get_failures (costs_check (fixture)), ==, 1);
+  g_assert_cmpuint (count_calls ("Notify"), ==, 0);
+  bgpt_monitor_set_network_monitor (fixture->setup.monitor, NULL);
+}
+
 /* ---- the bus, the server and the application ---- */
 
 int
@@ -623,6 +880,9 @@ main (int   argc,
   ADD ("/notifications/reminders", test_reminders);
   ADD ("/notifications/test-button", test_send_test_notification);
   ADD ("/notifications/id-prefix", test_id_prefix_keeps_notifiers_apart);
+  ADD ("/notifications/costs/budget", test_costs_budget);
+  ADD ("/notifications/costs/admin-key-required", test_costs_admin_key_required);
+  ADD ("/notifications/costs/offline", test_costs_offline);
 
   status = g_test_run ();
 

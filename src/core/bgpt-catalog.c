@@ -33,6 +33,7 @@
 #define STATUS_PAGE BGPT_CATALOG_FLAGS_STATUS_PAGE
 #define SLOW_DOWN   BGPT_CATALOG_FLAGS_SLOW_DOWN
 #define PASSES      BGPT_CATALOG_FLAGS_PASSES
+#define VERDICT     BGPT_CATALOG_FLAGS_VERDICT
 
 #define ACTION_CHECK_NOW       "app.check-now"
 #define ACTION_EDIT_OPENAI_KEY "app.edit-secret::openai-api-key"
@@ -212,7 +213,7 @@ static const BgptCatalogEntry entries[] = {
   },
   {
     /* A warning about the projection; its reason "spent" is critical. */
-    BGPT_DIAGNOSIS_OPENAI_BUDGET, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, 0,
+    BGPT_DIAGNOSIS_OPENAI_BUDGET, BGPT_SERVICE_OPENAI, BGPT_SEVERITY_WARNING, VERDICT,
     N_("OpenAI Budget Running Out"),
     N_("At the pace of the last seven days, the OpenAI spend of this month "
        "will pass the warning share of this account’s monthly budget. The "

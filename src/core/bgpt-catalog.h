@@ -42,6 +42,10 @@ typedef enum
   /* The request worked; the diagnosis warns of what lies ahead. The check
    * does not block the checks that depend on it. */
   BGPT_CATALOG_FLAGS_PASSES         = 1 << 3,
+  /* A verdict on figures the app read and judged (the budget), not a
+   * failed request: one answer confirms it, and the notification states
+   * the figures its detail holds. */
+  BGPT_CATALOG_FLAGS_VERDICT        = 1 << 4,
 } BgptCatalogFlags;
 
 #define BGPT_CATALOG_MAX_STEPS 4

@@ -43,6 +43,16 @@ static const BgptCheck checks[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (checks) == BGPT_N_CHECKS);
 
+/* An admin key is another credential than the API key: the costs depend on
+ * no other check. */
+static const BgptCheck costs_check = {
+  BGPT_CHECK_OPENAI_COSTS, BGPT_SERVICE_OPENAI,
+  N_("OpenAI spending"), N_("Waiting for the costs"),
+  BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY, BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY, FALSE,
+  { NULL },
+  NULL, NULL,
+};
+
 const BgptCheck *
 bgpt_checks_get (gsize *n_checks)
 {
@@ -61,10 +71,18 @@ check_index (const char *id)
 }
 
 const BgptCheck *
+bgpt_check_costs (void)
+{
+  return &costs_check;
+}
+
+const BgptCheck *
 bgpt_check_lookup (const char *id)
 {
   gssize index = check_index (id);
 
+  if (index < 0 && g_strcmp0 (id, BGPT_CHECK_OPENAI_COSTS) == 0)
+    return &costs_check;
   return index >= 0 ? &checks[index] : NULL;
 }
 
@@ -73,9 +91,6 @@ bgpt_check_title (const char *id)
 {
   const BgptCheck *check = bgpt_check_lookup (id);
 
-  /* The costs run apart from the table (src/core/bgpt-costs.h). */
-  if (check == NULL && g_strcmp0 (id, BGPT_CHECK_OPENAI_COSTS) == 0)
-    return _("OpenAI spending");
   return check != NULL ? _(check->title) : id;
 }
 
@@ -111,6 +126,8 @@ bgpt_check_missing (const BgptCheck       *check,
     have |= BGPT_CHECK_NEEDS_MODEL;
   if (is_set (config->assistant_id))
     have |= BGPT_CHECK_NEEDS_ASSISTANT_ID;
+  if (is_set (config->openai_admin_key))
+    have |= BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY;
 
   return check->needs & ~have;
 }

@@ -28,6 +28,7 @@ typedef enum
   BGPT_CHECK_NEEDS_OPENAI_KEY    = 1 << 2,
   BGPT_CHECK_NEEDS_MODEL         = 1 << 3,
   BGPT_CHECK_NEEDS_ASSISTANT_ID  = 1 << 4,
+  BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY = 1 << 5,
 } BgptCheckNeeds;
 
 #define BGPT_CHECK_NEEDS_SECRETS (BGPT_CHECK_NEEDS_KOMMO_TOKEN | BGPT_CHECK_NEEDS_OPENAI_KEY)
@@ -80,7 +81,13 @@ typedef enum
 } BgptCheckReadiness;
 
 const BgptCheck    *bgpt_checks_get          (gsize                 *n_checks);
+/* A row of the table, or the costs check's (bgpt_check_costs()). */
 const BgptCheck    *bgpt_check_lookup        (const char            *id);
+/* BGPT_CHECK_OPENAI_COSTS: not in the table, since the checker and the
+ * wizard do not run it; the monitor watches it for the accounts with an
+ * admin key, reading it through BgptCostsWatch (start and finish are
+ * NULL), and --check reads it on its own. */
+const BgptCheck    *bgpt_check_costs         (void);
 /* The translated title of @check, or @id itself when it is not a check. */
 const char         *bgpt_check_title         (const char            *id);
 /* "Waiting for the API key": what a check blocked by @blocked_by shows. */

@@ -154,12 +154,22 @@ same_inputs (const BgptCheckConfig *a,
          g_strcmp0 (a->openai_project_id, b->openai_project_id) == 0;
 }
 
+static gboolean
+same_budget (const BgptCheckConfig *a,
+             const BgptCheckConfig *b)
+{
+  return a->monthly_budget_usd == b->monthly_budget_usd &&
+         a->budget_warning_percent == b->budget_warning_percent &&
+         a->budget_critical_percent == b->budget_critical_percent;
+}
+
 void
 bgpt_costs_watch_set_account (BgptCostsWatch        *self,
                               const BgptCheckConfig *config)
 {
   Entry *entry;
   gboolean reread;
+  gboolean rejudge;
 
   g_return_if_fail (BGPT_IS_COSTS_WATCH (self));
   g_return_if_fail (config != NULL && config->account_id != NULL);
@@ -177,6 +187,9 @@ bgpt_costs_watch_set_account (BgptCostsWatch        *self,
       g_hash_table_insert (self->entries, g_strdup (config->account_id), entry);
     }
   reread = entry->config == NULL || !same_inputs (entry->config, config);
+  /* Each verdict is a result of the costs check (the monitor's): only a
+   * new budget gives a new one without a reading. */
+  rejudge = !reread && !same_budget (entry->config, config);
   g_clear_pointer (&entry->config, bgpt_check_config_free);
   entry->config = bgpt_check_config_copy (config);
 
@@ -189,7 +202,7 @@ bgpt_costs_watch_set_account (BgptCostsWatch        *self,
       if (self->tick_id != 0)
         read_entry (self, entry);
     }
-  else if (entry->costs != NULL)
+  else if (rejudge && entry->costs != NULL)
     {
       g_autoptr(GDateTime) now = self->now != NULL ? g_date_time_ref (self->now) : g_date_time_new_now_utc ();
       BgptDiagnosis *judged;
@@ -254,8 +267,16 @@ bgpt_costs_watch_refresh (BgptCostsWatch *self,
 
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &entry))
-    if (account_id == NULL || g_str_equal (id, account_id))
+    {
+      if (account_id != NULL && !g_str_equal (id, account_id))
+        continue;
+      /* A reading in flight may have been sent before what was asked
+       * about (a new key, credit added): the answer must come after. */
+      if (entry->cancellable != NULL)
+        g_cancellable_cancel (entry->cancellable);
+      g_clear_object (&entry->cancellable);
       read_entry (self, entry);
+    }
 }
 
 gboolean

@@ -18,8 +18,10 @@ G_DECLARE_FINAL_TYPE (BgptCostsWatch, bgpt_costs_watch, BGPT, COSTS_WATCH, GObje
 
 /* Reads the costs of every account that has an admin key, at most once
  * per BGPT_COSTS_WATCH_INTERVAL_S while started, and judges them against
- * the account's budget. Emits ::changed (account id) after each reading
- * and when an account comes or goes. */
+ * the account's budget. Emits ::changed (account id) after each reading,
+ * when a new budget is judged on the costs already read, and when an
+ * account goes. The monitor takes each reading as a result of the
+ * account's BGPT_CHECK_OPENAI_COSTS check (bgpt-monitor.c). */
 BgptCostsWatch *bgpt_costs_watch_new           (void);
 /* Follows @config (copied); a new or changed admin key is read at once
  * when started. */
@@ -29,7 +31,8 @@ void            bgpt_costs_watch_remove_account (BgptCostsWatch       *self,
                                                  const char           *account_id);
 void            bgpt_costs_watch_start         (BgptCostsWatch        *self);
 void            bgpt_costs_watch_stop          (BgptCostsWatch        *self);
-/* Reads @account_id's costs now (NULL: every account's). */
+/* Reads @account_id's costs now (NULL: every account's), again if a
+ * reading is in flight. */
 void            bgpt_costs_watch_refresh       (BgptCostsWatch        *self,
                                                 const char            *account_id);
 /* Whether @account_id has an admin key to read costs with. */

@@ -583,3 +583,14 @@ bgpt_costs_judge (const BgptCosts       *costs,
   return bgpt_budget_diagnose (spend, BGPT_CHECK_OPENAI_COSTS,
                                config->budget_warning_percent, config->budget_critical_percent);
 }
+
+char *
+bgpt_costs_dup_scope (const BgptCheckConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (config->openai_project_id != NULL && *config->openai_project_id != '\0')
+    /* Translators: what the costs check reads, shown beside it; %s is a project id */
+    return g_strdup_printf (_("Costs of the project %s"), config->openai_project_id);
+  return g_strdup (_("Organization costs"));
+}

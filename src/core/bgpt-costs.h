@@ -82,6 +82,10 @@ BgptDiagnosis *bgpt_costs_fetch_finish  (BgptHttp              *http,
                                          BgptCosts            **costs,
                                          GError               **error);
 
+/* What the costs are read for, in words: the organization's, or the
+ * project's that @config names. */
+char          *bgpt_costs_dup_scope     (const BgptCheckConfig *config);
+
 /* Judges @costs as of @now against @config's budget: fills @spend and
  * returns the diagnosis (openai.budget, or passing) of the costs check. */
 BgptDiagnosis *bgpt_costs_judge         (const BgptCosts       *costs,

@@ -33,6 +33,8 @@ typedef enum
   /* OpenAI's answers state less rate-limit headroom after every key check,
    * down to under a tenth */
   EFFECT_SHRINK_HEADROOM,
+  /* The month's costs rise at a pace that passes 80 % of the budget */
+  EFFECT_OVERSPEND,
 } Effect;
 
 /* Which endpoints the step's scenario applies to. */
@@ -107,6 +109,13 @@ static const Step script[] = {
       N_("ByteGPT’s traffic uses up the organization’s OpenAI rate limit: less is left at every check") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_SHRINK_HEADROOM, NULL, NULL, 20000, 40000 },
   HEALTHY (4000),
+  /* The costs are read again when the step begins and when it ends, not at
+   * the checks' pace: the healthy period after it brings the pace back
+   * under the budget. */
+  { { BGPT_DIAGNOSIS_OPENAI_BUDGET, BGPT_DIAGNOSIS_OPENAI_BUDGET,
+      N_("The OpenAI spend rises: at this pace the month passes the budget’s warning share") },
+    TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_OVERSPEND, NULL, NULL, 8000, 20000 },
+  HEALTHY (4000),
   { { BGPT_DIAGNOSIS_KOMMO_AUTH, BGPT_DIAGNOSIS_KOMMO_AUTH,
       N_("Kommo refuses the token, as it does with a revoked one. Replace the token to fix it: any new token works in the demo") },
     TARGET_NONE, NULL, BGPT_SCENARIO_OK, EFFECT_REFUSE_KOMMO_TOKEN, NULL, NULL, 15000, 30000 },
@@ -156,6 +165,7 @@ struct _BgptDemo
   guint              min_source;
   guint              max_source;
   gint64             tokens_left;   /* EFFECT_SHRINK_HEADROOM */
+  gboolean           overspent;     /* EFFECT_OVERSPEND: the costs say so */
 };
 
 enum {
@@ -351,6 +361,23 @@ on_check_finished (BgptDemo         *self,
   maybe_advance (self);
 }
 
+/* Spending that rises through the month, at a pace that stays well under
+ * the budget of US$ 100, or (@overspend) that passes 80 % of it on any
+ * day of any month, but never 100 %: a warning, not a critical. */
+static void
+set_costs (BgptDemo *self,
+           gboolean  overspend)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  double usd[30];
+
+  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
+    usd[i] = overspend ? 1.2 + 0.11 * i + (i % 7 == 5 ? 1.5 : 0.0)
+                       : 0.9 + 0.03 * i + (i % 7 == 5 ? 0.5 : 0.0);
+  bgpt_simulator_set_costs (self->simulator, now, usd, G_N_ELEMENTS (usd));
+  self->overspent = overspend;
+}
+
 /* Every OpenAI endpoint the account calls (the demo never turns on the
  * billable deep check). */
 static gboolean
@@ -405,9 +432,17 @@ set_scenario (BgptDemo    *self,
     case EFFECT_SHRINK_HEADROOM:
       self->tokens_left = BGPT_SIMULATOR_RATE_LIMIT_TOKENS;
       break;
+    case EFFECT_OVERSPEND:
     case EFFECT_NONE:
     default:
       break;
+    }
+
+  if ((step->effect == EFFECT_OVERSPEND) != self->overspent)
+    {
+      set_costs (self, step->effect == EFFECT_OVERSPEND);
+      /* Shown at once, not at the costs' hourly pace. */
+      bgpt_costs_watch_refresh (bgpt_monitor_get_costs_watch (self->monitor), BGPT_DEMO_ACCOUNT_ID);
     }
 }
 
@@ -677,18 +712,12 @@ speed_from_environment (void)
   return speed;
 }
 
-/* Spending that rises through the month: the usage view has a chart to
- * show, and at this pace the projection passes 80 % of the budget. */
+/* An admin key and a budget: the usage view has a chart to show, and the
+ * budget step (EFFECT_OVERSPEND) a warning to raise. */
 static void
 demo_costs (BgptDemo *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  double usd[30];
-
-  for (guint i = 0; i < G_N_ELEMENTS (usd); i++)
-    usd[i] = 1.2 + 0.11 * i + (i % 7 == 5 ? 1.5 : 0.0);
-  bgpt_simulator_set_costs (self->simulator, now, usd, G_N_ELEMENTS (usd));
-
+  set_costs (self, FALSE);
   self->config->openai_admin_key = random_secret ("sk-admin-demo-");
   self->config->monthly_budget_usd = 100.0;
 }

@@ -48,6 +48,7 @@ static const char * const known_checks[] = {
   BGPT_CHECK_OPENAI_MODEL,
   BGPT_CHECK_OPENAI_ASSISTANT,
   BGPT_CHECK_OPENAI_QUOTA,
+  BGPT_CHECK_OPENAI_COSTS,
 };
 #define N_KNOWN_CHECKS G_N_ELEMENTS (known_checks)
 

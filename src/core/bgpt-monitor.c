@@ -126,6 +126,7 @@ is_set (const char *text)
   return text != NULL && *text != '\0';
 }
 
+/* The inputs of the checks of the table. */
 static gboolean
 config_equal (const BgptCheckConfig *a,
               const BgptCheckConfig *b)
@@ -140,6 +141,25 @@ config_equal (const BgptCheckConfig *a,
          g_strcmp0 (a->assistant_id, b->assistant_id) == 0 &&
          g_strcmp0 (a->model, b->model) == 0 &&
          a->keyring_unavailable == b->keyring_unavailable;
+}
+
+/* The inputs of the costs check (bgpt-costs-watch.c). */
+static gboolean
+costs_config_equal (const BgptCheckConfig *a,
+                    const BgptCheckConfig *b)
+{
+  return g_strcmp0 (a->openai_admin_key, b->openai_admin_key) == 0 &&
+         g_strcmp0 (a->openai_project_id, b->openai_project_id) == 0 &&
+         a->monthly_budget_usd == b->monthly_budget_usd &&
+         a->budget_warning_percent == b->budget_warning_percent &&
+         a->budget_critical_percent == b->budget_critical_percent;
+}
+
+/* Read by the costs watch at its own pace, not scheduled here. */
+static gboolean
+is_costs_check (BgptMonitorCheck *check)
+{
+  return check->info == bgpt_check_costs ();
 }
 
 static void
@@ -195,6 +215,9 @@ wanted_checks (BgptMonitor           *self,
   for (gsize i = 0; i < n_checks; i++)
     if (bgpt_check_readiness (&table[i], config, self->deep_check) != BGPT_CHECK_READINESS_SKIP)
       g_ptr_array_add (checks, (gpointer) table[i].id);
+  /* Only an account with an admin key has its costs watched. */
+  if (bgpt_check_missing (bgpt_check_costs (), config) == 0)
+    g_ptr_array_add (checks, (gpointer) BGPT_CHECK_OPENAI_COSTS);
   return checks;
 }
 
@@ -474,10 +497,27 @@ check_tally (BgptMonitorCheck *check)
   };
 }
 
+/* The thresholds that confirm @result of @check (NULL: its latest). A
+ * verdict on figures read and judged (the budget's warning) is no flaky
+ * answer: it opens its incident at once. The costs are read an hour apart
+ * at most, and a reading that worked judged the whole month: one that
+ * passed resolves at once. A failed costs request (the network, a 5xx, a
+ * refused admin key) is confirmed like any other check's, reading after
+ * reading. */
 static BgptMonitorThresholds
-thresholds (BgptMonitor *self)
+thresholds (BgptMonitor         *self,
+            BgptMonitorCheck    *check,
+            const BgptDiagnosis *result)
 {
-  return (BgptMonitorThresholds) { self->failure_threshold, self->success_threshold };
+  BgptMonitorThresholds limits = { self->failure_threshold, self->success_threshold };
+
+  if (result == NULL)
+    result = check->diagnosis;
+  if (result != NULL && bgpt_catalog_has_flags (result->error_id, BGPT_CATALOG_FLAGS_VERDICT))
+    limits.failure_threshold = 1;
+  if (is_costs_check (check))
+    limits.success_threshold = 1;
+  return limits;
 }
 
 /* Raises or updates the incident of @check with @result; returns it, or
@@ -579,7 +619,7 @@ evaluate_thresholds (BgptMonitor      *self,
                      BgptMonitorCheck *check)
 {
   BgptMonitorTally tally = check_tally (check);
-  BgptMonitorThresholds limits = thresholds (self);
+  BgptMonitorThresholds limits = thresholds (self, check, NULL);
 
   take_step (self, check, bgpt_monitor_rules_reconsider (&tally, &limits), check->state, NULL);
 }
@@ -600,7 +640,7 @@ record_result (BgptMonitor         *self,
   gint64 now = g_get_monotonic_time ();
   gint64 wait_s = 0;
   BgptMonitorTally before = check_tally (check);
-  BgptMonitorThresholds limits = thresholds (self);
+  BgptMonitorThresholds limits = thresholds (self, check, diagnosis);
   /* A check the user asked for is answered at once: no threshold, since
    * someone is looking and the answer is definitive. */
   BgptMonitorVerdict verdict = bgpt_monitor_rules_judge (&before, bgpt_diagnosis_is_ok (diagnosis),
@@ -962,7 +1002,7 @@ account_next_due (Account *account)
       BgptMonitorCheck *check = g_ptr_array_index (account->checks, i);
 
       /* A blocked check waits for its dependency, not for a time. */
-      if (!check_is_busy (check) && check_blocker (check) == NULL)
+      if (!is_costs_check (check) && !check_is_busy (check) && check_blocker (check) == NULL)
         next = MIN (next, effective_due (check));
     }
   return next;
@@ -1060,7 +1100,7 @@ schedule (BgptMonitor *self)
           BgptMonitorCheck *check = g_ptr_array_index (account->checks, j);
           gint64 due;
 
-          if (check_is_busy (check) || check_blocker (check) != NULL)
+          if (is_costs_check (check) || check_is_busy (check) || check_blocker (check) != NULL)
             continue;
           due = effective_due (check);
           /* Only the regular schedule may run a little early, never a
@@ -1120,6 +1160,19 @@ on_network_settled (gpointer user_data)
   self->network_debounce_id = 0;
   g_debug ("Network is back: checking every account");
   bgpt_monitor_check_now (self, NULL);
+  if (self->running)
+    {
+      /* The costs keep their hourly pace, except those the user asked for meanwhile. */
+      bgpt_costs_watch_start (self->costs_watch);
+      for (guint i = 0; i < self->accounts->len; i++)
+        {
+          Account *account = g_ptr_array_index (self->accounts, i);
+          BgptMonitorCheck *costs = account_find_check (account, BGPT_CHECK_OPENAI_COSTS);
+
+          if (costs != NULL && costs->confirm)
+            bgpt_costs_watch_refresh (self->costs_watch, account->id);
+        }
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -1136,6 +1189,8 @@ set_online (BgptMonitor *self,
   if (!online)
     {
       g_debug ("Network is gone: checks pause");
+      /* A costs reading failing offline is no failure of the costs either. */
+      bgpt_costs_watch_stop (self->costs_watch);
       forget_results_while_offline (self);
       schedule (self);
     }
@@ -1215,6 +1270,8 @@ bgpt_monitor_dispose (GObject *object)
   g_clear_object (&self->incidents);
   if (self->http_pool != NULL)
     g_ptr_array_set_size (self->http_pool, 0);
+  if (self->costs_watch != NULL)
+    g_signal_handlers_disconnect_by_data (self->costs_watch, self);
   g_clear_object (&self->costs_watch);
 
   G_OBJECT_CLASS (bgpt_monitor_parent_class)->dispose (object);
@@ -1301,6 +1358,27 @@ bgpt_monitor_class_init (BgptMonitorClass *klass)
                   BGPT_TYPE_MONITOR_CHECK, BGPT_TYPE_INCIDENT);
 }
 
+/* A reading of an account's costs, or its budget judged again, is the
+ * result of its costs check, judged like any other check's. */
+static void
+on_costs_changed (BgptCostsWatch *watch,
+                  const char     *account_id,
+                  BgptMonitor    *self)
+{
+  Account *account = find_account (self, account_id, NULL);
+  BgptMonitorCheck *check = account != NULL ? account_find_check (account, BGPT_CHECK_OPENAI_COSTS) : NULL;
+  const BgptDiagnosis *diagnosis = bgpt_costs_watch_lookup (watch, account_id, NULL, NULL);
+  g_autoptr(BgptDiagnosis) result = NULL;
+
+  /* Gone, not read yet, or read when nothing may be judged. */
+  if (check == NULL || diagnosis == NULL || !self->running || !self->online)
+    return;
+
+  result = bgpt_diagnosis_copy (diagnosis);
+  check->last_started = g_get_monotonic_time ();
+  judge_result (self, check, result);
+}
+
 static void
 bgpt_monitor_init (BgptMonitor *self)
 {
@@ -1311,6 +1389,7 @@ bgpt_monitor_init (BgptMonitor *self)
   self->http_pool = g_ptr_array_new_with_free_func (unref_if_set);
   self->slot_used = g_array_new (FALSE, TRUE, sizeof (gboolean));
   self->costs_watch = bgpt_costs_watch_new ();
+  g_signal_connect (self->costs_watch, "changed", G_CALLBACK (on_costs_changed), self);
 }
 
 BgptCostsWatch *
@@ -1344,13 +1423,17 @@ bgpt_monitor_set_account (BgptMonitor           *self,
 {
   Account *account;
   guint position = self->n_items;
+  gboolean checks_changed;
 
   g_return_if_fail (BGPT_IS_MONITOR (self));
   g_return_if_fail (config != NULL && is_set (config->account_id));
 
   account = find_account (self, config->account_id, &position);
-  if (account != NULL && config_equal (account->config, config))
+  if (account != NULL && config_equal (account->config, config) &&
+      costs_config_equal (account->config, config))
     return;
+  /* Only the costs' inputs changed: the other checks keep their pace. */
+  checks_changed = account == NULL || !config_equal (account->config, config);
   if (account == NULL)
     {
       account = g_new0 (Account, 1);
@@ -1362,7 +1445,8 @@ bgpt_monitor_set_account (BgptMonitor           *self,
   g_clear_pointer (&account->config, bgpt_check_config_free);
   account->config = bgpt_check_config_copy (config);
 
-  account_sync_checks (self, account, position, TRUE);
+  account_sync_checks (self, account, position, checks_changed);
+  /* After the costs check is there: a new budget is judged at once. */
   bgpt_costs_watch_set_account (self->costs_watch, config);
   schedule (self);
 }
@@ -1439,7 +1523,8 @@ bgpt_monitor_start (BgptMonitor *self)
     bgpt_monitor_set_network_monitor (self, NULL);
   self->running = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  bgpt_costs_watch_start (self->costs_watch);
+  if (self->online)
+    bgpt_costs_watch_start (self->costs_watch);
   schedule (self);
 }
 
@@ -1541,8 +1626,8 @@ bgpt_monitor_confirm_now (BgptMonitor *self,
   g_return_if_fail (BGPT_IS_MONITOR (self));
 
   foreach_check (self, account_id, make_confirm, g_get_monotonic_time ());
-  /* Someone asked: the costs too, hourly or not. */
-  if (self->running)
+  /* Someone asked: the costs too, hourly or not (offline, once back). */
+  if (self->running && self->online)
     bgpt_costs_watch_refresh (self->costs_watch, account_id);
   bgpt_monitor_check_now (self, account_id);
 }

@@ -214,6 +214,7 @@ struct _BgptCheckBoard
   GPtrArray   *items;
   gboolean     offline;
   BgptMonitor *monitor;
+  GStrv        account_ids;
 };
 
 static void sync_all (BgptCheckBoard *self);
@@ -264,6 +265,7 @@ bgpt_check_board_finalize (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->account_ids, g_strfreev);
 
   G_OBJECT_CLASS (bgpt_check_board_parent_class)->finalize (object);
 }
@@ -288,10 +290,41 @@ bgpt_check_board_new (void)
   return g_object_new (BGPT_TYPE_CHECK_BOARD, NULL);
 }
 
+/* The costs check has a row only where the monitor watches it: on an
+ * account with an admin key. */
+static gboolean
+watches_costs (BgptCheckBoard *self,
+               const char     *account_id)
+{
+  return self->monitor != NULL &&
+         bgpt_monitor_lookup (self->monitor, account_id, BGPT_CHECK_OPENAI_COSTS) != NULL;
+}
+
+static void
+add_item (BgptCheckBoard *self,
+          GPtrArray      *items,
+          const char     *account_id,
+          const char     *check)
+{
+  BgptCheckItem *item = bgpt_check_board_lookup (self, account_id, check);
+
+  if (item == NULL)
+    {
+      item = bgpt_check_item_new (account_id, check);
+      g_set_weak_pointer (&item->board, self);
+    }
+  else
+    {
+      g_object_ref (item);
+    }
+  g_ptr_array_add (items, item);
+}
+
 void
 bgpt_check_board_set_accounts (BgptCheckBoard     *self,
                                const char * const *account_ids)
 {
+  g_auto(GStrv) ids = g_strdupv ((char **) account_ids);
   g_autoptr(GPtrArray) items = NULL;
   guint old_len;
   gsize n_checks;
@@ -304,26 +337,17 @@ bgpt_check_board_set_accounts (BgptCheckBoard     *self,
     {
       for (gsize j = 0; j < n_checks; j++)
         {
-          BgptCheckItem *item;
-
           /* The deep check runs an hour apart at most: the Status view
            * shows what is watched all the time. */
-          if (checks[j].billable)
-            continue;
-          item = bgpt_check_board_lookup (self, account_ids[i], checks[j].id);
-          if (item == NULL)
-            {
-              item = bgpt_check_item_new (account_ids[i], checks[j].id);
-              g_set_weak_pointer (&item->board, self);
-            }
-          else
-            {
-              g_object_ref (item);
-            }
-          g_ptr_array_add (items, item);
+          if (!checks[j].billable)
+            add_item (self, items, account_ids[i], checks[j].id);
         }
+      if (watches_costs (self, account_ids[i]))
+        add_item (self, items, account_ids[i], BGPT_CHECK_OPENAI_COSTS);
     }
 
+  g_strfreev (self->account_ids);
+  self->account_ids = g_steal_pointer (&ids);
   old_len = self->items->len;
   g_ptr_array_unref (self->items);
   self->items = g_steal_pointer (&items);
@@ -367,6 +391,7 @@ item_apply_config (BgptCheckItem         *item,
   const BgptCheck *check = bgpt_check_lookup (item->check);
   const char *subject = NULL;
   g_autofree char *masked = NULL;
+  g_autofree char *costs_subject = NULL;
 
   switch (check->subject)
     {
@@ -383,6 +408,9 @@ item_apply_config (BgptCheckItem         *item,
       break;
     case BGPT_CHECK_NEEDS_ASSISTANT_ID:
       subject = config->assistant_id;
+      break;
+    case BGPT_CHECK_NEEDS_OPENAI_ADMIN_KEY:
+      subject = costs_subject = bgpt_costs_dup_scope (config);
       break;
     case BGPT_CHECK_NEEDS_KOMMO_TOKEN:
     default:
@@ -505,10 +533,24 @@ on_monitor_incident_signal (BgptMonitor      *monitor,
   on_monitor_check (self, check);
 }
 
+/* An admin key came or went: the costs row with it. */
+static gboolean
+costs_rows_stale (BgptCheckBoard *self)
+{
+  for (guint i = 0; self->account_ids != NULL && self->account_ids[i] != NULL; i++)
+    if (watches_costs (self, self->account_ids[i]) !=
+        (bgpt_check_board_lookup (self, self->account_ids[i], BGPT_CHECK_OPENAI_COSTS) != NULL))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_monitor_items_changed (BgptCheckBoard *self)
 {
-  sync_all (self);
+  if (costs_rows_stale (self))
+    bgpt_check_board_set_accounts (self, (const char * const *) self->account_ids);
+  else
+    sync_all (self);
 }
 
 static void
@@ -545,6 +587,8 @@ bgpt_check_board_follow_monitor (BgptCheckBoard *self,
   g_signal_connect_object (monitor, "notify::online", G_CALLBACK (on_monitor_online), self,
                            G_CONNECT_SWAPPED);
   on_monitor_online (self);
+  if (costs_rows_stale (self))
+    bgpt_check_board_set_accounts (self, (const char * const *) self->account_ids);
 }
 
 BgptMonitor *

@@ -130,6 +130,18 @@ alert_problem (Alert       *alert,
   return diagnosis != NULL ? diagnosis->error_id : NULL;
 }
 
+/* The incident's detail, or before there is one, the latest diagnosis'. */
+static const char *
+alert_detail (Alert *alert)
+{
+  const BgptDiagnosis *diagnosis;
+
+  if (alert->incident != NULL)
+    return bgpt_incident_get_detail (alert->incident);
+  diagnosis = bgpt_monitor_check_get_diagnosis (alert->check);
+  return diagnosis != NULL ? diagnosis->detail : NULL;
+}
+
 static const char *
 alert_error_id (Alert *alert)
 {
@@ -214,6 +226,13 @@ build_alert_notification (BgptNotifier *self,
   g_string_append_printf (body, _("Account “%s”: %s"),
                           account_name (self, alert->check),
                           bgpt_check_title (bgpt_monitor_check_get_check (alert->check)));
+  /* The figures a verdict is about: the spend, the projection and the day
+   * the budget is reached. */
+  if (entry != NULL && (entry->flags & BGPT_CATALOG_FLAGS_VERDICT) && alert_detail (alert) != NULL)
+    {
+      g_string_append_c (body, '\n');
+      g_string_append (body, alert_detail (alert));
+    }
   if (n_steps > 0)
     {
       g_string_append_c (body, '\n');
