@@ -247,6 +247,27 @@ lookup_or_error (BgptAccountStore  *self,
   return account;
 }
 
+/* A task for an operation on @account_id; when there is no such account the
+ * task has already returned its error and NULL is stored in @account. */
+static GTask *
+new_account_task (BgptAccountStore     *self,
+                  const char           *account_id,
+                  gpointer              source_tag,
+                  GCancellable         *cancellable,
+                  GAsyncReadyCallback   callback,
+                  gpointer              user_data,
+                  BgptAccount         **account)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *account = lookup_or_error (self, account_id, &error);
+  if (*account == NULL)
+    g_task_return_error (task, error);
+  return task;
+}
+
 BgptAccount *
 bgpt_account_store_add (BgptAccountStore  *self,
                         const char        *account_id,
@@ -383,21 +404,15 @@ bgpt_account_store_remove_async (BgptAccountStore    *self,
 {
   g_autoptr(GTask) task = NULL;
   BgptAccount *account;
-  GError *error = NULL;
 
   g_return_if_fail (BGPT_IS_ACCOUNT_STORE (self));
   g_return_if_fail (BGPT_IS_SECRET_STORE (secret_store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bgpt_account_store_remove_async);
-
-  account = lookup_or_error (self, account_id, &error);
+  task = new_account_task (self, account_id, bgpt_account_store_remove_async,
+                           cancellable, callback, user_data, &account);
   if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   /* Secrets first: when the keyring cannot be used the account stays, so
    * that it can be forgotten for good later instead of leaving secrets
@@ -579,21 +594,15 @@ bgpt_account_store_load_check_config_async (BgptAccountStore    *self,
   BgptAccount *account;
   GSettings *settings;
   LoadConfig *load;
-  GError *error = NULL;
 
   g_return_if_fail (BGPT_IS_ACCOUNT_STORE (self));
   g_return_if_fail (BGPT_IS_SECRET_STORE (secret_store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bgpt_account_store_load_check_config_async);
-
-  account = lookup_or_error (self, account_id, &error);
+  task = new_account_task (self, account_id, bgpt_account_store_load_check_config_async,
+                           cancellable, callback, user_data, &account);
   if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   settings = bgpt_account_get_settings (account);
   load = g_new0 (LoadConfig, 1);
