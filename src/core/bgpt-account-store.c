@@ -810,7 +810,7 @@ typedef struct
   BgptSecretStore  *secrets;
   gboolean          is_new;
   guint             step;                 /* index into draft_kinds */
-  gboolean          stored[G_N_ELEMENTS (draft_kinds)];
+  gboolean          stored[G_N_ELEMENTS (draft_kinds)];  /* written, or maybe */
   GError           *error;                /* the failure being rolled back */
   guint             pending;              /* rollback calls still running */
 } SaveDraft;
@@ -871,9 +871,9 @@ on_secret_restored (GObject      *source,
   roll_back_step_done (task);
 }
 
-/* A save that failed half-way leaves the keyring as it found it: what a
- * new account stored goes, what an edit replaced comes back. Then fails
- * with @error. */
+/* A save that failed or was cancelled half-way leaves the keyring as it
+ * found it: what an edit replaced comes back, anything else it stored goes.
+ * Then fails with @error. */
 static void
 roll_back (GTask  *task,
            GError *error)
@@ -891,18 +891,14 @@ roll_back (GTask  *task,
         continue;
       save->stored[i] = FALSE;
 
-      if (save->is_new)
-        {
-          save->pending++;
-          bgpt_secret_store_clear_async (save->secrets, account_id, draft_kinds[i], NULL,
-                                         on_secret_cleared, g_object_ref (task));
-        }
-      else if (previous != NULL)
-        {
-          save->pending++;
-          bgpt_secret_store_store_async (save->secrets, account_id, draft_kinds[i], previous,
-                                         NULL, on_secret_restored, g_object_ref (task));
-        }
+      /* Not the save's cancellable: the rollback must run to its end. */
+      save->pending++;
+      if (!save->is_new && previous != NULL)
+        bgpt_secret_store_store_async (save->secrets, account_id, draft_kinds[i], previous,
+                                       NULL, on_secret_restored, g_object_ref (task));
+      else
+        bgpt_secret_store_clear_async (save->secrets, account_id, draft_kinds[i], NULL,
+                                       on_secret_cleared, g_object_ref (task));
     }
   roll_back_step_done (task);
 }
@@ -945,16 +941,16 @@ on_draft_secret_stored (GObject      *source,
   SaveDraft *save = g_task_get_task_data (task);
   GError *error = NULL;
 
+  /* Even a store that failed (cancelled, timed out) may have reached the
+   * keyring: it is rolled back with the others. */
+  save->stored[save->step] = TRUE;
   if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, error);
-      else
-        roll_back (task, error);
+      roll_back (task, error);
       return;
     }
 
-  save->stored[save->step++] = TRUE;
+  save->step++;
   save_draft_next_secret (task);
 }
 
