@@ -633,6 +633,88 @@ test_save_draft (void)
   g_assert_no_error (error);
 }
 
+/* Cancels @user_data (a GCancellable) when the keyring says an item was
+ * written: the first secret of a save is in, the next one not yet. */
+static void
+cancel_on_item_written (GDBusConnection *connection,
+                        const char      *sender,
+                        const char      *object_path,
+                        const char      *interface,
+                        const char      *signal,
+                        GVariant        *parameters,
+                        gpointer         user_data)
+{
+  if (g_str_equal (signal, "ItemCreated") || g_str_equal (signal, "ItemChanged"))
+    g_cancellable_cancel (user_data);
+}
+
+/* Saves @draft and cancels it as soon as its first secret is written. */
+static gboolean
+save_draft_cancelled_halfway (BgptAccountStore       *store,
+                              const BgptAccountDraft *draft,
+                              BgptSecretStore        *secrets,
+                              GError                **error)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gboolean saved;
+  guint subscription;
+
+  g_assert_nonnull (bus);
+  subscription = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Collection",
+                                                     NULL, NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                     cancel_on_item_written, cancellable, NULL);
+  saved = BGPT_TEST_SYNC (bgpt_account_store_save_draft_async (store, draft, secrets, cancellable,
+                                                               bgpt_test_collect_result, &slot),
+                          bgpt_account_store_save_draft_finish (store, result, error));
+  g_dbus_connection_signal_unsubscribe (bus, subscription);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  return saved;
+}
+
+/* A save cancelled between its two secrets (the wizard closed, say)
+ * leaves the keyring as it found it: a new account's first secret goes,
+ * an edit's replaced secrets come back. */
+static void
+test_save_draft_cancelled (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptAccountDraft) draft = make_draft ("cancelado");
+  g_autoptr(GError) error = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+
+  g_assert_false (save_draft_cancelled_halfway (store, draft, secrets, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (bgpt_account_store_lookup (store, "cancelado"));
+  assert_keyring_holds ("cancelado", "kommo-token", NULL);
+  assert_keyring_holds ("cancelado", "openai-api-key", NULL);
+
+  /* The account as it was before the edit. */
+  g_assert_true (save_draft (store, draft, secrets, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&draft->kommo_token, bgpt_secret_free);
+  g_clear_pointer (&draft->openai_api_key, bgpt_secret_free);
+  draft->kommo_token = g_strdup (TEST_ACME_KOMMO_TOKEN);
+  draft->openai_api_key = g_strdup (TEST_OPENAI_KEY_REPLACED);
+  draft->previous_kommo_token = g_strdup (TEST_KOMMO_TOKEN);
+  draft->previous_openai_api_key = g_strdup (TEST_OPENAI_KEY);
+  g_free (draft->model);
+  draft->model = g_strdup ("gpt-4.1-mini");
+  g_assert_false (save_draft_cancelled_halfway (store, draft, secrets, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_keyring_holds ("cancelado", "kommo-token", TEST_KOMMO_TOKEN);
+  assert_keyring_holds ("cancelado", "openai-api-key", TEST_OPENAI_KEY);
+  g_clear_error (&error);
+
+  g_assert_true (remove_account (store, "cancelado", secrets, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -654,6 +736,7 @@ main (int   argc,
       g_test_add_func ("/account-store/load-check-config", test_load_check_config);
       g_test_add_func ("/account-store/load-all-check-configs", test_load_all_check_configs);
       g_test_add_func ("/account-store/save-draft", test_save_draft);
+      g_test_add_func ("/account-store/save-draft-cancelled", test_save_draft_cancelled);
     }
 
   return g_test_run ();

@@ -336,6 +336,31 @@ test_dropped_connection (Fixture       *fixture,
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
 }
 
+static gboolean
+redraw_busily (gpointer user_data)
+{
+  g_usleep (2000);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A window that redraws without a pause (slow frames, an animation) keeps
+ * every idle-priority source waiting: the drop must still reach the
+ * client as a dropped connection, not as a time-out. */
+static void
+test_dropped_connection_while_redrawing (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autofree char *url = models_url_answering (fixture->simulator, BGPT_SCENARIO_RESET);
+  g_autoptr(BgptDiagnosis) diagnosis = NULL;
+  guint redraw;
+
+  /* GTK's redraws run at G_PRIORITY_HIGH_IDLE + 20 (GDK_PRIORITY_REDRAW). */
+  redraw = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, redraw_busily, NULL, NULL);
+  diagnosis = diagnose_get (fixture->http, url);
+  g_source_remove (redraw);
+  g_assert_cmpstr (diagnosis->error_id, ==, "openai.connection");
+}
+
 static void
 test_echoed_secret (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -487,6 +512,7 @@ main (int   argc,
   ADD ("/http/huge-body", NULL, test_huge_body);
   ADD ("/http/connection-closed", GINT_TO_POINTER (BGPT_SCENARIO_CLOSE), test_dropped_connection);
   ADD ("/http/connection-reset", GINT_TO_POINTER (BGPT_SCENARIO_RESET), test_dropped_connection);
+  ADD ("/http/connection-reset-while-redrawing", NULL, test_dropped_connection_while_redrawing);
   ADD ("/http/echoed-secret", NULL, test_echoed_secret);
   ADD ("/http/cancel", NULL, test_cancel);
   g_test_add_func ("/http/loopback-bypasses-proxy", test_loopback_bypasses_proxy);

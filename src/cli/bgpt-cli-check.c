@@ -22,6 +22,7 @@
 #include "bgpt-checks.h"
 #include "bgpt-costs.h"
 #include "bgpt-http.h"
+#include "bgpt-json.h"
 #include "bgpt-kommo-client.h"
 #include "bgpt-openai-client.h"
 #include "bgpt-validation.h"
@@ -647,18 +648,6 @@ append_text (PluginText *text,
 }
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_spend (JsonBuilder     *builder,
            const BgptSpend *spend)
 {
@@ -675,7 +664,7 @@ add_spend (JsonBuilder     *builder,
     json_builder_add_double_value (builder, spend->budget_usd);
   else
     json_builder_add_null_value (builder);
-  add_nullable_string (builder, "budget_reached_on", reached_on);
+  bgpt_json_builder_add_string_or_null (builder, "budget_reached_on", reached_on);
   json_builder_end_object (builder);
 }
 
@@ -727,7 +716,7 @@ append_json (GString    *out,
   g_autofree char *json = NULL;
 
   json_builder_begin_object (builder);
-  add_nullable_string (builder, "status",
+  bgpt_json_builder_add_string_or_null (builder, "status",
                        bgpt_overall_status_to_string (bgpt_check_results_overall (results)));
   json_builder_set_member_name (builder, "checks");
   json_builder_begin_array (builder);
@@ -738,11 +727,11 @@ append_json (GString    *out,
       const BgptDiagnosis *diagnosis = result->diagnosis;
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "account", result->account_id);
-      add_nullable_string (builder, "check", result->check);
-      add_nullable_string (builder, "status", bgpt_check_status_to_string (result->status));
+      bgpt_json_builder_add_string_or_null (builder, "account", result->account_id);
+      bgpt_json_builder_add_string_or_null (builder, "check", result->check);
+      bgpt_json_builder_add_string_or_null (builder, "status", bgpt_check_status_to_string (result->status));
       if (result->status == BGPT_CHECK_STATUS_BLOCKED)
-        add_nullable_string (builder, "blocked_by", result->blocked_by);
+        bgpt_json_builder_add_string_or_null (builder, "blocked_by", result->blocked_by);
 
       json_builder_set_member_name (builder, "elapsed_ms");
       if (diagnosis == NULL)
@@ -759,16 +748,16 @@ append_json (GString    *out,
       else
         {
           json_builder_begin_object (builder);
-          add_nullable_string (builder, "id", diagnosis->error_id);
-          add_nullable_string (builder, "title", bgpt_catalog_title (diagnosis->error_id));
+          bgpt_json_builder_add_string_or_null (builder, "id", diagnosis->error_id);
+          bgpt_json_builder_add_string_or_null (builder, "title", bgpt_catalog_title (diagnosis->error_id));
           json_builder_set_member_name (builder, "http_status");
           if (diagnosis->http_status != 0)
             json_builder_add_int_value (builder, diagnosis->http_status);
           else
             json_builder_add_null_value (builder);
-          add_nullable_string (builder, "api_code", diagnosis->api_code);
-          add_nullable_string (builder, "reason", diagnosis->reason);
-          add_nullable_string (builder, "request_id", diagnosis->request_id);
+          bgpt_json_builder_add_string_or_null (builder, "api_code", diagnosis->api_code);
+          bgpt_json_builder_add_string_or_null (builder, "reason", diagnosis->reason);
+          bgpt_json_builder_add_string_or_null (builder, "request_id", diagnosis->request_id);
           json_builder_set_member_name (builder, "retry_after_s");
           if (diagnosis->retry_after_s >= 0)
             json_builder_add_int_value (builder, diagnosis->retry_after_s);

@@ -235,6 +235,26 @@ out:
   return secret;
 }
 
+/* Whether @account_id is a valid id and there are settings to change it
+ * in; if not, says why on standard error. */
+static gboolean
+account_can_be_changed (const char *account_id)
+{
+  if (!bgpt_account_id_is_valid (account_id))
+    {
+      g_printerr ("%s\n", bgpt_account_id_explain_invalid (account_id));
+      return FALSE;
+    }
+
+  if (!settings_schemas_installed ())
+    {
+      g_printerr ("%s\n", _("The settings schema io.github.bytegpt.Monitor is not installed."));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 int
 bgpt_cli_store_secret (const char *kind_name,
                        const char *account_id)
@@ -255,17 +275,8 @@ bgpt_cli_store_secret (const char *kind_name,
       return BGPT_CLI_EXIT_UNKNOWN;
     }
 
-  if (!bgpt_account_id_is_valid (account_id))
-    {
-      g_printerr ("%s\n", bgpt_account_id_explain_invalid (account_id));
-      return BGPT_CLI_EXIT_UNKNOWN;
-    }
-
-  if (!settings_schemas_installed ())
-    {
-      g_printerr ("%s\n", _("The settings schema io.github.bytegpt.Monitor is not installed."));
-      return BGPT_CLI_EXIT_UNKNOWN;
-    }
+  if (!account_can_be_changed (account_id))
+    return BGPT_CLI_EXIT_UNKNOWN;
 
   secret = read_secret (kind);
   if (secret == NULL)
@@ -311,17 +322,8 @@ bgpt_cli_forget_account (const char *account_id)
   g_autoptr(GError) error = NULL;
   GAsyncResult *slot = NULL;
 
-  if (!bgpt_account_id_is_valid (account_id))
-    {
-      g_printerr ("%s\n", bgpt_account_id_explain_invalid (account_id));
-      return BGPT_CLI_EXIT_UNKNOWN;
-    }
-
-  if (!settings_schemas_installed ())
-    {
-      g_printerr ("%s\n", _("The settings schema io.github.bytegpt.Monitor is not installed."));
-      return BGPT_CLI_EXIT_UNKNOWN;
-    }
+  if (!account_can_be_changed (account_id))
+    return BGPT_CLI_EXIT_UNKNOWN;
 
   account_store = bgpt_account_store_new ();
   secret_store = cli_secret_store_new ();

@@ -247,6 +247,27 @@ lookup_or_error (BgptAccountStore  *self,
   return account;
 }
 
+/* A task for an operation on @account_id; when there is no such account the
+ * task has already returned its error and NULL is stored in @account. */
+static GTask *
+new_account_task (BgptAccountStore     *self,
+                  const char           *account_id,
+                  gpointer              source_tag,
+                  GCancellable         *cancellable,
+                  GAsyncReadyCallback   callback,
+                  gpointer              user_data,
+                  BgptAccount         **account)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  *account = lookup_or_error (self, account_id, &error);
+  if (*account == NULL)
+    g_task_return_error (task, error);
+  return task;
+}
+
 BgptAccount *
 bgpt_account_store_add (BgptAccountStore  *self,
                         const char        *account_id,
@@ -383,21 +404,15 @@ bgpt_account_store_remove_async (BgptAccountStore    *self,
 {
   g_autoptr(GTask) task = NULL;
   BgptAccount *account;
-  GError *error = NULL;
 
   g_return_if_fail (BGPT_IS_ACCOUNT_STORE (self));
   g_return_if_fail (BGPT_IS_SECRET_STORE (secret_store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bgpt_account_store_remove_async);
-
-  account = lookup_or_error (self, account_id, &error);
+  task = new_account_task (self, account_id, bgpt_account_store_remove_async,
+                           cancellable, callback, user_data, &account);
   if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   /* Secrets first: when the keyring cannot be used the account stays, so
    * that it can be forgotten for good later instead of leaving secrets
@@ -579,21 +594,15 @@ bgpt_account_store_load_check_config_async (BgptAccountStore    *self,
   BgptAccount *account;
   GSettings *settings;
   LoadConfig *load;
-  GError *error = NULL;
 
   g_return_if_fail (BGPT_IS_ACCOUNT_STORE (self));
   g_return_if_fail (BGPT_IS_SECRET_STORE (secret_store));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bgpt_account_store_load_check_config_async);
-
-  account = lookup_or_error (self, account_id, &error);
+  task = new_account_task (self, account_id, bgpt_account_store_load_check_config_async,
+                           cancellable, callback, user_data, &account);
   if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   settings = bgpt_account_get_settings (account);
   load = g_new0 (LoadConfig, 1);
@@ -801,7 +810,7 @@ typedef struct
   BgptSecretStore  *secrets;
   gboolean          is_new;
   guint             step;                 /* index into draft_kinds */
-  gboolean          stored[G_N_ELEMENTS (draft_kinds)];
+  gboolean          stored[G_N_ELEMENTS (draft_kinds)];  /* written, or maybe */
   GError           *error;                /* the failure being rolled back */
   guint             pending;              /* rollback calls still running */
 } SaveDraft;
@@ -862,9 +871,9 @@ on_secret_restored (GObject      *source,
   roll_back_step_done (task);
 }
 
-/* A save that failed half-way leaves the keyring as it found it: what a
- * new account stored goes, what an edit replaced comes back. Then fails
- * with @error. */
+/* A save that failed or was cancelled half-way leaves the keyring as it
+ * found it: what an edit replaced comes back, anything else it stored goes.
+ * Then fails with @error. */
 static void
 roll_back (GTask  *task,
            GError *error)
@@ -882,18 +891,14 @@ roll_back (GTask  *task,
         continue;
       save->stored[i] = FALSE;
 
-      if (save->is_new)
-        {
-          save->pending++;
-          bgpt_secret_store_clear_async (save->secrets, account_id, draft_kinds[i], NULL,
-                                         on_secret_cleared, g_object_ref (task));
-        }
-      else if (previous != NULL)
-        {
-          save->pending++;
-          bgpt_secret_store_store_async (save->secrets, account_id, draft_kinds[i], previous,
-                                         NULL, on_secret_restored, g_object_ref (task));
-        }
+      /* Not the save's cancellable: the rollback must run to its end. */
+      save->pending++;
+      if (!save->is_new && previous != NULL)
+        bgpt_secret_store_store_async (save->secrets, account_id, draft_kinds[i], previous,
+                                       NULL, on_secret_restored, g_object_ref (task));
+      else
+        bgpt_secret_store_clear_async (save->secrets, account_id, draft_kinds[i], NULL,
+                                       on_secret_cleared, g_object_ref (task));
     }
   roll_back_step_done (task);
 }
@@ -936,16 +941,16 @@ on_draft_secret_stored (GObject      *source,
   SaveDraft *save = g_task_get_task_data (task);
   GError *error = NULL;
 
+  /* Even a store that failed (cancelled, timed out) may have reached the
+   * keyring: it is rolled back with the others. */
+  save->stored[save->step] = TRUE;
   if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, error);
-      else
-        roll_back (task, error);
+      roll_back (task, error);
       return;
     }
 
-  save->stored[save->step++] = TRUE;
+  save->step++;
   save_draft_next_secret (task);
 }
 

@@ -509,17 +509,32 @@ bgpt_incident_store_silence (BgptIncidentStore *self,
   changed (self);
 }
 
-guint
-bgpt_incident_store_clear_resolved (BgptIncidentStore *self)
+static gboolean
+is_resolved (BgptIncident  *incident,
+             gconstpointer  unused)
+{
+  return !bgpt_incident_is_open (incident);
+}
+
+static gboolean
+is_of_account (BgptIncident  *incident,
+               gconstpointer  account_id)
+{
+  return g_str_equal (bgpt_incident_get_account_id (incident), account_id);
+}
+
+/* Removes every incident @matches, newest first; listeners hear of it once.
+ * Returns how many went. */
+static guint
+remove_matching (BgptIncidentStore *self,
+                 gboolean         (*matches) (BgptIncident *, gconstpointer),
+                 gconstpointer      data)
 {
   guint removed = 0;
 
-  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
-
-  bgpt_incident_file_forget_resolved (self->file, g_get_real_time () + 1);
   for (guint i = self->incidents->len; i > 0; i--)
     {
-      if (!bgpt_incident_is_open (g_ptr_array_index (self->incidents, i - 1)))
+      if (matches (g_ptr_array_index (self->incidents, i - 1), data))
         {
           remove_at (self, i - 1);
           removed++;
@@ -533,30 +548,23 @@ bgpt_incident_store_clear_resolved (BgptIncidentStore *self)
 }
 
 guint
+bgpt_incident_store_clear_resolved (BgptIncidentStore *self)
+{
+  g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
+
+  bgpt_incident_file_forget_resolved (self->file, g_get_real_time () + 1);
+  return remove_matching (self, is_resolved, NULL);
+}
+
+guint
 bgpt_incident_store_remove_account (BgptIncidentStore *self,
                                     const char        *account_id)
 {
-  guint removed = 0;
-
   g_return_val_if_fail (BGPT_IS_INCIDENT_STORE (self), 0);
   g_return_val_if_fail (account_id != NULL, 0);
 
   bgpt_incident_file_forget_account (self->file, account_id);
-  for (guint i = self->incidents->len; i > 0; i--)
-    {
-      BgptIncident *incident = g_ptr_array_index (self->incidents, i - 1);
-
-      if (g_str_equal (bgpt_incident_get_account_id (incident), account_id))
-        {
-          remove_at (self, i - 1);
-          removed++;
-        }
-    }
-
-  if (removed > 0)
-    changed (self);
-
-  return removed;
+  return remove_matching (self, is_of_account, account_id);
 }
 
 guint

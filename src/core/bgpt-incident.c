@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bgpt-incident-private.h"
+#include "bgpt-json.h"
 
 struct _BgptIncident
 {
@@ -674,18 +675,6 @@ bgpt_incident_set_silenced_until (BgptIncident *self,
  * integers, Unix time in microseconds. */
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -701,11 +690,11 @@ bgpt_incident_to_json (BgptIncident *self,
   g_return_if_fail (BGPT_IS_INCIDENT (self));
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", self->id);
-  add_string (builder, "account", self->account_id);
-  add_string (builder, "check", self->check);
-  add_string (builder, "error", self->error_id);
-  add_string (builder, "state",
+  bgpt_json_builder_add_string_or_null (builder, "id", self->id);
+  bgpt_json_builder_add_string_or_null (builder, "account", self->account_id);
+  bgpt_json_builder_add_string_or_null (builder, "check", self->check);
+  bgpt_json_builder_add_string_or_null (builder, "error", self->error_id);
+  bgpt_json_builder_add_string_or_null (builder, "state",
               self->state == BGPT_INCIDENT_STATE_OPEN ? "open" : "resolved");
   add_int (builder, "first_seen", self->first_seen);
   add_int (builder, "last_seen", self->last_seen);
@@ -715,13 +704,13 @@ bgpt_incident_to_json (BgptIncident *self,
   json_builder_add_boolean_value (builder, self->read);
   add_int (builder, "silenced_until", self->silenced_until);
   add_int (builder, "http_status", self->http_status);
-  add_string (builder, "api_type", self->api_type);
-  add_string (builder, "api_code", self->api_code);
-  add_string (builder, "reason", self->reason);
-  add_string (builder, "api_message", self->api_message);
-  add_string (builder, "request_id", self->request_id);
+  bgpt_json_builder_add_string_or_null (builder, "api_type", self->api_type);
+  bgpt_json_builder_add_string_or_null (builder, "api_code", self->api_code);
+  bgpt_json_builder_add_string_or_null (builder, "reason", self->reason);
+  bgpt_json_builder_add_string_or_null (builder, "api_message", self->api_message);
+  bgpt_json_builder_add_string_or_null (builder, "request_id", self->request_id);
   add_int (builder, "retry_after_s", self->retry_after);
-  add_string (builder, "detail", self->detail);
+  bgpt_json_builder_add_string_or_null (builder, "detail", self->detail);
   json_builder_end_object (builder);
 }
 

@@ -264,3 +264,15 @@ bgpt_json_object_get_string (JsonObject *object,
     return NULL;
   return json_node_get_string (node);
 }
+
+void
+bgpt_json_builder_add_string_or_null (JsonBuilder *builder,
+                                      const char  *name,
+                                      const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

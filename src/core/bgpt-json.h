@@ -38,4 +38,10 @@ JsonNode *bgpt_json_parse       (const char  *text,
 const char *bgpt_json_object_get_string (JsonObject  *object,
                                          const char  *name);
 
+/* Adds member @name to the object @builder is building: @value, or null
+ * when @value is NULL. */
+void        bgpt_json_builder_add_string_or_null (JsonBuilder *builder,
+                                                  const char  *name,
+                                                  const char  *value);
+
 G_END_DECLS

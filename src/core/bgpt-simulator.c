@@ -1091,7 +1091,10 @@ answer (Hold *hold)
 
     case BGPT_SCENARIO_CLOSE:
     case BGPT_SCENARIO_RESET:
-      hold->source_id = g_idle_add (drop_connection_cb, hold);
+      /* At the default priority, not idle: a window redrawing without a
+       * pause (slow frames on a busy machine) runs above idle priority and
+       * would hold the drop back until the client's time limit. */
+      hold->source_id = g_idle_add_full (G_PRIORITY_DEFAULT, drop_connection_cb, hold, NULL);
       return;
 
     default:
