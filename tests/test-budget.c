@@ -184,6 +184,8 @@ test_one_spike (void)
   g_autoptr(GDateTime) now = utc (2026, 12, 15, 9);
   g_autoptr(BgptDiagnosis) diagnosis = NULL;
   BgptSpend spend;
+  GDate date;
+  char expected[64];
 
   usd[11] = 70;  /* 2026-12-12 */
   days = days_from (2026, 12, 1, usd, G_N_ELEMENTS (usd));
@@ -196,7 +198,11 @@ test_one_spike (void)
   g_assert_cmpstr (diagnosis->error_id, ==, "openai.budget");
   g_assert_cmpstr (diagnosis->reason, ==, "projected");
   g_assert_cmpstr (diagnosis->check, ==, "openai.costs");
-  g_assert_nonnull (strstr (diagnosis->detail, "2026-12-28"));
+  /* The date as the locale writes it. */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 28, G_DATE_DECEMBER, 2026);
+  g_date_strftime (expected, sizeof expected, "%x", &date);
+  g_assert_nonnull (strstr (diagnosis->detail, expected));
   g_clear_pointer (&diagnosis, bgpt_diagnosis_free);
 
   /* The same spike two weeks back: the week is quiet again. */

@@ -129,17 +129,25 @@ bgpt_spend_compute (const BgptCostsDay *days,
     }
 }
 
+/* @spend's reached_on in @format (strftime), or NULL when there is none. */
+static char *
+format_reached_on (const BgptSpend *spend,
+                   const char      *format)
+{
+  char text[64];
+
+  if (!g_date_valid (&spend->reached_on) ||
+      g_date_strftime (text, sizeof text, format, &spend->reached_on) == 0)
+    return NULL;
+  return g_strdup (text);
+}
+
 char *
 bgpt_spend_dup_reached_on (const BgptSpend *spend)
 {
-  char text[16];
-
   g_return_val_if_fail (spend != NULL, NULL);
 
-  if (!g_date_valid (&spend->reached_on))
-    return NULL;
-  g_date_strftime (text, sizeof text, "%Y-%m-%d", &spend->reached_on);
-  return g_strdup (text);
+  return format_reached_on (spend, "%Y-%m-%d");
 }
 
 BgptDiagnosis *
@@ -177,9 +185,10 @@ bgpt_budget_diagnose (const BgptSpend *spend,
       diagnosis->reason = g_strdup ("projected");
     }
 
-  reached_on = bgpt_spend_dup_reached_on (spend);
+  /* People read the date the way their locale writes it. */
+  reached_on = format_reached_on (spend, "%x");
   if (reached_on != NULL)
-    /* Translators: amounts in US dollars, then a date (YYYY-MM-DD) */
+    /* Translators: amounts in US dollars, then a date in the locale's format */
     diagnosis->detail = g_strdup_printf (_("US$ %.2f spent this month of a US$ %.2f budget; "
                                            "US$ %.2f projected by the end of the month; "
                                            "the budget is reached on %s."),
