@@ -16,6 +16,7 @@
 #include "bgpt-test-utils.h"
 #include "bgpt-test-widgets.h"
 #include "ui/bgpt-check-detail.h"
+#include "ui/bgpt-check-list.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-heartbeat-bar.h"
 #include "ui/bgpt-latency-chart.h"
@@ -209,36 +210,35 @@ assert_label (GtkWidget  *widget,
     g_error ("accessible label: %s", problem);
 }
 
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (BGPT_IS_CHECK_ROW (child) && gtk_widget_get_visible (child))
+        g_ptr_array_add (rows, child);
+      collect_rows (child, rows);
+    }
+}
+
+/* The Status page's list of the board's rows in a window @width wide;
+ * @rows gets the rows it shows. */
 static GtkWidget *
 status_window (Fixture   *fixture,
                int        width,
                GPtrArray *rows)
 {
   GtkWidget *window = adw_window_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GListModel *model = G_LIST_MODEL (fixture->board);
+  GtkWidget *list = bgpt_check_list_new ();
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Loja Teste");
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
-      GtkWidget *row = bgpt_check_row_new (item);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      g_ptr_array_add (rows, row);
-    }
-  gtk_widget_set_margin_top (group, 18);
-  gtk_widget_set_margin_start (group, 12);
-  gtk_widget_set_margin_end (group, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), group);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  adw_window_set_content (ADW_WINDOW (window), scrolled);
+  bgpt_check_list_set_board (BGPT_CHECK_LIST (list), fixture->board);
+  adw_window_set_content (ADW_WINDOW (window), list);
   gtk_window_set_default_size (GTK_WINDOW (window), width, 560);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_frame (window);
+  collect_rows (list, rows);
   return window;
 }
 

@@ -209,6 +209,29 @@ on_item_changed (BgptCheckRow  *self,
   bgpt_check_row_update (self);
 }
 
+void
+bgpt_check_row_set_item (BgptCheckRow  *self,
+                         BgptCheckItem *item)
+{
+  g_return_if_fail (BGPT_IS_CHECK_ROW (self));
+  g_return_if_fail (item == NULL || BGPT_IS_CHECK_ITEM (item));
+
+  if (self->item == item)
+    return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, on_item_changed, self);
+  g_set_object (&self->item, item);
+  if (item == NULL)
+    {
+      /* Put away: it follows no history and costs nothing until bound again. */
+      bgpt_uptime_summary_set_check (self->uptime_summary, NULL, NULL, NULL);
+      return;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), bgpt_check_title (bgpt_check_item_get_check (item)));
+  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
+  bgpt_check_row_update (self);
+}
+
 static void
 bgpt_check_row_dispose (GObject *object)
 {
@@ -243,6 +266,8 @@ static void
 bgpt_check_row_init (BgptCheckRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The action takes an incident id: none until a row shows an item. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->incident_button), "s", "");
   g_signal_connect_object (self->uptime_summary, "changed", G_CALLBACK (bgpt_check_row_update), self,
                            G_CONNECT_SWAPPED);
 
@@ -260,14 +285,10 @@ bgpt_check_row_new (BgptCheckItem *item)
 {
   BgptCheckRow *self;
 
-  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (item), NULL);
+  g_return_val_if_fail (item == NULL || BGPT_IS_CHECK_ITEM (item), NULL);
 
-  self = g_object_new (BGPT_TYPE_CHECK_ROW,
-                       "title", bgpt_check_title (bgpt_check_item_get_check (item)),
-                       NULL);
-  self->item = g_object_ref (item);
-  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
-  bgpt_check_row_update (self);
+  self = g_object_new (BGPT_TYPE_CHECK_ROW, NULL);
+  bgpt_check_row_set_item (self, item);
   return GTK_WIDGET (self);
 }
 
