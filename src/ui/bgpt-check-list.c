@@ -24,12 +24,16 @@ static const char list_css[] =
   "listview.check-list > row { padding: 0 12px; background: none; }\n"
   "listview.check-list > row.activatable:hover, listview.check-list > row.activatable:active,"
   " listview.check-list > row:selected { background: none; }\n"
-  "listview.check-list row.check-list-row { background-color: @card_bg_color; color: @card_fg_color;"
+  "listview.check-list row.check-list-row { padding: 2px; background-color: @card_bg_color; color: @card_fg_color;"
   " border-bottom: 1px solid @card_shade_color;"
   " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.03), 0 1px 3px 1px rgba(0, 0, 0, 0.07); }\n"
   "listview.check-list row.check-list-row.activatable:hover { background-image: image(alpha(currentColor, 0.03)); }\n"
   "listview.check-list row.check-list-row.activatable:active { background-image: image(alpha(currentColor, 0.08)); }\n"
-  "listview.check-list row.check-list-row:focus:focus-visible { outline-offset: -1px; }\n"
+  /* The list item has the focus (a GtkListBoxRow takes it only in a list
+   * box): the card row shows it. */
+  "listview.check-list > row:focus:focus-visible { outline-color: transparent; }\n"
+  "listview.check-list > row:focus:focus-visible row.check-list-row { outline-color: alpha(@accent_color, 0.5);"
+  " outline-width: 2px; outline-offset: -1px; }\n"
   "listview.check-list row.check-list-row.first { border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
   "listview.check-list row.check-list-row.last { border-bottom-left-radius: 12px;"
   " border-bottom-right-radius: 12px; border-bottom-width: 0; }\n"
@@ -184,6 +188,22 @@ bgpt_check_cell_snapshot (GtkWidget   *widget,
   GTK_WIDGET_CLASS (bgpt_check_cell_parent_class)->snapshot (widget, snapshot);
 }
 
+/* The list item takes the focus first, as a list box's row would: it is
+ * what Enter activates. The row's own buttons come after it. */
+static gboolean
+bgpt_check_cell_focus (GtkWidget        *widget,
+                       GtkDirectionType  direction)
+{
+  BgptCheckCell *self = BGPT_CHECK_CELL (widget);
+  GtkWidget *list_item = gtk_widget_get_parent (widget);
+
+  if (self->row != NULL && gtk_widget_get_visible (self->row) && gtk_widget_get_focus_child (widget) == NULL
+      && !gtk_widget_has_focus (list_item)
+      && (direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_DOWN || direction == GTK_DIR_UP))
+    return FALSE;
+  return GTK_WIDGET_CLASS (bgpt_check_cell_parent_class)->focus (widget, direction);
+}
+
 static void
 bgpt_check_cell_dispose (GObject *object)
 {
@@ -202,6 +222,7 @@ bgpt_check_cell_class_init (BgptCheckCellClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = bgpt_check_cell_dispose;
   widget_class->snapshot = bgpt_check_cell_snapshot;
+  widget_class->focus = bgpt_check_cell_focus;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -247,6 +268,8 @@ bgpt_check_cell_show_row (BgptCheckCell *self)
     {
       self->row = bgpt_check_row_new (NULL);
       gtk_widget_add_css_class (self->row, "check-list-row");
+      /* A GtkListBoxRow outside a list box cannot take the focus. */
+      gtk_widget_set_focusable (self->row, FALSE);
       gtk_widget_set_parent (self->row, GTK_WIDGET (self));
     }
   gtk_widget_set_visible (self->row, TRUE);
@@ -288,6 +311,7 @@ bind_heading (BgptCheckList    *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "app.edit-account");
 
   gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
 }
 
 /* Whether the entry at @position is a heading (or there is none). */
@@ -327,6 +351,9 @@ bind_row (BgptCheckList *self,
   bgpt_check_row_set_item (BGPT_CHECK_ROW (row), item);
 
   gtk_list_item_set_activatable (list_item, TRUE);
+  /* GTK 4.8 focuses only a selectable list item; nothing is selected, the
+   * model being a GtkNoSelection. */
+  gtk_list_item_set_selectable (list_item, TRUE);
 }
 
 static void
@@ -337,7 +364,6 @@ on_setup (GtkSignalListItemFactory *factory,
   BgptCheckCell *cell = g_object_new (BGPT_TYPE_CHECK_CELL, NULL);
 
   cell->viewport = self->scrolled;
-  gtk_list_item_set_selectable (list_item, FALSE);
   gtk_list_item_set_child (list_item, GTK_WIDGET (cell));
 }
 

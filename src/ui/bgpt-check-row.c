@@ -244,6 +244,16 @@ bgpt_check_row_dispose (GObject *object)
   G_OBJECT_CLASS (bgpt_check_row_parent_class)->dispose (object);
 }
 
+/* In the Status list, the list item around the row has the focus: a
+ * GtkListBoxRow takes it only inside a GtkListBox. */
+static gboolean
+bgpt_check_row_grab_focus (GtkWidget *widget)
+{
+  if (!GTK_IS_LIST_BOX (gtk_widget_get_parent (widget)))
+    return FALSE;
+  return GTK_WIDGET_CLASS (bgpt_check_row_parent_class)->grab_focus (widget);
+}
+
 static void
 bgpt_check_row_class_init (BgptCheckRowClass *klass)
 {
@@ -251,6 +261,7 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bgpt_check_row_dispose;
+  widget_class->grab_focus = bgpt_check_row_grab_focus;
 
   g_type_ensure (BGPT_TYPE_UPTIME_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
