@@ -200,6 +200,13 @@ on_after_paint (GdkFrameClock *clock,
   g_array_append_val (scroll->frame_cpu_ms, ms);
 }
 
+static void
+on_first_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
 /* Down in the first half of the time, up in the second. */
 static gboolean
 on_tick (GtkWidget     *widget,
@@ -264,6 +271,8 @@ scroll_rows (const char *directory,
   guint n_rows = 0;
   guint over = 0;
   guint over_cpu = 0;
+  gboolean painted = FALSE;
+  gint64 shown;
 
   bgpt_history_load_async (history, NULL, on_loaded, &loaded);
   while (!loaded)
@@ -297,15 +306,26 @@ scroll_rows (const char *directory,
   n_rows = g_list_model_get_n_items (G_LIST_MODEL (board));
   adw_window_set_content (ADW_WINDOW (window), list);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  shown = g_get_monotonic_time ();
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (window))
     g_main_context_iteration (NULL, TRUE);
+  /* The first frame (the rows made and bound, their figures computed) is
+   * the startup's, which bench-startup measures: scrolling starts after it. */
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), &painted);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, &painted);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_print ("scroll: first frame of the window %.1f ms after it was shown\n",
+           (g_get_monotonic_time () - shown) / 1000.0);
 
   scroll.adjustment = bgpt_check_list_get_vadjustment (BGPT_CHECK_LIST (list));
   scroll.frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   scroll.frame_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   scroll.duration = (gint64) seconds * G_USEC_PER_SEC;
-  clock = gtk_widget_get_frame_clock (window);
   g_signal_connect (clock, "update", G_CALLBACK (on_update), &scroll);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &scroll);
   gtk_widget_add_tick_callback (window, on_tick, &scroll, NULL);
