@@ -20,6 +20,7 @@
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-heartbeat-bar.h"
 #include "ui/bgpt-latency-chart.h"
+#include "ui/bgpt-window.h"
 
 #define ACCOUNT "loja"
 #define STEP 300
@@ -436,6 +437,43 @@ test_many_accounts (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_status_page (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ADW_IS_STATUS_PAGE (child) ? child : find_status_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* No account: the Status page says how to add one, and has no rows. */
+static void
+check_empty_state_at (Fixture  *fixture,
+                      int       width,
+                      gboolean  narrow,
+                      gboolean  dark)
+{
+  GtkWidget *window = g_object_new (BGPT_TYPE_WINDOW, NULL);
+  GtkWidget *empty;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+
+  empty = find_status_page (window);
+  g_assert_nonnull (empty);
+  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "Nenhuma conta ainda");
+  g_assert_false (gtk_widget_get_mapped (bgpt_window_get_accounts_box (BGPT_WINDOW (window))));
+  maybe_save_screenshot (window, width == 720 ? "empty-720" : "empty-900", FALSE, dark);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 on_incidents_loaded (GObject      *source,
                      GAsyncResult *result,
@@ -569,6 +607,9 @@ main (int   argc,
 {
   static const StyledCase status_rows = { { 360, 900 }, check_status_rows_at };
   static const StyledCase detail_page = { { 360, 720 }, check_detail_page_at };
+  /* Not at 360 px: a window without its application has no view switcher
+   * bar to fall back on there. */
+  static const StyledCase empty_state = { { 720, 900 }, check_empty_state_at };
 
   /* Accessible properties kept in memory for the test to read, no bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
@@ -585,6 +626,8 @@ main (int   argc,
   g_test_add ("/history-view/row-follows-history", Fixture, NULL, fixture_set_up, test_row_follows_history,
               fixture_tear_down);
   g_test_add ("/history-view/many-accounts", Fixture, NULL, fixture_set_up, test_many_accounts,
+              fixture_tear_down);
+  g_test_add ("/history-view/empty-state", Fixture, &empty_state, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
   g_test_add ("/history-view/detail-page", Fixture, &detail_page, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
