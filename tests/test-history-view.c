@@ -16,9 +16,11 @@
 #include "bgpt-test-utils.h"
 #include "bgpt-test-widgets.h"
 #include "ui/bgpt-check-detail.h"
+#include "ui/bgpt-check-list.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-heartbeat-bar.h"
 #include "ui/bgpt-latency-chart.h"
+#include "ui/bgpt-window.h"
 
 #define ACCOUNT "loja"
 #define STEP 300
@@ -209,36 +211,35 @@ assert_label (GtkWidget  *widget,
     g_error ("accessible label: %s", problem);
 }
 
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (BGPT_IS_CHECK_ROW (child) && gtk_widget_get_visible (child))
+        g_ptr_array_add (rows, child);
+      collect_rows (child, rows);
+    }
+}
+
+/* The Status page's list of the board's rows in a window @width wide;
+ * @rows gets the rows it shows. */
 static GtkWidget *
 status_window (Fixture   *fixture,
                int        width,
                GPtrArray *rows)
 {
   GtkWidget *window = adw_window_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *group = adw_preferences_group_new ();
-  GListModel *model = G_LIST_MODEL (fixture->board);
+  GtkWidget *list = bgpt_check_list_new ();
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), "Loja Teste");
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
-      GtkWidget *row = bgpt_check_row_new (item);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      g_ptr_array_add (rows, row);
-    }
-  gtk_widget_set_margin_top (group, 18);
-  gtk_widget_set_margin_start (group, 12);
-  gtk_widget_set_margin_end (group, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), group);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  adw_window_set_content (ADW_WINDOW (window), scrolled);
+  bgpt_check_list_set_board (BGPT_CHECK_LIST (list), fixture->board);
+  adw_window_set_content (ADW_WINDOW (window), list);
   gtk_window_set_default_size (GTK_WINDOW (window), width, 560);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_frame (window);
+  collect_rows (list, rows);
   return window;
 }
 
@@ -303,6 +304,173 @@ test_row_follows_history (Fixture       *fixture,
   assert_label (bgpt_uptime_summary_get_bar (key),
                 "Últimos 48 resultados: 45 aprovados, 3 com falha, 0 aguardando, 0 sem rede");
   g_assert_nonnull (strstr (bgpt_uptime_summary_get_description (key), "3 falhas"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* 100 accounts, 400 rows: the list binds the rows near the view, not the
+ * others, and a row far down shows its figures once scrolled to. */
+#define MANY_ACCOUNTS 100
+
+static GtkWidget *many_list;
+
+/* Whether a row of the list shows @data, a BgptCheckItem. */
+static gboolean
+row_shows_item (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (many_list, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (bgpt_check_row_get_item (g_ptr_array_index (rows, i)) == data)
+      return TRUE;
+  return FALSE;
+}
+
+static BgptCheckItem *activated_item;
+
+/* The item of the row whose list item has the focus, or NULL. */
+static BgptCheckItem *
+focused_item (GtkWidget *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  if (focus == NULL)
+    return NULL;
+  collect_rows (focus, rows);
+  return rows->len == 1 ? bgpt_check_row_get_item (g_ptr_array_index (rows, 0)) : NULL;
+}
+
+static void
+on_check_activated (BgptCheckList *list,
+                    BgptCheckItem *item)
+{
+  activated_item = item;
+}
+
+static void
+test_many_accounts (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) accounts = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *list = bgpt_check_list_new ();
+  GtkAdjustment *adjustment;
+  BgptCheckItem *first;
+  BgptCheckItem *last;
+  BgptCheckRow *row = NULL;
+  GtkWidget *list_item;
+  guint changed_signal = g_signal_lookup ("changed", BGPT_TYPE_CHECK_ITEM);
+
+  /* The fixture's account last, with its known history. */
+  for (guint i = 0; i < MANY_ACCOUNTS - 1; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("loja-%03u", i);
+
+      g_strv_builder_add (builder, account);
+    }
+  g_strv_builder_add (builder, ACCOUNT);
+  accounts = g_strv_builder_end (builder);
+  bgpt_check_board_set_accounts (fixture->board, (const char * const *) accounts);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->board)), ==, 4 * MANY_ACCOUNTS);
+  first = bgpt_check_board_lookup (fixture->board, "loja-000", "openai.key");
+  last = bgpt_check_board_lookup (fixture->board, ACCOUNT, "openai.key");
+
+  many_list = list;
+  bgpt_check_list_set_board (BGPT_CHECK_LIST (list), fixture->board);
+  g_signal_connect (list, "check-activated", G_CALLBACK (on_check_activated), NULL);
+  adw_window_set_content (ADW_WINDOW (window), list);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+
+  /* Far fewer rows than checks, the first ones among them; the last
+   * account's row does not exist, and its item's news reach no row. */
+  collect_rows (list, rows);
+  g_assert_cmpuint (rows->len, >, 4);
+  g_assert_cmpuint (rows->len, <, 4 * MANY_ACCOUNTS / 2);
+  g_assert_true (row_shows_item (first));
+  g_assert_false (row_shows_item (last));
+  g_assert_false (g_signal_has_handler_pending (last, changed_signal, 0, FALSE));
+
+  /* Scrolled to the end: the last account's rows with its figures. */
+  adjustment = bgpt_check_list_get_vadjustment (BGPT_CHECK_LIST (list));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (bgpt_check_list_scroll_to_item (BGPT_CHECK_LIST (list), last));
+  g_assert_true (bgpt_test_wait_until (row_shows_item, last));
+  wait_for_frame (window);
+  g_ptr_array_set_size (rows, 0);
+  collect_rows (list, rows);
+  g_assert_cmpuint (rows->len, <, 4 * MANY_ACCOUNTS / 2);
+  g_assert_false (row_shows_item (first));
+  g_assert_false (g_signal_has_handler_pending (first, changed_signal, 0, FALSE));
+  for (guint i = 0; i < rows->len && row == NULL; i++)
+    if (bgpt_check_row_get_item (g_ptr_array_index (rows, i)) == last)
+      row = g_ptr_array_index (rows, i);
+  assert_label (GTK_WIDGET (bgpt_check_row_get_uptime_summary (row)),
+                "Disponível 99,3\302\240% nas últimas 24 horas, 2 falhas; 99,7\302\240% nos últimos 30 dias; "
+                "latência mediana de 200\302\240ms");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Chave de API da OpenAI");
+  maybe_save_screenshot (window, "status-many-end", FALSE, FALSE);
+
+  /* Enter on the row (the list item's key binding) opens its check. */
+  list_item = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (row)));
+  activated_item = NULL;
+  g_assert_true (gtk_widget_activate (list_item));
+  g_assert_true (activated_item == last);
+
+  /* Tab and the arrows go from row to row. */
+  g_assert_true (gtk_widget_grab_focus (list_item));
+  g_assert_true (focused_item (window) == last);
+  g_assert_true (gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD));
+  g_assert_true (focused_item (window) == bgpt_check_board_lookup (fixture->board, ACCOUNT, "openai.model"));
+  g_assert_true (gtk_widget_child_focus (window, GTK_DIR_TAB_BACKWARD));
+  g_assert_true (focused_item (window) == last);
+  g_assert_true (gtk_widget_child_focus (window, GTK_DIR_DOWN));
+  g_assert_true (focused_item (window) == bgpt_check_board_lookup (fixture->board, ACCOUNT, "openai.model"));
+  g_assert_true (gtk_widget_child_focus (window, GTK_DIR_UP));
+  g_assert_true (focused_item (window) == last);
+
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_status_page (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ADW_IS_STATUS_PAGE (child) ? child : find_status_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* No account: the Status page says how to add one, and has no rows. */
+static void
+check_empty_state_at (Fixture  *fixture,
+                      int       width,
+                      gboolean  narrow,
+                      gboolean  dark)
+{
+  GtkWidget *window = g_object_new (BGPT_TYPE_WINDOW, NULL);
+  GtkWidget *empty;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+
+  empty = find_status_page (window);
+  g_assert_nonnull (empty);
+  g_assert_true (gtk_widget_get_mapped (empty));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "Nenhuma conta ainda");
+  g_assert_false (gtk_widget_get_mapped (bgpt_window_get_accounts_box (BGPT_WINDOW (window))));
+  maybe_save_screenshot (window, width == 720 ? "empty-720" : "empty-900", FALSE, dark);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -439,6 +607,9 @@ main (int   argc,
 {
   static const StyledCase status_rows = { { 360, 900 }, check_status_rows_at };
   static const StyledCase detail_page = { { 360, 720 }, check_detail_page_at };
+  /* Not at 360 px: a window without its application has no view switcher
+   * bar to fall back on there. */
+  static const StyledCase empty_state = { { 720, 900 }, check_empty_state_at };
 
   /* Accessible properties kept in memory for the test to read, no bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
@@ -453,6 +624,10 @@ main (int   argc,
   g_test_add ("/history-view/status-rows", Fixture, &status_rows, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
   g_test_add ("/history-view/row-follows-history", Fixture, NULL, fixture_set_up, test_row_follows_history,
+              fixture_tear_down);
+  g_test_add ("/history-view/many-accounts", Fixture, NULL, fixture_set_up, test_many_accounts,
+              fixture_tear_down);
+  g_test_add ("/history-view/empty-state", Fixture, &empty_state, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
   g_test_add ("/history-view/detail-page", Fixture, &detail_page, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);

@@ -27,6 +27,7 @@
 #include "bgpt-static-network-monitor.h"
 #include "bgpt-status-page.h"
 #include "ui/bgpt-application.h"
+#include "ui/bgpt-check-detail.h"
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-format.h"
 #include "ui/bgpt-incident-row.h"
@@ -434,6 +435,42 @@ test_first_check (void)
   g_assert_cmpuint (bgpt_incident_store_get_n_open (bgpt_application_get_incident_store (app)), ==, 1);
   g_assert_cmpuint (bgpt_incident_store_get_n_unread (bgpt_application_get_incident_store (app)), ==, 1);
   g_assert_cmpuint (incidents_badge (), ==, 1);
+}
+
+static GtkWidget *
+find_check_detail (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (BGPT_IS_CHECK_DETAIL (toplevel))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+check_detail_shown (gpointer data)
+{
+  return find_check_detail () != NULL;
+}
+
+/* A click on a check's row, or Enter on it, opens its detail page: both
+ * go through its list item's activation. */
+static void
+test_row_opens_detail (void)
+{
+  BgptCheckRow *key_row = find_check_row ("openai.key");
+  GtkWidget *list_item = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (key_row)));
+
+  g_assert_null (find_check_detail ());
+  g_assert_true (gtk_widget_activate (list_item));
+  bgpt_test_assert_until (check_detail_shown, NULL, "the check's detail page");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (find_check_detail ())) == GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (find_check_detail ()));
 }
 
 static gboolean
@@ -1272,6 +1309,7 @@ main (int   argc,
   window = BGPT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
 
   g_test_add_func ("/window/first-check", test_first_check);
+  g_test_add_func ("/window/row-opens-detail", test_row_opens_detail);
   g_test_add_func ("/window/view-titles", test_view_titles);
   g_test_add_func ("/window/load-error", test_load_error);
   g_test_add_func ("/window/show-incident", test_show_incident);

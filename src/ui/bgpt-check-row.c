@@ -209,6 +209,29 @@ on_item_changed (BgptCheckRow  *self,
   bgpt_check_row_update (self);
 }
 
+void
+bgpt_check_row_set_item (BgptCheckRow  *self,
+                         BgptCheckItem *item)
+{
+  g_return_if_fail (BGPT_IS_CHECK_ROW (self));
+  g_return_if_fail (item == NULL || BGPT_IS_CHECK_ITEM (item));
+
+  if (self->item == item)
+    return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, on_item_changed, self);
+  g_set_object (&self->item, item);
+  if (item == NULL)
+    {
+      /* Put away: it follows no history and costs nothing until bound again. */
+      bgpt_uptime_summary_set_check (self->uptime_summary, NULL, NULL, NULL);
+      return;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), bgpt_check_title (bgpt_check_item_get_check (item)));
+  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
+  bgpt_check_row_update (self);
+}
+
 static void
 bgpt_check_row_dispose (GObject *object)
 {
@@ -221,6 +244,16 @@ bgpt_check_row_dispose (GObject *object)
   G_OBJECT_CLASS (bgpt_check_row_parent_class)->dispose (object);
 }
 
+/* In the Status list, the list item around the row has the focus: a
+ * GtkListBoxRow takes it only inside a GtkListBox. */
+static gboolean
+bgpt_check_row_grab_focus (GtkWidget *widget)
+{
+  if (!GTK_IS_LIST_BOX (gtk_widget_get_parent (widget)))
+    return FALSE;
+  return GTK_WIDGET_CLASS (bgpt_check_row_parent_class)->grab_focus (widget);
+}
+
 static void
 bgpt_check_row_class_init (BgptCheckRowClass *klass)
 {
@@ -228,6 +261,7 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bgpt_check_row_dispose;
+  widget_class->grab_focus = bgpt_check_row_grab_focus;
 
   g_type_ensure (BGPT_TYPE_UPTIME_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
@@ -243,6 +277,8 @@ static void
 bgpt_check_row_init (BgptCheckRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The action takes an incident id: none until a row shows an item. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->incident_button), "s", "");
   g_signal_connect_object (self->uptime_summary, "changed", G_CALLBACK (bgpt_check_row_update), self,
                            G_CONNECT_SWAPPED);
 
@@ -260,14 +296,10 @@ bgpt_check_row_new (BgptCheckItem *item)
 {
   BgptCheckRow *self;
 
-  g_return_val_if_fail (BGPT_IS_CHECK_ITEM (item), NULL);
+  g_return_val_if_fail (item == NULL || BGPT_IS_CHECK_ITEM (item), NULL);
 
-  self = g_object_new (BGPT_TYPE_CHECK_ROW,
-                       "title", bgpt_check_title (bgpt_check_item_get_check (item)),
-                       NULL);
-  self->item = g_object_ref (item);
-  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), self, G_CONNECT_SWAPPED);
-  bgpt_check_row_update (self);
+  self = g_object_new (BGPT_TYPE_CHECK_ROW, NULL);
+  bgpt_check_row_set_item (self, item);
   return GTK_WIDGET (self);
 }
 

@@ -16,7 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, BGPT, CHECK_ROW, AdwActionRow)
 
+/* @item may be NULL: a row the Status list binds to items as they scroll
+ * into view. */
 GtkWidget     *bgpt_check_row_new      (BgptCheckItem *item);
+/* Shows @item from now on (NULL: nothing, and follows nothing). */
+void           bgpt_check_row_set_item (BgptCheckRow  *self,
+                                        BgptCheckItem *item);
 BgptCheckItem *bgpt_check_row_get_item (BgptCheckRow  *self);
 /* The heartbeat bar and figures of the check's result history. */
 BgptUptimeSummary *bgpt_check_row_get_uptime_summary (BgptCheckRow *self);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "bgpt-heartbeat-bar.h"
@@ -25,6 +27,9 @@ struct _BgptHeartbeatBar
 
   guint8      beats[BGPT_HEARTBEAT_MAX_BEATS];  /* BgptOutcome, oldest first */
   guint       n_beats;
+  /* The beats as drawn last, and what they were drawn for. */
+  GdkTexture *texture;
+  GdkRGBA     texture_colors[3];
 };
 
 G_DEFINE_FINAL_TYPE (BgptHeartbeatBar, bgpt_heartbeat_bar, GTK_TYPE_WIDGET)
@@ -76,32 +81,22 @@ rounded_rectangle (cairo_t *cr,
   cairo_close_path (cr);
 }
 
-/* One cairo node per bar rather than a node per beat: the cairo renderer
- * draws every node of every row of the Status page each frame while it
- * scrolls, and a cairo node's recording replays only what is visible. */
 static void
-bgpt_heartbeat_bar_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+draw_beats (BgptHeartbeatBar *self,
+            cairo_t          *cr,
+            int               width,
+            double            height,
+            const GdkRGBA    *colors)
 {
-  BgptHeartbeatBar *self = BGPT_HEARTBEAT_BAR (widget);
-  int width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
   guint n_slots = beats_that_fit (width);
-  GdkRGBA ok = bgpt_style_color (widget, "success_color", "#26a269");
-  GdkRGBA failed = bgpt_style_color (widget, "error_color", "#c01c28");
-  GdkRGBA grey;
-  GdkRGBA empty;
-  cairo_t *cr;
+  GdkRGBA ok = colors[0];
+  GdkRGBA failed = colors[1];
+  GdkRGBA grey = colors[2];
+  GdkRGBA empty = colors[2];
 
-  if (width <= 0 || height <= 0)
-    return;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &grey);
-  empty = grey;
   grey.alpha *= 0.45f;
   empty.alpha *= 0.1f;
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Right-aligned, newest last: empty slots on the left until filled. */
   for (guint slot = 0; slot < n_slots; slot++)
     {
@@ -147,7 +142,65 @@ bgpt_heartbeat_bar_snapshot (GtkWidget   *widget,
           break;
         }
     }
+}
+
+/* The beats drawn once into an image, kept until they, the size or the
+ * colours change: the cairo renderer draws every row of the Status page
+ * again each frame while it scrolls, and an image is far cheaper to draw
+ * than its rounded beats. */
+static GdkTexture *
+render_texture (BgptHeartbeatBar *self,
+                int               width,
+                int               height,
+                int               scale,
+                const GdkRGBA    *colors)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_t *cr;
+  GdkTexture *texture;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  draw_beats (self, cr, width, height, colors);
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
+  /* CAIRO_FORMAT_ARGB32 is GDK_MEMORY_DEFAULT. */
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
+static void
+bgpt_heartbeat_bar_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  BgptHeartbeatBar *self = BGPT_HEARTBEAT_BAR (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  GdkRGBA colors[3];
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  colors[0] = bgpt_style_color (widget, "success_color", "#26a269");
+  colors[1] = bgpt_style_color (widget, "error_color", "#c01c28");
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &colors[2]);
+
+  if (self->texture == NULL
+      || gdk_texture_get_width (self->texture) != width * scale
+      || gdk_texture_get_height (self->texture) != height * scale
+      || memcmp (colors, self->texture_colors, sizeof colors) != 0)
+    {
+      g_clear_object (&self->texture);
+      self->texture = render_texture (self, width, height, scale, colors);
+      memcpy (self->texture_colors, colors, sizeof colors);
+    }
+  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 void
@@ -163,6 +216,7 @@ bgpt_heartbeat_bar_set_results (BgptHeartbeatBar *self,
   self->n_beats = results->len - first;
   for (guint i = 0; i < self->n_beats; i++)
     self->beats[i] = (guint8) g_array_index (results, BgptHistoryResult, first + i).outcome;
+  g_clear_object (&self->texture);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -174,10 +228,19 @@ bgpt_heartbeat_bar_get_n_beats (BgptHeartbeatBar *self)
 }
 
 static void
+bgpt_heartbeat_bar_finalize (GObject *object)
+{
+  g_clear_object (&BGPT_HEARTBEAT_BAR (object)->texture);
+
+  G_OBJECT_CLASS (bgpt_heartbeat_bar_parent_class)->finalize (object);
+}
+
+static void
 bgpt_heartbeat_bar_class_init (BgptHeartbeatBarClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = bgpt_heartbeat_bar_finalize;
   widget_class->measure = bgpt_heartbeat_bar_measure;
   widget_class->snapshot = bgpt_heartbeat_bar_snapshot;
   gtk_widget_class_set_css_name (widget_class, "heartbeat-bar");

@@ -119,18 +119,119 @@ describe_beats (GArray *results,
                           counts[BGPT_OUTCOME_BLOCKED], counts[BGPT_OUTCOME_UNKNOWN]);
 }
 
-void
-bgpt_uptime_summary_update (BgptUptimeSummary *self)
+/* A check's figures as its row shows them. The Status list binds a row
+ * to another check each time one scrolls into view: the figures are
+ * computed again only once the check's history has changed (a result
+ * recorded, results thinned into hours), or after a minute, since the
+ * 24-hour window slides. */
+typedef struct
+{
+  gint64  computed_at;  /* monotonic, µs */
+  guint   n_results;
+  gint64  first_result;
+  gint64  last_result;
+  guint   n_hours;
+  gint64  last_hour;
+  char   *caption;
+  char   *description;
+  char   *beats;
+} Figures;
+
+#define FIGURES_MAX_AGE_US (60 * G_USEC_PER_SEC)
+
+static void
+figures_free (Figures *figures)
+{
+  g_free (figures->caption);
+  g_free (figures->description);
+  g_free (figures->beats);
+  g_free (figures);
+}
+
+/* The figures cached beside @history, by account and check. */
+static GHashTable *
+figures_cache (BgptHistory *history)
+{
+  GHashTable *cache = g_object_get_data (G_OBJECT (history), "bgpt-uptime-figures");
+
+  if (cache != NULL)
+    return cache;
+  cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) figures_free);
+  g_object_set_data_full (G_OBJECT (history), "bgpt-uptime-figures", cache,
+                          (GDestroyNotify) g_hash_table_unref);
+  return cache;
+}
+
+static gboolean
+figures_match (const Figures *figures,
+               GArray        *results,
+               GArray        *hours)
+{
+  return figures->n_results == results->len && figures->n_hours == hours->len
+         && (results->len == 0
+             || (figures->first_result == g_array_index (results, BgptHistoryResult, 0).time
+                 && figures->last_result == g_array_index (results, BgptHistoryResult, results->len - 1).time))
+         && (hours->len == 0 || figures->last_hour == g_array_index (hours, BgptHistoryHour, hours->len - 1).hour)
+         && g_get_monotonic_time () - figures->computed_at <= FIGURES_MAX_AGE_US;
+}
+
+static Figures *
+compute_figures (GArray *results,
+                 GArray *hours,
+                 guint   n_beats)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  GArray *results;
-  GArray *hours;
+  Figures *figures = g_new0 (Figures, 1);
   BgptUptime day;
   BgptUptime month;
   g_autofree char *day_percent = NULL;
   g_autofree char *month_percent = NULL;
-  g_autofree char *beats = NULL;
   g_autoptr(GString) caption = g_string_new (NULL);
+
+  figures->computed_at = g_get_monotonic_time ();
+  figures->n_results = results->len;
+  figures->n_hours = hours->len;
+  if (results->len > 0)
+    {
+      figures->first_result = g_array_index (results, BgptHistoryResult, 0).time;
+      figures->last_result = g_array_index (results, BgptHistoryResult, results->len - 1).time;
+    }
+  if (hours->len > 0)
+    figures->last_hour = g_array_index (hours, BgptHistoryHour, hours->len - 1).hour;
+  figures->beats = describe_beats (results, n_beats);
+
+  bgpt_uptime_compute (results, hours, now - DAY_S, now + 1, &day);
+  bgpt_uptime_compute (results, hours, now - 30 * DAY_S, now + 1, &month);
+  day_percent = bgpt_format_uptime_percent (&day);
+  month_percent = bgpt_format_uptime_percent (&month);
+
+  /* Translators: the uptime over 24 hours on a Status row, %s is a percentage */
+  g_string_append_printf (caption, _("24 h: %s %%"), day_percent != NULL ? day_percent : "—");
+  if (month_percent != NULL)
+    {
+      g_string_append (caption, " · ");
+      /* Translators: the uptime over 30 days on a Status row, %s is a percentage */
+      g_string_append_printf (caption, _("30 d: %s %%"), month_percent);
+    }
+  if (day_percent != NULL)
+    {
+      g_autofree char *latency = bgpt_format_latency (day.median_ms);
+
+      g_string_append_printf (caption, " · %s", latency);
+    }
+  figures->caption = g_string_free (g_steal_pointer (&caption), FALSE);
+  figures->description = bgpt_format_uptime_sentence (&day, &month);
+  return figures;
+}
+
+void
+bgpt_uptime_summary_update (BgptUptimeSummary *self)
+{
+  GArray *results;
+  GArray *hours;
+  GHashTable *cache;
+  g_autofree char *key = NULL;
+  Figures *figures;
 
   g_return_if_fail (BGPT_IS_UPTIME_SUMMARY (self));
 
@@ -154,33 +255,20 @@ bgpt_uptime_summary_update (BgptUptimeSummary *self)
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 
   bgpt_heartbeat_bar_set_results (BGPT_HEARTBEAT_BAR (self->bar), results);
-  beats = describe_beats (results, bgpt_heartbeat_bar_get_n_beats (BGPT_HEARTBEAT_BAR (self->bar)));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bar), GTK_ACCESSIBLE_PROPERTY_LABEL, beats, -1);
-
-  bgpt_uptime_compute (results, hours, now - DAY_S, now + 1, &day);
-  bgpt_uptime_compute (results, hours, now - 30 * DAY_S, now + 1, &month);
-  day_percent = bgpt_format_uptime_percent (&day);
-  month_percent = bgpt_format_uptime_percent (&month);
-
-  /* Translators: the uptime over 24 hours on a Status row, %s is a percentage */
-  g_string_append_printf (caption, _("24 h: %s %%"), day_percent != NULL ? day_percent : "—");
-  if (month_percent != NULL)
+  cache = figures_cache (self->history);
+  key = g_strconcat (self->account_id, "\n", self->check, NULL);
+  figures = g_hash_table_lookup (cache, key);
+  if (figures == NULL || !figures_match (figures, results, hours))
     {
-      g_string_append (caption, " · ");
-      /* Translators: the uptime over 30 days on a Status row, %s is a percentage */
-      g_string_append_printf (caption, _("30 d: %s %%"), month_percent);
+      figures = compute_figures (results, hours, bgpt_heartbeat_bar_get_n_beats (BGPT_HEARTBEAT_BAR (self->bar)));
+      g_hash_table_replace (cache, g_steal_pointer (&key), figures);
     }
-  if (day_percent != NULL)
-    {
-      g_autofree char *latency = bgpt_format_latency (day.median_ms);
 
-      g_string_append_printf (caption, " · %s", latency);
-    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->bar), GTK_ACCESSIBLE_PROPERTY_LABEL, figures->beats, -1);
   g_free (self->caption);
-  self->caption = g_string_free (g_steal_pointer (&caption), FALSE);
-
+  self->caption = g_strdup (figures->caption);
   g_free (self->description);
-  self->description = bgpt_format_uptime_sentence (&day, &month);
+  self->description = g_strdup (figures->description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, self->description, -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->description);
   g_signal_emit (self, signals[CHANGED], 0);

@@ -11,7 +11,7 @@
 
 #include "bgpt-check-board.h"
 #include "bgpt-check-detail.h"
-#include "bgpt-check-row.h"
+#include "bgpt-check-list.h"
 #include "bgpt-incidents-view.h"
 #include "bgpt-window.h"
 
@@ -38,7 +38,7 @@ struct _BgptWindow
   BgptUsageView        *usage_view;
   GtkWidget            *empty_page;
   GtkWidget            *accounts_page;
-  GtkBox               *accounts_box;
+  BgptCheckList        *check_list;
   GtkImage             *summary_icon;
   GtkLabel             *summary_label;
 };
@@ -114,10 +114,9 @@ on_board_item_changed (BgptWindow *self)
 
 /* Result history: a check's row opens its detail page. */
 static void
-on_check_row_activated (BgptWindow   *self,
-                        BgptCheckRow *row)
+on_check_activated (BgptWindow    *self,
+                    BgptCheckItem *item)
 {
-  BgptCheckItem *item = bgpt_check_row_get_item (row);
   BgptHistory *history = bgpt_check_item_get_history (item);
   BgptCheckDetail *detail;
 
@@ -129,66 +128,37 @@ on_check_row_activated (BgptWindow   *self,
   gtk_window_present (GTK_WINDOW (detail));
 }
 
+/* The rows are the check list's; the window follows every item for the
+ * summary above them. */
 static void
 rebuild_accounts (BgptWindow *self)
 {
-  BgptApplication *application = get_application (self);
   GListModel *model = G_LIST_MODEL (self->board);
   guint n_items = g_list_model_get_n_items (model);
-  AdwPreferencesGroup *group = NULL;
-  g_autofree char *group_account = NULL;
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_box))) != NULL)
-    gtk_box_remove (self->accounts_box, child);
 
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(BgptCheckItem) item = g_list_model_get_item (model, i);
-      const char *account_id = bgpt_check_item_get_account_id (item);
-      GtkWidget *row;
 
-      if (group == NULL || g_strcmp0 (group_account, account_id) != 0)
-        {
-          g_autofree char *name = NULL;
-          g_autofree char *edit_label = NULL;
-          GtkWidget *edit;
-
-          if (application != NULL)
-            name = bgpt_application_dup_account_name (application, account_id);
-
-          group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-          adw_preferences_group_set_title (group, name != NULL ? name : account_id);
-
-          edit = gtk_button_new_from_icon_name ("document-edit-symbolic");
-          gtk_widget_add_css_class (edit, "flat");
-          gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-          /* Translators: %s is an account name */
-          edit_label = g_strdup_printf (_("Edit Account “%s”"), name != NULL ? name : account_id);
-          gtk_widget_set_tooltip_text (edit, edit_label);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (edit),
-                                          GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label,
-                                          -1);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "app.edit-account");
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", account_id);
-          adw_preferences_group_set_header_suffix (group, edit);
-
-          gtk_box_append (self->accounts_box, GTK_WIDGET (group));
-          g_free (group_account);
-          group_account = g_strdup (account_id);
-        }
-
-      row = bgpt_check_row_new (item);
-      g_signal_connect_object (row, "activated", G_CALLBACK (on_check_row_activated), self, G_CONNECT_SWAPPED);
-      adw_preferences_group_add (group, row);
+      /* An item kept across a change of accounts is followed once. */
+      g_signal_handlers_disconnect_by_func (item, on_board_item_changed, self);
       g_signal_connect_object (item, "changed", G_CALLBACK (on_board_item_changed), self, G_CONNECT_SWAPPED);
     }
+  bgpt_check_list_set_board (self->check_list, self->board);
 
   /* Visibility rather than a GtkStack: GTK 4.8 does not tell assistive
    * technologies when a stack shows another page. */
   gtk_widget_set_visible (self->accounts_page, n_items > 0);
   gtk_widget_set_visible (self->empty_page, n_items == 0);
   update_summary (self);
+}
+
+/* An account was renamed: its heading says so. */
+static void
+on_accounts_changed (BgptWindow *self)
+{
+  bgpt_check_list_reload_names (self->check_list);
+  rebuild_accounts (self);
 }
 
 static void
@@ -355,7 +325,7 @@ attach_application (BgptWindow *self)
 
   g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "accounts-changed", G_CALLBACK (rebuild_accounts), self,
+  g_signal_connect_object (session, "accounts-changed", G_CALLBACK (on_accounts_changed), self,
                            G_CONNECT_SWAPPED);
   rebuild_accounts (self);
 
@@ -406,6 +376,7 @@ bgpt_window_class_init (BgptWindowClass *klass)
   widget_class->unmap = bgpt_window_unmap;
 
   g_type_ensure (BGPT_TYPE_INCIDENTS_VIEW);
+  g_type_ensure (BGPT_TYPE_CHECK_LIST);
 
   /* What the window's parts and its dialogs tell the user in passing. A
    * widget action, not exported on D-Bus: no other program puts words in
@@ -422,7 +393,7 @@ bgpt_window_class_init (BgptWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, incidents_view);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, accounts_page);
-  gtk_widget_class_bind_template_child (widget_class, BgptWindow, accounts_box);
+  gtk_widget_class_bind_template_child (widget_class, BgptWindow, check_list);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_icon);
   gtk_widget_class_bind_template_child (widget_class, BgptWindow, summary_label);
 }
@@ -518,6 +489,9 @@ bgpt_window_init (BgptWindow *self)
   g_signal_connect_object (self->board, "items-changed", G_CALLBACK (on_board_items_changed), self,
                            G_CONNECT_SWAPPED);
   bgpt_incidents_view_set_account_name_func (self->incidents_view, account_name_func, self);
+  bgpt_check_list_set_name_func (self->check_list, account_name_func, self);
+  g_signal_connect_object (self->check_list, "check-activated", G_CALLBACK (on_check_activated), self,
+                           G_CONNECT_SWAPPED);
   rebuild_accounts (self);
   update_badge (self);
 }
@@ -570,5 +544,5 @@ GtkWidget *
 bgpt_window_get_accounts_box (BgptWindow *self)
 {
   g_return_val_if_fail (BGPT_IS_WINDOW (self), NULL);
-  return GTK_WIDGET (self->accounts_box);
+  return GTK_WIDGET (self->check_list);
 }

@@ -27,7 +27,8 @@ gboolean           bgpt_window_show_incident       (BgptWindow      *self,
 void               bgpt_window_set_view            (BgptWindow      *self,
                                                     const char      *name);
 BgptIncidentsView *bgpt_window_get_incidents_view  (BgptWindow      *self);
-/* The box that holds one AdwPreferencesGroup of check rows per account. */
+/* The BgptCheckList of the Status page: a heading per account and the
+ * rows of its checks, those on screen. */
 GtkWidget         *bgpt_window_get_accounts_box    (BgptWindow      *self);
 BgptUsageView     *bgpt_window_get_usage_view      (BgptWindow      *self);
 
