@@ -63,7 +63,8 @@ save_settings_and_close (Dialog *dialog)
   bgpt_spending_page_get_thresholds (dialog->page, &warning, &critical);
   bgpt_account_set_spending (dialog->account, project, bgpt_spending_page_get_budget (dialog->page),
                              warning, critical);
-  bgpt_monitor_reload_accounts (dialog->monitor);
+  if (dialog->monitor != NULL)
+    bgpt_monitor_reload_accounts (dialog->monitor);
   gtk_window_destroy (GTK_WINDOW (dialog->window));
 }
 
@@ -166,11 +167,11 @@ bgpt_spending_dialog_present (GtkWindow   *parent,
   Dialog *dialog;
   GtkWidget *window, *box, *header, *cancel;
 
-  g_return_val_if_fail (BGPT_IS_MONITOR (monitor), NULL);
+  g_return_val_if_fail (monitor == NULL || BGPT_IS_MONITOR (monitor), NULL);
   g_return_val_if_fail (bgpt_account_id_is_valid (account_id), NULL);
 
   dialog = g_new0 (Dialog, 1);
-  dialog->monitor = g_object_ref (monitor);
+  dialog->monitor = monitor != NULL ? g_object_ref (monitor) : NULL;
   dialog->account = bgpt_account_new (account_id);
   dialog->cancellable = g_cancellable_new ();
   dialog->secrets = bgpt_secret_store_new ();
