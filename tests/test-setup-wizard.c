@@ -430,6 +430,36 @@ fill_spending (Fixture    *fixture,
   gtk_spin_button_set_value (spending_spin (fixture, 1), warning);
 }
 
+static gboolean
+stack_settled (Fixture *fixture)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (child (fixture, "stack")));
+}
+
+/* The step as it looks, light and dark, full width and 360 px wide, when
+ * BGPT_SHOTS_DIR is set. */
+static void
+save_spending_shots (Fixture    *fixture,
+                     const char *name)
+{
+  static const struct { const char *suffix; gboolean dark; int width; } looks[] = {
+    { "", FALSE, 600 }, { "-dark", TRUE, 600 }, { "-narrow", FALSE, 360 }, { "-narrow-dark", TRUE, 360 },
+  };
+
+  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
+    return;
+  /* The step, not the slide to it. */
+  g_assert_true (wait_for (fixture, stack_settled));
+
+  for (guint i = 0; i < G_N_ELEMENTS (looks); i++)
+    {
+      g_autofree char *file = g_strconcat (name, looks[i].suffix, ".png", NULL);
+
+      bgpt_test_save_shot (GTK_WIDGET (fixture->wizard), file, looks[i].dark, looks[i].width, 1000);
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 /* The live test of the admin key answered. */
 static gboolean
 spending_settled (Fixture *fixture)
@@ -562,7 +592,9 @@ test_happy_path (Fixture       *fixture,
   assert_step (fixture, "spending");
   g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "pode gerenciar toda a organização"));
   g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "só lê os gastos"));
+  save_spending_shots (fixture, "wizard-spending-empty");
   fill_spending (fixture, WIZARD_ADMIN_KEY, 500, 70);
+  save_spending_shots (fixture, "wizard-spending");
   click (fixture, "next_button");
   g_assert_true (wait_for (fixture, spending_left));
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
@@ -1144,6 +1176,7 @@ test_spending_refused (Fixture       *fixture,
       assert_step (fixture, "spending");
     }
   g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "começam com “sk-admin-”"));
+  save_spending_shots (fixture, "wizard-spending-malformed");
   bgpt_test_run_for (100);
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
 
@@ -1161,6 +1194,7 @@ test_spending_refused (Fixture       *fixture,
                                                           "admin_key_required"));
   g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), reason));
   g_assert_nonnull (strstr (reason, "A OpenAI se recusou a mostrar os gastos"));
+  save_spending_shots (fixture, "wizard-spending-refused");
   assert_nothing_stored ();
 
   /* Finishing anyway stores the rest, without the refused key. */
@@ -1210,6 +1244,7 @@ test_spending_edit (Fixture       *fixture,
   g_assert_false (bgpt_test_has_label_containing (GTK_WIDGET (fixture->wizard), WIZARD_ADMIN_KEY));
   g_assert_cmpfloat (gtk_spin_button_get_value (spending_spin (fixture, 0)), ==, 200);
   g_assert_cmpfloat (gtk_spin_button_get_value (spending_spin (fixture, 1)), ==, 75);
+  save_spending_shots (fixture, "wizard-spending-stored");
   gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY_2);
   gtk_spin_button_set_value (spending_spin (fixture, 0), 300);
   click (fixture, "next_button");

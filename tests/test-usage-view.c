@@ -118,19 +118,6 @@ find_type (GtkWidget *widget,
   return bgpt_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
-static gboolean
-frame_drawn (gpointer user_data)
-{
-  return GPOINTER_TO_INT (g_object_get_data (user_data, "drawn"));
-}
-
-static void
-after_paint (GdkFrameClock *clock,
-             GtkWidget     *widget)
-{
-  g_object_set_data (G_OBJECT (widget), "drawn", GINT_TO_POINTER (TRUE));
-}
-
 /* Saves what the window shows as @name.png in BGPT_SHOTS_DIR, if set. */
 static void
 save_shot (Fixture    *fixture,
@@ -138,27 +125,7 @@ save_shot (Fixture    *fixture,
            gboolean    dark,
            int         width)
 {
-  GdkFrameClock *clock;
-  gulong handler;
-
-  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
-    return;
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 900);
-  gtk_widget_set_size_request (fixture->window, width, 900);
-  clock = gtk_widget_get_frame_clock (fixture->window);
-  g_object_set_data (G_OBJECT (fixture->window), "drawn", GINT_TO_POINTER (FALSE));
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), fixture->window);
-  gtk_widget_queue_resize (fixture->window);
-  g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
-  g_object_set_data (G_OBJECT (fixture->window), "drawn", GINT_TO_POINTER (FALSE));
-  gtk_widget_queue_draw (fixture->window);
-  g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
-  g_signal_handler_disconnect (clock, handler);
-
-  bgpt_test_save_png (fixture->window, "BGPT_SHOTS_DIR", name);
+  bgpt_test_save_shot (fixture->window, name, dark, width, 900);
 }
 
 static GtkWidget *find_button (GtkWidget  *widget,

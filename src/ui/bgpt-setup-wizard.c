@@ -1014,6 +1014,9 @@ bgpt_setup_wizard_constructed (GObject *object)
     self->account_id = new_account_id (self->accounts);
 
   gtk_window_set_title (GTK_WINDOW (self), self->is_new ? _("Set Up an Account") : _("Edit Account"));
+  /* A new account may leave spending for later; the editor just moves on. */
+  if (self->is_new)
+    bgpt_spending_page_set_skip_action (self->spending_page, "wizard.skip-spending");
 
   if (account != NULL)
     {
@@ -1250,7 +1253,6 @@ bgpt_setup_wizard_init (BgptSetupWizard *self)
   g_signal_connect_object (self->interval_adjustment, "value-changed", G_CALLBACK (update_deep_subtitle), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->spending_page, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  bgpt_spending_page_set_skip_action (self->spending_page, "wizard.skip-spending");
 
   {
     AdwEntryRow *rows[] = {

@@ -96,14 +96,14 @@ update_stored_row (BgptSpendingPage *self)
                                      _("The admin key will be removed when you save"));
       adw_action_row_set_subtitle (self->stored_row, _("The spending is then no longer read."));
       gtk_button_set_label (GTK_BUTTON (self->remove_button), _("_Keep"));
-      gtk_widget_remove_css_class (self->remove_button, "destructive-action");
+      gtk_widget_remove_css_class (self->remove_button, "error");
     }
   else
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->stored_row), _("Admin key saved"));
       adw_action_row_set_subtitle (self->stored_row, _("Type a new one below to replace it."));
       gtk_button_set_label (GTK_BUTTON (self->remove_button), _("_Remove"));
-      gtk_widget_add_css_class (self->remove_button, "destructive-action");
+      gtk_widget_add_css_class (self->remove_button, "error");
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_row),
                                  self->has_stored_key ? _("New admin key") : _("Admin key"));
@@ -463,6 +463,27 @@ caption_label (void)
   return label;
 }
 
+/* What an admin key can do, said before anyone pastes one. */
+static GtkWidget *
+create_warning (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  GtkWidget *label = gtk_label_new (_("An admin key can manage the whole OpenAI organization: its members, "
+                                      "projects, keys and limits. This app only reads the costs with it."));
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_add_css_class (icon, "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
 static void
 build_key_group (BgptSpendingPage *self)
 {
@@ -471,10 +492,8 @@ build_key_group (BgptSpendingPage *self)
 
   adw_preferences_group_set_title (group, _("OpenAI Admin Key"));
   adw_preferences_group_set_description (group,
-    _("The costs can only be read with an admin key (“sk-admin-…”). Be aware: an admin key can "
-      "manage the whole OpenAI organization, its members, projects and keys. This app only reads "
-      "the costs with it. It is tested before it is saved, kept encrypted in the keyring and never "
-      "shown."));
+    _("The costs can only be read with an admin key (“sk-admin-…”). It is tested before it is "
+      "saved, kept encrypted in the keyring and never shown."));
 
   link_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (link_row), _("Admin keys page"));
@@ -495,6 +514,7 @@ build_key_group (BgptSpendingPage *self)
   self->stored_row = ADW_ACTION_ROW (adw_action_row_new ());
   self->remove_button = gtk_button_new_with_mnemonic (_("_Remove"));
   gtk_widget_set_valign (self->remove_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->remove_button, "flat");
   g_signal_connect_object (self->remove_button, "clicked", G_CALLBACK (on_remove_clicked), self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_suffix (self->stored_row, self->remove_button);
@@ -519,6 +539,7 @@ build_key_group (BgptSpendingPage *self)
   gtk_box_append (GTK_BOX (self->testing_box), testing_label);
   gtk_widget_set_visible (self->testing_box, FALSE);
   adw_preferences_group_add (group, self->testing_box);
+  adw_preferences_group_add (group, create_warning ());
 
   adw_preferences_page_add (self->page, group);
 }
