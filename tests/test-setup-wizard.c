@@ -1273,6 +1273,33 @@ test_spending_edit (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
 }
 
+static gboolean
+costs_request_received (Fixture *fixture)
+{
+  return bgpt_simulator_count_requests (fixture->simulator, "openai.costs") > 0;
+}
+
+/* Closing the wizard while the admin key is tested: the request is
+ * cancelled, nothing keeps the wizard alive, nothing is stored. */
+static void
+test_spending_cancel_during_test (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  bgpt_simulator_set_delay (fixture->simulator, "openai.costs", 600 * 1000);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "spending");
+  gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY);
+  click (fixture, "next_button");
+  g_assert_true (bgpt_spending_page_is_testing (spending_page (fixture)));
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_true (wait_for (fixture, costs_request_received));
+
+  gtk_window_close (GTK_WINDOW (fixture->wizard));
+  g_assert_true (wait_for (fixture, wizard_gone));
+  assert_nothing_stored ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1316,6 +1343,7 @@ main (int   argc,
       ADD ("/wizard/spending/skipped", test_spending_skipped, NULL);
       ADD ("/wizard/spending/refused", test_spending_refused, NULL);
       ADD ("/wizard/spending/edit", test_spending_edit, NULL);
+      ADD ("/wizard/spending/cancel-during-test", test_spending_cancel_during_test, NULL);
       ADD ("/wizard/cancel/spending", test_cancel_at_step, "spending");
     }
 
