@@ -42,6 +42,22 @@ bgpt_test_find_widget (GtkWidget           *widget,
   return NULL;
 }
 
+/* BgptTestWidgetMatch: a widget of the GType in @type (GSIZE_TO_POINTER). */
+static inline gboolean
+bgpt_test_is_of_type (GtkWidget     *widget,
+                      gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* BgptTestWidgetMatch: a button whose label is @label, mnemonic included. */
+static inline gboolean
+bgpt_test_is_button_labelled (GtkWidget     *widget,
+                              gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 /* Whether a label under @widget (or @widget itself) shows @text within its
  * own. */
 static inline gboolean

@@ -358,17 +358,10 @@ spending_page (Fixture *fixture)
   return BGPT_SPENDING_PAGE (child (fixture, "spending_page"));
 }
 
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
 static GtkEditable *
 admin_key_row (Fixture *fixture)
 {
-  GtkWidget *row = bgpt_test_find_widget (child (fixture, "spending_page"), is_of_type,
+  GtkWidget *row = bgpt_test_find_widget (child (fixture, "spending_page"), bgpt_test_is_of_type,
                                           GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
 
   g_assert_nonnull (row);
@@ -402,18 +395,11 @@ spending_spin (Fixture *fixture,
   return GTK_SPIN_BUTTON (spin);
 }
 
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 static GtkWidget *
 spending_button (Fixture    *fixture,
                  const char *label)
 {
-  GtkWidget *button = bgpt_test_find_widget (child (fixture, "spending_page"), is_button_labelled, label);
+  GtkWidget *button = bgpt_test_find_widget (child (fixture, "spending_page"), bgpt_test_is_button_labelled, label);
 
   g_assert_nonnull (button);
   return button;

@@ -104,18 +104,11 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->simulator);
 }
 
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  return bgpt_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+  return bgpt_test_find_widget (widget, bgpt_test_is_of_type, GSIZE_TO_POINTER (type));
 }
 
 /* Saves what the window shows as @name.png in BGPT_SHOTS_DIR, if set. */
@@ -184,18 +177,11 @@ test_no_admin_key (Fixture       *fixture,
   save_shot (fixture, "usage-no-admin-key.png", FALSE, 640);
 }
 
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  return bgpt_test_find_widget (widget, is_button_labelled, label);
+  return bgpt_test_find_widget (widget, bgpt_test_is_button_labelled, label);
 }
 
 static gboolean

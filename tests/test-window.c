@@ -871,13 +871,6 @@ spending_dialog_says (gpointer data)
   return dialog != NULL && bgpt_test_has_label_containing (dialog, data);
 }
 
-static gboolean
-is_labelled (GtkWidget     *widget,
-             gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 /* app.edit-secret::openai-admin-key goes through "Acompanhar gastos": the
  * key is tested live, and one the costs refuse is not stored. */
 static void
@@ -900,7 +893,7 @@ test_edit_admin_key (void)
   entries = find_all (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_assert_cmpuint (entries->len, ==, 1);
   gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "sk-admin-bgptLEAKCHECKrefusedWindow42");
-  click (bgpt_test_find_widget (dialog, is_labelled, "_Testar e salvar"));
+  click (bgpt_test_find_widget (dialog, bgpt_test_is_button_labelled, "_Testar e salvar"));
   bgpt_test_assert_until (spending_dialog_says, (gpointer) "A chave não foi salva", "the refusal");
   g_assert_true (bgpt_test_has_label_containing (dialog, "A OpenAI se recusou a mostrar os gastos"));
   g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.costs"), ==, requests + 1);
