@@ -233,6 +233,9 @@ test_spending_dialog (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
 
+  bgpt_test_save_shot (dialog, "spending-dialog-refused-locally.png", FALSE, 560, 760);
+  bgpt_test_save_shot (dialog, "spending-dialog-refused-locally-narrow-dark.png", TRUE, 360, 760);
+
   /* An admin key the costs refuse: tested live, not saved. */
   bgpt_simulator_set_scenario (fixture->simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
   gtk_editable_set_text (GTK_EDITABLE (key_row), ADMIN_KEY);

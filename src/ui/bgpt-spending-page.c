@@ -167,7 +167,7 @@ on_remove_clicked (BgptSpendingPage *self)
 /* The live test */
 
 /* A refused key is not kept, not even in the field; what the page says
- * about it stays. */
+ * about it stays, and the field stays marked until something is typed. */
 static void
 empty_key_field (BgptSpendingPage *self)
 {
@@ -175,7 +175,6 @@ empty_key_field (BgptSpendingPage *self)
   g_signal_handlers_block_by_func (self->key_row, on_key_changed, self);
   gtk_editable_set_text (self->key_row, "");
   g_signal_handlers_unblock_by_func (self->key_row, on_key_changed, self);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
   emit_changed (self);
 }
 
