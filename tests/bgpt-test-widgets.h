@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "bgpt-test-utils.h"
 
 #include "ui/bgpt-window.h"
 
@@ -37,6 +40,22 @@ bgpt_test_find_widget (GtkWidget           *widget,
         return found;
     }
   return NULL;
+}
+
+/* BgptTestWidgetMatch: a widget of the GType in @type (GSIZE_TO_POINTER). */
+static inline gboolean
+bgpt_test_is_of_type (GtkWidget     *widget,
+                      gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+/* BgptTestWidgetMatch: a button whose label is @label, mnemonic included. */
+static inline gboolean
+bgpt_test_is_button_labelled (GtkWidget     *widget,
+                              gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 /* Whether a label under @widget (or @widget itself) shows @text within its
@@ -83,6 +102,56 @@ bgpt_test_save_png (GtkWidget  *widget,
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+static inline gboolean
+bgpt_test_frame_drawn (gpointer window)
+{
+  return GPOINTER_TO_INT (g_object_get_data (window, "bgpt-test-drawn"));
+}
+
+static inline void
+bgpt_test_on_after_paint (GdkFrameClock *clock,
+                          GtkWidget     *window)
+{
+  g_object_set_data (G_OBJECT (window), "bgpt-test-drawn", GINT_TO_POINTER (TRUE));
+}
+
+/* When BGPT_SHOTS_DIR names a folder: @window, in the light or @dark
+ * style, @width by @height, once it has drawn itself at that size, saved
+ * there as @name (a PNG). */
+static inline void
+bgpt_test_save_shot (GtkWidget  *window,
+                     const char *name,
+                     gboolean    dark,
+                     int         width,
+                     int         height)
+{
+  GdkFrameClock *clock;
+  gulong handler;
+
+  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
+    return;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_set_size_request (window, width, height);
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (bgpt_test_on_after_paint), window);
+  /* Twice: once resized, once drawn again with everything in place. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_object_set_data (G_OBJECT (window), "bgpt-test-drawn", GINT_TO_POINTER (FALSE));
+      if (i == 0)
+        gtk_widget_queue_resize (window);
+      else
+        gtk_widget_queue_draw (window);
+      g_assert_true (bgpt_test_wait_until (bgpt_test_frame_drawn, window));
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  bgpt_test_save_png (window, "BGPT_SHOTS_DIR", name);
 }
 
 /* A BgptTestCondition: whether the active window of @application, a

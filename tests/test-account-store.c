@@ -633,6 +633,67 @@ test_save_draft (void)
   g_assert_no_error (error);
 }
 
+/* "Acompanhar gastos" in the same draft: the admin key and the budget saved
+ * with the account, the key removed by an edit, and taken back with the
+ * other secrets when the save fails after them. */
+static void
+test_save_draft_spending (void)
+{
+  g_autoptr(BgptAccountStore) store = NULL;
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autoptr(BgptAccountDraft) draft = make_draft ("gastos");
+  g_autoptr(BgptAccountDraft) invalid = make_draft ("Sem_Gastos");
+  g_autoptr(BgptCheckConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reset_settings ();
+  store = bgpt_account_store_new ();
+
+  draft->has_spending = TRUE;
+  draft->openai_admin_key = g_strdup (TEST_ADMIN_KEY);
+  draft->openai_project_id = g_strdup ("proj_abc123");
+  draft->monthly_budget_usd = 250;
+  draft->budget_warning_percent = 70;
+  draft->budget_critical_percent = 100;
+  g_assert_true (save_draft (store, draft, secrets, &error));
+  g_assert_no_error (error);
+  config = load_check_config (store, "gastos", secrets, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_strcmp0 (config->openai_admin_key, TEST_ADMIN_KEY) == 0);
+  g_assert_cmpstr (config->openai_project_id, ==, "proj_abc123");
+  g_assert_cmpfloat (config->monthly_budget_usd, ==, 250);
+  g_assert_cmpuint (config->budget_warning_percent, ==, 70);
+  g_assert_cmpuint (config->budget_critical_percent, ==, 100);
+  g_clear_pointer (&config, bgpt_check_config_free);
+
+  /* The edit removes the admin key; the other secrets stay. */
+  g_clear_pointer (&draft->kommo_token, bgpt_secret_free);
+  g_clear_pointer (&draft->openai_api_key, bgpt_secret_free);
+  g_clear_pointer (&draft->openai_admin_key, bgpt_secret_free);
+  draft->previous_kommo_token = g_strdup (TEST_KOMMO_TOKEN);
+  draft->previous_openai_api_key = g_strdup (TEST_OPENAI_KEY);
+  draft->previous_openai_admin_key = g_strdup (TEST_ADMIN_KEY);
+  draft->remove_openai_admin_key = TRUE;
+  g_assert_true (save_draft (store, draft, secrets, &error));
+  g_assert_no_error (error);
+  assert_keyring_holds ("gastos", "openai-admin-key", NULL);
+  assert_keyring_holds ("gastos", "kommo-token", TEST_KOMMO_TOKEN);
+  assert_keyring_holds ("gastos", "openai-api-key", TEST_OPENAI_KEY);
+  g_assert_true (remove_account (store, "gastos", secrets, &error));
+  g_assert_no_error (error);
+
+  /* The keyring takes the id, the settings do not: the save fails after
+   * the three secrets, and all three are taken back. */
+  invalid->has_spending = TRUE;
+  invalid->openai_admin_key = g_strdup (TEST_ADMIN_KEY);
+  g_assert_false (save_draft (store, invalid, secrets, &error));
+  g_assert_error (error, BGPT_ACCOUNT_STORE_ERROR, BGPT_ACCOUNT_STORE_ERROR_INVALID_ID);
+  assert_keyring_holds ("Sem_Gastos", "kommo-token", NULL);
+  assert_keyring_holds ("Sem_Gastos", "openai-api-key", NULL);
+  assert_keyring_holds ("Sem_Gastos", "openai-admin-key", NULL);
+  g_assert_null (bgpt_account_store_lookup (store, "Sem_Gastos"));
+}
+
 /* Cancels @user_data (a GCancellable) when the keyring says an item was
  * written: the first secret of a save is in, the next one not yet. */
 static void
@@ -737,6 +798,7 @@ main (int   argc,
       g_test_add_func ("/account-store/load-all-check-configs", test_load_all_check_configs);
       g_test_add_func ("/account-store/save-draft", test_save_draft);
       g_test_add_func ("/account-store/save-draft-cancelled", test_save_draft_cancelled);
+      g_test_add_func ("/account-store/save-draft-spending", test_save_draft_spending);
     }
 
   return g_test_run ();

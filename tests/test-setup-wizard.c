@@ -18,6 +18,7 @@
 #include "bgpt-resources.h"
 #include "bgpt-secret-store.h"
 #include "ui/bgpt-setup-wizard.h"
+#include "ui/bgpt-spending-page.h"
 #include "bgpt-simulator.h"
 #include "ui/bgpt-wizard-check-view.h"
 #include "bgpt-test-utils.h"
@@ -26,6 +27,8 @@
 #define WIZARD_OPENAI_KEY   "sk-proj-bgptLEAKCHECKwizard7e1c4a9f2b5d"
 #define WIZARD_OPENAI_KEY_2 "sk-proj-bgptLEAKCHECKwizardnew3b8d1f6a"
 #define WIZARD_KOMMO_TOKEN  "eyJbgptLEAKCHECKwizardkommo.4a7c.e91b"
+#define WIZARD_ADMIN_KEY    "sk-admin-bgptLEAKCHECKwizardadmin5c2e8a"
+#define WIZARD_ADMIN_KEY_2  "sk-admin-bgptLEAKCHECKwizardadmin2new9d"
 
 static gboolean no_keyring;
 
@@ -251,6 +254,7 @@ assert_nothing_stored (void)
   g_assert_cmpuint (g_strv_length (accounts), ==, 0);
   g_assert_cmpstr (subdomain, ==, "");
   g_assert_cmpstr (model, ==, "");
+  g_assert_cmpfloat (g_settings_get_double (bgpt_account_get_settings (account), "monthly-budget-usd"), ==, 0);
   g_assert_cmpuint (g_settings_get_uint (settings, "check-interval"), ==, 300);
   g_assert_false (g_settings_get_boolean (settings, "deep-check"));
   g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
@@ -346,17 +350,146 @@ fill_openai (Fixture    *fixture,
   type_into (fixture, "openai_base_url_row", openai_url);
 }
 
+/* "Acompanhar gastos" */
+
+static BgptSpendingPage *
+spending_page (Fixture *fixture)
+{
+  return BGPT_SPENDING_PAGE (child (fixture, "spending_page"));
+}
+
+static GtkEditable *
+admin_key_row (Fixture *fixture)
+{
+  GtkWidget *row = bgpt_test_find_widget (child (fixture, "spending_page"), bgpt_test_is_of_type,
+                                          GSIZE_TO_POINTER (ADW_TYPE_PASSWORD_ENTRY_ROW));
+
+  g_assert_nonnull (row);
+  return GTK_EDITABLE (row);
+}
+
+typedef struct
+{
+  guint index;
+  guint seen;
+} NthSpin;
+
+static gboolean
+is_nth_spin (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  NthSpin *nth = (NthSpin *) data;
+
+  return GTK_IS_SPIN_BUTTON (widget) && nth->seen++ == nth->index;
+}
+
+/* The page's spin buttons, in order: budget, warning, critical. */
+static GtkSpinButton *
+spending_spin (Fixture *fixture,
+               guint    index)
+{
+  NthSpin nth = { index, 0 };
+  GtkWidget *spin = bgpt_test_find_widget (child (fixture, "spending_page"), is_nth_spin, &nth);
+
+  g_assert_nonnull (spin);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static GtkWidget *
+spending_button (Fixture    *fixture,
+                 const char *label)
+{
+  GtkWidget *button = bgpt_test_find_widget (child (fixture, "spending_page"), bgpt_test_is_button_labelled, label);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static void
+fill_spending (Fixture    *fixture,
+               const char *admin_key,
+               double      budget,
+               guint       warning)
+{
+  gtk_editable_set_text (admin_key_row (fixture), admin_key);
+  gtk_spin_button_set_value (spending_spin (fixture, 0), budget);
+  gtk_spin_button_set_value (spending_spin (fixture, 1), warning);
+}
+
+static gboolean
+stack_settled (Fixture *fixture)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (child (fixture, "stack")));
+}
+
+/* The step as it looks, light and dark, full width and 360 px wide, when
+ * BGPT_SHOTS_DIR is set. */
+static void
+save_spending_shots (Fixture    *fixture,
+                     const char *name)
+{
+  static const struct { const char *suffix; gboolean dark; int width; } looks[] = {
+    { "", FALSE, 600 }, { "-dark", TRUE, 600 }, { "-narrow", FALSE, 360 }, { "-narrow-dark", TRUE, 360 },
+  };
+
+  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
+    return;
+  /* The step, not the slide to it. */
+  g_assert_true (wait_for (fixture, stack_settled));
+
+  for (guint i = 0; i < G_N_ELEMENTS (looks); i++)
+    {
+      g_autofree char *file = g_strconcat (name, looks[i].suffix, ".png", NULL);
+
+      bgpt_test_save_shot (GTK_WIDGET (fixture->wizard), file, looks[i].dark, looks[i].width, 1000);
+    }
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* The live test of the admin key answered. */
+static gboolean
+spending_settled (Fixture *fixture)
+{
+  return !bgpt_spending_page_is_testing (spending_page (fixture));
+}
+
+static gboolean
+spending_left (Fixture *fixture)
+{
+  return g_strcmp0 (bgpt_setup_wizard_get_step (fixture->wizard), "spending") != 0;
+}
+
+static void
+assert_spending_settings (const char *account_id,
+                          double      budget,
+                          guint       warning,
+                          guint       critical)
+{
+  g_autoptr(BgptAccount) account = bgpt_account_new (account_id);
+  g_autoptr(GVariant) thresholds = g_settings_get_value (bgpt_account_get_settings (account), "budget-thresholds");
+  const guint32 *percents;
+  gsize n = 0;
+
+  g_assert_cmpfloat (g_settings_get_double (bgpt_account_get_settings (account), "monthly-budget-usd"), ==, budget);
+  percents = g_variant_get_fixed_array (thresholds, &n, sizeof (guint32));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (percents[0], ==, warning);
+  g_assert_cmpuint (percents[1], ==, critical);
+}
+
 /* Tests */
 
 /* Finish, for the account "default": the wizard reports it, closes, and the
  * keyring holds exactly @token and @key, nothing else. */
 static void
-finish_storing_default (Fixture    *fixture,
-                        const char *token,
-                        const char *key)
+finish_storing_default_with_admin_key (Fixture    *fixture,
+                                      const char *token,
+                                      const char *key,
+                                      const char *admin_key)
 {
   g_autofree char *stored_token = NULL;
   g_autofree char *stored_key = NULL;
+  g_autofree char *stored_admin_key = NULL;
 
   click (fixture, "finish_button");
   g_assert_true (wait_for (fixture, finished));
@@ -365,9 +498,19 @@ finish_storing_default (Fixture    *fixture,
 
   stored_token = bgpt_test_keyring_peek ("default", "kommo-token");
   stored_key = bgpt_test_keyring_peek ("default", "openai-api-key");
+  stored_admin_key = bgpt_test_keyring_peek ("default", "openai-admin-key");
   g_assert_cmpstr (stored_token, ==, token);
   g_assert_cmpstr (stored_key, ==, key);
-  g_assert_cmpuint (count_stored_secrets (), ==, 2);
+  g_assert_true (g_strcmp0 (stored_admin_key, admin_key) == 0);
+  g_assert_cmpuint (count_stored_secrets (), ==, admin_key != NULL ? 3 : 2);
+}
+
+static void
+finish_storing_default (Fixture    *fixture,
+                        const char *token,
+                        const char *key)
+{
+  finish_storing_default_with_admin_key (fixture, token, key, NULL);
 }
 
 static void
@@ -430,6 +573,18 @@ test_happy_path (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (child (fixture, "shutdown_group")));
   click (fixture, "next_button");
 
+  /* Track spending: an admin key, tested live before the wizard moves on,
+   * and a budget with its thresholds. */
+  assert_step (fixture, "spending");
+  g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "pode gerenciar toda a organização"));
+  g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "só lê os gastos"));
+  save_spending_shots (fixture, "wizard-spending-empty");
+  fill_spending (fixture, WIZARD_ADMIN_KEY, 500, 70);
+  save_spending_shots (fixture, "wizard-spending");
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, spending_left));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+
   /* Monitoring: every 10 minutes, with the deep check. */
   assert_step (fixture, "monitoring");
   gtk_adjustment_set_value (GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (fixture->wizard),
@@ -451,8 +606,12 @@ test_happy_path (Fixture       *fixture,
   /* Nothing is stored before Finish. */
   assert_nothing_stored ();
 
-  /* Exactly the two secrets, trimmed, under the documented attributes. */
-  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
+  g_assert_true (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (fixture, "summary_spending_row"))),
+                         "nova chave de administrador, testada") != NULL);
+
+  /* Exactly the three secrets, trimmed, under the documented attributes. */
+  finish_storing_default_with_admin_key (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY, WIZARD_ADMIN_KEY);
+  assert_spending_settings ("default", 500, 70, 100);
 
   settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
   accounts = g_settings_get_strv (settings, "accounts");
@@ -478,7 +637,9 @@ static void
 walk_to (Fixture    *fixture,
          const char *step)
 {
-  static const char * const order[] = { "welcome", "kommo", "openai", "assistant", "monitoring", "summary" };
+  static const char * const order[] = {
+    "welcome", "kommo", "openai", "assistant", "spending", "monitoring", "summary"
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
@@ -703,6 +864,8 @@ test_failed_checks (Fixture       *fixture,
   type_into (fixture, "assistant_row", "");
   type_and_expect_next (fixture, "model_row", "gpt-4o", TRUE);
   click (fixture, "next_button");
+  assert_step (fixture, "spending");
+  click (fixture, "next_button");
   click (fixture, "next_button");
 
   /* The summary shows the failure that is left. */
@@ -759,14 +922,13 @@ stored_secrets_loaded (Fixture *fixture)
          gtk_widget_get_visible (child (fixture, "openai_key_hint"));
 }
 
-static void
-test_edit_account (Fixture       *fixture,
-                   gconstpointer  data)
+/* "Loja Centro", stored as "default" with its token and key, for the
+ * editor. */
+static BgptAccount *
+add_stored_account (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *openai_url = bgpt_simulator_dup_openai_base_url (fixture->simulator);
-  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
-  g_auto(GStrv) accounts = NULL;
   BgptAccount *account;
 
   account = bgpt_account_store_add (fixture->accounts, "default", "Loja Centro", &error);
@@ -777,6 +939,16 @@ test_edit_account (Fixture       *fixture,
   bgpt_account_set_model (account, "gpt-4o");
   store_secret ("kommo-token", WIZARD_KOMMO_TOKEN);
   store_secret ("openai-api-key", WIZARD_OPENAI_KEY);
+  return account;
+}
+
+static void
+test_edit_account (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BGPT_SETTINGS_SCHEMA_ID);
+  g_auto(GStrv) accounts = NULL;
+  BgptAccount *account = add_stored_account (fixture);
 
   open_wizard (fixture, "default");
   g_assert_false (bgpt_setup_wizard_is_new_account (fixture->wizard));
@@ -798,6 +970,8 @@ test_edit_account (Fixture       *fixture,
   type_into (fixture, "openai_key_row", WIZARD_OPENAI_KEY_2);
   click (fixture, "next_button");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "model_row"))), ==, "gpt-4o");
+  click (fixture, "next_button");
+  assert_step (fixture, "spending");
   click (fixture, "next_button");
   click (fixture, "next_button");
   assert_step (fixture, "summary");
@@ -938,6 +1112,180 @@ test_keyring_unavailable (Fixture       *fixture,
   assert_nothing_stored ();
 }
 
+/* "Agora não": the typed key is dropped, nothing of it stored or sent. */
+static void
+test_spending_skipped (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "spending");
+  gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY);
+  g_signal_emit_by_name (spending_button (fixture, "_Agora não"), "clicked");
+  assert_step (fixture, "monitoring");
+  g_assert_cmpstr (gtk_editable_get_text (admin_key_row (fixture)), ==, "");
+  click (fixture, "next_button");
+  assert_step (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (fixture, "summary_spending_row"))), ==,
+                   "não acompanhados: sem chave de administrador");
+
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
+  assert_spending_settings ("default", 0, 80, 100);
+}
+
+/* A key that cannot be an admin key is refused as it is typed, without a
+ * request; one OpenAI refuses is refused with the catalog's words, and
+ * nothing at all is stored. */
+static void
+test_spending_refused (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char * const malformed[] = {
+    "sk-proj-bgptLEAKCHECKwizardproject1a2b3c",   /* a project key */
+    "sk-admin-bgptLEAKCHECK wizard",               /* a space */
+    "sk-admin-bgptLEAKCHECKwizard\xc3\xa7\xc3\xa3o",     /* not ASCII */
+    "admin-bgptLEAKCHECKwizard",                   /* no prefix */
+  };
+  g_autofree char *reason = NULL;
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "spending");
+
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      gtk_editable_set_text (admin_key_row (fixture), malformed[i]);
+      g_assert_false (is_enabled (fixture, "next_button"));
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (admin_key_row (fixture)), "error"));
+      gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.next", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.finish", NULL);
+      assert_step (fixture, "spending");
+    }
+  g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "começam com “sk-admin-”"));
+  save_spending_shots (fixture, "wizard-spending-malformed");
+  bgpt_test_run_for (100);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
+
+  /* An admin key the organization refuses (deleted, or without the scope). */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
+  gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY);
+  g_assert_true (is_enabled (fixture, "next_button"));
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, spending_settled));
+  assert_step (fixture, "spending");
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (admin_key_row (fixture)), ==, "");
+  reason = g_strdup_printf ("A chave não foi salva. %s: %s", bgpt_catalog_title (BGPT_DIAGNOSIS_OPENAI_AUTH),
+                            bgpt_catalog_entry_cause_for (bgpt_catalog_lookup (BGPT_DIAGNOSIS_OPENAI_AUTH),
+                                                          "admin_key_required"));
+  g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), reason));
+  g_assert_nonnull (strstr (reason, "A OpenAI se recusou a mostrar os gastos"));
+  save_spending_shots (fixture, "wizard-spending-refused");
+  assert_nothing_stored ();
+
+  /* Finishing anyway stores the rest, without the refused key. */
+  bgpt_simulator_set_scenario (fixture->simulator, "openai.costs", BGPT_SCENARIO_OK);
+  click (fixture, "next_button");
+  assert_step (fixture, "monitoring");
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, summary_settled));
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+}
+
+static gboolean
+stored_admin_key_shown (Fixture *fixture)
+{
+  return bgpt_test_has_label_containing (child (fixture, "spending_page"), "Chave de administrador guardada");
+}
+
+/* Opens the editor of "default" at its spending step, once the stored
+ * admin key is known. */
+static void
+edit_spending (Fixture *fixture)
+{
+  open_wizard (fixture, "default");
+  g_assert_true (wait_for (fixture, stored_secrets_loaded));
+  g_assert_true (wait_for (fixture, stored_admin_key_shown));
+  click (fixture, "next_button");
+  click (fixture, "next_button");
+  click (fixture, "next_button");
+  assert_step (fixture, "spending");
+}
+
+/* The account editor: the stored admin key is only said to be there; a new
+ * one replaces it once tested, and it can be removed. */
+static void
+test_spending_edit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  BgptAccount *account = add_stored_account (fixture);
+
+  bgpt_account_set_spending (account, "", 200, 75, 100);
+  store_secret ("openai-admin-key", WIZARD_ADMIN_KEY);
+
+  /* Replacing: the new key is tested, then saved over the old one. */
+  edit_spending (fixture);
+  g_assert_cmpstr (gtk_editable_get_text (admin_key_row (fixture)), ==, "");
+  g_assert_false (bgpt_test_has_label_containing (GTK_WIDGET (fixture->wizard), WIZARD_ADMIN_KEY));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spending_spin (fixture, 0)), ==, 200);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spending_spin (fixture, 1)), ==, 75);
+  save_spending_shots (fixture, "wizard-spending-stored");
+  gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY_2);
+  gtk_spin_button_set_value (spending_spin (fixture, 0), 300);
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, spending_left));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, summary_settled));
+  finish_storing_default_with_admin_key (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY, WIZARD_ADMIN_KEY_2);
+  assert_spending_settings ("default", 300, 75, 100);
+  g_clear_pointer (&fixture->finished_id, g_free);
+
+  /* Removing: undone once, then done; the other secrets stay. */
+  edit_spending (fixture);
+  g_signal_emit_by_name (spending_button (fixture, "_Remover"), "clicked");
+  g_assert_true (bgpt_test_has_label_containing (child (fixture, "spending_page"), "será removida ao salvar"));
+  g_signal_emit_by_name (spending_button (fixture, "_Manter"), "clicked");
+  g_assert_true (stored_admin_key_shown (fixture));
+  g_signal_emit_by_name (spending_button (fixture, "_Remover"), "clicked");
+  click (fixture, "next_button");
+  assert_step (fixture, "monitoring");
+  click (fixture, "next_button");
+  g_assert_true (wait_for (fixture, summary_settled));
+  g_assert_true (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (fixture, "summary_spending_row"))),
+                         "chave de administrador removida") != NULL);
+  finish_storing_default (fixture, WIZARD_KOMMO_TOKEN, WIZARD_OPENAI_KEY);
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
+}
+
+static gboolean
+costs_request_received (Fixture *fixture)
+{
+  return bgpt_simulator_count_requests (fixture->simulator, "openai.costs") > 0;
+}
+
+/* Closing the wizard while the admin key is tested: the request is
+ * cancelled, nothing keeps the wizard alive, nothing is stored. */
+static void
+test_spending_cancel_during_test (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  bgpt_simulator_set_delay (fixture->simulator, "openai.costs", 600 * 1000);
+
+  open_wizard (fixture, NULL);
+  walk_to (fixture, "spending");
+  gtk_editable_set_text (admin_key_row (fixture), WIZARD_ADMIN_KEY);
+  click (fixture, "next_button");
+  g_assert_true (bgpt_spending_page_is_testing (spending_page (fixture)));
+  g_assert_false (is_enabled (fixture, "next_button"));
+  g_assert_true (wait_for (fixture, costs_request_received));
+
+  gtk_window_close (GTK_WINDOW (fixture->wizard));
+  g_assert_true (wait_for (fixture, wizard_gone));
+  assert_nothing_stored ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -978,6 +1326,11 @@ main (int   argc,
       ADD ("/wizard/edit-account", test_edit_account, NULL);
       ADD ("/wizard/second-account", test_second_account, NULL);
       ADD ("/wizard/keyboard", test_keyboard, NULL);
+      ADD ("/wizard/spending/skipped", test_spending_skipped, NULL);
+      ADD ("/wizard/spending/refused", test_spending_refused, NULL);
+      ADD ("/wizard/spending/edit", test_spending_edit, NULL);
+      ADD ("/wizard/spending/cancel-during-test", test_spending_cancel_during_test, NULL);
+      ADD ("/wizard/cancel/spending", test_cancel_at_step, "spending");
     }
 
 #undef ADD

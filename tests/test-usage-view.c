@@ -104,31 +104,11 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->simulator);
 }
 
-static gboolean
-is_of_type (GtkWidget     *widget,
-            gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
 {
-  return bgpt_test_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
-}
-
-static gboolean
-frame_drawn (gpointer user_data)
-{
-  return GPOINTER_TO_INT (g_object_get_data (user_data, "drawn"));
-}
-
-static void
-after_paint (GdkFrameClock *clock,
-             GtkWidget     *widget)
-{
-  g_object_set_data (G_OBJECT (widget), "drawn", GINT_TO_POINTER (TRUE));
+  return bgpt_test_find_widget (widget, bgpt_test_is_of_type, GSIZE_TO_POINTER (type));
 }
 
 /* Saves what the window shows as @name.png in BGPT_SHOTS_DIR, if set. */
@@ -138,27 +118,7 @@ save_shot (Fixture    *fixture,
            gboolean    dark,
            int         width)
 {
-  GdkFrameClock *clock;
-  gulong handler;
-
-  if (g_getenv ("BGPT_SHOTS_DIR") == NULL)
-    return;
-
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 900);
-  gtk_widget_set_size_request (fixture->window, width, 900);
-  clock = gtk_widget_get_frame_clock (fixture->window);
-  g_object_set_data (G_OBJECT (fixture->window), "drawn", GINT_TO_POINTER (FALSE));
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), fixture->window);
-  gtk_widget_queue_resize (fixture->window);
-  g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
-  g_object_set_data (G_OBJECT (fixture->window), "drawn", GINT_TO_POINTER (FALSE));
-  gtk_widget_queue_draw (fixture->window);
-  g_assert_true (bgpt_test_wait_until (frame_drawn, fixture->window));
-  g_signal_handler_disconnect (clock, handler);
-
-  bgpt_test_save_png (fixture->window, "BGPT_SHOTS_DIR", name);
+  bgpt_test_save_shot (fixture->window, name, dark, width, 900);
 }
 
 static GtkWidget *find_button (GtkWidget  *widget,
@@ -217,18 +177,11 @@ test_no_admin_key (Fixture       *fixture,
   save_shot (fixture, "usage-no-admin-key.png", FALSE, 640);
 }
 
-static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  return bgpt_test_find_widget (widget, is_button_labelled, label);
+  return bgpt_test_find_widget (widget, bgpt_test_is_button_labelled, label);
 }
 
 static gboolean
@@ -237,6 +190,12 @@ label_shows (gpointer user_data)
   GtkWidget *window = ((gpointer *) user_data)[0];
 
   return bgpt_test_has_label_containing (window, ((gpointer *) user_data)[1]);
+}
+
+static gboolean
+dialog_gone (gpointer user_data)
+{
+  return *(GtkWidget **) user_data == NULL;
 }
 
 /* "Acompanhar gastos": a key that is not an admin key, or one the costs
@@ -274,6 +233,9 @@ test_spending_dialog (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 0);
 
+  bgpt_test_save_shot (dialog, "spending-dialog-refused-locally.png", FALSE, 560, 760);
+  bgpt_test_save_shot (dialog, "spending-dialog-refused-locally-narrow-dark.png", TRUE, 360, 760);
+
   /* An admin key the costs refuse: tested live, not saved. */
   bgpt_simulator_set_scenario (fixture->simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
   gtk_editable_set_text (GTK_EDITABLE (key_row), ADMIN_KEY);
@@ -287,7 +249,8 @@ test_spending_dialog (Fixture       *fixture,
   /* No key typed: only the budget is saved, and the dialog closes. */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_type (dialog, GTK_TYPE_SPIN_BUTTON)), 250);
   g_signal_emit_by_name (save, "clicked");
-  g_assert_null (dialog);
+  g_assert_true (bgpt_test_wait_until (dialog_gone, &dialog));
+  g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
   g_assert_cmpfloat (g_settings_get_double (settings, "monthly-budget-usd"), ==, 250);
   g_settings_reset (settings, "monthly-budget-usd");
   g_settings_reset (settings, "openai-base-url");

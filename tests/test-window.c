@@ -884,6 +884,64 @@ test_replace_key (void)
   g_assert_cmpuint (incidents_badge (), ==, 0);
 }
 
+/* The "Acompanhar gastos" window, or NULL. */
+static GtkWidget *
+find_spending_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (toplevel), "Acompanhar gastos") == 0)
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+static gboolean
+spending_dialog_says (gpointer data)
+{
+  GtkWidget *dialog = find_spending_dialog ();
+
+  return dialog != NULL && bgpt_test_has_label_containing (dialog, data);
+}
+
+/* app.edit-secret::openai-admin-key goes through "Acompanhar gastos": the
+ * key is tested live, and one the costs refuse is not stored. */
+static void
+test_edit_admin_key (void)
+{
+  g_autoptr(BgptSecretStore) secrets = bgpt_secret_store_new ();
+  g_autofree char *stored = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  GtkWidget *dialog;
+  guint requests = bgpt_simulator_count_requests (simulator, "openai.costs");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "edit-secret",
+                                  g_variant_new_string ("openai-admin-key:default"));
+  dialog = find_spending_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_null (bgpt_secret_alert_find (GTK_WINDOW (window)));
+  g_assert_true (bgpt_test_has_label_containing (dialog, "só lê os gastos"));
+
+  bgpt_simulator_set_scenario (simulator, "openai.costs", BGPT_SCENARIO_ADMIN_KEY_REQUIRED);
+  entries = find_all (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_cmpuint (entries->len, ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (entries, 0)), "sk-admin-bgptLEAKCHECKrefusedWindow42");
+  click (bgpt_test_find_widget (dialog, bgpt_test_is_button_labelled, "_Testar e salvar"));
+  bgpt_test_assert_until (spending_dialog_says, (gpointer) "A chave não foi salva", "the refusal");
+  g_assert_true (bgpt_test_has_label_containing (dialog, "A OpenAI se recusou a mostrar os gastos"));
+  g_assert_cmpuint (bgpt_simulator_count_requests (simulator, "openai.costs"), ==, requests + 1);
+  stored = lookup_secret (secrets, BGPT_SECRET_KIND_OPENAI_ADMIN_KEY);
+  g_assert_null (stored);
+
+  bgpt_simulator_set_scenario (simulator, "openai.costs", BGPT_SCENARIO_OK);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (find_spending_dialog ());
+}
+
 static gboolean
 key_row_near (gpointer data)
 {
@@ -1324,6 +1382,7 @@ main (int   argc,
   g_test_add_func ("/window/rate-limit-headroom", test_rate_limit_headroom);
   g_test_add_func ("/window/offline", test_offline);
   g_test_add_func ("/window/check-now-rate-limited", test_check_now_rate_limited);
+  g_test_add_func ("/window/edit-admin-key", test_edit_admin_key);
   g_test_add_func ("/incidents/500", test_many_incidents);
   g_test_add_func ("/incidents/reasons", test_reason_rows);
   g_test_add_func ("/incidents/provider-status", test_provider_status);

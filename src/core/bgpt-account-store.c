@@ -775,6 +775,14 @@ draft_copy (const BgptAccountDraft *draft)
   copy->openai_api_key = g_strdup (draft->openai_api_key);
   copy->previous_kommo_token = g_strdup (draft->previous_kommo_token);
   copy->previous_openai_api_key = g_strdup (draft->previous_openai_api_key);
+  copy->has_spending = draft->has_spending;
+  copy->openai_admin_key = g_strdup (draft->openai_admin_key);
+  copy->previous_openai_admin_key = g_strdup (draft->previous_openai_admin_key);
+  copy->remove_openai_admin_key = draft->remove_openai_admin_key;
+  copy->openai_project_id = g_strdup (draft->openai_project_id);
+  copy->monthly_budget_usd = draft->monthly_budget_usd;
+  copy->budget_warning_percent = draft->budget_warning_percent;
+  copy->budget_critical_percent = draft->budget_critical_percent;
   return copy;
 }
 
@@ -795,6 +803,9 @@ bgpt_account_draft_free (BgptAccountDraft *draft)
   bgpt_secret_free (draft->openai_api_key);
   bgpt_secret_free (draft->previous_kommo_token);
   bgpt_secret_free (draft->previous_openai_api_key);
+  bgpt_secret_free (draft->openai_admin_key);
+  bgpt_secret_free (draft->previous_openai_admin_key);
+  g_free (draft->openai_project_id);
   g_free (draft);
 }
 
@@ -802,6 +813,7 @@ bgpt_account_draft_free (BgptAccountDraft *draft)
 static const BgptSecretKind draft_kinds[] = {
   BGPT_SECRET_KIND_KOMMO_TOKEN,
   BGPT_SECRET_KIND_OPENAI_API_KEY,
+  BGPT_SECRET_KIND_OPENAI_ADMIN_KEY,
 };
 
 typedef struct
@@ -833,7 +845,23 @@ draft_secret (const BgptAccountDraft *draft,
 {
   if (kind == BGPT_SECRET_KIND_KOMMO_TOKEN)
     return previous ? draft->previous_kommo_token : draft->kommo_token;
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    {
+      if (!draft->has_spending)
+        return NULL;
+      return previous ? draft->previous_openai_admin_key : draft->openai_admin_key;
+    }
   return previous ? draft->previous_openai_api_key : draft->openai_api_key;
+}
+
+/* Whether the step of @kind clears the stored secret instead of storing
+ * one: the admin key removed in the account editor. */
+static gboolean
+draft_removes (const BgptAccountDraft *draft,
+               BgptSecretKind          kind)
+{
+  return kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY && draft->has_spending &&
+         draft->remove_openai_admin_key && draft->openai_admin_key == NULL;
 }
 
 static void
@@ -927,6 +955,9 @@ save_draft_settings (GTask *task)
   bgpt_account_set_openai_base_url (account, draft->openai_base_url);
   bgpt_account_set_assistant_id (account, draft->assistant_id);
   bgpt_account_set_model (account, draft->model);
+  if (draft->has_spending)
+    bgpt_account_set_spending (account, draft->openai_project_id, draft->monthly_budget_usd,
+                               draft->budget_warning_percent, draft->budget_critical_percent);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -940,11 +971,17 @@ on_draft_secret_stored (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SaveDraft *save = g_task_get_task_data (task);
   GError *error = NULL;
+  gboolean done;
 
-  /* Even a store that failed (cancelled, timed out) may have reached the
+  /* A step stores a secret, or clears the admin key the user removed.
+   * Even a step that failed (cancelled, timed out) may have reached the
    * keyring: it is rolled back with the others. */
   save->stored[save->step] = TRUE;
-  if (!bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error))
+  if (draft_removes (save->draft, draft_kinds[save->step]))
+    done = bgpt_secret_store_clear_finish (BGPT_SECRET_STORE (source), result, &error);
+  else
+    done = bgpt_secret_store_store_finish (BGPT_SECRET_STORE (source), result, &error);
+  if (!done)
     {
       roll_back (task, error);
       return;
@@ -965,6 +1002,13 @@ save_draft_next_secret (GTask *task)
       BgptSecretKind kind = draft_kinds[save->step];
       const char *secret = draft_secret (save->draft, kind, FALSE);
 
+      if (draft_removes (save->draft, kind))
+        {
+          bgpt_secret_store_clear_async (save->secrets, save->draft->account_id, kind,
+                                         g_task_get_cancellable (task), on_draft_secret_stored,
+                                         g_object_ref (task));
+          return;
+        }
       if (secret == NULL)
         continue;
 

@@ -111,6 +111,18 @@ typedef struct
    * fails. */
   char *previous_kommo_token;
   char *previous_openai_api_key;
+  /* "Acompanhar gastos", written only when has_spending is set: the admin
+   * key to store (NULL: keep what the keyring holds), the stored one it
+   * replaces, whether to remove the stored one instead, and the settings
+   * of bgpt_account_set_spending(). */
+  gboolean  has_spending;
+  char     *openai_admin_key;
+  char     *previous_openai_admin_key;
+  gboolean  remove_openai_admin_key;
+  char     *openai_project_id;
+  double    monthly_budget_usd;
+  guint     budget_warning_percent;
+  guint     budget_critical_percent;
 } BgptAccountDraft;
 
 BgptAccountDraft *bgpt_account_draft_new  (const char       *account_id);
@@ -119,8 +131,8 @@ void              bgpt_account_draft_free (BgptAccountDraft *draft);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BgptAccountDraft, bgpt_account_draft_free)
 
-/* Saves @draft (copied): its secrets to the keyring one after the other,
- * then the account's settings, adding the account when it does not exist
+/* Saves @draft (copied): its secrets to the keyring one after the other
+ * (clearing the admin key it removes), then the account's settings, adding the account when it does not exist
  * yet. When a step fails nothing is left half done: the secrets stored so
  * far are cleared (a new account) or the ones they replaced put back (an
  * edit), the settings are not touched, and the error is the step's

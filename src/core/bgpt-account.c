@@ -370,6 +370,24 @@ bgpt_account_set_model (BgptAccount *self,
 }
 
 void
+bgpt_account_set_spending (BgptAccount *self,
+                           const char  *project_id,
+                           double       budget_usd,
+                           guint        warning_percent,
+                           guint        critical_percent)
+{
+  guint32 thresholds[2] = { warning_percent, critical_percent };
+
+  g_return_if_fail (BGPT_IS_ACCOUNT (self));
+
+  g_settings_set_string (self->settings, "openai-project-id", project_id != NULL ? project_id : "");
+  g_settings_set_double (self->settings, "monthly-budget-usd", CLAMP (budget_usd, 0, 1e7));
+  g_settings_set_value (self->settings, "budget-thresholds",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, thresholds, G_N_ELEMENTS (thresholds),
+                                                   sizeof (guint32)));
+}
+
+void
 bgpt_account_reset (BgptAccount *self)
 {
   g_autoptr(GSettingsSchema) schema = NULL;

@@ -56,6 +56,15 @@ char        *bgpt_account_dup_model               (BgptAccount *self);
 void         bgpt_account_set_model               (BgptAccount *self,
                                                    const char  *model);
 
+/* "Acompanhar gastos": the project whose costs are read ("" for the whole
+ * organization), the monthly budget in US dollars (0: none) and its
+ * warning and critical thresholds in percent of it. */
+void         bgpt_account_set_spending            (BgptAccount *self,
+                                                   const char  *project_id,
+                                                   double       budget_usd,
+                                                   guint        warning_percent,
+                                                   guint        critical_percent);
+
 /* Puts every key of the account's settings path back to its default. */
 void         bgpt_account_reset                   (BgptAccount *self);
 

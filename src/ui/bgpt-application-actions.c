@@ -208,6 +208,16 @@ edit_secret_action (GSimpleAction *action,
       return;
     }
 
+  /* An admin key is tested live before it is kept: the user's goes through
+   * "Acompanhar gastos", like every other way to enter one. (The demo keeps
+   * its own in memory, with no keyring and nothing to test it against.) */
+  if (kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY && bgpt_session_check_accounts_editable (session, NULL))
+    {
+      bgpt_spending_dialog_present (GTK_WINDOW (_bgpt_application_ensure_window (self)),
+                                    bgpt_application_get_monitor (self), account_id);
+      return;
+    }
+
   bgpt_secret_dialog_present (GTK_WINDOW (_bgpt_application_ensure_window (self)), self, session,
                               account_id, kind);
 }
@@ -305,8 +315,7 @@ edit_spending_action (GSimpleAction *action,
   BgptApplication *self = user_data;
   g_autofree char *account_id = NULL;
 
-  if (!account_to_edit (self, parameter, "app.edit-spending", &account_id) ||
-      account_id == NULL || bgpt_application_get_monitor (self) == NULL)
+  if (!account_to_edit (self, parameter, "app.edit-spending", &account_id) || account_id == NULL)
     return;
 
   bgpt_spending_dialog_present (GTK_WINDOW (_bgpt_application_ensure_window (self)),

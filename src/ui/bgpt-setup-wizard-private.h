@@ -10,6 +10,7 @@
 
 #include "bgpt-check-config.h"
 #include "bgpt-setup-wizard.h"
+#include "bgpt-spending-page.h"
 #include "bgpt-wizard-check-view.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,7 @@ struct _BgptSetupWizard
    * and stored again only when the user types a new one. */
   char                 *stored_kommo_token;
   char                 *stored_openai_key;
+  char                 *stored_admin_key;
   gboolean              keyring_unavailable;
   gboolean              name_edited;
   gboolean              filling_name;
@@ -75,6 +77,8 @@ struct _BgptSetupWizard
   BgptWizardCheckView  *assistant_view;
   BgptWizardCheckView  *model_view;
 
+  BgptSpendingPage     *spending_page;
+
   GtkWidget            *interval_spin;
   GtkAdjustment        *interval_adjustment;
   AdwActionRow         *deep_row;
@@ -91,6 +95,7 @@ struct _BgptSetupWizard
   BgptWizardCheckView  *summary_openai_view;
   BgptWizardCheckView  *summary_assistant_view;
   BgptWizardCheckView  *summary_model_view;
+  AdwActionRow         *summary_spending_row;
   GtkLabel             *save_error_label;
   GtkWidget            *saving_box;
 };

@@ -19,7 +19,7 @@
 #include "bgpt-wizard-check-view.h"
 
 static const char * const steps[] = {
-  "welcome", "kommo", "openai", "assistant", "monitoring", "summary",
+  "welcome", "kommo", "openai", "assistant", "spending", "monitoring", "summary",
 };
 
 G_DEFINE_FINAL_TYPE (BgptSetupWizard, bgpt_setup_wizard, ADW_TYPE_WINDOW)
@@ -165,6 +165,8 @@ step_is_valid (BgptSetupWizard *self,
     return openai_is_valid (self);
   if (g_str_equal (step, "assistant"))
     return assistant_is_valid (self);
+  if (g_str_equal (step, "spending"))
+    return bgpt_spending_page_is_valid (self->spending_page);
   return TRUE;
 }
 
@@ -189,7 +191,8 @@ update_actions (BgptSetupWizard *self)
                                  !self->saving && index + 1 < G_N_ELEMENTS (steps) &&
                                  step_is_valid (self, steps[index]));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back", !self->saving && index > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.finish", !self->saving && all_valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.finish",
+                                 !self->saving && all_valid && bgpt_spending_page_is_valid (self->spending_page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.test-kommo", kommo_is_valid (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.test-openai", openai_is_valid (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.test-assistant",
@@ -429,6 +432,37 @@ on_model_chosen (BgptSetupWizard *self)
 
 /* Moving between steps */
 
+/* "Acompanhar gastos" in a line: the admin key and the budget. */
+static void
+fill_summary_spending (BgptSetupWizard *self)
+{
+  g_autofree char *budget = NULL;
+  g_autofree char *text = NULL;
+  char *tested_key = bgpt_spending_page_dup_tested_key (self->spending_page);
+  double usd = bgpt_spending_page_get_budget (self->spending_page);
+  const char *key_text;
+
+  if (tested_key != NULL)
+    key_text = _("new admin key, tested");
+  else if (bgpt_spending_page_get_remove_key (self->spending_page))
+    key_text = _("admin key removed");
+  else if (self->stored_admin_key != NULL)
+    key_text = _("admin key stored in the keyring");
+  else
+    key_text = _("not tracked: no admin key");
+  bgpt_secret_free (tested_key);
+
+  if (usd <= 0)
+    {
+      adw_action_row_set_subtitle (self->summary_spending_row, key_text);
+      return;
+    }
+  /* Translators: a monthly budget in US dollars */
+  budget = g_strdup_printf (_("budget US$ %.2f a month"), usd);
+  text = g_strdup_printf (_("%s · %s"), key_text, budget);
+  adw_action_row_set_subtitle (self->summary_spending_row, text);
+}
+
 static void
 fill_summary (BgptSetupWizard *self)
 {
@@ -457,6 +491,8 @@ fill_summary (BgptSetupWizard *self)
   g_ptr_array_add (assistant_parts, NULL);
   assistant_text = g_strjoinv (" · ", (char **) assistant_parts->pdata);
   adw_action_row_set_subtitle (self->summary_assistant_row, assistant_text);
+
+  fill_summary_spending (self);
 
   if (!self->name_edited && row_is_empty (self->name_row) && config->kommo_subdomain != NULL)
     _bgpt_setup_wizard_set_name (self, config->kommo_subdomain);
@@ -523,6 +559,49 @@ normalize_subdomain_field (BgptSetupWizard *self)
 }
 
 static void
+on_spending_tested (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BgptSetupWizard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean passed = bgpt_spending_page_test_finish (BGPT_SPENDING_PAGE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  update_actions (self);
+  /* Refused: the page says why, and nothing of it will be stored. */
+  if (passed && g_str_equal (steps[current_index (self)], "spending"))
+    show_step (self, current_index (self) + 1);
+}
+
+/* One costs request with the typed admin key, where this account's OpenAI is. */
+static void
+test_spending (BgptSetupWizard *self)
+{
+  g_autofree char *base_url = dup_optional (self->openai_base_url_row);
+
+  bgpt_http_set_timeout (self->http, g_settings_get_uint (self->settings, "timeout"));
+  bgpt_spending_page_test_async (self->spending_page, self->http, self->account_id, base_url,
+                                 self->cancellable, on_spending_tested, g_object_ref (self));
+  update_actions (self);
+}
+
+/* "Not now": no admin key typed or removed; the stored one stays. */
+static void
+skip_spending_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  BgptSetupWizard *self = BGPT_SETUP_WIZARD (widget);
+
+  if (self->saving || !g_str_equal (steps[current_index (self)], "spending"))
+    return;
+  bgpt_spending_page_clear_key (self->spending_page);
+  show_step (self, current_index (self) + 1);
+}
+
+static void
 next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -532,6 +611,13 @@ next_action (GtkWidget  *widget,
 
   if (index + 1 >= G_N_ELEMENTS (steps) || !step_is_valid (self, steps[index]))
     return;
+
+  /* A typed admin key is tested live before the wizard moves on. */
+  if (g_str_equal (steps[index], "spending") && bgpt_spending_page_needs_test (self->spending_page))
+    {
+      test_spending (self);
+      return;
+    }
 
   /* A pasted address becomes the plain subdomain once the user moves on;
    * the test result stays, since the account is the same. */
@@ -670,6 +756,15 @@ build_draft (BgptSetupWizard *self)
   draft->openai_api_key = dup_typed_secret (self->openai_key_row);
   draft->previous_kommo_token = g_strdup (self->stored_kommo_token);
   draft->previous_openai_api_key = g_strdup (self->stored_openai_key);
+  /* The admin key in the same draft: a failed save takes it back too. */
+  draft->has_spending = TRUE;
+  draft->openai_admin_key = bgpt_spending_page_dup_tested_key (self->spending_page);
+  draft->previous_openai_admin_key = g_strdup (self->stored_admin_key);
+  draft->remove_openai_admin_key = bgpt_spending_page_get_remove_key (self->spending_page);
+  draft->openai_project_id = bgpt_spending_page_dup_project_id (self->spending_page);
+  draft->monthly_budget_usd = bgpt_spending_page_get_budget (self->spending_page);
+  bgpt_spending_page_get_thresholds (self->spending_page, &draft->budget_warning_percent,
+                                     &draft->budget_critical_percent);
   return draft;
 }
 
@@ -708,6 +803,17 @@ finish_action (GtkWidget  *widget,
   if (self->saving ||
       !kommo_is_valid (self) || !openai_is_valid (self) || !assistant_is_valid (self))
     return;
+
+  /* Only a tested admin key goes into the draft: an untested one is
+   * tested on its step first. */
+  if (bgpt_spending_page_needs_test (self->spending_page))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+        if (g_str_equal (steps[i], "spending"))
+          show_step (self, i);
+      test_spending (self);
+      return;
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->save_error_label), FALSE);
   set_saving (self, TRUE);
@@ -791,6 +897,13 @@ on_secret_looked_up (GObject      *source,
     {
       bgpt_secret_free (self->stored_kommo_token);
       self->stored_kommo_token = secret;
+    }
+  else if (op->kind == BGPT_SECRET_KIND_OPENAI_ADMIN_KEY)
+    {
+      /* Kept to put it back if the save fails; the page only says it is there. */
+      bgpt_secret_free (self->stored_admin_key);
+      self->stored_admin_key = secret;
+      bgpt_spending_page_set_has_stored_key (self->spending_page, secret != NULL);
     }
   else
     {
@@ -901,13 +1014,22 @@ bgpt_setup_wizard_constructed (GObject *object)
     self->account_id = new_account_id (self->accounts);
 
   gtk_window_set_title (GTK_WINDOW (self), self->is_new ? _("Set Up an Account") : _("Edit Account"));
+  /* A new account may leave spending for later; the editor just moves on. */
+  if (self->is_new)
+    bgpt_spending_page_set_skip_action (self->spending_page, "wizard.skip-spending");
 
   if (account != NULL)
-    prefill (self, account);
+    {
+      prefill (self, account);
+      bgpt_spending_page_load_settings (self->spending_page, bgpt_account_get_settings (account));
+    }
 
   look_up_secret (self, BGPT_SECRET_KIND_KOMMO_TOKEN);
   if (!self->is_new)
-    look_up_secret (self, BGPT_SECRET_KIND_OPENAI_API_KEY);
+    {
+      look_up_secret (self, BGPT_SECRET_KIND_OPENAI_API_KEY);
+      look_up_secret (self, BGPT_SECRET_KIND_OPENAI_ADMIN_KEY);
+    }
 
   update_hints (self);
   show_step (self, self->is_new ? 0 : 1);
@@ -927,6 +1049,7 @@ bgpt_setup_wizard_dispose (GObject *object)
   g_clear_object (&self->models);
   g_clear_pointer (&self->stored_kommo_token, bgpt_secret_free);
   g_clear_pointer (&self->stored_openai_key, bgpt_secret_free);
+  g_clear_pointer (&self->stored_admin_key, bgpt_secret_free);
 
   G_OBJECT_CLASS (bgpt_setup_wizard_parent_class)->dispose (object);
 }
@@ -1020,6 +1143,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (BGPT_TYPE_WIZARD_CHECK_VIEW);
+  g_type_ensure (BGPT_TYPE_SPENDING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-setup-wizard.ui");
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, content_box);
@@ -1056,6 +1180,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, test_assistant_button);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, assistant_view);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, model_view);
+  gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, spending_page);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, interval_adjustment);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, deep_row);
@@ -1071,6 +1196,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_openai_view);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_assistant_view);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_model_view);
+  gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, summary_spending_row);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, save_error_label);
   gtk_widget_class_bind_template_child (widget_class, BgptSetupWizard, saving_box);
 
@@ -1078,6 +1204,7 @@ bgpt_setup_wizard_class_init (BgptSetupWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "wizard.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "wizard.finish", NULL, finish_action);
+  gtk_widget_class_install_action (widget_class, "wizard.skip-spending", NULL, skip_spending_action);
   _bgpt_setup_wizard_class_init_checks (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "wizard.cancel", NULL);
@@ -1125,6 +1252,7 @@ bgpt_setup_wizard_init (BgptSetupWizard *self)
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (on_name_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->interval_adjustment, "value-changed", G_CALLBACK (update_deep_subtitle), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->spending_page, "changed", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   {
     AdwEntryRow *rows[] = {

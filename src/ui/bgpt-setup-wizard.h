@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 #define BGPT_TYPE_SETUP_WIZARD (bgpt_setup_wizard_get_type ())
 
 /* Walks a user through one account: Kommo, OpenAI, the assistant or
- * model, monitoring settings and a summary of every check. Nothing is
+ * model, optionally "Acompanhar gastos" (the admin key, tested live before
+ * the wizard moves on, and the budget), monitoring settings and a summary
+ * of every check. Nothing is
  * stored until Finish; then the secrets go to the keyring, the account to
  * GSettings, and ::finished is emitted with the account id. Cancelling or
  * closing stores nothing and cancels the running checks. */
@@ -30,7 +32,7 @@ BgptSetupWizard *bgpt_setup_wizard_new            (BgptAccountStore *accounts,
 /* The account the wizard sets up ("default" for the first one). */
 const char      *bgpt_setup_wizard_get_account_id (BgptSetupWizard  *self);
 gboolean         bgpt_setup_wizard_is_new_account (BgptSetupWizard  *self);
-/* The step shown: "welcome", "kommo", "openai", "assistant",
+/* The step shown: "welcome", "kommo", "openai", "assistant", "spending",
  * "monitoring" or "summary". */
 const char      *bgpt_setup_wizard_get_step       (BgptSetupWizard  *self);
 

@@ -119,7 +119,7 @@ def unlabelled(page):
 def go(window, label, step):
     """Presses @label and waits until the wizard shows @step."""
     press(window, label)
-    need(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(window))
+    need(f'step {step}', lambda: f'Passo {step} de 7' in subtitle(window))
 
 
 def subtitle(window):
@@ -132,7 +132,7 @@ def next_step(wizard, title, step):
     press(wizard, 'Próximo')
     # The accessibility tree may answer late while the app is busy: retry.
     page = need(f'the {title} step page', lambda: stack_page(wizard, title))
-    need(f'step {step}', lambda: f'Passo {step} de 6' in subtitle(wizard))
+    need(f'step {step}', lambda: f'Passo {step} de 7' in subtitle(wizard))
     return page
 
 
@@ -211,7 +211,7 @@ def run(app, base_url, env, screen):
     nameless = []
     wizard = need('the wizard window', lambda: find_window(app, WIZARD_TITLE))
     tap(True, 'a first run shows the setup wizard')
-    tap(subtitle(wizard) == ['Passo 1 de 6'], 'it starts at step 1 of 6, in pt_BR', subtitle(wizard))
+    tap(subtitle(wizard) == ['Passo 1 de 7'], 'it starts at step 1 of 7, in pt_BR', subtitle(wizard))
     nameless += step_shown(wizard, screen, '1-welcome')
 
     # Kommo
@@ -251,15 +251,22 @@ def run(app, base_url, env, screen):
         tap(True, 'a shut-down Assistants API is explained')
         screen.shoot(WIZARD_TITLE, '4-assistant')
 
+    # Track spending: optional, said plainly what an admin key can do.
+    page = next_step(wizard, 'Acompanhar gastos', 5)
+    warning = find(page, 'label', 'Uma chave de administrador pode gerenciar toda a organização', exact=False)
+    tap(warning is not None and 'Este app só lê os gastos com ela' in warning.name,
+        'the spending step says what an admin key can do', warning.name if warning else None)
+    nameless += step_shown(wizard, screen, 'spending')
+
     # Monitoring
-    page = next_step(wizard, 'Monitoramento', 5)
+    page = next_step(wizard, 'Monitoramento', 6)
     deep = find(page, 'label', 'Envia também à OpenAI', exact=False)
     tap(deep is not None and 'Tem custo' in deep.name and '288 requisições por dia' in deep.name,
         'the deep check states its cost plainly', deep.name if deep else None)
     nameless += step_shown(wizard, screen, '5-monitoring')
 
     # Summary
-    page = next_step(wizard, 'Resumo', 6)
+    page = next_step(wizard, 'Resumo', 7)
     wait_label(page, 'Conectado à conta do Kommo')
     wait_label(page, 'A OpenAI aceitou a chave')
     wait_label(page, 'O modelo “gpt-4.1-mini”')
@@ -269,11 +276,11 @@ def run(app, base_url, env, screen):
         # The same steps in a 360 px wide window.
         screen.resize(WIZARD_TITLE, 360, 720)
         screen.shoot(WIZARD_TITLE, '6-summary-narrow')
-        for step, name in ((5, '5-monitoring'), (4, '4-assistant'), (3, '3-openai'), (2, '2-kommo'),
-                           (1, '1-welcome')):
+        for step, name in ((6, '5-monitoring'), (5, 'spending'), (4, '4-assistant'), (3, '3-openai'),
+                           (2, '2-kommo'), (1, '1-welcome')):
             go(wizard, 'Voltar', step)
             screen.shoot(WIZARD_TITLE, name + '-narrow')
-        for step in range(2, 7):
+        for step in range(2, 8):
             go(wizard, 'Próximo', step)
 
     tap(not nameless, 'every field, switch and button shown has an accessible name', '\n'.join(nameless))
