@@ -1330,6 +1330,35 @@ test_costs_account_removed (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (fixture->resolved_checks, 0), ==, "openai.costs");
 }
 
+
+/* The key replaced while its check is in flight with the old one (the user
+ * fixing a refused key, say): the old answer counts for nothing, and the
+ * new key is checked at once rather than after the retry interval. */
+static void
+test_settings_changed_mid_run (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(BgptCheckConfig) config = make_config (fixture, "default");
+  RequestsWait first = { fixture, "openai.key", 1 };
+
+  g_settings_set_uint (fixture->setup.settings, "failure-threshold", 1);
+  /* Long enough that the old key's answer is still to come. */
+  bgpt_simulator_set_delay (fixture->setup.simulator, "openai.key", 2000);
+  bgpt_simulator_set_refused_credential (fixture->setup.simulator, KEY);
+  bgpt_monitor_start (fixture->setup.monitor);
+  bgpt_test_assert_until (requests_reached, &first, "the old key's request");
+
+  g_free (config->openai_api_key);
+  config->openai_api_key = g_strdup ("sk-test-monitor-replaced-0123456789");
+  bgpt_monitor_set_account (fixture->setup.monitor, config);
+  wait_until (fixture, key_is_ok, "the new key to pass");
+
+  g_assert_cmpuint (fixture->raised, ==, 0);
+  g_assert_cmpuint (bgpt_incident_store_get_n_open (fixture->setup.incidents), ==, 0);
+  g_assert_null (bgpt_monitor_check_get_incident_id (key_check (fixture)));
+  g_assert_cmpuint (bgpt_monitor_check_get_failures (key_check (fixture)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1359,6 +1388,7 @@ main (int   argc,
   ADD ("/monitor/rate-limit-near", test_rate_limit_near);
   ADD ("/monitor/threshold-live", test_threshold_changed_mid_run);
   ADD ("/monitor/interval-live", test_interval_changed_mid_run);
+  ADD ("/monitor/settings-live", test_settings_changed_mid_run);
   ADD ("/monitor/concurrency", test_concurrency_is_bounded);
   ADD ("/monitor/busy", test_busy_for_a_round);
 

@@ -383,6 +383,12 @@ account_sync_checks (BgptMonitor *self,
       else if (due_now)
         {
           check->due = now;
+          /* A run still in flight was sent with the account's old
+           * settings: its answer is about them, not about these (the
+           * refused key the user just replaced, say). Cancelled, it counts
+           * for nothing and the check runs again at once. */
+          if (check->cancellable != NULL)
+            g_cancellable_cancel (check->cancellable);
         }
       g_ptr_array_add (account->checks, check);
     }
