@@ -558,6 +558,29 @@ test_forget_account (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* A file listed but gone before it is opened (its account forgotten while
+ * a thread loads) is no history to read, not a failed load: a dangling
+ * link stands for it, listed but never there. */
+static void
+test_file_gone_after_listing (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(BgptHistory) history = NULL;
+  g_autofree char *ghost = NULL;
+
+  {
+    g_autoptr(BgptHistory) first = load_history (fixture->directory);
+
+    append (first, "default", "openai.key", NOW, BGPT_OUTCOME_OK, NULL, 1);
+    ghost = bgpt_history_dup_account_path (first, "ghost");
+  }
+  g_assert_cmpint (symlink ("/nonexistent/bgpt-ghost.history", ghost), ==, 0);
+
+  history = load_history (fixture->directory);
+  g_assert_cmpuint (bgpt_history_get_results (history, "default", "openai.key")->len, ==, 1);
+  g_assert_cmpuint (bgpt_history_get_results (history, "ghost", "openai.key")->len, ==, 0);
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -637,6 +660,7 @@ main (int   argc,
   ADD ("size-bound", test_size_bound);
   ADD ("forget-account", test_forget_account);
   ADD ("append-while-loading", test_append_while_loading);
+  ADD ("file-gone-after-listing", test_file_gone_after_listing);
   g_test_add_func ("/history/default-directory", test_default_directory);
 
 #undef ADD

@@ -593,9 +593,18 @@ load_job_run (LoadJob  *job,
       account_id = g_strndup (name, strlen (name) - strlen (FILE_SUFFIX));
       if (!account_id_is_file_name (account_id))
         continue;
-      account = load_account_file (job->directory, account_id, error);
+      account = load_account_file (job->directory, account_id, &local_error);
       if (account == NULL)
-        return FALSE;
+        {
+          /* Gone since the listing: its account was forgotten meanwhile. */
+          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       g_hash_table_insert (job->accounts, account->account_id, account);
     }
 
