@@ -1312,10 +1312,13 @@ main (int   argc,
     }
   else
     {
-      ADD ("/wizard/happy-path", test_happy_path, NULL);
-      ADD ("/wizard/invalid-inputs", test_invalid_inputs, NULL);
-      ADD ("/wizard/failed-checks", test_failed_checks, NULL);
-      ADD ("/wizard/summary-refused-key", test_summary_refused_key, NULL);
+      /* Three groups, each run by tests/meson.build in a process of its
+       * own: /wizard/steps, /wizard/cancel and /wizard/spending. A test
+       * outside them would run in none. */
+      ADD ("/wizard/steps/happy-path", test_happy_path, NULL);
+      ADD ("/wizard/steps/invalid-inputs", test_invalid_inputs, NULL);
+      ADD ("/wizard/steps/failed-checks", test_failed_checks, NULL);
+      ADD ("/wizard/steps/summary-refused-key", test_summary_refused_key, NULL);
       ADD ("/wizard/cancel/welcome", test_cancel_at_step, "welcome");
       ADD ("/wizard/cancel/kommo", test_cancel_at_step, "kommo");
       ADD ("/wizard/cancel/openai", test_cancel_at_step, "openai");
@@ -1323,9 +1326,9 @@ main (int   argc,
       ADD ("/wizard/cancel/summary", test_cancel_at_step, "summary");
       ADD ("/wizard/cancel/during-kommo-test", test_cancel_during_kommo_test, NULL);
       ADD ("/wizard/cancel/during-summary", test_cancel_during_summary, NULL);
-      ADD ("/wizard/edit-account", test_edit_account, NULL);
-      ADD ("/wizard/second-account", test_second_account, NULL);
-      ADD ("/wizard/keyboard", test_keyboard, NULL);
+      ADD ("/wizard/steps/edit-account", test_edit_account, NULL);
+      ADD ("/wizard/steps/second-account", test_second_account, NULL);
+      ADD ("/wizard/steps/keyboard", test_keyboard, NULL);
       ADD ("/wizard/spending/skipped", test_spending_skipped, NULL);
       ADD ("/wizard/spending/refused", test_spending_refused, NULL);
       ADD ("/wizard/spending/edit", test_spending_edit, NULL);
