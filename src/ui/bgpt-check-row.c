@@ -12,6 +12,7 @@
 #include "bgpt-check-row.h"
 #include "bgpt-format.h"
 #include "bgpt-spinner.h"
+#include "bgpt-tooltip.h"
 #include "bgpt-uptime-summary.h"
 
 struct _BgptCheckRow
@@ -89,7 +90,7 @@ update_headroom_bar (BgptCheckRow *self)
   /* Translators: read by screen readers, e.g. "Rate-limit headroom left:
    * 4,980 of 5,000 requests, 1.9 M of 2 M tokens" */
   description = g_strdup_printf (_("Rate-limit headroom left: %s"), headroom);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->headroom_bar), description);
+  bgpt_tooltip_set_text (GTK_WIDGET (self->headroom_bar), description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->headroom_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }

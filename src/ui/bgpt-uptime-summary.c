@@ -13,6 +13,7 @@
 
 #include "bgpt-format.h"
 #include "bgpt-heartbeat-bar.h"
+#include "bgpt-tooltip.h"
 #include "bgpt-uptime-summary.h"
 
 #define DAY_S (24 * 3600)
@@ -270,7 +271,7 @@ bgpt_uptime_summary_update (BgptUptimeSummary *self)
   g_free (self->description);
   self->description = g_strdup (figures->description);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, self->description, -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->description);
+  bgpt_tooltip_set_text (GTK_WIDGET (self), self->description);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
