@@ -20,6 +20,7 @@
 #include "ui/bgpt-check-row.h"
 #include "ui/bgpt-heartbeat-bar.h"
 #include "ui/bgpt-latency-chart.h"
+#include "ui/bgpt-tooltip.h"
 #include "ui/bgpt-window.h"
 
 #define ACCOUNT "loja"
@@ -224,6 +225,18 @@ collect_rows (GtkWidget *widget,
     }
 }
 
+/* Whether @widget has a tooltip to show now. */
+static gboolean
+query_tooltip (GtkWidget *widget)
+{
+  g_autoptr(GObject) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_assert_true (gtk_widget_get_has_tooltip (widget));
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  return shown;
+}
+
 /* The Status page's list of the board's rows in a window @width wide;
  * @rows gets the rows it shows. */
 static GtkWidget *
@@ -269,6 +282,9 @@ check_status_rows_at (Fixture  *fixture,
                 "latência mediana de 200\302\240ms");
   assert_label (bgpt_uptime_summary_get_bar (key),
                 "Últimos 48 resultados: 46 aprovados, 2 com falha, 0 aguardando, 0 sem rede");
+  /* The same sentence as the summary's tooltip, when it is about to show. */
+  g_assert_cmpstr (bgpt_tooltip_get_text (GTK_WIDGET (key)), ==, bgpt_uptime_summary_get_description (key));
+  g_assert_true (query_tooltip (GTK_WIDGET (key)));
   /* Waiting on the key is no failure of the model's. */
   assert_label (GTK_WIDGET (model),
                 "Disponível 100\302\240% nas últimas 24 horas, sem falhas; 100\302\240% nos últimos 30 dias; "
@@ -433,6 +449,114 @@ test_many_accounts (Fixture       *fixture,
   g_assert_true (gtk_widget_child_focus (window, GTK_DIR_UP));
   g_assert_true (focused_item (window) == last);
 
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A state reset is gone in GTK 4.8 and back to its default later. */
+static gboolean
+hidden_from_assistive_technologies (GtkWidget *widget)
+{
+  g_autofree char *error = NULL;
+
+  if (!gtk_test_accessible_has_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN))
+    return FALSE;
+  error = gtk_test_accessible_check_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+  return error == NULL;
+}
+
+/* The cells of the list's items: those in view (GTK 4.8 allocates only
+ * them) each show their entry; some out of view wait, hidden from
+ * assistive technologies. Returns how many wait. */
+static guint
+check_cells_in_view (GtkWidget *list)
+{
+  GtkWidget *list_view = GTK_WIDGET (bgpt_check_list_get_list_view (BGPT_CHECK_LIST (list)));
+  guint n_in_view = 0;
+  guint n_waiting = 0;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list_view); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (item);
+      GtkWidget *shown = NULL;
+
+      if (cell == NULL)
+        continue;
+      for (GtkWidget *child = gtk_widget_get_first_child (cell); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (gtk_widget_get_visible (child))
+          shown = child;
+      if (shown != NULL && !gtk_widget_get_child_visible (shown))
+        {
+          n_waiting++;
+          g_assert_true (hidden_from_assistive_technologies (cell));
+        }
+      if (!gtk_widget_get_child_visible (item) || gtk_widget_get_height (item) == 0)
+        continue;
+      n_in_view++;
+      g_assert_nonnull (shown);
+      g_assert_true (gtk_widget_get_child_visible (shown));
+      g_assert_true (gtk_widget_get_mapped (shown));
+      g_assert_false (hidden_from_assistive_technologies (cell));
+      if (BGPT_IS_CHECK_ROW (shown))
+        g_assert_nonnull (bgpt_check_row_get_item (BGPT_CHECK_ROW (shown)));
+      else
+        g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (shown))), !=, "");
+    }
+  g_assert_cmpuint (n_in_view, >, 4);
+  return n_waiting;
+}
+
+/* Scrolled down the whole list and back a part of a screen at a time, as
+ * the list binds and unbinds rows far from the view: every row in view
+ * shows its check, none is blank; rows bound far away wait. */
+static void
+test_many_accounts_scrolled (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) accounts = NULL;
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *list = bgpt_check_list_new ();
+  GtkAdjustment *adjustment;
+  guint most_waiting = 0;
+  double step;
+
+  for (guint i = 0; i < MANY_ACCOUNTS; i++)
+    {
+      g_autofree char *account = g_strdup_printf ("loja-%03u", i);
+
+      g_strv_builder_add (builder, account);
+    }
+  accounts = g_strv_builder_end (builder);
+  bgpt_check_board_set_accounts (fixture->board, (const char * const *) accounts);
+  bgpt_check_list_set_board (BGPT_CHECK_LIST (list), fixture->board);
+  adw_window_set_content (ADW_WINDOW (window), list);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  check_cells_in_view (list);
+
+  adjustment = bgpt_check_list_get_vadjustment (BGPT_CHECK_LIST (list));
+  step = gtk_adjustment_get_page_size (adjustment) * 0.7;
+  for (double value = step; value < gtk_adjustment_get_upper (adjustment); value += step)
+    {
+      gtk_adjustment_set_value (adjustment, value);
+      wait_for_frame (window);
+      most_waiting = MAX (most_waiting, check_cells_in_view (list));
+    }
+  for (guint i = 0; i < 20; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - step);
+      wait_for_frame (window);
+      most_waiting = MAX (most_waiting, check_cells_in_view (list));
+    }
+  /* A jump far up: the rows there were bound while out of sight. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 3);
+  wait_for_frame (window);
+  most_waiting = MAX (most_waiting, check_cells_in_view (list));
+  g_assert_cmpuint (most_waiting, >, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -627,6 +751,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/history-view/many-accounts", Fixture, NULL, fixture_set_up, test_many_accounts,
               fixture_tear_down);
+  g_test_add ("/history-view/many-accounts-scrolled", Fixture, NULL, fixture_set_up,
+              test_many_accounts_scrolled, fixture_tear_down);
   g_test_add ("/history-view/empty-state", Fixture, &empty_state, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
   g_test_add ("/history-view/detail-page", Fixture, &detail_page, fixture_set_up, test_each_style_and_width,

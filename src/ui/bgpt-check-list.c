@@ -11,6 +11,7 @@
 
 #include "bgpt-check-list.h"
 #include "bgpt-check-row.h"
+#include "bgpt-tooltip.h"
 
 /* The look of a boxed list, drawn by the rows themselves: GTK 4.8's list
  * views have no sections, so the card of an account is the run of rows
@@ -26,7 +27,7 @@ static const char list_css[] =
   " listview.check-list > row:selected { background: none; }\n"
   "listview.check-list row.check-list-row { padding: 2px; background-color: @card_bg_color; color: @card_fg_color;"
   " border-bottom: 1px solid @card_shade_color;"
-  " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.03), 0 1px 3px 1px rgba(0, 0, 0, 0.07); }\n"
+  " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.07); }\n"
   "listview.check-list row.check-list-row.activatable:hover { background-image: image(alpha(currentColor, 0.03)); }\n"
   "listview.check-list row.check-list-row.activatable:active { background-image: image(alpha(currentColor, 0.08)); }\n"
   /* The list item has the focus (a GtkListBoxRow takes it only in a list
@@ -36,7 +37,8 @@ static const char list_css[] =
   " outline-width: 2px; outline-offset: -1px; }\n"
   "listview.check-list row.check-list-row.first { border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
   "listview.check-list row.check-list-row.last { border-bottom-left-radius: 12px;"
-  " border-bottom-right-radius: 12px; border-bottom-width: 0; }\n"
+  " border-bottom-right-radius: 12px; border-bottom-width: 0;"
+  " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.07), 0 1px 0 1px rgba(0, 0, 0, 0.05); }\n"
   "listview.check-list .check-list-heading { margin-top: 24px; margin-bottom: 6px; min-height: 34px; }\n"
   "listview.check-list .check-list-end { margin-bottom: 24px; }\n";
 
@@ -104,6 +106,10 @@ struct _BgptCheckList
   GListStore            *entries;
   BgptCheckListNameFunc  name_func;
   gpointer               name_data;
+  guint                  n_waiting;  /* cells bound and not yet filled in */
+  GdkFrameClock         *frame_clock;
+  gulong                 update_handler;
+  gulong                 layout_handler;
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckList, bgpt_check_list, GTK_TYPE_WIDGET)
@@ -152,9 +158,15 @@ on_board_items_changed (BgptCheckList *self)
  * its entry is; each is made once per list item and kept, hidden, while
  * the other shows.
  *
- * GTK 4.8's list view keeps 200 rows around the one in view and the cairo
- * renderer draws every one of them each frame: a cell out of sight draws
- * nothing, and the list has the cells look again when it scrolls. */
+ * GTK 4.8's list view keeps 200 rows around the one in view, lays out
+ * every one of them, and while it scrolls binds and unbinds rows far out
+ * of sight several times each. So a cell bound far from the view waits:
+ * it keeps the size of what it showed last, shows nothing, and is filled
+ * in (the row bound to its check, its text laid out) only when it comes
+ * within a screen of the view, just after the list's layout and before
+ * the frame is drawn (fill_near_cells()). And the cairo renderer draws
+ * every row each frame: a cell out of sight draws nothing, and the list
+ * has the cells look again when it scrolls. */
 
 #define BGPT_TYPE_CHECK_CELL (bgpt_check_cell_get_type ())
 
@@ -164,9 +176,12 @@ struct _BgptCheckCell
 {
   GtkWidget  parent_instance;
 
-  GtkWidget *heading;
-  GtkWidget *row;
-  GtkWidget *viewport;  /* unowned: the list's scrolled window */
+  GtkWidget   *heading;
+  GtkWidget   *row;
+  GtkWidget   *viewport;   /* unowned: the list's scrolled window */
+  GtkListItem *list_item;  /* unowned: it owns the cell */
+  GObject     *pending;    /* the entry bound, not yet shown */
+  gboolean     waiting;    /* shows nothing, keeps its size */
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckCell, bgpt_check_cell, GTK_TYPE_WIDGET)
@@ -211,6 +226,7 @@ bgpt_check_cell_dispose (GObject *object)
 
   g_clear_pointer (&self->heading, gtk_widget_unparent);
   g_clear_pointer (&self->row, gtk_widget_unparent);
+  g_clear_object (&self->pending);
 
   G_OBJECT_CLASS (bgpt_check_cell_parent_class)->dispose (object);
 }
@@ -229,6 +245,24 @@ bgpt_check_cell_class_init (BgptCheckCellClass *klass)
 static void
 bgpt_check_cell_init (BgptCheckCell *self)
 {
+}
+
+/* Whether the cell waits to be filled in, or shows its entry. */
+static void
+bgpt_check_cell_set_waiting (BgptCheckCell *self,
+                             gboolean       waiting)
+{
+  if (self->waiting == waiting)
+    return;
+  self->waiting = waiting;
+  if (self->heading != NULL)
+    gtk_widget_set_child_visible (self->heading, !waiting);
+  if (self->row != NULL)
+    gtk_widget_set_child_visible (self->row, !waiting);
+  if (waiting)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  else
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_HIDDEN);
 }
 
 static GtkWidget *
@@ -304,7 +338,7 @@ bind_heading (BgptCheckList    *self,
   gtk_label_set_label (GTK_LABEL (label), name);
   /* Translators: %s is an account name */
   edit_label = g_strdup_printf (_("Edit Account “%s”"), name);
-  gtk_widget_set_tooltip_text (edit, edit_label);
+  bgpt_tooltip_set_text (edit, edit_label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (edit), GTK_ACCESSIBLE_PROPERTY_LABEL, edit_label, -1);
   /* The target before the action, which takes one. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "s", account_id);
@@ -364,7 +398,86 @@ on_setup (GtkSignalListItemFactory *factory,
   BgptCheckCell *cell = g_object_new (BGPT_TYPE_CHECK_CELL, NULL);
 
   cell->viewport = self->scrolled;
+  cell->list_item = list_item;
   gtk_list_item_set_child (list_item, GTK_WIDGET (cell));
+}
+
+static void
+fill_cell (BgptCheckList *self,
+           BgptCheckCell *cell)
+{
+  g_autoptr(GObject) entry = g_steal_pointer (&cell->pending);
+
+  self->n_waiting--;
+  bgpt_check_cell_set_waiting (cell, FALSE);
+  if (BGPT_IS_CHECK_HEADING (entry))
+    bind_heading (self, cell->list_item, BGPT_CHECK_HEADING (entry));
+  else
+    bind_row (self, cell->list_item, BGPT_CHECK_ITEM (entry));
+}
+
+/* Fills in the waiting cells within a screen of the view. GTK 4.8's list
+ * view allocates, and makes child-visible, only the list items in view: a
+ * screen is as many entries as those, before and after them. A cell
+ * filled in asks for a new size, and the frame clock lays the window out
+ * again before it draws. With nothing in view yet (the first layout, all
+ * cells empty) every cell is filled in. */
+static void
+fill_near_cells (BgptCheckList *self)
+{
+  guint first = G_MAXUINT;
+  guint last = 0;
+  guint span;
+
+  if (self->n_waiting == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      guint position;
+
+      if (!BGPT_IS_CHECK_CELL (child) || !gtk_widget_get_child_visible (item))
+        continue;
+      position = gtk_list_item_get_position (BGPT_CHECK_CELL (child)->list_item);
+      first = MIN (first, position);
+      last = MAX (last, position);
+    }
+  if (first > last)
+    {
+      first = 0;
+      last = G_MAXUINT;
+    }
+  else
+    {
+      span = last - first + 1;
+      first = first > span ? first - span : 0;
+      last += span;
+    }
+
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL && self->n_waiting > 0; item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      guint position;
+
+      if (!BGPT_IS_CHECK_CELL (child) || BGPT_CHECK_CELL (child)->pending == NULL)
+        continue;
+      position = gtk_list_item_get_position (BGPT_CHECK_CELL (child)->list_item);
+      if (position >= first && position <= last)
+        fill_cell (self, BGPT_CHECK_CELL (child));
+    }
+}
+
+/* At each frame, before the list's layout (the frame clock's update
+ * phase, while it scrolls on its own, kinetically or animated) and after
+ * it (every frame): a cell is filled in before it is laid out where it is
+ * seen when the list scrolls by itself, and at worst laid out twice in
+ * its first frame when the user jumps far. */
+static void
+on_frame (BgptCheckList *self)
+{
+  fill_near_cells (self);
 }
 
 static void
@@ -372,12 +485,14 @@ on_bind (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          BgptCheckList            *self)
 {
-  GObject *entry = gtk_list_item_get_item (list_item);
+  BgptCheckCell *cell = BGPT_CHECK_CELL (gtk_list_item_get_child (list_item));
 
-  if (BGPT_IS_CHECK_HEADING (entry))
-    bind_heading (self, list_item, BGPT_CHECK_HEADING (entry));
-  else
-    bind_row (self, list_item, BGPT_CHECK_ITEM (entry));
+  /* Waits for the layout to place it (fill_near_cells()). */
+  g_set_object (&cell->pending, gtk_list_item_get_item (list_item));
+  self->n_waiting++;
+  bgpt_check_cell_set_waiting (cell, TRUE);
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
 }
 
 static void
@@ -387,6 +502,11 @@ on_unbind (GtkSignalListItemFactory *factory,
 {
   BgptCheckCell *cell = BGPT_CHECK_CELL (gtk_list_item_get_child (list_item));
 
+  if (cell->pending != NULL)
+    {
+      g_clear_object (&cell->pending);
+      self->n_waiting--;
+    }
   /* Put away, a row follows neither its item nor the history. */
   if (cell->row != NULL)
     bgpt_check_row_set_item (BGPT_CHECK_ROW (cell->row), NULL);
@@ -508,6 +628,29 @@ bgpt_check_list_dispose (GObject *object)
   G_OBJECT_CLASS (bgpt_check_list_parent_class)->dispose (object);
 }
 
+/* After GTK's own layout handler, connected when the window was made. */
+static void
+bgpt_check_list_realize (GtkWidget *widget)
+{
+  BgptCheckList *self = BGPT_CHECK_LIST (widget);
+
+  GTK_WIDGET_CLASS (bgpt_check_list_parent_class)->realize (widget);
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  self->update_handler = g_signal_connect_swapped (self->frame_clock, "update", G_CALLBACK (on_frame), self);
+  self->layout_handler = g_signal_connect_swapped (self->frame_clock, "layout", G_CALLBACK (on_frame), self);
+}
+
+static void
+bgpt_check_list_unrealize (GtkWidget *widget)
+{
+  BgptCheckList *self = BGPT_CHECK_LIST (widget);
+
+  g_clear_signal_handler (&self->update_handler, self->frame_clock);
+  g_clear_signal_handler (&self->layout_handler, self->frame_clock);
+  g_clear_object (&self->frame_clock);
+  GTK_WIDGET_CLASS (bgpt_check_list_parent_class)->unrealize (widget);
+}
+
 static void
 bgpt_check_list_class_init (BgptCheckListClass *klass)
 {
@@ -515,6 +658,8 @@ bgpt_check_list_class_init (BgptCheckListClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bgpt_check_list_dispose;
+  widget_class->realize = bgpt_check_list_realize;
+  widget_class->unrealize = bgpt_check_list_unrealize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   /* A check row was clicked or had Enter pressed. */
