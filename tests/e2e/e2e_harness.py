@@ -120,17 +120,45 @@ def find_app(pid):
 
 
 def find_window(app, title):
-    # Asked of the application, not of this process's copy of its children,
-    # which follows its children-changed events: two clean-clone CI runs
-    # (Debian 12 and Debian 13) never saw the main window appear after the
-    # wizard closed, the app having logged g_variant_is_object_path
-    # criticals at that moment, as when GTK sends such an event for an
-    # accessible without an object path.
-    app.clear_cache()
     for window in children(app):
         if window.name == title:
             return window
     return None
+
+
+def window_names(pid):
+    """The names of the windows the app of @pid shows, as a new AT-SPI client
+    sees them: this process's copy of the tree can miss a window for good
+    when the app sends a broken children-changed event (see
+    docs/testing.md). Gives None if the app is not on the bus."""
+    script = ('import pyatspi, sys\n'
+              'for app in pyatspi.Registry.getDesktop(0):\n'
+              '    if app is not None and app.get_process_id() == int(sys.argv[1]):\n'
+              '        print("\\n".join(app.getChildAtIndex(i).name for i in range(app.childCount)))\n'
+              '        sys.exit(0)\n'
+              'sys.exit(1)\n')
+    try:
+        found = subprocess.run(['/usr/bin/python3', '-c', script, str(pid)],
+                               capture_output=True, text=True, timeout=WAIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        return None
+    return found.stdout.splitlines() if found.returncode == 0 else None
+
+
+def describe_windows(app):
+    """What this process and a new client see of @app's windows, and the
+    X windows on the display, for a failure's diagnostic."""
+    lines = []
+    try:
+        app.clear_cache()
+        lines.append(f'this process sees {app.childCount} windows: '
+                     + ', '.join(repr(window.name) for window in children(app)))
+    except Exception as error:
+        lines.append(f'this process: {error}')
+    lines.append(f'a new client sees: {window_names(app.get_process_id())}')
+    tree = subprocess.run(['xwininfo', '-root', '-tree'], capture_output=True, text=True).stdout
+    lines.extend('X: ' + line.strip() for line in tree.splitlines() if '"' in line)
+    return lines
 
 
 def push_button(root, label, only_visible=False):
