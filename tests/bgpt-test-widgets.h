@@ -74,6 +74,23 @@ bgpt_test_has_label_containing (GtkWidget  *widget,
   return bgpt_test_find_widget (widget, bgpt_test_is_label_containing, text) != NULL;
 }
 
+/* @widget, a window, as it is drawn now, at its size: the drawings of
+ * its widgets that GTK kept, and those drawn again. */
+static inline GdkTexture *
+bgpt_test_render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 /* When the environment variable @directory_variable names a folder:
  * renders @widget, a window, at its size as drawn and saves it there as
  * @name, a PNG. */
@@ -84,21 +101,11 @@ bgpt_test_save_png (GtkWidget  *widget,
 {
   const char *directory = g_getenv (directory_variable);
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
   if (directory == NULL)
     return;
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = bgpt_test_render (widget);
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);

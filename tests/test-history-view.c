@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ui/bgpt-check-board.h"
 #include "bgpt-history-recorder.h"
@@ -529,20 +530,14 @@ on_paint (GdkFrameClock *clock,
  * the list binds and unbinds rows far from the view: every row drawn in
  * view shows its check, none is blank, even in the frame of a jump; rows
  * bound far away wait. */
-static void
-test_many_accounts_scrolled (Fixture       *fixture,
-                             gconstpointer  data)
+/* A window of the list of MANY_ACCOUNTS accounts' rows, drawn once. */
+static GtkWidget *
+present_many_accounts (Fixture    *fixture,
+                       GtkWidget **list)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) accounts = NULL;
   GtkWidget *window = adw_window_new ();
-  GtkWidget *list = bgpt_check_list_new ();
-  GtkAdjustment *adjustment;
-  Frames frames = { list, 0, 0 };
-  GdkFrameClock *clock;
-  gulong paint_id;
-  guint n_steps = 0;
-  double step;
 
   for (guint i = 0; i < MANY_ACCOUNTS; i++)
     {
@@ -552,11 +547,28 @@ test_many_accounts_scrolled (Fixture       *fixture,
     }
   accounts = g_strv_builder_end (builder);
   bgpt_check_board_set_accounts (fixture->board, (const char * const *) accounts);
-  bgpt_check_list_set_board (BGPT_CHECK_LIST (list), fixture->board);
-  adw_window_set_content (ADW_WINDOW (window), list);
+  *list = bgpt_check_list_new ();
+  bgpt_check_list_set_board (BGPT_CHECK_LIST (*list), fixture->board);
+  adw_window_set_content (ADW_WINDOW (window), *list);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_frame (window);
+  return window;
+}
+
+static void
+test_many_accounts_scrolled (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkWidget *list;
+  GtkWidget *window = present_many_accounts (fixture, &list);
+  GtkAdjustment *adjustment;
+  Frames frames = { list, 0, 0 };
+  GdkFrameClock *clock;
+  gulong paint_id;
+  guint n_steps = 0;
+  double step;
+
   clock = gtk_widget_get_frame_clock (window);
   paint_id = g_signal_connect (clock, "paint", G_CALLBACK (on_paint), &frames);
 
@@ -580,6 +592,254 @@ test_many_accounts_scrolled (Fixture       *fixture,
   g_signal_handler_disconnect (clock, paint_id);
   g_assert_cmpuint (frames.n_frames, >=, n_steps);
   g_assert_cmpuint (frames.most_waiting, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The cell of a list item waits: its row or heading is there, not shown. */
+static gboolean
+cell_waits (GtkWidget *item)
+{
+  GtkWidget *cell = gtk_widget_get_first_child (item);
+
+  for (GtkWidget *child = cell != NULL ? gtk_widget_get_first_child (cell) : NULL; child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      return !gtk_widget_get_child_visible (child);
+  return FALSE;
+}
+
+static gboolean
+item_in_view (GtkWidget *item)
+{
+  return gtk_widget_get_child_visible (item) && gtk_widget_get_height (item) > 0;
+}
+
+static gboolean
+nothing_waits_near_view (gpointer list)
+{
+  return bgpt_check_list_count_waiting_near_view (list) == 0;
+}
+
+/* Whether the rectangle @area of @texture has a pixel of text: dark and
+ * opaque, as nothing else in a row of the light style is. */
+static gboolean
+has_dark_pixel (GdkTexture            *texture,
+                const graphene_rect_t *area)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = MAX (0, (int) area->origin.y); y < MIN (height, (int) (area->origin.y + area->size.height)); y++)
+    for (int x = MAX (0, (int) area->origin.x); x < MIN (width, (int) (area->origin.x + area->size.width)); x++)
+      {
+        const guchar *pixel = pixels + y * stride + x * 4;  /* B, G, R, A */
+
+        if (pixel[3] > 0xc0 && MAX (MAX (pixel[0], pixel[1]), pixel[2]) < 0x60)
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Every row wholly in view has its text drawn: none shows a drawing kept
+ * from when it was out of sight (a cell out of sight draws nothing).
+ * Gives how many rows it looked at. */
+static guint
+check_rows_drawn (GtkWidget *window,
+                  GtkWidget *list)
+{
+  g_autoptr(GdkTexture) texture = bgpt_test_render (window);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  graphene_rect_t view;
+  guint n = 0;
+
+  g_assert_true (gtk_widget_compute_bounds (list, window, &view));
+  collect_rows (list, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (row) || !gtk_widget_compute_bounds (row, window, &bounds)
+          || bounds.origin.y < view.origin.y || bounds.origin.y + bounds.size.height > view.origin.y + view.size.height)
+        continue;
+      n++;
+      if (!has_dark_pixel (texture, &bounds))
+        g_error ("the row of %s at y = %.0f in view has no text drawn",
+                 bgpt_check_item_get_account_id (bgpt_check_row_get_item (BGPT_CHECK_ROW (row))), bounds.origin.y);
+    }
+  return n;
+}
+
+/* Out of view, a frame fills in no more cells than the list's budget
+ * (bgpt-check-list.c: four); counted at each paint. */
+typedef struct
+{
+  GtkWidget  *list;
+  GHashTable *waiting;  /* the list items whose cell waited at the last paint */
+  guint       most_filled_ahead;
+} Fills;
+
+static void
+on_paint_count_fills (GdkFrameClock *clock,
+                      Fills         *fills)
+{
+  GtkWidget *list_view = GTK_WIDGET (bgpt_check_list_get_list_view (BGPT_CHECK_LIST (fills->list)));
+  guint filled_ahead = 0;
+
+  for (GtkWidget *item = gtk_widget_get_first_child (list_view); item != NULL; item = gtk_widget_get_next_sibling (item))
+    {
+      if (!cell_waits (item) && !item_in_view (item) && g_hash_table_contains (fills->waiting, item))
+        filled_ahead++;
+    }
+  fills->most_filled_ahead = MAX (fills->most_filled_ahead, filled_ahead);
+  g_hash_table_remove_all (fills->waiting);
+  for (GtkWidget *item = gtk_widget_get_first_child (list_view); item != NULL; item = gtk_widget_get_next_sibling (item))
+    if (cell_waits (item))
+      g_hash_table_add (fills->waiting, item);
+}
+
+/* Scrolled down a third of a screen at a time: every row wholly in view
+ * has its text drawn, none a blank from when it was out of sight. Then a
+ * jump: the cells near the new view that wait are filled in by the list's
+ * own frames, a few a frame, with nothing else asking for one. */
+static void
+test_many_accounts_drawn (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkWidget *list;
+  GtkWidget *window;
+  GtkAdjustment *adjustment;
+  GdkFrameClock *clock;
+  Fills fills;
+  gulong paint_id;
+  guint n_rows = 0;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  /* No animation (of the scroll bar, fading) asks for frames of its own. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = present_many_accounts (fixture, &list);
+  adjustment = bgpt_check_list_get_vadjustment (BGPT_CHECK_LIST (list));
+  for (guint i = 0; i < 12; i++)
+    {
+      gtk_adjustment_set_value (adjustment,
+                                gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) / 3);
+      wait_for_frame (window);
+      n_rows += check_rows_drawn (window, list);
+    }
+  g_assert_cmpuint (n_rows, >, 12 * 4);
+
+  fills.list = list;
+  fills.waiting = g_hash_table_new (NULL, NULL);
+  fills.most_filled_ahead = 0;
+  clock = gtk_widget_get_frame_clock (window);
+  paint_id = g_signal_connect (clock, "paint", G_CALLBACK (on_paint_count_fills), &fills);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
+  wait_for_frame (window);
+  g_assert_cmpuint (bgpt_check_list_count_waiting_near_view (BGPT_CHECK_LIST (list)), >, 0);
+  bgpt_test_assert_until (nothing_waits_near_view, list, "the cells near the view filled in");
+  g_signal_handler_disconnect (clock, paint_id);
+  g_assert_cmpuint (fills.most_filled_ahead, >, 0);
+  g_assert_cmpuint (fills.most_filled_ahead, <=, 4);
+  check_rows_drawn (window, list);
+  g_hash_table_unref (fills.waiting);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+}
+
+/* Whether the pixel at @x, @y of @pixels (B, G, R, A, @stride bytes a
+ * line) stands out from @background. */
+static gboolean
+pixel_differs (const guchar *pixels,
+               gsize         stride,
+               int           x,
+               int           y,
+               const guchar *background)
+{
+  const guchar *pixel = pixels + y * stride + x * 4;
+  int difference = 0;
+
+  for (guint i = 0; i < 3; i++)
+    difference += ABS ((int) pixel[i] - (int) background[i]);
+  return difference > 90;
+}
+
+/* One beat of each outcome, the newest on the right: a full bar (passed),
+ * a bar broken in the middle (failed), a hollow bar (blocked) and a dot
+ * (offline), each drawn in its shape however the beats are drawn; and the
+ * same results again draw the same. */
+static void
+test_heartbeat_shapes (void)
+{
+  static const BgptOutcome outcomes[] = {
+    BGPT_OUTCOME_OK, BGPT_OUTCOME_FAILED, BGPT_OUTCOME_BLOCKED, BGPT_OUTCOME_UNKNOWN,
+  };
+  g_autoptr(GArray) results = g_array_new (FALSE, TRUE, sizeof (BgptHistoryResult));
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkTexture) again = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *bar = bgpt_heartbeat_bar_new ();
+  graphene_rect_t bounds;
+  guchar background[4];
+  gsize stride;
+  g_autofree guchar *pixels = NULL;
+  int top, middle, right;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    {
+      BgptHistoryResult result = { .time = 1700000000 + i * 300, .elapsed_ms = 100, .outcome = outcomes[i] };
+
+      g_array_append_val (results, result);
+    }
+  bgpt_heartbeat_bar_set_results (BGPT_HEARTBEAT_BAR (bar), results);
+  gtk_widget_set_halign (bar, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_window_set_child (GTK_WINDOW (window), bar);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 60);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame (window);
+  g_assert_cmpuint (bgpt_heartbeat_bar_get_n_shown (BGPT_HEARTBEAT_BAR (bar)), ==, 4);
+
+  texture = bgpt_test_render (window);
+  stride = (gsize) gdk_texture_get_width (texture) * 4;
+  pixels = g_malloc (stride * gdk_texture_get_height (texture));
+  gdk_texture_download (texture, pixels, stride);
+  g_assert_true (gtk_widget_compute_bounds (bar, window, &bounds));
+  memcpy (background, pixels + (int) (bounds.origin.y - 4) * stride + (int) bounds.origin.x * 4, 4);
+  top = (int) bounds.origin.y + 1;
+  middle = (int) (bounds.origin.y + bounds.size.height / 2);
+  right = (int) (bounds.origin.x + bounds.size.width);
+
+  /* The beats are 5 pixels wide, 2 apart: the centre of the beat @k from the right. */
+#define BEAT_CENTRE(k) (right - 7 * (k) - 3)
+  /* Offline: a dot, in the middle only. */
+  g_assert_false (pixel_differs (pixels, stride, BEAT_CENTRE (0), top, background));
+  g_assert_true (pixel_differs (pixels, stride, BEAT_CENTRE (0), middle, background));
+  /* Blocked: hollow, its outline at its edge. */
+  g_assert_false (pixel_differs (pixels, stride, BEAT_CENTRE (1), middle, background));
+  g_assert_true (pixel_differs (pixels, stride, BEAT_CENTRE (1) - 2, middle, background));
+  /* Failed: broken in the middle. */
+  g_assert_true (pixel_differs (pixels, stride, BEAT_CENTRE (2), top + 1, background));
+  g_assert_false (pixel_differs (pixels, stride, BEAT_CENTRE (2), middle, background));
+  /* Passed: whole. */
+  g_assert_true (pixel_differs (pixels, stride, BEAT_CENTRE (3), top + 1, background));
+  g_assert_true (pixel_differs (pixels, stride, BEAT_CENTRE (3), middle, background));
+#undef BEAT_CENTRE
+
+  /* The same results once more: the same drawing. */
+  bgpt_heartbeat_bar_set_results (BGPT_HEARTBEAT_BAR (bar), results);
+  wait_for_frame (window);
+  again = bgpt_test_render (window);
+  g_assert_true (gdk_texture_get_width (again) == gdk_texture_get_width (texture));
+  {
+    g_autofree guchar *again_pixels = g_malloc (stride * gdk_texture_get_height (again));
+
+    gdk_texture_download (again, again_pixels, stride);
+    g_assert_cmpmem (again_pixels, stride * gdk_texture_get_height (again), pixels, stride * gdk_texture_get_height (texture));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -775,6 +1035,9 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/history-view/many-accounts-scrolled", Fixture, NULL, fixture_set_up,
               test_many_accounts_scrolled, fixture_tear_down);
+  g_test_add ("/history-view/many-accounts-drawn", Fixture, NULL, fixture_set_up,
+              test_many_accounts_drawn, fixture_tear_down);
+  g_test_add_func ("/history-view/heartbeat-shapes", test_heartbeat_shapes);
   g_test_add ("/history-view/empty-state", Fixture, &empty_state, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);
   g_test_add ("/history-view/detail-page", Fixture, &detail_page, fixture_set_up, test_each_style_and_width,

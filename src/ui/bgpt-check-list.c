@@ -20,14 +20,16 @@
  * that show the list without the application see it as the app does. */
 static const char list_css[] =
   "listview.check-list { background: none; color: inherit; }\n"
-  /* The list items only hold the rows: no hover of their own; room for the
-   * card's shadow, which the list would clip. */
+  /* The list items only hold the rows: no hover of their own; the card's
+   * margins at the sides. */
   "listview.check-list > row { padding: 0 12px; background: none; }\n"
   "listview.check-list > row.activatable:hover, listview.check-list > row.activatable:active,"
   " listview.check-list > row:selected { background: none; }\n"
-  "listview.check-list row.check-list-row { padding: 2px; background-color: @card_bg_color; color: @card_fg_color;"
-  " border-bottom: 1px solid @card_shade_color;"
-  " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.07); }\n"
+  /* The card's outline is a border of one colour: the cairo renderer
+   * draws it as one path, where an outline drawn as a box-shadow takes a
+   * mask the size of the row, each row, each frame. */
+  "listview.check-list row.check-list-row { padding: 2px 1px; background-color: @card_bg_color; color: @card_fg_color;"
+  " border: 1px solid @card_shade_color; border-top-width: 0; }\n"
   "listview.check-list row.check-list-row.activatable:hover { background-image: image(alpha(currentColor, 0.03)); }\n"
   "listview.check-list row.check-list-row.activatable:active { background-image: image(alpha(currentColor, 0.08)); }\n"
   /* The list item has the focus (a GtkListBoxRow takes it only in a list
@@ -35,10 +37,10 @@ static const char list_css[] =
   "listview.check-list > row:focus:focus-visible { outline-color: transparent; }\n"
   "listview.check-list > row:focus:focus-visible row.check-list-row { outline-color: alpha(@accent_color, 0.5);"
   " outline-width: 2px; outline-offset: -1px; }\n"
-  "listview.check-list row.check-list-row.first { border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
+  "listview.check-list row.check-list-row.first { border-top-width: 1px;"
+  " border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
   "listview.check-list row.check-list-row.last { border-bottom-left-radius: 12px;"
-  " border-bottom-right-radius: 12px; border-bottom-width: 0;"
-  " box-shadow: 0 0 0 1px rgba(0, 0, 0, 0.07), 0 1px 0 1px rgba(0, 0, 0, 0.05); }\n"
+  " border-bottom-right-radius: 12px; }\n"
   "listview.check-list .check-list-heading { margin-top: 24px; margin-bottom: 6px; min-height: 34px; }\n"
   "listview.check-list .check-list-end { margin-bottom: 24px; }\n";
 
@@ -110,6 +112,10 @@ struct _BgptCheckList
   GdkFrameClock         *frame_clock;
   gulong                 update_handler;
   gulong                 layout_handler;
+  gint64                 fill_frame;      /* the frame the count below is of */
+  guint                  n_filled_ahead;  /* cells filled in ahead of the view in it */
+  guint                  fill_tick;       /* more frames while cells near the view wait */
+  gboolean               waiting_near;
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckList, bgpt_check_list, GTK_TYPE_WIDGET)
@@ -182,25 +188,31 @@ struct _BgptCheckCell
   GtkListItem *list_item;  /* unowned: it owns the cell */
   GObject     *pending;    /* the entry bound, not yet shown */
   gboolean     waiting;    /* shows nothing, keeps its size */
+  gboolean     drawn;      /* its last drawing shows it: it was in sight */
 };
 
 G_DEFINE_FINAL_TYPE (BgptCheckCell, bgpt_check_cell, GTK_TYPE_WIDGET)
 
-/* Room for the card's shadow beyond the cell. */
-#define CULL_MARGIN 16
+/* Whether the cell is in sight in the list's scrolled window. */
+static gboolean
+bgpt_check_cell_in_sight (BgptCheckCell *self)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (self), self->viewport, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0 && bounds.origin.y <= gtk_widget_get_height (self->viewport);
+}
 
 static void
 bgpt_check_cell_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
   BgptCheckCell *self = BGPT_CHECK_CELL (widget);
-  graphene_rect_t bounds;
 
-  if (gtk_widget_compute_bounds (widget, self->viewport, &bounds)
-      && (bounds.origin.y + bounds.size.height < -CULL_MARGIN
-          || bounds.origin.y > gtk_widget_get_height (self->viewport) + CULL_MARGIN))
-    return;
-  GTK_WIDGET_CLASS (bgpt_check_cell_parent_class)->snapshot (widget, snapshot);
+  self->drawn = bgpt_check_cell_in_sight (self);
+  if (self->drawn)
+    GTK_WIDGET_CLASS (bgpt_check_cell_parent_class)->snapshot (widget, snapshot);
 }
 
 /* The list item takes the focus first, as a list box's row would: it is
@@ -416,21 +428,56 @@ fill_cell (BgptCheckList *self,
     bind_row (self, cell->list_item, BGPT_CHECK_ITEM (entry));
 }
 
-/* Fills in the waiting cells within a screen of the view. GTK 4.8's list
- * view allocates, and makes child-visible, only the list items in view: a
- * screen is as many entries as those, before and after them. A cell
- * filled in asks for a new size, and the frame clock lays the window out
- * again before it draws. With nothing in view yet (the first layout, all
- * cells empty) every cell is filled in. */
-static void
-fill_near_cells (BgptCheckList *self)
-{
-  guint first = G_MAXUINT;
-  guint last = 0;
-  guint span;
+/* A frame fills in every waiting cell in view, and at most this many of
+ * those within a screen of it, the nearest first. A row costs about a
+ * millisecond to measure and allocate the first time, and GTK binds list
+ * items in runs: filled in all at once, a run of ten made a frame of over
+ * 16 ms. The scroll of bench-history (500 entries down and up in six
+ * seconds) fills in about two and a half a frame; a cell that the budget
+ * leaves waiting is filled in a frame later, or at once if it comes into
+ * view first. */
+#define FILLS_AHEAD_PER_FRAME 4
 
-  if (self->n_waiting == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
+typedef struct
+{
+  guint          distance;  /* in entries from the view */
+  BgptCheckCell *cell;
+} NearCell;
+
+static int
+compare_near_cells (gconstpointer a,
+                    gconstpointer b)
+{
+  const NearCell *x = a, *y = b;
+
+  return (x->distance > y->distance) - (x->distance < y->distance);
+}
+
+static gboolean
+on_fill_tick (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  BgptCheckList *self = BGPT_CHECK_LIST (widget);
+
+  if (self->waiting_near)
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The positions of the entries in view, @first to @last, and @span, as
+ * many as those: a screen. GTK 4.8's list view allocates, and makes
+ * child-visible, only the list items in view. FALSE with nothing in view
+ * yet (before the first layout). */
+static gboolean
+get_view (BgptCheckList *self,
+          guint         *first,
+          guint         *last,
+          guint         *span)
+{
+  *first = G_MAXUINT;
+  *last = 0;
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
        item = gtk_widget_get_next_sibling (item))
     {
@@ -440,32 +487,88 @@ fill_near_cells (BgptCheckList *self)
       if (!BGPT_IS_CHECK_CELL (child) || !gtk_widget_get_child_visible (item))
         continue;
       position = gtk_list_item_get_position (BGPT_CHECK_CELL (child)->list_item);
-      first = MIN (first, position);
-      last = MAX (last, position);
+      *first = MIN (*first, position);
+      *last = MAX (*last, position);
     }
-  if (first > last)
-    {
-      first = 0;
-      last = G_MAXUINT;
-    }
-  else
-    {
-      span = last - first + 1;
-      first = first > span ? first - span : 0;
-      last += span;
-    }
+  *span = *first <= *last ? *last - *first + 1 : 0;
+  return *first <= *last;
+}
 
+/* How far the entry at @position is from the view, in entries. */
+static guint
+distance_from_view (guint position,
+                    guint first,
+                    guint last)
+{
+  if (position < first)
+    return first - position;
+  return position > last ? position - last : 0;
+}
+
+/* Fills in the waiting cells in view, then those within a screen of it
+ * within the frame's budget. A cell filled in asks for a new size, and the
+ * frame clock lays the window out again before it draws. With nothing in
+ * view yet (the first layout, all cells empty) every cell is filled in. */
+static void
+fill_near_cells (BgptCheckList *self)
+{
+  gint64 frame = gdk_frame_clock_get_frame_counter (self->frame_clock);
+  g_autoptr(GArray) near = NULL;
+  gboolean in_view;
+  guint first;
+  guint last;
+  guint span;
+  guint i;
+
+  self->waiting_near = FALSE;
+  if (self->n_waiting == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (frame != self->fill_frame)
+    {
+      self->fill_frame = frame;
+      self->n_filled_ahead = 0;
+    }
+  in_view = get_view (self, &first, &last, &span);
+
+  near = g_array_new (FALSE, FALSE, sizeof (NearCell));
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        item != NULL && self->n_waiting > 0; item = gtk_widget_get_next_sibling (item))
     {
       GtkWidget *child = gtk_widget_get_first_child (item);
-      guint position;
+      NearCell near_cell;
 
       if (!BGPT_IS_CHECK_CELL (child) || BGPT_CHECK_CELL (child)->pending == NULL)
         continue;
-      position = gtk_list_item_get_position (BGPT_CHECK_CELL (child)->list_item);
-      if (position >= first && position <= last)
-        fill_cell (self, BGPT_CHECK_CELL (child));
+      near_cell.cell = BGPT_CHECK_CELL (child);
+      near_cell.distance = distance_from_view (gtk_list_item_get_position (near_cell.cell->list_item), first, last);
+      if (!in_view || near_cell.distance == 0)
+        fill_cell (self, near_cell.cell);
+      else if (near_cell.distance <= span)
+        g_array_append_val (near, near_cell);
+    }
+
+  g_array_sort (near, compare_near_cells);
+  for (i = 0; i < near->len && self->n_filled_ahead < FILLS_AHEAD_PER_FRAME; i++, self->n_filled_ahead++)
+    fill_cell (self, g_array_index (near, NearCell, i).cell);
+  self->waiting_near = i < near->len;
+  if (self->waiting_near && self->fill_tick == 0)
+    self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_fill_tick, NULL, NULL);
+}
+
+/* The cells that came into sight or went out of it since they were last
+ * drawn draw again. GTK 4.8 and 4.18 draw a list item again when it moves,
+ * as far as the tests and bench-history see; this does not count on it. */
+static void
+redraw_cells_crossing_view (BgptCheckList *self)
+{
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (item);
+
+      if (BGPT_IS_CHECK_CELL (cell) && gtk_widget_get_child_visible (item)
+          && BGPT_CHECK_CELL (cell)->drawn != bgpt_check_cell_in_sight (BGPT_CHECK_CELL (cell)))
+        gtk_widget_queue_draw (cell);
     }
 }
 
@@ -473,11 +576,20 @@ fill_near_cells (BgptCheckList *self)
  * phase, while it scrolls on its own, kinetically or animated) and after
  * it (every frame): a cell is filled in before it is laid out where it is
  * seen when the list scrolls by itself, and at worst laid out twice in
- * its first frame when the user jumps far. */
+ * its first frame when the user jumps far. After the layout, the cells
+ * are where they are drawn: those that came into sight or left it draw
+ * again. */
 static void
-on_frame (BgptCheckList *self)
+on_frame_update (BgptCheckList *self)
 {
   fill_near_cells (self);
+}
+
+static void
+on_frame_layout (BgptCheckList *self)
+{
+  fill_near_cells (self);
+  redraw_cells_crossing_view (self);
 }
 
 static void
@@ -491,8 +603,6 @@ on_bind (GtkSignalListItemFactory *factory,
   g_set_object (&cell->pending, gtk_list_item_get_item (list_item));
   self->n_waiting++;
   bgpt_check_cell_set_waiting (cell, TRUE);
-  gtk_list_item_set_activatable (list_item, FALSE);
-  gtk_list_item_set_selectable (list_item, FALSE);
 }
 
 static void
@@ -510,20 +620,6 @@ on_unbind (GtkSignalListItemFactory *factory,
   /* Put away, a row follows neither its item nor the history. */
   if (cell->row != NULL)
     bgpt_check_row_set_item (BGPT_CHECK_ROW (cell->row), NULL);
-}
-
-/* Scrolled or resized: the cells look again whether they are in sight. */
-static void
-on_viewport_changed (BgptCheckList *self)
-{
-  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
-       item = gtk_widget_get_next_sibling (item))
-    {
-      GtkWidget *cell = gtk_widget_get_first_child (item);
-
-      if (BGPT_IS_CHECK_CELL (cell))
-        gtk_widget_queue_draw (cell);
-    }
 }
 
 static void
@@ -574,6 +670,30 @@ bgpt_check_list_reload_names (BgptCheckList *self)
 
   /* The rows on screen are bound again; the rest are when they show. */
   rebuild_entries (self);
+}
+
+guint
+bgpt_check_list_count_waiting_near_view (BgptCheckList *self)
+{
+  guint first;
+  guint last;
+  guint span;
+  guint n = 0;
+
+  g_return_val_if_fail (BGPT_IS_CHECK_LIST (self), 0);
+
+  if (!get_view (self, &first, &last, &span))
+    return self->n_waiting;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view)); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+
+      if (BGPT_IS_CHECK_CELL (child) && BGPT_CHECK_CELL (child)->pending != NULL
+          && distance_from_view (gtk_list_item_get_position (BGPT_CHECK_CELL (child)->list_item), first, last) <= span)
+        n++;
+    }
+  return n;
 }
 
 GtkListView *
@@ -636,8 +756,8 @@ bgpt_check_list_realize (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (bgpt_check_list_parent_class)->realize (widget);
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
-  self->update_handler = g_signal_connect_swapped (self->frame_clock, "update", G_CALLBACK (on_frame), self);
-  self->layout_handler = g_signal_connect_swapped (self->frame_clock, "layout", G_CALLBACK (on_frame), self);
+  self->update_handler = g_signal_connect_swapped (self->frame_clock, "update", G_CALLBACK (on_frame_update), self);
+  self->layout_handler = g_signal_connect_swapped (self->frame_clock, "layout", G_CALLBACK (on_frame_layout), self);
 }
 
 static void
@@ -648,6 +768,9 @@ bgpt_check_list_unrealize (GtkWidget *widget)
   g_clear_signal_handler (&self->update_handler, self->frame_clock);
   g_clear_signal_handler (&self->layout_handler, self->frame_clock);
   g_clear_object (&self->frame_clock);
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (widget, self->fill_tick);
+  self->fill_tick = 0;
   GTK_WIDGET_CLASS (bgpt_check_list_parent_class)->unrealize (widget);
 }
 
@@ -694,10 +817,6 @@ bgpt_check_list_init (BgptCheckList *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), clamp);
   gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
-  g_signal_connect_object (bgpt_check_list_get_vadjustment (self), "value-changed",
-                           G_CALLBACK (on_viewport_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (bgpt_check_list_get_vadjustment (self), "changed",
-                           G_CALLBACK (on_viewport_changed), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

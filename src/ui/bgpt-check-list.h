@@ -33,6 +33,9 @@ void           bgpt_check_list_set_name_func  (BgptCheckList         *self,
 /* The accounts' names changed: the headings read them again. */
 void           bgpt_check_list_reload_names   (BgptCheckList         *self);
 GtkListView   *bgpt_check_list_get_list_view  (BgptCheckList         *self);
+/* How many cells wait to be filled in within a screen of the view (for
+ * the tests: a frame fills in a few of them at a time). */
+guint          bgpt_check_list_count_waiting_near_view (BgptCheckList *self);
 GtkAdjustment *bgpt_check_list_get_vadjustment (BgptCheckList        *self);
 /* Scrolls until the row of @item is on screen; FALSE if it has none. */
 gboolean       bgpt_check_list_scroll_to_item (BgptCheckList         *self,

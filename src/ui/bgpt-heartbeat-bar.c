@@ -81,6 +81,42 @@ rounded_rectangle (cairo_t *cr,
   cairo_close_path (cr);
 }
 
+/* The path of a beat of @outcome at @x: its shape tells the outcomes
+ * apart without colour. */
+static void
+beat_path (cairo_t     *cr,
+           BgptOutcome  outcome,
+           double       x,
+           double       height)
+{
+  switch (outcome)
+    {
+    case BGPT_OUTCOME_FAILED:
+      /* Broken in the middle: a failure reads as a gap, not a hue. */
+      rounded_rectangle (cr, x, 0, BEAT_WIDTH, height * 0.36);
+      rounded_rectangle (cr, x, height * 0.64, BEAT_WIDTH, height * 0.36);
+      break;
+
+    case BGPT_OUTCOME_BLOCKED:
+      /* Hollow (stroked): it waited, it did not fail. */
+      rounded_rectangle (cr, x + 0.5, 0.5, BEAT_WIDTH - 1, height - 1);
+      break;
+
+    case BGPT_OUTCOME_UNKNOWN:
+      /* A dot: nothing was learnt while offline. */
+      rounded_rectangle (cr, x, (height - BEAT_WIDTH) / 2.0, BEAT_WIDTH, BEAT_WIDTH);
+      break;
+
+    case BGPT_OUTCOME_OK:
+    case BGPT_N_OUTCOMES:  /* an empty slot */
+    default:
+      rounded_rectangle (cr, x, 0, BEAT_WIDTH, height);
+      break;
+    }
+}
+
+/* The beats of one outcome at a time, as one path filled (or stroked)
+ * once: most slots share their outcome. */
 static void
 draw_beats (BgptHeartbeatBar *self,
             cairo_t          *cr,
@@ -89,58 +125,40 @@ draw_beats (BgptHeartbeatBar *self,
             const GdkRGBA    *colors)
 {
   guint n_slots = beats_that_fit (width);
-  GdkRGBA ok = colors[0];
-  GdkRGBA failed = colors[1];
   GdkRGBA grey = colors[2];
   GdkRGBA empty = colors[2];
+  const GdkRGBA *outcome_colors[BGPT_N_OUTCOMES + 1];
 
   grey.alpha *= 0.45f;
   empty.alpha *= 0.1f;
+  outcome_colors[BGPT_OUTCOME_OK] = &colors[0];
+  outcome_colors[BGPT_OUTCOME_FAILED] = &colors[1];
+  outcome_colors[BGPT_OUTCOME_BLOCKED] = &grey;
+  outcome_colors[BGPT_OUTCOME_UNKNOWN] = &grey;
+  outcome_colors[BGPT_N_OUTCOMES] = &empty;
 
-  /* Right-aligned, newest last: empty slots on the left until filled. */
-  for (guint slot = 0; slot < n_slots; slot++)
+  cairo_set_line_width (cr, 1.0);
+  for (guint outcome = 0; outcome <= BGPT_N_OUTCOMES; outcome++)
     {
-      double x = width - (double) (slot + 1) * (BEAT_WIDTH + BEAT_GAP) + BEAT_GAP;
-      BgptOutcome outcome = slot < self->n_beats ? self->beats[self->n_beats - 1 - slot] : BGPT_N_OUTCOMES;
+      gboolean any = FALSE;
 
-      switch (outcome)
+      /* Right-aligned, newest last: empty slots on the left until filled. */
+      for (guint slot = 0; slot < n_slots; slot++)
         {
-        case BGPT_OUTCOME_OK:
-          gdk_cairo_set_source_rgba (cr, &ok);
-          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height);
-          cairo_fill (cr);
-          break;
+          guint beat = slot < self->n_beats ? self->beats[self->n_beats - 1 - slot] : BGPT_N_OUTCOMES;
 
-        case BGPT_OUTCOME_FAILED:
-          /* Broken in the middle: a failure reads as a gap, not a hue. */
-          gdk_cairo_set_source_rgba (cr, &failed);
-          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height * 0.36);
-          rounded_rectangle (cr, x, height * 0.64, BEAT_WIDTH, height * 0.36);
-          cairo_fill (cr);
-          break;
-
-        case BGPT_OUTCOME_BLOCKED:
-          /* Hollow: it waited, it did not fail. */
-          gdk_cairo_set_source_rgba (cr, &grey);
-          cairo_set_line_width (cr, 1.0);
-          rounded_rectangle (cr, x + 0.5, 0.5, BEAT_WIDTH - 1, height - 1);
-          cairo_stroke (cr);
-          break;
-
-        case BGPT_OUTCOME_UNKNOWN:
-          /* A dot: nothing was learnt while offline. */
-          gdk_cairo_set_source_rgba (cr, &grey);
-          rounded_rectangle (cr, x, (height - BEAT_WIDTH) / 2.0, BEAT_WIDTH, BEAT_WIDTH);
-          cairo_fill (cr);
-          break;
-
-        case BGPT_N_OUTCOMES:
-        default:
-          gdk_cairo_set_source_rgba (cr, &empty);
-          rounded_rectangle (cr, x, 0, BEAT_WIDTH, height);
-          cairo_fill (cr);
-          break;
+          if (MIN (beat, BGPT_N_OUTCOMES) != outcome)
+            continue;
+          beat_path (cr, outcome, width - (double) (slot + 1) * (BEAT_WIDTH + BEAT_GAP) + BEAT_GAP, height);
+          any = TRUE;
         }
+      if (!any)
+        continue;
+      gdk_cairo_set_source_rgba (cr, outcome_colors[outcome]);
+      if (outcome == BGPT_OUTCOME_BLOCKED)
+        cairo_stroke (cr);
+      else
+        cairo_fill (cr);
     }
 }
 
@@ -207,15 +225,23 @@ void
 bgpt_heartbeat_bar_set_results (BgptHeartbeatBar *self,
                                 GArray           *results)
 {
+  guint8 beats[BGPT_HEARTBEAT_MAX_BEATS];
+  guint n_beats;
   guint first;
 
   g_return_if_fail (BGPT_IS_HEARTBEAT_BAR (self));
   g_return_if_fail (results != NULL);
 
   first = results->len > BGPT_HEARTBEAT_MAX_BEATS ? results->len - BGPT_HEARTBEAT_MAX_BEATS : 0;
-  self->n_beats = results->len - first;
-  for (guint i = 0; i < self->n_beats; i++)
-    self->beats[i] = (guint8) g_array_index (results, BgptHistoryResult, first + i).outcome;
+  n_beats = results->len - first;
+  for (guint i = 0; i < n_beats; i++)
+    beats[i] = (guint8) g_array_index (results, BgptHistoryResult, first + i).outcome;
+  /* The same beats (a row of the Status list bound to another check with
+   * the same recent results, most often all good) keep their drawing. */
+  if (n_beats == self->n_beats && memcmp (beats, self->beats, n_beats) == 0)
+    return;
+  self->n_beats = n_beats;
+  memcpy (self->beats, beats, n_beats);
   g_clear_object (&self->texture);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
