@@ -466,6 +466,13 @@ hidden_from_assistive_technologies (GtkWidget *widget)
   return error == NULL;
 }
 
+/* The list item is in view: allocated, and shown. */
+static gboolean
+item_in_view (GtkWidget *item)
+{
+  return gtk_widget_get_child_visible (item) && gtk_widget_get_height (item) > 0;
+}
+
 /* The cells of the list's items: those in view (GTK 4.8 allocates only
  * them) each show their entry; some out of view wait, hidden from
  * assistive technologies. Returns how many wait. */
@@ -493,7 +500,7 @@ check_cells_in_view (GtkWidget *list)
           n_waiting++;
           g_assert_true (hidden_from_assistive_technologies (cell));
         }
-      if (!gtk_widget_get_child_visible (item) || gtk_widget_get_height (item) == 0)
+      if (!item_in_view (item))
         continue;
       n_in_view++;
       g_assert_nonnull (shown);
@@ -609,12 +616,6 @@ cell_waits (GtkWidget *item)
 }
 
 static gboolean
-item_in_view (GtkWidget *item)
-{
-  return gtk_widget_get_child_visible (item) && gtk_widget_get_height (item) > 0;
-}
-
-static gboolean
 nothing_waits_near_view (gpointer list)
 {
   return bgpt_check_list_count_waiting_near_view (list) == 0;
@@ -674,7 +675,9 @@ check_rows_drawn (GtkWidget *window,
 }
 
 /* Out of view, a frame fills in no more cells than the list's budget
- * (bgpt-check-list.c: four); counted at each paint. */
+ * (bgpt-check-list.c: four); counted at the end of each frame. A frame
+ * that fills in cells only out of view may draw nothing and have no
+ * paint phase, but every frame has an after-paint one. */
 typedef struct
 {
   GtkWidget  *list;
@@ -683,7 +686,7 @@ typedef struct
 } Fills;
 
 static void
-on_paint_count_fills (GdkFrameClock *clock,
+on_frame_count_fills (GdkFrameClock *clock,
                       Fills         *fills)
 {
   GtkWidget *list_view = GTK_WIDGET (bgpt_check_list_get_list_view (BGPT_CHECK_LIST (fills->list)));
@@ -714,7 +717,7 @@ test_many_accounts_drawn (Fixture       *fixture,
   GtkAdjustment *adjustment;
   GdkFrameClock *clock;
   Fills fills;
-  gulong paint_id;
+  gulong frame_id;
   guint n_rows = 0;
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -735,12 +738,12 @@ test_many_accounts_drawn (Fixture       *fixture,
   fills.waiting = g_hash_table_new (NULL, NULL);
   fills.most_filled_ahead = 0;
   clock = gtk_widget_get_frame_clock (window);
-  paint_id = g_signal_connect (clock, "paint", G_CALLBACK (on_paint_count_fills), &fills);
+  frame_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame_count_fills), &fills);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
   wait_for_frame (window);
   g_assert_cmpuint (bgpt_check_list_count_waiting_near_view (BGPT_CHECK_LIST (list)), >, 0);
   bgpt_test_assert_until (nothing_waits_near_view, list, "the cells near the view filled in");
-  g_signal_handler_disconnect (clock, paint_id);
+  g_signal_handler_disconnect (clock, frame_id);
   g_assert_cmpuint (fills.most_filled_ahead, >, 0);
   g_assert_cmpuint (fills.most_filled_ahead, <=, 4);
   check_rows_drawn (window, list);

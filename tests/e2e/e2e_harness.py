@@ -129,7 +129,7 @@ def find_window(app, title):
 def window_names(pid):
     """The names of the windows the app of @pid shows, as a new AT-SPI client
     sees them: this process's copy of the tree can miss a window for good
-    when the app sends a broken children-changed event (see
+    after the app gave it a broken GetChildAtIndex reply (see
     docs/testing.md). Gives None if the app is not on the bus."""
     script = ('import pyatspi, sys\n'
               'for app in pyatspi.Registry.getDesktop(0):\n'
