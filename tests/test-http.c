@@ -410,6 +410,139 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint ((g_get_monotonic_time () - started) / 1000, <, bgpt_test_scaled_ms (500));
 }
 
+/* A resolver that never answers nor gives up, whatever the cancellable
+ * says: GSocketClient, and so libsoup, then never finish a request, even
+ * once it is cancelled. Its lookups are answered at the end. */
+#define TEST_TYPE_SILENT_RESOLVER (test_silent_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (TestSilentResolver, test_silent_resolver, TEST, SILENT_RESOLVER, GResolver)
+
+struct _TestSilentResolver
+{
+  GResolver  parent_instance;
+  GPtrArray *lookups;
+};
+
+G_DEFINE_FINAL_TYPE (TestSilentResolver, test_silent_resolver, G_TYPE_RESOLVER)
+
+static void
+silent_lookup_async (GResolver                *resolver,
+                     const char               *hostname,
+                     GResolverNameLookupFlags  flags,
+                     GCancellable             *cancellable,
+                     GAsyncReadyCallback       callback,
+                     gpointer                  user_data)
+{
+  /* No cancellable: the lookup goes on when its caller gives up. */
+  g_ptr_array_add (TEST_SILENT_RESOLVER (resolver)->lookups, g_task_new (resolver, NULL, callback, user_data));
+}
+
+static void
+silent_lookup_without_flags_async (GResolver           *resolver,
+                                   const char          *hostname,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  silent_lookup_async (resolver, hostname, G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT, cancellable, callback, user_data);
+}
+
+static GList *
+silent_lookup_finish (GResolver     *resolver,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_silent_resolver_finalize (GObject *object)
+{
+  g_ptr_array_unref (TEST_SILENT_RESOLVER (object)->lookups);
+  G_OBJECT_CLASS (test_silent_resolver_parent_class)->finalize (object);
+}
+
+static void
+test_silent_resolver_class_init (TestSilentResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = test_silent_resolver_finalize;
+  resolver_class->lookup_by_name_async = silent_lookup_without_flags_async;
+  resolver_class->lookup_by_name_finish = silent_lookup_finish;
+  resolver_class->lookup_by_name_with_flags_async = silent_lookup_async;
+  resolver_class->lookup_by_name_with_flags_finish = silent_lookup_finish;
+}
+
+static void
+test_silent_resolver_init (TestSilentResolver *self)
+{
+  self->lookups = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* libsoup never finishes the request, not even after the cancel at the
+ * time limit: the request still ends then, a little later at most, as a
+ * timeout. Its late end from libsoup is dropped. */
+static void
+test_request_libsoup_never_finishes (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(TestSilentResolver) resolver = g_object_new (TEST_TYPE_SILENT_RESOLVER, NULL);
+      g_autoptr(BgptHttp) http = NULL;
+      g_autoptr(BgptHttpResponse) response = NULL;
+      g_autoptr(BgptDiagnosis) diagnosis = NULL;
+      gint64 started, elapsed_ms;
+
+      g_resolver_set_default (G_RESOLVER (resolver));
+      http = bgpt_http_new ();
+      bgpt_http_set_timeout (http, 1);
+
+      started = g_get_monotonic_time ();
+      response = send_get (http, "https://api.bytegpt-monitor-test.invalid/v1/models");
+      elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+      g_assert_cmpuint (resolver->lookups->len, >, 0);
+      g_assert_error (response->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+      g_assert_cmpint (elapsed_ms, >=, 1000);
+      g_assert_cmpint (elapsed_ms, <, bgpt_test_scaled_ms (3000));
+
+      /* The same through a check: the timeout's diagnosis. */
+      diagnosis = diagnose_get (http, "https://api.bytegpt-monitor-test.invalid/v1/models");
+      g_assert_cmpstr (diagnosis->error_id, ==, "openai.timeout");
+
+      /* Cancelled by its caller before the time limit: it ends as cancelled. */
+      {
+        g_autoptr(SoupMessage) message = soup_message_new ("GET", "https://api.bytegpt-monitor-test.invalid/v1/models");
+        g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(GError) error = NULL;
+        /* A session of its own, whose connection starts with a lookup. */
+        g_autoptr(BgptHttp) other = bgpt_http_new ();
+        guint n_lookups = resolver->lookups->len;
+
+        bgpt_http_send_async (other, message, cancellable, bgpt_test_collect_result, &result);
+        while (resolver->lookups->len == n_lookups)
+          g_main_context_iteration (NULL, TRUE);
+        started = g_get_monotonic_time ();
+        g_cancellable_cancel (cancellable);
+        g_assert_null (bgpt_http_send_finish (other, bgpt_test_await (&result), &error));
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_cmpint ((g_get_monotonic_time () - started) / 1000, <, bgpt_test_scaled_ms (3000));
+      }
+
+      /* The lookups answer at last: libsoup finishes, and nothing more happens. */
+      for (guint i = 0; i < resolver->lookups->len; i++)
+        g_task_return_new_error (g_ptr_array_index (resolver->lookups, i), G_RESOLVER_ERROR,
+                                 G_RESOLVER_ERROR_NOT_FOUND, "not found");
+      g_clear_object (&http);
+      for (guint i = 0; i < 20; i++)
+        g_main_context_iteration (NULL, FALSE);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, 0);
+  g_test_trap_assert_passed ();
+}
+
 /* What the environment says about proxies, for a fresh process only: GIO's
  * proxy resolver may read it once. */
 static void
@@ -515,6 +648,7 @@ main (int   argc,
   ADD ("/http/connection-reset-while-redrawing", NULL, test_dropped_connection_while_redrawing);
   ADD ("/http/echoed-secret", NULL, test_echoed_secret);
   ADD ("/http/cancel", NULL, test_cancel);
+  g_test_add_func ("/http/request-libsoup-never-finishes", test_request_libsoup_never_finishes);
   g_test_add_func ("/http/loopback-bypasses-proxy", test_loopback_bypasses_proxy);
   g_test_add_func ("/http/remote-host-uses-proxy", test_remote_host_uses_proxy);
 

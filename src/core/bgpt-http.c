@@ -18,6 +18,8 @@
  * timeouts: the requests before it are bounded, so this never fires unless
  * libsoup stalls. */
 #define QUEUE_TIMEOUT_FACTOR 4
+/* How long libsoup gets to finish a request once it is cancelled. */
+#define ABANDON_AFTER_MS 1000
 
 struct _BgptHttp
 {
@@ -240,6 +242,8 @@ bgpt_http_free_secrets (char **secrets)
 /* One exchange in flight. */
 typedef struct
 {
+  GTask            *task;           /* borrowed: held by the pending libsoup call */
+  gboolean          completed;      /* the task has returned; late libsoup answers are dropped */
   SoupMessage      *message;
   /* Ours, tripped by the caller's cancellable, by the timer and by the
    * body cap, so that every pending read stops at once. */
@@ -250,6 +254,7 @@ typedef struct
   gulong            network_event_id;
   gulong            starting_id;
   GSource          *timeout_source;
+  GSource          *abandon_source;
   gboolean          timed_out;
   guint             timeout_s;
   GInputStream     *stream;
@@ -261,13 +266,19 @@ typedef struct
 } SendData;
 
 static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static void
 send_data_free (SendData *data)
 {
-  if (data->timeout_source != NULL)
-    {
-      g_source_destroy (data->timeout_source);
-      g_source_unref (data->timeout_source);
-    }
+  clear_source (&data->timeout_source);
+  clear_source (&data->abandon_source);
   if (data->caller_cancelled_id != 0)
     g_cancellable_disconnect (data->caller_cancellable, data->caller_cancelled_id);
   if (data->accept_certificate_id != 0)
@@ -285,11 +296,43 @@ send_data_free (SendData *data)
   g_free (data);
 }
 
+static void complete (GTask *task, GError *error, gboolean at_end);
+
+static gboolean
+abandon_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  g_clear_pointer (&data->abandon_source, g_source_unref);
+  g_debug ("%s %s: libsoup did not finish the request within %u ms of its cancel; it is abandoned",
+           soup_message_get_method (data->message), g_uri_get_path (soup_message_get_uri (data->message)),
+           ABANDON_AFTER_MS);
+  complete (data->task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"), FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Trips libsoup's cancellable. libsoup then finishes the request, but not
+ * always: a lookup that never answers (GSocketClient waits for it whatever
+ * the cancellable says), or libsoup 3.2.3 closing a connection under a
+ * request (bgpt_http_init()). The task returns anyway a little later, so
+ * that a check never stays in flight for good. */
+static void
+stop_exchange (SendData *data)
+{
+  g_cancellable_cancel (data->cancellable);
+  if (data->completed || data->abandon_source != NULL)
+    return;
+  data->abandon_source = g_timeout_source_new (ABANDON_AFTER_MS);
+  g_source_set_callback (data->abandon_source, abandon_cb, data, NULL);
+  g_source_set_static_name (data->abandon_source, "[bgpt] http abandon");
+  g_source_attach (data->abandon_source, data->context);
+}
+
 static void
 caller_cancelled_cb (GCancellable *caller_cancellable,
-                     GCancellable *cancellable)
+                     SendData     *data)
 {
-  g_cancellable_cancel (cancellable);
+  stop_exchange (data);
 }
 
 static gboolean
@@ -299,7 +342,7 @@ timeout_cb (gpointer user_data)
 
   data->timed_out = TRUE;
   g_clear_pointer (&data->timeout_source, g_source_unref);
-  g_cancellable_cancel (data->cancellable);
+  stop_exchange (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -378,13 +421,12 @@ complete (GTask    *task,
   SendData *data = g_task_get_task_data (task);
   BgptHttpResponse *response = data->response;
 
+  g_assert (!data->completed);
+  data->completed = TRUE;
   response->elapsed_ms = (g_get_monotonic_time () - data->started_us) / 1000;
 
-  if (data->timeout_source != NULL)
-    {
-      g_source_destroy (data->timeout_source);
-      g_clear_pointer (&data->timeout_source, g_source_unref);
-    }
+  clear_source (&data->timeout_source);
+  clear_source (&data->abandon_source);
 
   close_stream (data, at_end);
 
@@ -434,6 +476,12 @@ read_bytes_cb (GObject      *object,
   GError *error = NULL;
 
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (data->completed)
+    {
+      /* Abandoned meanwhile (stop_exchange). */
+      g_clear_error (&error);
+      return;
+    }
   if (chunk == NULL)
     {
       complete (task, error, FALSE);
@@ -481,9 +529,20 @@ send_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
+  GInputStream *stream;
   GError *error = NULL;
 
-  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (data->completed)
+    {
+      /* Abandoned meanwhile (stop_exchange): the connection goes with it. */
+      g_clear_error (&error);
+      if (stream != NULL)
+        g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, data->cancellable, NULL, NULL);
+      g_clear_object (&stream);
+      return;
+    }
+  data->stream = stream;
   if (data->stream == NULL)
     {
       complete (task, error, FALSE);
@@ -516,6 +575,7 @@ bgpt_http_send_async (BgptHttp            *self,
   g_task_set_source_tag (task, bgpt_http_send_async);
 
   data = g_new0 (SendData, 1);
+  data->task = task;
   data->message = g_object_ref (message);
   data->cancellable = g_cancellable_new ();
   data->caller_cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -539,7 +599,7 @@ bgpt_http_send_async (BgptHttp            *self,
     {
       data->caller_cancelled_id = g_cancellable_connect (data->caller_cancellable,
                                                          G_CALLBACK (caller_cancelled_cb),
-                                                         data->cancellable, NULL);
+                                                         data, NULL);
       if (g_cancellable_is_cancelled (data->caller_cancellable))
         {
           complete (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"), FALSE);
@@ -763,9 +823,15 @@ bgpt_http_init (BgptHttp *self)
   g_autoptr(GProxyResolver) proxy_resolver = g_object_new (BGPT_TYPE_LOOPBACK_DIRECT, NULL);
 
   self->timeout_s = BGPT_HTTP_DEFAULT_TIMEOUT_S;
-  /* The checks of one account go to the same host at the same time. */
+  /* The checks of one account go to the same host at the same time.
+   * No idle timeout: libsoup 3.2.3's fired on a connection that carried a
+   * request, and closing it dropped the request without finishing it
+   * (docs/testing.md, "A request libsoup never finishes"). Servers close
+   * the connections they no longer want, and the session holds at most
+   * its max-conns of them. */
   self->session = soup_session_new_with_options ("user-agent", "ByteGPT-Monitor/" PACKAGE_VERSION,
                                                  "max-conns-per-host", 8,
+                                                 "idle-timeout", 0,
                                                  "proxy-resolver", proxy_resolver,
                                                  NULL);
 }
