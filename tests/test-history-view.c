@@ -621,22 +621,34 @@ nothing_waits_near_view (gpointer list)
   return bgpt_check_list_count_waiting_near_view (list) == 0;
 }
 
-/* Whether the rectangle @area of @texture has a pixel of text: dark and
- * opaque, as nothing else in a row of the light style is. */
+/* @texture's pixels, B, G, R, A each, @stride bytes a row. */
+static guchar *
+download_pixels (GdkTexture *texture,
+                 gsize      *stride)
+{
+  guchar *pixels;
+
+  *stride = (gsize) gdk_texture_get_width (texture) * 4;
+  pixels = g_malloc (*stride * gdk_texture_get_height (texture));
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+/* Whether the rectangle @area of @texture (its @pixels) has a pixel of
+ * text: dark and opaque, as nothing else in a row of the light style is. */
 static gboolean
 has_dark_pixel (GdkTexture            *texture,
+                const guchar          *pixels,
+                gsize                  stride,
                 const graphene_rect_t *area)
 {
   int width = gdk_texture_get_width (texture);
   int height = gdk_texture_get_height (texture);
-  gsize stride = (gsize) width * 4;
-  g_autofree guchar *pixels = g_malloc (stride * height);
 
-  gdk_texture_download (texture, pixels, stride);
   for (int y = MAX (0, (int) area->origin.y); y < MIN (height, (int) (area->origin.y + area->size.height)); y++)
     for (int x = MAX (0, (int) area->origin.x); x < MIN (width, (int) (area->origin.x + area->size.width)); x++)
       {
-        const guchar *pixel = pixels + y * stride + x * 4;  /* B, G, R, A */
+        const guchar *pixel = pixels + y * stride + x * 4;
 
         if (pixel[3] > 0xc0 && MAX (MAX (pixel[0], pixel[1]), pixel[2]) < 0x60)
           return TRUE;
@@ -653,6 +665,8 @@ check_rows_drawn (GtkWidget *window,
 {
   g_autoptr(GdkTexture) texture = bgpt_test_render (window);
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  gsize stride;
+  g_autofree guchar *pixels = download_pixels (texture, &stride);
   graphene_rect_t view;
   guint n = 0;
 
@@ -667,7 +681,7 @@ check_rows_drawn (GtkWidget *window,
           || bounds.origin.y < view.origin.y || bounds.origin.y + bounds.size.height > view.origin.y + view.size.height)
         continue;
       n++;
-      if (!has_dark_pixel (texture, &bounds))
+      if (!has_dark_pixel (texture, pixels, stride, &bounds))
         g_error ("the row of %s at y = %.0f in view has no text drawn",
                  bgpt_check_item_get_account_id (bgpt_check_row_get_item (BGPT_CHECK_ROW (row))), bounds.origin.y);
     }
@@ -681,7 +695,7 @@ check_rows_drawn (GtkWidget *window,
 typedef struct
 {
   GtkWidget  *list;
-  GHashTable *waiting;  /* the list items whose cell waited at the last paint */
+  GHashTable *waiting;  /* the list items whose cell waited at the end of the last frame */
   guint       most_filled_ahead;
 } Fills;
 
@@ -807,9 +821,7 @@ test_heartbeat_shapes (void)
   g_assert_cmpuint (bgpt_heartbeat_bar_get_n_shown (BGPT_HEARTBEAT_BAR (bar)), ==, 4);
 
   texture = bgpt_test_render (window);
-  stride = (gsize) gdk_texture_get_width (texture) * 4;
-  pixels = g_malloc (stride * gdk_texture_get_height (texture));
-  gdk_texture_download (texture, pixels, stride);
+  pixels = download_pixels (texture, &stride);
   g_assert_true (gtk_widget_compute_bounds (bar, window, &bounds));
   memcpy (background, pixels + (int) (bounds.origin.y - 4) * stride + (int) bounds.origin.x * 4, 4);
   top = (int) bounds.origin.y + 1;
@@ -838,9 +850,10 @@ test_heartbeat_shapes (void)
   again = bgpt_test_render (window);
   g_assert_true (gdk_texture_get_width (again) == gdk_texture_get_width (texture));
   {
-    g_autofree guchar *again_pixels = g_malloc (stride * gdk_texture_get_height (again));
+    gsize again_stride;
+    g_autofree guchar *again_pixels = download_pixels (again, &again_stride);
 
-    gdk_texture_download (again, again_pixels, stride);
+    g_assert_cmpuint (again_stride, ==, stride);
     g_assert_cmpmem (again_pixels, stride * gdk_texture_get_height (again), pixels, stride * gdk_texture_get_height (texture));
   }
   gtk_window_destroy (GTK_WINDOW (window));
