@@ -1193,10 +1193,15 @@ test_spending_refused (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
 }
 
+/* The row that says an admin key is stored is built with the page, hidden:
+ * only showing it means the keyring has answered. */
 static gboolean
 stored_admin_key_shown (Fixture *fixture)
 {
-  return bgpt_test_has_label_containing (child (fixture, "spending_page"), "Chave de administrador guardada");
+  GtkWidget *label = bgpt_test_find_widget (child (fixture, "spending_page"), bgpt_test_is_label_containing,
+                                            "Chave de administrador guardada");
+
+  return label != NULL && gtk_widget_is_visible (label);
 }
 
 /* Opens the editor of "default" at its spending step, once the stored

@@ -351,11 +351,7 @@ start_timer (SendData     *data,
              guint         timeout_ms,
              GMainContext *context)
 {
-  if (data->timeout_source != NULL)
-    {
-      g_source_destroy (data->timeout_source);
-      g_source_unref (data->timeout_source);
-    }
+  clear_source (&data->timeout_source);
   data->timeout_source = g_timeout_source_new (timeout_ms);
   g_source_set_callback (data->timeout_source, timeout_cb, data, NULL);
   g_source_set_static_name (data->timeout_source, "[bgpt] http timeout");
