@@ -126,23 +126,48 @@ def find_window(app, title):
     return None
 
 
-def window_names(pid):
-    """The names of the windows the app of @pid shows, as a new AT-SPI client
-    sees them: this process's copy of the tree can miss a window for good
-    after the app gave it a broken GetChildAtIndex reply (see
-    docs/testing.md). Gives None if the app is not on the bus."""
+def _ask_new_client(pid, body, *args):
+    """Runs @body in a new AT-SPI client, with `app` the accessible of @pid's
+    app and `args` the string arguments; gives the lines it printed, or None
+    if the app is not on the bus. A new client each time: this process's
+    copy of the tree can miss a window for good after the app gave it a
+    broken GetChildAtIndex reply (see docs/testing.md)."""
     script = ('import pyatspi, sys\n'
+              'args = sys.argv[2:]\n'
               'for app in pyatspi.Registry.getDesktop(0):\n'
               '    if app is not None and app.get_process_id() == int(sys.argv[1]):\n'
-              '        print("\\n".join(app.getChildAtIndex(i).name for i in range(app.childCount)))\n'
+              + ''.join('        ' + line + '\n' for line in body.splitlines()) +
               '        sys.exit(0)\n'
               'sys.exit(1)\n')
     try:
-        found = subprocess.run(['/usr/bin/python3', '-c', script, str(pid)],
+        found = subprocess.run(['/usr/bin/python3', '-c', script, str(pid), *args],
                                capture_output=True, text=True, timeout=WAIT_SECONDS)
     except subprocess.TimeoutExpired:
         return None
     return found.stdout.splitlines() if found.returncode == 0 else None
+
+
+def window_names(pid):
+    """The names of the windows the app of @pid shows, as a new AT-SPI client
+    sees them, or None if the app is not on the bus."""
+    return _ask_new_client(pid, 'print("\\n".join(app.getChildAtIndex(i).name for i in range(app.childCount)))')
+
+
+def window_texts(pid, title):
+    """The names of everything in the window @title of @pid's app, as a new
+    AT-SPI client sees them (hidden widgets are not in the tree), or None if
+    the app or the window is not there."""
+    lines = _ask_new_client(pid, """\
+for i in range(app.childCount):
+    window = app.getChildAtIndex(i)
+    if window is not None and window.name == args[0]:
+        stack = [window]
+        while stack:
+            node = stack.pop()
+            print(node.name.replace("\\n", " "))
+            stack.extend(c for c in (node.getChildAtIndex(j) for j in range(node.childCount)) if c is not None)
+        print("-- end of window --")""", title)
+    return lines[:-1] if lines and lines[-1] == '-- end of window --' else None
 
 
 def describe_windows(app):
