@@ -1069,6 +1069,52 @@ test_spend_warning (Fixture       *fixture,
   g_assert_nonnull (strstr (fixture->out, "openai.costs: ERROR — OpenAI spending: OpenAI Budget Running Out"));
 }
 
+/* The perfdata's labels in order, each followed by a space. */
+static char *
+perfdata_labels (Fixture *fixture)
+{
+  g_autofree char *line = first_line (fixture->out);
+  const char *bar = strstr (line, " | ");
+  g_auto(GStrv) parts = NULL;
+  GString *labels = g_string_new (NULL);
+
+  g_assert_nonnull (bar);
+  parts = g_strsplit (bar + strlen (" | "), " ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_string_append_len (labels, parts[i], (gssize) strcspn (parts[i], "="));
+      g_string_append_c (labels, ' ');
+    }
+  return g_string_free (labels, FALSE);
+}
+
+/* The report lists the checks in one order whichever answer came first:
+ * the costs, run beside the checker, once first and once last. */
+static void
+test_spend_order (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autofree char *costs_answered_first = NULL;
+  g_autofree char *costs_answered_last = NULL;
+  guint day, days;
+
+  spend_two_dollars_a_day (fixture, &day, &days);
+  bgpt_simulator_set_delay (fixture->simulator, NULL, 300);
+  bgpt_simulator_set_delay (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, 0);
+  run (fixture);
+  g_assert_cmpint (fixture->exit_status, ==, 0);
+  costs_answered_first = perfdata_labels (fixture);
+
+  bgpt_simulator_set_delay (fixture->simulator, NULL, 0);
+  bgpt_simulator_set_delay (fixture->simulator, BGPT_CHECK_OPENAI_COSTS, 300);
+  run (fixture);
+  costs_answered_last = perfdata_labels (fixture);
+
+  g_assert_cmpstr (costs_answered_first, ==, costs_answered_last);
+  g_assert_true (g_str_has_prefix (costs_answered_last, "'kommo.account' 'openai.key' "));
+  g_assert_true (g_str_has_suffix (costs_answered_last, " 'openai.costs' 'openai.spend' "));
+}
+
 /* Spent over the budget: critical, exit 2, with the day it was reached. */
 static void
 test_spend_critical_json (Fixture       *fixture,
@@ -1186,6 +1232,7 @@ main (int   argc,
   ADD ("/cli-check/short-timeout", test_short_timeout);
   ADD ("/cli-check/spend/ok", test_spend_ok);
   ADD ("/cli-check/spend/warning", test_spend_warning);
+  ADD ("/cli-check/spend/order", test_spend_order);
   ADD ("/cli-check/spend/critical-json", test_spend_critical_json);
   ADD ("/cli-check/spend/no-budget", test_spend_no_budget);
   ADD ("/cli-check/spend/refused", test_spend_refused);

@@ -322,6 +322,43 @@ run_cb (GObject      *object,
   state->pending--;
 }
 
+/* Where @result goes in the report: its account's place among @configs,
+ * then its check's in the catalog, the costs check (not in it) last. */
+static gsize
+result_rank (const BgptCheckResult *result,
+             GPtrArray             *configs)
+{
+  gsize n_checks;
+  const BgptCheck *checks = bgpt_checks_get (&n_checks);
+  gsize account = configs->len;
+  gsize check = n_checks;
+
+  for (guint i = 0; i < configs->len; i++)
+    if (g_str_equal (((const BgptCheckConfig *) g_ptr_array_index (configs, i))->account_id, result->account_id))
+      {
+        account = i;
+        break;
+      }
+  for (gsize i = 0; i < n_checks; i++)
+    if (g_str_equal (checks[i].id, result->check))
+      {
+        check = i;
+        break;
+      }
+  return account * (n_checks + 1) + check;
+}
+
+static int
+compare_results (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      configs)
+{
+  gsize rank_a = result_rank (*(const BgptCheckResult * const *) a, configs);
+  gsize rank_b = result_rank (*(const BgptCheckResult * const *) b, configs);
+
+  return rank_a < rank_b ? -1 : rank_a > rank_b;
+}
+
 /* The first line's summary, state word included, stays under the plugin
  * guidelines' 80 characters; the whole of it follows in the long output. */
 #define FIRST_LINE_MAX_CHARS 79
@@ -943,6 +980,9 @@ bgpt_cli_check (const BgptCliCheckOptions *options)
 
   while (state.pending > 0)
     g_main_context_iteration (NULL, TRUE);
+  /* The results came in as their requests ended; the report is the same
+   * whichever ended first. */
+  g_ptr_array_sort_with_data (state.results, compare_results, configs);
 
   if (state.error != NULL)
     {
