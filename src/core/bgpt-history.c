@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -373,6 +374,24 @@ decode_payload (AccountHistory *account,
   return FALSE;
 }
 
+/* Brings in the pages of @array's room in one call (where the kernel
+ * can): touched one by one, each page costs a fault of its own, and those
+ * faults were a third of loading 90 days of 100 accounts. The pages at
+ * either end may hold other allocations too; populating them changes
+ * nothing in them. */
+static void
+populate (GArray *array)
+{
+#ifdef MADV_POPULATE_WRITE
+  guintptr page = (guintptr) sysconf (_SC_PAGESIZE);
+  guintptr start = (guintptr) array->data & ~(page - 1);
+  guintptr end = (guintptr) array->data + g_array_get_element_size (array) * array->len;
+
+  if (array->len > 0)
+    madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
+#endif
+}
+
 /* Room for the records a file seems to hold (a walk over the frames'
  * lengths only), so that reading it does not grow the arrays record by
  * record: their lengths are the room until decoding ends. */
@@ -400,6 +419,8 @@ reserve_arrays (AccountHistory *account,
     {
       g_array_set_size (account->checks[i].results, n_results[i]);
       g_array_set_size (account->checks[i].hours, n_hours[i]);
+      populate (account->checks[i].results);
+      populate (account->checks[i].hours);
     }
 }
 
