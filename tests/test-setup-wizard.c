@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
@@ -663,6 +664,19 @@ walk_to (Fixture    *fixture,
     }
 }
 
+/* From the assistant step past the spending and monitoring steps as they
+ * are, to the summary, once its checks have answered. */
+static void
+walk_to_summary_from_assistant (Fixture *fixture)
+{
+  click (fixture, "next_button");
+  assert_step (fixture, "spending");
+  click (fixture, "next_button");
+  click (fixture, "next_button");
+  assert_step (fixture, "summary");
+  g_assert_true (wait_for (fixture, summary_settled));
+}
+
 static void
 cancel_with_button (Fixture *fixture)
 {
@@ -863,14 +877,9 @@ test_failed_checks (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (child (fixture, "shutdown_group")));
   type_into (fixture, "assistant_row", "");
   type_and_expect_next (fixture, "model_row", "gpt-4o", TRUE);
-  click (fixture, "next_button");
-  assert_step (fixture, "spending");
-  click (fixture, "next_button");
-  click (fixture, "next_button");
 
   /* The summary shows the failure that is left. */
-  assert_step (fixture, "summary");
-  g_assert_true (wait_for (fixture, summary_settled));
+  walk_to_summary_from_assistant (fixture);
   assert_view (fixture, "summary_kommo_view", BGPT_WIZARD_CHECK_FAILED);
   g_assert_cmpstr (bgpt_wizard_check_view_get_title (view (fixture, "summary_kommo_view")), ==,
                    bgpt_catalog_entry_title (not_found));
@@ -1264,6 +1273,86 @@ test_spending_edit (Fixture       *fixture,
   g_assert_cmpuint (bgpt_simulator_count_requests (fixture->simulator, "openai.costs"), ==, 1);
 }
 
+/* The keyring daemon, held still (SIGSTOP) so that its answers wait: a
+ * slow or locked keyring, with the real one. A test that fails meanwhile
+ * lets it go on before the process ends. */
+static pid_t held_keyring_pid;
+
+static void
+on_abort_release_keyring (int signal_number)
+{
+  if (held_keyring_pid > 0)
+    kill (held_keyring_pid, SIGCONT);
+}
+
+static void
+hold_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+  struct sigaction action = { .sa_handler = on_abort_release_keyring, .sa_flags = SA_RESETHAND };
+  guint32 pid;
+
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"), G_VARIANT_TYPE ("(u)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &pid);
+  held_keyring_pid = (pid_t) pid;
+  sigaction (SIGABRT, &action, NULL);
+  g_assert_cmpint (kill (held_keyring_pid, SIGSTOP), ==, 0);
+}
+
+static void
+release_keyring (void)
+{
+  g_assert_cmpint (kill (held_keyring_pid, SIGCONT), ==, 0);
+  held_keyring_pid = 0;
+  signal (SIGABRT, SIG_DFL);
+}
+
+static const char *
+summary_spending (Fixture *fixture)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (fixture, "summary_spending_row")));
+}
+
+static gboolean
+summary_says_stored_admin_key (Fixture *fixture)
+{
+  return strstr (summary_spending (fixture), "chave de administrador guardada no chaveiro") != NULL;
+}
+
+/* The editor at its summary before the keyring has said that an admin key
+ * is stored: the summary says what the keyring answers when it does. */
+static void
+test_spending_stored_key_late (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  add_stored_account (fixture);
+  store_secret ("openai-admin-key", WIZARD_ADMIN_KEY);
+
+  hold_keyring ();
+  open_wizard (fixture, "default");
+  /* The secrets typed again: nothing on the way waits for the keyring. */
+  type_into (fixture, "kommo_token_row", WIZARD_KOMMO_TOKEN);
+  click (fixture, "next_button");
+  assert_step (fixture, "openai");
+  type_into (fixture, "openai_key_row", WIZARD_OPENAI_KEY);
+  click (fixture, "next_button");
+  walk_to_summary_from_assistant (fixture);
+  /* Nothing known yet: the keyring has not answered. */
+  g_assert_false (stored_admin_key_shown (fixture));
+  g_assert_nonnull (strstr (summary_spending (fixture), "não acompanhados: sem chave de administrador"));
+
+  release_keyring ();
+  g_assert_true (wait_for (fixture, summary_says_stored_admin_key));
+  g_assert_true (stored_admin_key_shown (fixture));
+}
+
 static gboolean
 costs_request_received (Fixture *fixture)
 {
@@ -1337,6 +1426,7 @@ main (int   argc,
       ADD ("/wizard/spending/skipped", test_spending_skipped, NULL);
       ADD ("/wizard/spending/refused", test_spending_refused, NULL);
       ADD ("/wizard/spending/edit", test_spending_edit, NULL);
+      ADD ("/wizard/spending/stored-key-late", test_spending_stored_key_late, NULL);
       ADD ("/wizard/spending/cancel-during-test", test_spending_cancel_during_test, NULL);
       ADD ("/wizard/cancel/spending", test_cancel_at_step, "spending");
     }

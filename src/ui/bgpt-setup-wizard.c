@@ -904,6 +904,8 @@ on_secret_looked_up (GObject      *source,
       bgpt_secret_free (self->stored_admin_key);
       self->stored_admin_key = secret;
       bgpt_spending_page_set_has_stored_key (self->spending_page, secret != NULL);
+      /* A slow keyring may answer after the summary is shown. */
+      fill_summary_spending (self);
     }
   else
     {
