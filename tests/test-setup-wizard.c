@@ -285,15 +285,29 @@ on_finished (BgptSetupWizard *wizard,
 }
 
 static void
-open_wizard (Fixture    *fixture,
-             const char *account_id)
+present_wizard (Fixture    *fixture,
+                const char *account_id)
 {
   fixture->wizard = bgpt_setup_wizard_new (fixture->accounts, fixture->secrets, account_id);
   g_object_add_weak_pointer (G_OBJECT (fixture->wizard), (gpointer *) &fixture->wizard);
   g_signal_connect (fixture->wizard, "finished", G_CALLBACK (on_finished), fixture);
   gtk_window_present (GTK_WINDOW (fixture->wizard));
-  /* Let the keyring probe of a new wizard answer. */
-  bgpt_test_run_for (200);
+}
+
+static gboolean
+keyring_answered (Fixture *fixture)
+{
+  return !bgpt_setup_wizard_is_looking_up (fixture->wizard);
+}
+
+/* The wizard, once the keyring has answered what it asks on opening: what
+ * a test then sees of the keyring (a banner or none) is what it will show. */
+static void
+open_wizard (Fixture    *fixture,
+             const char *account_id)
+{
+  present_wizard (fixture, account_id);
+  g_assert_true (wait_for (fixture, keyring_answered));
 }
 
 static void
@@ -1336,7 +1350,7 @@ test_spending_stored_key_late (Fixture       *fixture,
   store_secret ("openai-admin-key", WIZARD_ADMIN_KEY);
 
   hold_keyring ();
-  open_wizard (fixture, "default");
+  present_wizard (fixture, "default");
   /* The secrets typed again: nothing on the way waits for the keyring. */
   type_into (fixture, "kommo_token_row", WIZARD_KOMMO_TOKEN);
   click (fixture, "next_button");
@@ -1348,8 +1362,11 @@ test_spending_stored_key_late (Fixture       *fixture,
   g_assert_false (stored_admin_key_shown (fixture));
   g_assert_nonnull (strstr (summary_spending (fixture), "não acompanhados: sem chave de administrador"));
 
+  g_assert_true (bgpt_setup_wizard_is_looking_up (fixture->wizard));
+
   release_keyring ();
   g_assert_true (wait_for (fixture, summary_says_stored_admin_key));
+  g_assert_true (wait_for (fixture, keyring_answered));
   g_assert_true (stored_admin_key_shown (fixture));
 }
 

@@ -33,6 +33,7 @@ struct _BgptSetupWizard
   char                 *stored_openai_key;
   char                 *stored_admin_key;
   gboolean              keyring_unavailable;
+  guint                 n_lookups;  /* keyring lookups not answered yet */
   gboolean              name_edited;
   gboolean              filling_name;
   gboolean              filling_models;

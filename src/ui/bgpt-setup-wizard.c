@@ -878,6 +878,7 @@ on_secret_looked_up (GObject      *source,
   g_autoptr(GError) error = NULL;
   char *secret;
 
+  self->n_lookups--;
   secret = bgpt_secret_store_lookup_finish (BGPT_SECRET_STORE (source), result, &error);
   if (error != NULL)
     {
@@ -925,6 +926,7 @@ look_up_secret (BgptSetupWizard *self,
 
   op->self = g_object_ref (self);
   op->kind = kind;
+  self->n_lookups++;
   bgpt_secret_store_lookup_async (self->secrets, self->account_id, kind, self->cancellable,
                                   on_secret_looked_up, op);
 }
@@ -1302,4 +1304,11 @@ bgpt_setup_wizard_get_step (BgptSetupWizard *self)
 {
   g_return_val_if_fail (BGPT_IS_SETUP_WIZARD (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+gboolean
+bgpt_setup_wizard_is_looking_up (BgptSetupWizard *self)
+{
+  g_return_val_if_fail (BGPT_IS_SETUP_WIZARD (self), FALSE);
+  return self->n_lookups > 0;
 }

@@ -35,5 +35,8 @@ gboolean         bgpt_setup_wizard_is_new_account (BgptSetupWizard  *self);
 /* The step shown: "welcome", "kommo", "openai", "assistant", "spending",
  * "monitoring" or "summary". */
 const char      *bgpt_setup_wizard_get_step       (BgptSetupWizard  *self);
+/* Whether the keyring has yet to answer what the wizard asked it on
+ * opening (the stored secrets, or whether there is a keyring at all). */
+gboolean         bgpt_setup_wizard_is_looking_up  (BgptSetupWizard  *self);
 
 G_END_DECLS
