@@ -7,7 +7,7 @@
 #
 #   keyring-session.sh [--no-keyring] [--file-backend] [--hung-prompter]
 #                      [--keyfile-settings] [--locking] [--display]
-#                      [--keep-home DIR] -- CMD [ARGS…]
+#                      [--wayland] [--keep-home DIR] -- CMD [ARGS…]
 #
 #   --no-keyring        no Secret Service at all: the session bus has no
 #                       service files, so nothing can be auto-started
@@ -27,6 +27,9 @@
 #                       suppressed too (lsan-libsecret-locking.supp)
 #   --display           an X server of CMD's own (Xvfb), so that no other
 #                       test's window, clipboard or accessibility bus is on it
+#   --wayland           a Wayland compositor of CMD's own as well (Weston,
+#                       headless): WAYLAND_DISPLAY is set, and GTK prefers it
+#                       to DISPLAY unless GDK_BACKEND says otherwise
 #   --keep-home DIR     use DIR as the home and keep it afterwards (to scan
 #                       it, or to share one keyring between several runs)
 #
@@ -35,7 +38,7 @@
 set -eu
 
 usage() {
-  echo "usage: $0 [--no-keyring] [--file-backend] [--hung-prompter] [--keyfile-settings] [--locking] [--display] [--keep-home DIR] -- CMD [ARGS…]" >&2
+  echo "usage: $0 [--no-keyring] [--file-backend] [--hung-prompter] [--keyfile-settings] [--locking] [--display] [--wayland] [--keep-home DIR] -- CMD [ARGS…]" >&2
   exit 99
 }
 
@@ -45,6 +48,7 @@ prompter=dismiss
 keyfile=no
 locking=no
 display=no
+wayland=no
 keep_home=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
     --keyfile-settings) keyfile=yes; shift ;;
     --locking) locking=yes; shift ;;
     --display) display=yes; shift ;;
+    --wayland) wayland=yes; shift ;;
     --keep-home) [ $# -ge 2 ] || usage; keep_home=$2; shift 2 ;;
     --keep-home=*) keep_home=${1#--keep-home=}; shift ;;
     --) shift; break ;;
@@ -67,10 +72,10 @@ cleanup() {
   if [ -f "$base/prompters" ]; then
     kill $(cat "$base/prompters") 2>/dev/null || true
   fi
-  if [ -n "${xvfb_pid:-}" ]; then
-    kill "$xvfb_pid" 2>/dev/null || true
-    wait "$xvfb_pid" 2>/dev/null || true
-  fi
+  for pid in ${xvfb_pid:-} ${weston_pid:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$base"
 }
 trap cleanup EXIT HUP INT TERM
@@ -129,6 +134,25 @@ if [ "$display" = yes ]; then
     exit 99
   fi
   export DISPLAY=":$number"
+fi
+if [ "$wayland" = yes ]; then
+  # Weston answers a client only once its event loop runs, after its shell
+  # is loaded: a client may connect as soon as the socket is there. The
+  # wait is bounded only for a compositor that died.
+  weston --backend=headless-backend.so --socket=wayland-bgpt --width=1280 --height=1024 \
+    --idle-time=0 --no-config </dev/null >"$base/weston.log" 2>&1 &
+  weston_pid=$!
+  tries=0
+  while [ ! -S "$XDG_RUNTIME_DIR/wayland-bgpt" ]; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 600 ] || ! kill -0 "$weston_pid" 2>/dev/null; then
+      echo "keyring-session.sh: Weston did not start:" >&2
+      cat "$base/weston.log" >&2
+      exit 99
+    fi
+    sleep 0.1
+  done
+  export WAYLAND_DISPLAY=wayland-bgpt
 fi
 
 # Under LeakSanitizer, libsecret's own leaks are suppressed in this session
