@@ -25,11 +25,12 @@
 #   --locking           CMD locks the collection and has it unlocked: under
 #                       LeakSanitizer, libsecret's leak in doing so is
 #                       suppressed too (lsan-libsecret-locking.supp)
-#   --display           an X server of CMD's own (Xvfb), so that no other
-#                       test's window, clipboard or accessibility bus is on it
-#   --wayland           a Wayland compositor of CMD's own as well (Weston,
-#                       headless): WAYLAND_DISPLAY is set, and GTK prefers it
-#                       to DISPLAY unless GDK_BACKEND says otherwise
+#   --display           a display of CMD's own, so that no other test's
+#                       window, clipboard or accessibility bus is on it: an X
+#                       server (Xvfb), or with BGPT_TEST_DISPLAY=wayland a
+#                       Wayland compositor (Weston, headless) instead
+#   --wayland           a Weston of CMD's own beside the Xvfb: GTK prefers
+#                       it to DISPLAY unless GDK_BACKEND says otherwise
 #   --keep-home DIR     use DIR as the home and keep it afterwards (to scan
 #                       it, or to share one keyring between several runs)
 #
@@ -57,7 +58,13 @@ while [ $# -gt 0 ]; do
     --hung-prompter) prompter=hang; shift ;;
     --keyfile-settings) keyfile=yes; shift ;;
     --locking) locking=yes; shift ;;
-    --display) display=yes; shift ;;
+    --display)
+      if [ "${BGPT_TEST_DISPLAY:-x11}" = wayland ]; then
+        wayland=yes
+      else
+        display=yes
+      fi
+      shift ;;
     --wayland) wayland=yes; shift ;;
     --keep-home) [ $# -ge 2 ] || usage; keep_home=$2; shift 2 ;;
     --keep-home=*) keep_home=${1#--keep-home=}; shift ;;

@@ -161,6 +161,18 @@ test_incident_details (void)
   g_rmdir (directory);
 }
 
+/* The windows are on the display the session gives them: a Weston when
+ * tests/keyring-session.sh is asked for Wayland (`meson test --setup
+ * wayland`), an Xvfb otherwise. */
+static void
+test_display (void)
+{
+  const char *wanted = g_strcmp0 (g_getenv ("BGPT_TEST_DISPLAY"), "wayland") == 0
+                       ? "GdkWaylandDisplay" : "GdkX11Display";
+
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (gdk_display_get_default ()), ==, wanted);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +189,7 @@ main (int   argc,
 
       g_test_add_data_func (path, widget_types[i].get_type, test_template);
     }
+  g_test_add_func ("/templates/display", test_display);
   g_test_add_func ("/templates/help-overlay", test_help_overlay);
   g_test_add_func ("/templates/spinner", test_spinner);
   g_test_add_func ("/templates/incident-details", test_incident_details);
