@@ -8,8 +8,10 @@
  *                                         (100) with DIR's history in a window
  *                                         (on the display GDK_BACKEND picks),
  *                                         scrolled top to bottom and back on
- *                                         the frame clock in SECONDS × 60 even
- *                                         steps: the work per frame
+ *                                         the frame clock in SECONDS × 60
+ *                                         frames, twice by even steps (a
+ *                                         wheel, a touchpad), then dragging
+ *                                         the scrollbar: the work per frame
  *
  * Accounts are named loja-000, loja-001, … as bench-history.sh's settings
  * name them.
@@ -190,6 +192,11 @@ typedef struct
   double         layout_cpu_end;
   guint          frame;
   guint          n_frames;
+  gboolean       drag;      /* positions along the scrollbar, not steps */
+  gboolean       went_down;  /* the way the list was sent in the last frame */
+  double         shown;     /* where the list was at the last frame */
+  guint          n_back;    /* frames in which it had gone the other way */
+  double         most_back;
   gboolean       done;
 } Scroll;
 
@@ -267,14 +274,28 @@ wait_for_frame (GtkWidget *window,
 /* Down in the first half of the frames, up in the second. Each frame moves
  * the list as far as a 60 Hz display shows it move at this speed, however
  * long the frames before it took: on a shared machine a late frame does
- * not have more rows to bind than it would on time. */
+ * not have more rows to bind than it would on time.
+ *
+ * A wheel or a touchpad moves the list from where it is, as GtkScrolledWindow
+ * applies their scroll events: one step a frame. Dragging the scrollbar puts
+ * it at the pointer's place along the whole height, as GtkRange does. The
+ * two differ because GtkListView knows the height of the rows it has made
+ * and guesses the others' from those (GTK 4.18 takes their median). The
+ * rows are not all as tall (an account's heading is lower than a check), so
+ * the whole height and the list's position change as rows are made and let
+ * go. A step from where the list is takes that in; a place along the
+ * scrollbar does not, and then the list can go back a few rows in a frame
+ * and forward again in the next, making the same rows over. */
 static gboolean
 on_tick (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       user_data)
 {
   Scroll *scroll = user_data;
-  double upper = gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment);
+  double range = gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment);
+  double shown = gtk_adjustment_get_value (scroll->adjustment);
+  gboolean down;
+  double target;
   double t;
 
   t = (double) scroll->frame++ / scroll->n_frames;
@@ -283,7 +304,20 @@ on_tick (GtkWidget     *widget,
       scroll->done = TRUE;
       return G_SOURCE_REMOVE;
     }
-  gtk_adjustment_set_value (scroll->adjustment, upper * (t < 0.5 ? 2 * t : 2 * (1 - t)));
+  if (scroll->frame > 1 && (scroll->went_down ? shown < scroll->shown : shown > scroll->shown))
+    {
+      scroll->n_back++;
+      scroll->most_back = MAX (scroll->most_back, ABS (shown - scroll->shown));
+    }
+  scroll->shown = shown;
+  down = t < 0.5;
+  if (scroll->drag)
+    target = range * (down ? 2 * t : 2 * (1 - t));
+  else
+    target = shown + (down ? 1 : -1) * range / (scroll->n_frames / 2.0);
+  if (target != shown)
+    scroll->went_down = target > shown;
+  gtk_adjustment_set_value (scroll->adjustment, target);
   return G_SOURCE_CONTINUE;
 }
 
@@ -309,13 +343,15 @@ on_loaded (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
-/* One pass down and up the list; prints the work per frame and the frames
- * over 16 ms by their number in the pass. */
+/* One pass down and up the list, by steps or (@drag) along the scrollbar;
+ * prints the work per frame and the frames over 16 ms by their number in
+ * the pass. */
 static void
 scroll_pass (GtkWidget  *window,
              GtkWidget  *list,
              guint       seconds,
              guint       pass,
+             gboolean    drag,
              const char *what,
              guint       n_rows,
              guint       n_accounts)
@@ -332,6 +368,7 @@ scroll_pass (GtkWidget  *window,
   scroll.layout_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   scroll.paint_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   scroll.n_frames = seconds * 60;
+  scroll.drag = drag;
   /* The first phase of a frame: the list fills rows in at "update". */
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &scroll);
   g_signal_connect (clock, "layout", G_CALLBACK (on_layout), &scroll);
@@ -356,19 +393,19 @@ scroll_pass (GtkWidget  *window,
       }
   for (guint i = 0; i < scroll.frame_cpu_ms->len; i++)
     over_cpu += g_array_index (scroll.frame_cpu_ms, double, i) > 16.0;
-  g_print ("scroll pass %u, %u rows of %u accounts (%s) for %u s: %u frames, work per frame median %.1f ms, "
+  g_print ("scroll pass %u, %s, %u rows of %u accounts (%s) for %u s: %u frames, work per frame median %.1f ms, "
            "p95 %.1f ms, worst %.1f ms, %u over 16 ms; CPU per frame median %.1f ms, p95 %.1f ms, worst %.1f ms, "
            "%u over 16 ms, mean %.1f ms (layout median %.1f ms, p95 %.1f ms, mean %.1f ms; drawing median %.1f ms, "
            "p95 %.1f ms, mean %.1f ms); "
-           "%u rows alive at the end\n",
-           pass, n_rows, n_accounts, what, seconds, scroll.frame_ms->len,
+           "%u rows alive at the end; back against the scroll in %u frames (at most %.0f px)\n",
+           pass, drag ? "dragging the scrollbar" : "by steps", n_rows, n_accounts, what, seconds, scroll.frame_ms->len,
            percentile (scroll.frame_ms, 0.5), percentile (scroll.frame_ms, 0.95),
            percentile (scroll.frame_ms, 1.0), over, percentile (scroll.frame_cpu_ms, 0.5),
            percentile (scroll.frame_cpu_ms, 0.95), percentile (scroll.frame_cpu_ms, 1.0), over_cpu,
            mean (scroll.frame_cpu_ms),
            percentile (scroll.layout_cpu_ms, 0.5), percentile (scroll.layout_cpu_ms, 0.95), mean (scroll.layout_cpu_ms),
            percentile (scroll.paint_cpu_ms, 0.5), percentile (scroll.paint_cpu_ms, 0.95), mean (scroll.paint_cpu_ms),
-           count_rows (list));
+           count_rows (list), scroll.n_back, scroll.most_back);
   if (over > 0)
     g_print ("  frames over 16 ms:%s\n", slow->str);
   g_array_unref (scroll.frame_ms);
@@ -451,9 +488,10 @@ scroll_rows (const char *directory,
    * on X11, cairo sends each frame's image through MIT-SHM: it let go of
    * the shared memory after the window's first frame, and makes it anew,
    * twice, in the first frames of the whole window after it. The second
-   * pass is every scroll after it. Both are reported. */
-  for (guint pass = 1; pass <= 2; pass++)
-    scroll_pass (window, list, seconds, pass,
+   * pass is every scroll after it, and the third drags the scrollbar (see
+   * on_tick()). All are reported. */
+  for (guint pass = 1; pass <= 3; pass++)
+    scroll_pass (window, list, seconds, pass, pass == 3,
                  g_file_test (directory, G_FILE_TEST_IS_DIR) ? "with history" : "no history",
                  n_rows, g_strv_length (accounts));
   gtk_window_destroy (GTK_WINDOW (window));

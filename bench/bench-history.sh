@@ -11,9 +11,12 @@
 #   side by side (target: at most 1.1 times);
 # - the Status rows of the 100 accounts scrolled down and up on the frame
 #   clock, the same distance each frame (a 60 Hz display's at that speed),
-#   twice: the window's first scroll, then the next; the work per frame
-#   split into layout and drawing, and the frames over 16 ms by number
-#   (target: no frame over 16 ms of work); on X11 (Xvfb), and on Wayland
+#   three times: by steps from where the list is, as a wheel or a touchpad
+#   moves it (the window's first scroll, then the next), then along the
+#   scrollbar, as dragging it does; the work per frame split into layout
+#   and drawing, the frames over 16 ms by number (target: no frame over
+#   16 ms of work), and the frames in which the list went back against the
+#   scroll; on X11 (Xvfb), and on Wayland
 #   (a headless Weston), as a GNOME session runs the app, when Weston is
 #   installed (apt-get install weston).
 #
