@@ -293,7 +293,7 @@ check_status_rows_at (Fixture  *fixture,
   assert_label (bgpt_uptime_summary_get_bar (model),
                 "Últimos 48 resultados: 46 aprovados, 0 com falha, 2 aguardando, 0 sem rede");
   /* The caption is a line of the row's subtitle. */
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (rows, "openai.key"))),
+  g_assert_nonnull (strstr (bgpt_check_row_get_subtitle (find_row (rows, "openai.key")),
                             bgpt_uptime_summary_get_caption (key)));
   /* No history, no summary. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kommo)));
@@ -599,6 +599,62 @@ test_many_accounts_scrolled (Fixture       *fixture,
   g_signal_handler_disconnect (clock, paint_id);
   g_assert_cmpuint (frames.n_frames, >=, n_steps);
   g_assert_cmpuint (frames.most_waiting, >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Counts the widgets under @widget whose CSS node is named @name, and the
+ * check rows. */
+static void
+count_css_names (GtkWidget  *widget,
+                 const char *name,
+                 guint      *n_named,
+                 guint      *n_rows)
+{
+  *n_named += g_str_equal (gtk_widget_get_css_name (widget), name);
+  *n_rows += BGPT_IS_CHECK_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_css_names (child, name, n_named, n_rows);
+}
+
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_list_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* No "box" node in the list's items, headings or rows: in GTK 4.18 each
+ * one is styled again whenever the list moves an item (bgpt-row-box.h),
+ * and a scroll of many accounts would pay for all of them. */
+static void
+test_rows_without_boxes (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *list;
+  GtkWidget *window = present_many_accounts (fixture, &list);
+  GtkWidget *view = find_list_view (list);
+  guint n_boxes = 0;
+  guint n_rows = 0;
+  guint n_rowboxes = 0;
+
+  g_assert_nonnull (view);
+  count_css_names (view, "box", &n_boxes, &n_rows);
+  g_assert_cmpuint (n_rows, >, 10);
+  g_assert_cmpuint (n_boxes, ==, 0);
+  /* Laid out with boxes of another name: a heading's, and three a row. */
+  n_rows = 0;
+  count_css_names (view, "rowbox", &n_rowboxes, &n_rows);
+  g_assert_cmpuint (n_rowboxes, >=, 4 * n_rows);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1053,6 +1109,8 @@ main (int   argc,
               test_many_accounts_scrolled, fixture_tear_down);
   g_test_add ("/history-view/many-accounts-drawn", Fixture, NULL, fixture_set_up,
               test_many_accounts_drawn, fixture_tear_down);
+  g_test_add ("/history-view/rows-without-boxes", Fixture, NULL, fixture_set_up, test_rows_without_boxes,
+              fixture_tear_down);
   g_test_add_func ("/history-view/heartbeat-shapes", test_heartbeat_shapes);
   g_test_add ("/history-view/empty-state", Fixture, &empty_state, fixture_set_up, test_each_style_and_width,
               fixture_tear_down);

@@ -399,7 +399,7 @@ test_first_check (void)
   g_assert_nonnull (find_label (GTK_WIDGET (find_check_row ("openai.assistant")), "Não configurado"));
 
   /* The name Kommo returned. */
-  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (kommo_row));
+  subtitle = bgpt_check_row_get_subtitle (kommo_row);
   g_assert_nonnull (strstr (subtitle, "Acme Atendimento"));
   g_assert_nonnull (strstr (subtitle, "Verificado agora mesmo"));
   /* The latency as measured: "95 ms" here, "1,2 s" on a busy machine. */
@@ -407,7 +407,7 @@ test_first_check (void)
   g_assert_nonnull (strstr (subtitle, latency));
 
   /* The key: masked to its last four characters, the seed title. */
-  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row));
+  subtitle = bgpt_check_row_get_subtitle (key_row);
   g_assert_nonnull (strstr (subtitle, "sk-…WXYZ"));
   g_assert_null (strstr (subtitle, "abcdWXYZ"));
   g_assert_null (strstr (subtitle, OLD_KEY));
@@ -876,7 +876,7 @@ test_replace_key (void)
   bgpt_test_assert_until (key_row_ok, NULL, "the key row to show that the key works");
   stored = lookup_secret (secrets, BGPT_SECRET_KIND_OPENAI_API_KEY);
   g_assert_cmpstr (stored, ==, NEW_KEY);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_check_row ("openai.key"))), "sk-…QRST"));
+  g_assert_nonnull (strstr (bgpt_check_row_get_subtitle (find_check_row ("openai.key")), "sk-…QRST"));
   g_assert_false (bgpt_incident_is_open (incident));
   g_assert_false (gtk_widget_get_visible (find_button (GTK_WIDGET (find_check_row ("openai.key")),
                                                        "app.show-incident", NULL)));
@@ -972,7 +972,7 @@ test_rate_limit_headroom (void)
   /* replace-key left the key working, with the simulator's usual headroom. */
   g_assert_true (key_row_ok (NULL));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+  g_assert_nonnull (strstr (bgpt_check_row_get_subtitle (key_row),
                             "Limite: 4.980 de 5.000 requisições, 1,9 M de 2 M tokens"));
   gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Folga restante no limite de requisições: "
@@ -985,7 +985,7 @@ test_rate_limit_headroom (void)
   bgpt_simulator_set_rate_limit_headers (simulator, BGPT_RATE_LIMIT_HEADERS_NEAR);
   g_action_group_activate_action (G_ACTION_GROUP (app), "check-now", NULL);
   bgpt_test_assert_until (key_row_near, NULL, "the near-limit warning on the key row");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)),
+  g_assert_nonnull (strstr (bgpt_check_row_get_subtitle (key_row),
                             "Limite de Requisições da OpenAI Quase Atingido"));
   gtk_test_accessible_assert_property (bar, GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Folga restante no limite de requisições: "
@@ -1038,7 +1038,7 @@ test_offline (void)
   rounds = n_rounds;
   g_assert_cmpint (bgpt_check_item_get_state (bgpt_check_row_get_item (key_row)), ==, BGPT_CHECK_ITEM_UNKNOWN);
   g_assert_nonnull (find_label (GTK_WIDGET (key_row), "Desconhecido"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (key_row)), "Sem rede"));
+  g_assert_nonnull (strstr (bgpt_check_row_get_subtitle (key_row), "Sem rede"));
 
   /* Verificar agora does nothing on the wire while offline. */
   requests = bgpt_simulator_count_requests (simulator, NULL);

@@ -11,6 +11,7 @@
 
 #include "bgpt-check-list.h"
 #include "bgpt-check-row.h"
+#include "bgpt-row-box.h"
 #include "bgpt-tooltip.h"
 
 /* The look of a boxed list, drawn by the rows themselves: GTK 4.8's list
@@ -41,6 +42,10 @@ static const char list_css[] =
   " border-top-left-radius: 12px; border-top-right-radius: 12px; }\n"
   "listview.check-list row.check-list-row.last { border-bottom-left-radius: 12px;"
   " border-bottom-right-radius: 12px; }\n"
+  /* A check row's parts, as libadwaita spaces an action row's. */
+  "row.check-list-row > rowbox.check-row-header { margin: 0 12px; border-spacing: 6px; min-height: 50px; }\n"
+  "rowbox.check-row-text { margin: 6px 0; border-spacing: 3px; }\n"
+  "rowbox.check-row-suffixes { border-spacing: 6px; }\n"
   "listview.check-list .check-list-heading { margin-top: 24px; margin-bottom: 6px; min-height: 34px; }\n"
   "listview.check-list .check-list-end { margin-bottom: 24px; }\n";
 
@@ -285,7 +290,7 @@ bgpt_check_cell_show_heading (BgptCheckCell *self)
       GtkWidget *label;
       GtkWidget *edit;
 
-      self->heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      self->heading = bgpt_row_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       gtk_widget_add_css_class (self->heading, "check-list-heading");
       label = gtk_label_new (NULL);
       gtk_label_set_xalign (GTK_LABEL (label), 0);

@@ -11,16 +11,21 @@
 
 #include "bgpt-check-row.h"
 #include "bgpt-format.h"
+#include "bgpt-row-box.h"
 #include "bgpt-spinner.h"
 #include "bgpt-tooltip.h"
 #include "bgpt-uptime-summary.h"
 
 struct _BgptCheckRow
 {
-  AdwActionRow   parent_instance;
+  AdwPreferencesRow parent_instance;
 
   BgptCheckItem *item;
   const char    *state_css;
+  char          *subtitle;
+
+  GtkLabel      *title_label;
+  GtkLabel      *subtitle_label;
 
   GtkWidget     *spinner;
   GtkLevelBar   *headroom_bar;
@@ -31,7 +36,7 @@ struct _BgptCheckRow
   BgptUptimeSummary *uptime_summary;
 };
 
-G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (BgptCheckRow, bgpt_check_row, ADW_TYPE_PREFERENCES_ROW)
 
 /* Why a check is not run, in the user's terms. */
 static const char *
@@ -154,6 +159,19 @@ build_subtitle (BgptCheckItem *item,
   return g_strjoinv ("\n", (char **) lines->pdata);
 }
 
+/* @subtitle is Pango markup, as an AdwActionRow's; hidden when empty. */
+static void
+set_subtitle (BgptCheckRow *self,
+              const char   *subtitle)
+{
+  if (g_strcmp0 (self->subtitle, subtitle) == 0)
+    return;
+  g_free (self->subtitle);
+  self->subtitle = g_strdup (subtitle);
+  gtk_label_set_markup (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL && *subtitle != '\0');
+}
+
 void
 bgpt_check_row_update (BgptCheckRow *self)
 {
@@ -178,7 +196,7 @@ bgpt_check_row_update (BgptCheckRow *self)
                                  bgpt_check_item_get_account_id (self->item),
                                  bgpt_check_item_get_check (self->item));
   subtitle = build_subtitle (self->item, bgpt_uptime_summary_get_caption (self->uptime_summary));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  set_subtitle (self, subtitle);
   update_headroom_bar (self);
 
   gtk_image_set_from_icon_name (self->state_icon, bgpt_format_state_icon (state));
@@ -186,10 +204,14 @@ bgpt_check_row_update (BgptCheckRow *self)
   bgpt_spinner_set_active (self->spinner, state == BGPT_CHECK_ITEM_CHECKING);
   gtk_label_set_label (self->state_label, state_text);
 
-  if (self->state_css != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_css);
-  self->state_css = bgpt_format_state_css (state);
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+  /* A class taken off and put back would have the icon styled again. */
+  if (g_strcmp0 (self->state_css, bgpt_format_state_css (state)) != 0)
+    {
+      if (self->state_css != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+      self->state_css = bgpt_format_state_css (state);
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), self->state_css);
+    }
   /* Waiting is no problem of its own: its words are grey too. */
   if (state == BGPT_CHECK_ITEM_BLOCKED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
@@ -245,6 +267,16 @@ bgpt_check_row_dispose (GObject *object)
   G_OBJECT_CLASS (bgpt_check_row_parent_class)->dispose (object);
 }
 
+static void
+bgpt_check_row_finalize (GObject *object)
+{
+  BgptCheckRow *self = BGPT_CHECK_ROW (object);
+
+  g_free (self->subtitle);
+
+  G_OBJECT_CLASS (bgpt_check_row_parent_class)->finalize (object);
+}
+
 /* In the Status list, the list item around the row has the focus: a
  * GtkListBoxRow takes it only inside a GtkListBox. */
 static gboolean
@@ -262,10 +294,14 @@ bgpt_check_row_class_init (BgptCheckRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bgpt_check_row_dispose;
+  object_class->finalize = bgpt_check_row_finalize;
   widget_class->grab_focus = bgpt_check_row_grab_focus;
 
+  g_type_ensure (BGPT_TYPE_ROW_BOX);
   g_type_ensure (BGPT_TYPE_UPTIME_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/ui/bgpt-check-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, headroom_bar);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_box);
   gtk_widget_class_bind_template_child (widget_class, BgptCheckRow, state_icon);
@@ -278,6 +314,7 @@ static void
 bgpt_check_row_init (BgptCheckRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_bind_property (self, "title", self->title_label, "label", G_BINDING_SYNC_CREATE);
   /* The action takes an incident id: none until a row shows an item. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->incident_button), "s", "");
   g_signal_connect_object (self->uptime_summary, "changed", G_CALLBACK (bgpt_check_row_update), self,
@@ -309,6 +346,13 @@ bgpt_check_row_get_uptime_summary (BgptCheckRow *self)
 {
   g_return_val_if_fail (BGPT_IS_CHECK_ROW (self), NULL);
   return self->uptime_summary;
+}
+
+const char *
+bgpt_check_row_get_subtitle (BgptCheckRow *self)
+{
+  g_return_val_if_fail (BGPT_IS_CHECK_ROW (self), NULL);
+  return self->subtitle;
 }
 
 BgptCheckItem *
