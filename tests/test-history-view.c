@@ -651,7 +651,8 @@ test_rows_without_boxes (Fixture       *fixture,
   count_css_names (view, "box", &n_boxes, &n_rows);
   g_assert_cmpuint (n_rows, >, 10);
   g_assert_cmpuint (n_boxes, ==, 0);
-  /* Laid out with boxes of another name: a heading's, and three a row. */
+  /* Laid out with boxes of another name: four a row (its header, text,
+   * suffixes and state), one a heading. */
   n_rows = 0;
   count_css_names (view, "rowbox", &n_rowboxes, &n_rows);
   g_assert_cmpuint (n_rowboxes, >=, 4 * n_rows);
